@@ -1,0 +1,315 @@
+import { basename, resolve } from 'node:path';
+import { parseChecks, scoreChecks } from '../model/checks.ts';
+import { inputError } from '../model/errors.ts';
+import { Conversation } from '../model/generation.ts';
+import { type Metric, nearestWords, sentenceDistance } from '../model/geometry.ts';
+import type { Model } from '../model/model.ts';
+import { run } from '../model/network.ts';
+import { createRng } from '../model/rng.ts';
+import { tokenize, tokenizeCorpus } from '../model/tokenizer.ts';
+import { TRAINING_DEFAULTS, Trainer, type TrainingOptions, trainingRecord } from '../model/training.ts';
+import { BOUNDARY, buildVocabulary, encode, vocabularyFromWordmap } from '../model/vocabulary.ts';
+import { exportOriginalFiles, importOriginalFiles, loadModel, modelNameFromPath, readText, saveModel } from '../files/modelFiles.ts';
+import { bundledChecksPath, bundledCorpusPath, bundledModelPath } from '../files/resources.ts';
+import { UsageError, numberOption, parse, stringOption } from './args.ts';
+import type { CliIo } from './io.ts';
+import { formatDuration, progressLine } from './progress.ts';
+
+export const USAGE = `slm: a tiny recurrent language model on the command line
+
+  slm chat [PROMPT] [--model P] [--temperature T] [--top-k K] [--seed N] [--json]
+  slm neighbours WORD [-k 5] [--metric euclidean|cosine] [--model P] [--json]
+  slm compare SENTENCE_A SENTENCE_B [--metric euclidean|cosine] [--model P] [--json]
+  slm trace TEXT [--model P] [--temperature T] [--json]
+  slm train [--corpus F] [--vocab wordmap.json] [--embedding E] [--epochs N] [--seed S]
+            [--lr X] [--name NAME] --out F [--json]
+  slm eval [--model P] [--checks F] [--corpus F] [--json]
+  slm import WEIGHTS.npz [WORDMAP.json] --out MODEL.slm.json [--name NAME]
+  slm export [--model P] --out-dir DIR
+
+--model takes a model file (*.slm.json), a folder holding weights.npz + wordmap.json, or an .npz
+with wordmap.json beside it; without it, the bundled Boris.`;
+
+const modelOption = { model: { type: 'string' } } as const;
+const jsonOption = { json: { type: 'boolean' } } as const;
+
+async function openModel(value: string | boolean | undefined): Promise<Model> {
+  const path = stringOption(value);
+  return loadModel(path ? resolve(path) : bundledModelPath());
+}
+
+function metricOption(value: string | boolean | undefined): Metric {
+  if (value === undefined || value === 'euclidean') return 'euclidean';
+  if (value === 'cosine') return 'cosine';
+  throw new UsageError(`--metric is euclidean or cosine, not ${JSON.stringify(value)}`);
+}
+
+function round(value: number, digits = 6): number {
+  return Number(value.toFixed(digits));
+}
+
+export async function chat(args: string[], io: CliIo): Promise<void> {
+  const { values, positionals } = parse(
+    args,
+    {
+      ...modelOption,
+      ...jsonOption,
+      temperature: { type: 'string' },
+      'top-k': { type: 'string' },
+      seed: { type: 'string' },
+    },
+    { min: 0, max: 1, names: 'PROMPT' },
+  );
+  const model = await openModel(values.model);
+  const temperature = numberOption(values.temperature, '--temperature', model.defaultTemperature, { min: 0 });
+  const topK = numberOption(values['top-k'], '--top-k', 0, { min: 0, integer: true });
+  const seed = numberOption(values.seed, '--seed', Date.now() % 2 ** 32, { min: 0, integer: true });
+  const options = { temperature, topK, rng: createRng(seed) };
+  const conversation = new Conversation(model.weights, model.vocabulary);
+  const reply = (prompt: string) => {
+    const line = conversation.say(prompt, options);
+    const tokens = line.tokens.map((row) => model.vocabulary.tokens[row]);
+    return { reply: line.text, tokens };
+  };
+  if (positionals.length === 1) {
+    const answer = reply(positionals[0]);
+    io.out(values.json ? JSON.stringify(answer) + '\n' : answer.reply + '\n');
+    return;
+  }
+  if (!io.readLines) throw new UsageError('give a PROMPT, or run `slm chat` in a terminal to talk');
+  if (!values.json) io.err(`Talking to ${model.name}. Type a message; /reset starts over, /quit or Ctrl-D leaves.\n> `);
+  for await (const raw of io.readLines()) {
+    const text = raw.trim();
+    if (text === '/quit' || text === '/exit') break;
+    if (text === '/reset') {
+      conversation.reset();
+      if (!values.json) io.err('(a new conversation)\n> ');
+      continue;
+    }
+    if (text !== '') {
+      try {
+        const answer = reply(text);
+        io.out(values.json ? JSON.stringify(answer) + '\n' : `${model.name}: ${answer.reply}\n`);
+      } catch (error) {
+        io.err(`slm: ${(error as Error).message}\n`);
+      }
+    }
+    if (!values.json) io.err('> ');
+  }
+}
+
+export async function neighbours(args: string[], io: CliIo): Promise<void> {
+  const { values, positionals } = parse(
+    args,
+    { ...modelOption, ...jsonOption, k: { type: 'string', short: 'k' }, metric: { type: 'string' } },
+    { min: 1, max: 1, names: 'WORD' },
+  );
+  const model = await openModel(values.model);
+  const k = numberOption(values.k, '-k', 5, { min: 1, integer: true });
+  const found = nearestWords(model.weights, model.vocabulary, positionals[0], k, metricOption(values.metric));
+  if (values.json) io.out(JSON.stringify(found) + '\n');
+  else for (const { word, distance } of found) io.out(`${word.padEnd(12)} ${distance.toFixed(4)}\n`);
+}
+
+export async function compare(args: string[], io: CliIo): Promise<void> {
+  const { values, positionals } = parse(args, { ...modelOption, ...jsonOption, metric: { type: 'string' } }, { min: 2, max: 2, names: 'SENTENCE_A and SENTENCE_B' });
+  const model = await openModel(values.model);
+  const distance = sentenceDistance(model.weights, model.vocabulary, positionals[0], positionals[1], metricOption(values.metric));
+  io.out(values.json ? JSON.stringify({ distance }) + '\n' : `${distance}\n`);
+}
+
+export async function trace(args: string[], io: CliIo): Promise<void> {
+  const { values, positionals } = parse(args, { ...modelOption, ...jsonOption, temperature: { type: 'string' } }, { min: 1, max: 1, names: 'TEXT' });
+  const model = await openModel(values.model);
+  const temperature = numberOption(values.temperature, '--temperature', model.defaultTemperature, { min: 0 });
+  const words = tokenize(positionals[0]);
+  if (words.length === 0) throw inputError('the text has no words to trace');
+  const rows = [BOUNDARY, ...encode(model.vocabulary, words)];
+  const steps = run(model.weights, rows, undefined, temperature);
+  const records = steps.map((s, i) => ({
+    token: i === 0 ? '' : words[i - 1],
+    h1: Array.from(s.tokenEmbedding),
+    h2: Array.from(s.context),
+    probs: Array.from(s.nextTokenProbs),
+  }));
+  if (values.json) {
+    io.out(JSON.stringify(records) + '\n');
+    return;
+  }
+  for (const record of records) {
+    const best = record.probs
+      .map((p, row) => ({ p, token: model.vocabulary.tokens[row] || '<end>' }))
+      .sort((a, b) => b.p - a.p)
+      .slice(0, 3)
+      .map(({ p, token }) => `${token} ${(p * 100).toFixed(1)}%`)
+      .join(', ');
+    io.out(`${(record.token || '<start>').padEnd(10)} h2 [${record.h2.map((v) => v.toFixed(2).padStart(5)).join(' ')}]  next: ${best}\n`);
+  }
+}
+
+export async function train(args: string[], io: CliIo): Promise<void> {
+  const { values } = parse(
+    args,
+    {
+      ...jsonOption,
+      corpus: { type: 'string' },
+      vocab: { type: 'string' },
+      embedding: { type: 'string' },
+      epochs: { type: 'string' },
+      seed: { type: 'string' },
+      lr: { type: 'string' },
+      name: { type: 'string' },
+      out: { type: 'string' },
+    },
+    { min: 0, max: 0, names: '' },
+  );
+  const out = stringOption(values.out);
+  if (!out) throw new UsageError('train needs --out F, the model file to write');
+  const corpusPath = resolve(stringOption(values.corpus) ?? bundledCorpusPath());
+  const lines = tokenizeCorpus(await readText(corpusPath, 'the corpus'));
+  if (lines.length === 0) throw inputError(`the corpus ${corpusPath} has no lines with words in them`);
+  const vocabPath = stringOption(values.vocab);
+  const vocabulary = vocabPath ? vocabularyFromWordmap(parseJson(await readText(resolve(vocabPath), 'the wordmap'), vocabPath)) : buildVocabulary(lines);
+  const options: TrainingOptions = {
+    embedding: numberOption(values.embedding, '--embedding', TRAINING_DEFAULTS.embedding, { min: 1, integer: true }),
+    epochs: numberOption(values.epochs, '--epochs', TRAINING_DEFAULTS.epochs, { min: 1, integer: true }),
+    seed: numberOption(values.seed, '--seed', TRAINING_DEFAULTS.seed, { min: 0, integer: true }),
+    learningRate: numberOption(values.lr, '--lr', TRAINING_DEFAULTS.learningRate),
+  };
+  const trainer = new Trainer(
+    lines.map((line) => encode(vocabulary, line)),
+    vocabulary,
+    options,
+  );
+  const started = performance.now();
+  const showBar = io.errIsTerminal && !values.json;
+  let lastDrawn = 0;
+  while (!trainer.done) {
+    for (const report of trainer.runLines(64)) {
+      if (values.json) {
+        const { epoch, trainLoss, testLoss, testAccuracy, seconds } = report;
+        io.out(JSON.stringify({ epoch, trainLoss, testLoss, testAccuracy, seconds }) + '\n');
+      }
+    }
+    const now = performance.now();
+    if (showBar && (now - lastDrawn > 100 || trainer.done)) {
+      lastDrawn = now;
+      const last = trainer.history[trainer.history.length - 1];
+      const detail = `epoch ${trainer.epoch}/${trainer.epochs} loss ${last.trainLoss.toFixed(3)} held-out ${(last.testAccuracy * 100).toFixed(1)}%`;
+      io.err('\r' + progressLine(trainer.progress, (now - started) / 1000, detail));
+    }
+  }
+  if (showBar) io.err('\n');
+  if (trainer.status === 'diverged' && trainer.error) io.err(`slm: ${trainer.error.message}\n`);
+  const model: Model = {
+    name: stringOption(values.name) ?? capitalise(modelNameFromPath(out)),
+    vocabulary,
+    weights: trainer.best,
+    defaultTemperature: TRAINING_DEFAULTS_TEMPERATURE,
+    training: trainingRecord(trainer, options, basename(corpusPath)),
+  };
+  await saveModel(model, resolve(out));
+  const best = trainer.history[trainer.bestEpoch];
+  const seconds = (performance.now() - started) / 1000;
+  if (values.json) {
+    io.out(
+      JSON.stringify({
+        done: true,
+        status: trainer.status,
+        bestEpoch: trainer.bestEpoch,
+        testAccuracy: best.testAccuracy,
+        tokensPerSecond: Math.round(trainer.tokensPerSecond),
+        seconds: round(seconds, 3),
+        out: resolve(out),
+      }) + '\n',
+    );
+  } else {
+    io.out(
+      `${trainer.status === 'completed' ? 'Trained' : 'Stopped'} after ${trainer.epoch} epochs in ${formatDuration(seconds)} ` +
+        `(${Math.round(trainer.tokensPerSecond).toLocaleString('en')} tokens/s). Best epoch ${trainer.bestEpoch}: ` +
+        `held-out accuracy ${(best.testAccuracy * 100).toFixed(1)}%, loss ${best.testLoss.toFixed(4)}. Saved ${out}\n`,
+    );
+  }
+  if (trainer.status === 'diverged') throw new CommandFailed();
+}
+
+/** Temperature new models sample at by default, as the original project did. */
+const TRAINING_DEFAULTS_TEMPERATURE = 0.5;
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function parseJson(text: string, source: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw inputError(`${source} is not valid JSON (${(error as Error).message})`);
+  }
+}
+
+export async function evaluate(args: string[], io: CliIo): Promise<void> {
+  const { values } = parse(args, { ...modelOption, ...jsonOption, checks: { type: 'string' }, corpus: { type: 'string' } }, { min: 0, max: 0, names: '' });
+  const model = await openModel(values.model);
+  const checksPath = resolve(stringOption(values.checks) ?? bundledChecksPath());
+  const score = scoreChecks(model, parseChecks(await readText(checksPath, 'the check set'), checksPath));
+  let heldOut: { lines: number; loss: number; accuracy: number } | undefined;
+  const corpusPath = stringOption(values.corpus);
+  if (corpusPath) {
+    const lines = tokenizeCorpus(await readText(resolve(corpusPath), 'the corpus')).map((line) => encode(model.vocabulary, line));
+    const trainer = new Trainer(lines, model.vocabulary, {
+      embedding: model.weights.embedding,
+      epochs: 1,
+      learningRate: 1,
+      seed: 0,
+      samplesPerEpoch: 0,
+      initialWeights: model.weights,
+    });
+    const result = trainer.evaluate(trainer.split.test);
+    heldOut = { lines: trainer.split.test.length, loss: result.loss, accuracy: result.accuracy };
+  }
+  if (values.json) {
+    io.out(JSON.stringify({ right: score.right, total: score.total, share: score.share, heldOut, results: score.results }) + '\n');
+    return;
+  }
+  for (const r of score.results) io.out(`${r.right ? 'ok  ' : 'MISS'} ${r.prompt.padEnd(36)} ${r.reply}\n`);
+  io.out(`${model.name} answered ${score.right} of ${score.total} checks right (${(score.share * 100).toFixed(1)}%), greedy decoding.\n`);
+  if (heldOut) {
+    io.out(`Held-out lines of ${corpusPath} (${heldOut.lines}): next-token accuracy ${(heldOut.accuracy * 100).toFixed(1)}%, loss ${heldOut.loss.toFixed(4)}.\n`);
+  }
+}
+
+export async function importCommand(args: string[], io: CliIo): Promise<void> {
+  const { values, positionals } = parse(args, { out: { type: 'string' }, name: { type: 'string' } }, { min: 1, max: 2, names: 'WEIGHTS.npz' });
+  const out = stringOption(values.out);
+  if (!out) throw new UsageError('import needs --out MODEL.slm.json');
+  const weightsPath = resolve(positionals[0]);
+  const wordmapPath = resolve(positionals[1] ?? resolve(weightsPath, '..', 'wordmap.json'));
+  const model = await importOriginalFiles(weightsPath, wordmapPath, stringOption(values.name) ?? capitalise(modelNameFromPath(out)));
+  await saveModel(model, resolve(out));
+  io.out(`Imported ${model.weights.vocabulary} tokens, E = ${model.weights.embedding}, into ${out}\n`);
+}
+
+export async function exportCommand(args: string[], io: CliIo): Promise<void> {
+  const { values } = parse(args, { ...modelOption, 'out-dir': { type: 'string' } }, { min: 0, max: 0, names: '' });
+  const folder = stringOption(values['out-dir']);
+  if (!folder) throw new UsageError('export needs --out-dir DIR');
+  const model = await openModel(values.model);
+  const paths = await exportOriginalFiles(model, resolve(folder));
+  io.out(`Wrote ${paths.weights} and ${paths.wordmap}\n`);
+}
+
+/** A command that has already told the person what went wrong, and only needs exit code 1. */
+export class CommandFailed extends Error {}
+
+export const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<void>> = {
+  chat,
+  neighbours,
+  neighbors: neighbours,
+  compare,
+  trace,
+  train,
+  eval: evaluate,
+  import: importCommand,
+  export: exportCommand,
+};

@@ -1,0 +1,108 @@
+import { inputError } from './errors.ts';
+import { type Step, type Weights, step } from './network.ts';
+import type { Rng } from './rng.ts';
+import { sampleToken } from './sampling.ts';
+import { detokenize } from './tokenizer.ts';
+import { BOUNDARY, type Vocabulary, encode, tokenText } from './vocabulary.ts';
+import { tokenize } from './tokenizer.ts';
+
+/** The longest reply a model may write before it is cut off. */
+export const DEFAULT_MAX_REPLY_TOKENS = 40;
+
+export interface GenerationOptions {
+  /** 0 means greedy (deterministic). */
+  temperature: number;
+  topK?: number;
+  rng: Rng;
+  maxTokens?: number;
+}
+
+export interface GeneratedLine {
+  /** Steps run on the fed tokens, one per token. */
+  fed: Step[];
+  /** Steps run on the reply's tokens; the first reply token came from the last fed step. */
+  written: Step[];
+  /** Reply token rows, without the closing boundary. */
+  tokens: number[];
+  text: string;
+  /** True when the model closed the line itself, false when the length cap cut it. */
+  ended: boolean;
+}
+
+/**
+ * Feeds `tokens` from `context` (zeros when omitted), then writes until the model emits the boundary
+ * or the cap is reached. The returned steps carry every activation, so callers can show them.
+ */
+export function generateLine(
+  weights: Weights,
+  vocabulary: Vocabulary,
+  tokens: readonly number[],
+  options: GenerationOptions,
+  context: Float64Array = new Float64Array(weights.embedding),
+): GeneratedLine {
+  if (tokens.length === 0) throw inputError('there is nothing to feed the model: give it at least one token');
+  const maxTokens = options.maxTokens ?? DEFAULT_MAX_REPLY_TOKENS;
+  const fed: Step[] = [];
+  let c = context;
+  for (const token of tokens) {
+    const s = step(weights, token, c, options.temperature);
+    fed.push(s);
+    c = s.context;
+  }
+  const written: Step[] = [];
+  const reply: number[] = [];
+  let last = fed[fed.length - 1];
+  let ended = false;
+  while (reply.length < maxTokens) {
+    const next = sampleToken(last.nextTokenProbs, options);
+    if (next === BOUNDARY) {
+      ended = true;
+      break;
+    }
+    reply.push(next);
+    last = step(weights, next, last.context, options.temperature);
+    written.push(last);
+  }
+  return {
+    fed,
+    written,
+    tokens: reply,
+    text: detokenize(reply.map((row) => tokenText(vocabulary, row))),
+    ended,
+  };
+}
+
+/**
+ * A conversation with a model: every turn feeds [boundary, prompt tokens...] from the context the last
+ * turn left, then lets the model reply, so the context carries across turns.
+ */
+export class Conversation {
+  private context: Float64Array;
+
+  constructor(
+    private readonly weights: Weights,
+    private readonly vocabulary: Vocabulary,
+  ) {
+    this.context = new Float64Array(weights.embedding);
+  }
+
+  /** The context (h2) the next turn starts from. */
+  get currentContext(): Float64Array {
+    return this.context.slice();
+  }
+
+  reset(): void {
+    this.context = new Float64Array(this.weights.embedding);
+  }
+
+  say(prompt: string, options: GenerationOptions): GeneratedLine {
+    const words = tokenize(prompt);
+    if (words.length === 0) {
+      throw inputError('the message has no words Boris can read: write some letters or numbers');
+    }
+    const line = generateLine(this.weights, this.vocabulary, [BOUNDARY, ...encode(this.vocabulary, words)], options, this.context);
+    const lastStep = line.written.length > 0 ? line.written[line.written.length - 1] : line.fed[line.fed.length - 1];
+    this.context = lastStep.context.slice();
+    return line;
+  }
+}

@@ -1,0 +1,33 @@
+import type { Weights } from './network.ts';
+import type { Vocabulary } from './vocabulary.ts';
+
+/** One epoch of a training run as a model file keeps it (no wall-clock times, so files are reproducible). */
+export interface EpochRecord {
+  epoch: number;
+  trainLoss: number;
+  testLoss: number;
+  testAccuracy: number;
+}
+
+export interface TrainingRecord {
+  corpus: string;
+  seed: number;
+  epochs: number;
+  learningRate: number;
+  heldOutFraction: number;
+  bestEpoch: number;
+  history: EpochRecord[];
+}
+
+/** A model as the app and the command line use it: vocabulary, weights and how to sample from it. */
+export interface Model {
+  name: string;
+  vocabulary: Vocabulary;
+  weights: Weights;
+  /** Temperature replies use unless told otherwise; the original project sampled at 0.5. */
+  defaultTemperature: number;
+  training: TrainingRecord | null;
+}
+
+/** Temperature of the original project's sampling, kept for models imported from it. */
+export const ORIGINAL_TEMPERATURE = 0.5;

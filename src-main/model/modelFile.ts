@@ -1,0 +1,147 @@
+import { formatError } from './errors.ts';
+import type { EpochRecord, Model, TrainingRecord } from './model.ts';
+import { type WeightName, type Weights, createWeights, weightShape } from './network.ts';
+import { vocabularyFromTokens } from './vocabulary.ts';
+
+/**
+ * The `*.slm.json` model file, version 1:
+ *
+ *     { "format": "slm-model", "version": 1, "name": "Boris", "embedding": E,
+ *       "defaultTemperature": T, "vocabulary": ["", "-", ...V tokens],
+ *       "weights": { "w0": [[...V] x E], "w1": [[...2E] x E], "w2": [[...E] x V] },
+ *       "training": null | { "corpus", "seed", "epochs", "learningRate", "heldOutFraction",
+ *                            "bestEpoch", "history": [{ "epoch", "trainLoss", "testLoss", "testAccuracy" }] } }
+ *
+ * Numbers are written in JavaScript's shortest round-trip form, so a file read back gives the same
+ * float64 weights bit for bit, and the same model always gives the same bytes.
+ */
+export const MODEL_FORMAT = 'slm-model';
+export const MODEL_VERSION = 1;
+
+const WEIGHT_NAMES: readonly WeightName[] = ['w0', 'w1', 'w2'];
+
+export function serializeModel(model: Model): string {
+  const { weights } = model;
+  const matrix = (name: WeightName): string => {
+    const [rows, cols] = weightShape(weights, name);
+    const data = weights[name];
+    const lines: string[] = [];
+    for (let r = 0; r < rows; r++) lines.push('      [' + Array.from(data.subarray(r * cols, (r + 1) * cols), formatNumber).join(', ') + ']');
+    return `    "${name}": [\n${lines.join(',\n')}\n    ]`;
+  };
+  const training = model.training
+    ? JSON.stringify({ ...model.training, history: undefined })
+        .slice(0, -1)
+        .concat(`,"history":[\n${model.training.history.map((h) => '    ' + JSON.stringify(h)).join(',\n')}\n  ]}`)
+    : 'null';
+  return [
+    '{',
+    `  "format": "${MODEL_FORMAT}",`,
+    `  "version": ${MODEL_VERSION},`,
+    `  "name": ${JSON.stringify(model.name)},`,
+    `  "embedding": ${weights.embedding},`,
+    `  "defaultTemperature": ${formatNumber(model.defaultTemperature)},`,
+    `  "vocabulary": ${JSON.stringify(model.vocabulary.tokens)},`,
+    '  "weights": {',
+    WEIGHT_NAMES.map(matrix).join(',\n'),
+    '  },',
+    `  "training": ${training}`,
+    '}',
+    '',
+  ].join('\n');
+}
+
+function formatNumber(value: number): string {
+  if (!Number.isFinite(value)) throw formatError(`a model cannot be saved with the value ${value} in it`);
+  return Object.is(value, -0) ? '-0' : String(value);
+}
+
+/** Reads a `*.slm.json` text, checking every part; `source` names the file in messages. */
+export function parseModel(text: string, source = 'the model file'): Model {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw formatError(`${source} is not valid JSON (${(error as Error).message})`);
+  }
+  const file = record(value, `${source} must hold a JSON object`);
+  if (file.format !== MODEL_FORMAT) {
+    throw formatError(`${source} is not an slm model file (its "format" is ${JSON.stringify(file.format)}, expected "${MODEL_FORMAT}")`);
+  }
+  if (file.version !== MODEL_VERSION) {
+    throw formatError(`${source} is model file version ${JSON.stringify(file.version)}; this app reads version ${MODEL_VERSION}`);
+  }
+  if (typeof file.name !== 'string') throw formatError(`${source} has no "name" string`);
+  if (!Array.isArray(file.vocabulary) || !file.vocabulary.every((t) => typeof t === 'string')) {
+    throw formatError(`${source} needs "vocabulary": a list of token strings`);
+  }
+  const vocabulary = vocabularyFromTokens(file.vocabulary as string[]);
+  const E = file.embedding;
+  if (typeof E !== 'number' || !Number.isInteger(E) || E < 1 || E > 256) {
+    throw formatError(`${source} has "embedding" ${JSON.stringify(E)}; it must be a whole number from 1 to 256`);
+  }
+  const T = file.defaultTemperature;
+  if (typeof T !== 'number' || !(T >= 0) || !Number.isFinite(T)) {
+    throw formatError(`${source} has "defaultTemperature" ${JSON.stringify(T)}; it must be a number of 0 or more`);
+  }
+  const weights = createWeights(E, vocabulary.tokens.length);
+  const stored = record(file.weights, `${source} needs "weights" with "w0", "w1" and "w2"`);
+  for (const name of WEIGHT_NAMES) readMatrix(stored[name], weights, name, source);
+  return {
+    name: file.name,
+    vocabulary,
+    weights,
+    defaultTemperature: T,
+    training: file.training === null || file.training === undefined ? null : readTraining(file.training, source),
+  };
+}
+
+function record(value: unknown, message: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw formatError(message);
+  return value as Record<string, unknown>;
+}
+
+function readMatrix(value: unknown, weights: Weights, name: WeightName, source: string): void {
+  const [rows, cols] = weightShape(weights, name);
+  const wanted = `${rows} x ${cols} (E = ${weights.embedding}, V = ${weights.vocabulary})`;
+  if (!Array.isArray(value) || value.length !== rows) {
+    throw formatError(`${source}: "${name}" must be a list of ${rows} rows, shape ${wanted}`);
+  }
+  const out = weights[name];
+  value.forEach((row: unknown, r) => {
+    if (!Array.isArray(row) || row.length !== cols) {
+      throw formatError(`${source}: row ${r} of "${name}" must hold ${cols} numbers, shape ${wanted}`);
+    }
+    row.forEach((x: unknown, c) => {
+      if (typeof x !== 'number' || !Number.isFinite(x)) {
+        throw formatError(`${source}: "${name}"[${r}][${c}] is ${JSON.stringify(x)}, not a finite number`);
+      }
+      out[r * cols + c] = x;
+    });
+  });
+}
+
+function readTraining(value: unknown, source: string): TrainingRecord {
+  const t = record(value, `${source}: "training" must be an object or null`);
+  const number = (key: string): number => {
+    if (typeof t[key] !== 'number') throw formatError(`${source}: "training.${key}" must be a number`);
+    return t[key] as number;
+  };
+  if (!Array.isArray(t.history)) throw formatError(`${source}: "training.history" must be a list`);
+  const history: EpochRecord[] = t.history.map((h: unknown, i) => {
+    const e = record(h, `${source}: "training.history"[${i}] must be an object`);
+    for (const key of ['epoch', 'trainLoss', 'testLoss', 'testAccuracy']) {
+      if (typeof e[key] !== 'number') throw formatError(`${source}: "training.history"[${i}].${key} must be a number`);
+    }
+    return { epoch: e.epoch as number, trainLoss: e.trainLoss as number, testLoss: e.testLoss as number, testAccuracy: e.testAccuracy as number };
+  });
+  return {
+    corpus: typeof t.corpus === 'string' ? t.corpus : '',
+    seed: number('seed'),
+    epochs: number('epochs'),
+    learningRate: number('learningRate'),
+    heldOutFraction: number('heldOutFraction'),
+    bestEpoch: number('bestEpoch'),
+    history,
+  };
+}

@@ -1,0 +1,142 @@
+/**
+ * The network, exactly as DESIGN.md states it. With context `c` starting at zeros, one step is
+ *
+ *     h1 = tanh(W0[:, token])          token embedding (a column lookup)
+ *     h2 = tanh(W1 . [h1 ; c])         new context; it becomes c for the next step
+ *     p  = softmax(W2 . h2 / T)        next-token distribution at temperature T
+ *
+ * Weights are float64, row-major: W0 is E x V, W1 is E x 2E, W2 is V x E.
+ */
+export interface Weights {
+  /** Embedding size E: cells in h1 and in h2. */
+  readonly embedding: number;
+  /** Vocabulary size V. */
+  readonly vocabulary: number;
+  readonly w0: Float64Array;
+  readonly w1: Float64Array;
+  readonly w2: Float64Array;
+}
+
+export type WeightName = 'w0' | 'w1' | 'w2';
+
+export interface Step {
+  /** Input token row. */
+  readonly token: number;
+  /** h1: the token embedding. */
+  readonly tokenEmbedding: Float64Array;
+  /** h2: the context after this token. */
+  readonly context: Float64Array;
+  /** The next-token distribution, in vocabulary order. */
+  readonly nextTokenProbs: Float64Array;
+}
+
+export function createWeights(embedding: number, vocabulary: number): Weights {
+  return {
+    embedding,
+    vocabulary,
+    w0: new Float64Array(embedding * vocabulary),
+    w1: new Float64Array(embedding * 2 * embedding),
+    w2: new Float64Array(vocabulary * embedding),
+  };
+}
+
+export function cloneWeights(weights: Weights): Weights {
+  return { ...weights, w0: weights.w0.slice(), w1: weights.w1.slice(), w2: weights.w2.slice() };
+}
+
+export function copyWeightsInto(target: Weights, source: Weights): void {
+  target.w0.set(source.w0);
+  target.w1.set(source.w1);
+  target.w2.set(source.w2);
+}
+
+/** Rows and columns of one weight matrix. */
+export function weightShape(weights: Weights, name: WeightName): [number, number] {
+  const { embedding: e, vocabulary: v } = weights;
+  if (name === 'w0') return [e, v];
+  if (name === 'w1') return [e, 2 * e];
+  return [v, e];
+}
+
+export function allFinite(weights: Weights): boolean {
+  for (const matrix of [weights.w0, weights.w1, weights.w2]) {
+    for (let i = 0; i < matrix.length; i++) if (!Number.isFinite(matrix[i])) return false;
+  }
+  return true;
+}
+
+/** h1 = tanh(W0[:, token]). */
+export function tokenEmbedding(weights: Weights, token: number, out = new Float64Array(weights.embedding)): Float64Array {
+  const { embedding: e, vocabulary: v, w0 } = weights;
+  for (let i = 0; i < e; i++) out[i] = Math.tanh(w0[i * v + token]);
+  return out;
+}
+
+/** h2 = tanh(W1 . [h1 ; c]). `out` must not alias `context`. */
+export function nextContext(
+  weights: Weights,
+  h1: Float64Array,
+  context: Float64Array,
+  out = new Float64Array(weights.embedding),
+): Float64Array {
+  const { embedding: e, w1 } = weights;
+  const width = 2 * e;
+  for (let i = 0; i < e; i++) {
+    const row = i * width;
+    let sum = 0;
+    for (let j = 0; j < e; j++) sum += w1[row + j] * h1[j];
+    for (let j = 0; j < e; j++) sum += w1[row + e + j] * context[j];
+    out[i] = Math.tanh(sum);
+  }
+  return out;
+}
+
+/** W2 . h2, the scores before the softmax. */
+export function nextTokenLogits(weights: Weights, h2: Float64Array, out = new Float64Array(weights.vocabulary)): Float64Array {
+  const { embedding: e, vocabulary: v, w2 } = weights;
+  for (let k = 0; k < v; k++) {
+    const row = k * e;
+    let sum = 0;
+    for (let j = 0; j < e; j++) sum += w2[row + j] * h2[j];
+    out[k] = sum;
+  }
+  return out;
+}
+
+/**
+ * softmax(logits / T), computed in place. Temperature 0 (greedy decoding) shows the model's own
+ * distribution, T = 1; the sampler then takes its most likely token.
+ */
+export function softmaxInPlace(logits: Float64Array, temperature = 1): Float64Array {
+  const scale = temperature > 0 ? 1 / temperature : 1;
+  let max = -Infinity;
+  for (let k = 0; k < logits.length; k++) if (logits[k] > max) max = logits[k];
+  let total = 0;
+  for (let k = 0; k < logits.length; k++) {
+    const p = Math.exp((logits[k] - max) * scale);
+    logits[k] = p;
+    total += p;
+  }
+  for (let k = 0; k < logits.length; k++) logits[k] /= total;
+  return logits;
+}
+
+/** One step of the network: the token's embedding, the new context and the next-token distribution. */
+export function step(weights: Weights, token: number, context: Float64Array, temperature = 1): Step {
+  const h1 = tokenEmbedding(weights, token);
+  const h2 = nextContext(weights, h1, context);
+  const probs = softmaxInPlace(nextTokenLogits(weights, h2), temperature);
+  return { token, tokenEmbedding: h1, context: h2, nextTokenProbs: probs };
+}
+
+/** Runs tokens from a starting context (zeros when omitted), returning every step. */
+export function run(weights: Weights, tokens: readonly number[], context?: Float64Array, temperature = 1): Step[] {
+  let c = context ?? new Float64Array(weights.embedding);
+  const steps: Step[] = [];
+  for (const token of tokens) {
+    const s = step(weights, token, c, temperature);
+    steps.push(s);
+    c = s.context;
+  }
+  return steps;
+}

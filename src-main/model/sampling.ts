@@ -1,0 +1,38 @@
+import type { Rng } from './rng.ts';
+
+export interface SamplingOptions {
+  /** 0 means greedy: always the most likely token. */
+  temperature: number;
+  /** Sample only among the k most likely tokens; 0 or undefined means all of them. */
+  topK?: number;
+  rng: Rng;
+}
+
+/** Row of the largest probability (the first, on ties). */
+export function argmax(values: ArrayLike<number>): number {
+  let best = 0;
+  for (let k = 1; k < values.length; k++) if (values[k] > values[best]) best = k;
+  return best;
+}
+
+/** Rows of the k largest values, largest first (earlier rows first on ties). */
+export function topRows(values: ArrayLike<number>, k: number): number[] {
+  const rows = Array.from({ length: values.length }, (_, i) => i);
+  rows.sort((a, b) => values[b] - values[a] || a - b);
+  return rows.slice(0, Math.max(0, Math.min(k, rows.length)));
+}
+
+/** Picks the next token from a distribution already computed at the sampling temperature. */
+export function sampleToken(probs: ArrayLike<number>, options: SamplingOptions): number {
+  if (!(options.temperature > 0)) return argmax(probs);
+  const k = options.topK && options.topK > 0 ? Math.min(options.topK, probs.length) : probs.length;
+  const rows = k < probs.length ? topRows(probs, k) : Array.from({ length: probs.length }, (_, i) => i);
+  let total = 0;
+  for (const row of rows) total += probs[row];
+  let target = options.rng.next() * total;
+  for (const row of rows) {
+    target -= probs[row];
+    if (target < 0) return row;
+  }
+  return rows[rows.length - 1];
+}

@@ -1,0 +1,33 @@
+/**
+ * Tokenizing as the original project did: lower-case the text, then take words `[a-z0-9']+` and the
+ * punctuation tokens `- . , ! ? ;` in order, dropping everything else.
+ */
+const TOKEN_PATTERN = /[a-z0-9']+|[-.,!?;]/g;
+
+/** Punctuation that is written against the word before it when a reply is turned back into text. */
+const ATTACHED_PUNCTUATION = new Set(['.', ',', '!', '?', ';']);
+
+export function tokenize(text: string): string[] {
+  return text.toLowerCase().match(TOKEN_PATTERN) ?? [];
+}
+
+/** Joins tokens into text: words separated by spaces, `. , ! ? ;` attached to the word before. */
+export function detokenize(tokens: readonly string[]): string {
+  let text = '';
+  for (const token of tokens) {
+    if (token === '') continue;
+    if (text === '' || ATTACHED_PUNCTUATION.has(token)) text += token;
+    else text += ' ' + token;
+  }
+  return text;
+}
+
+/** Splits a corpus into its lines of tokens, dropping lines that hold no token at all. */
+export function tokenizeCorpus(text: string): string[][] {
+  const lines: string[][] = [];
+  for (const line of text.split(/\r?\n/)) {
+    const tokens = tokenize(line);
+    if (tokens.length > 0) lines.push(tokens);
+  }
+  return lines;
+}

@@ -1,0 +1,91 @@
+import { formatError, inputError } from './errors.ts';
+
+/** Row 0: the line boundary (start and end of a line). Written as `""` in the original's wordmap. */
+export const BOUNDARY = 0;
+/** Row 1: where words the model does not know go. The original project names it `-`. */
+export const UNKNOWN = 1;
+export const BOUNDARY_TOKEN = '';
+export const UNKNOWN_TOKEN = '-';
+
+export interface Vocabulary {
+  /** Token text by row; row 0 is `""` (boundary), row 1 the unknown token. */
+  readonly tokens: readonly string[];
+  readonly rows: ReadonlyMap<string, number>;
+}
+
+/** A vocabulary from its tokens in row order, checked: `""` first, at least 3 rows, no repeats. */
+export function vocabularyFromTokens(tokens: readonly string[]): Vocabulary {
+  if (tokens.length < 3) {
+    throw formatError(`a vocabulary needs at least 3 tokens (boundary, unknown and one word); this one has ${tokens.length}`);
+  }
+  if (tokens[BOUNDARY] !== BOUNDARY_TOKEN) {
+    throw formatError(`row 0 of a vocabulary must be the line boundary "" but is ${JSON.stringify(tokens[0])}`);
+  }
+  const rows = new Map<string, number>();
+  tokens.forEach((token, row) => {
+    if (typeof token !== 'string') throw formatError(`vocabulary row ${row} is not a string`);
+    if (rows.has(token)) {
+      throw formatError(`the token ${JSON.stringify(token)} appears twice in the vocabulary (rows ${rows.get(token)} and ${row})`);
+    }
+    rows.set(token, row);
+  });
+  return { tokens: [...tokens], rows };
+}
+
+/**
+ * Builds a vocabulary from tokenized corpus lines: boundary, unknown, then every other token,
+ * most frequent first (ties in order of first appearance), so the same corpus gives the same rows.
+ */
+export function buildVocabulary(lines: readonly (readonly string[])[]): Vocabulary {
+  const counts = new Map<string, number>();
+  for (const line of lines) {
+    for (const token of line) {
+      if (token === UNKNOWN_TOKEN) continue;
+      counts.set(token, (counts.get(token) ?? 0) + 1);
+    }
+  }
+  if (counts.size === 0) throw inputError('the corpus has no words to build a vocabulary from');
+  const order = [...counts.keys()];
+  const firstSeen = new Map(order.map((token, i) => [token, i]));
+  order.sort((a, b) => counts.get(b)! - counts.get(a)! || firstSeen.get(a)! - firstSeen.get(b)!);
+  return vocabularyFromTokens([BOUNDARY_TOKEN, UNKNOWN_TOKEN, ...order]);
+}
+
+/** Rows of the tokens; tokens the vocabulary does not hold go to the unknown row. */
+export function encode(vocabulary: Vocabulary, tokens: readonly string[]): number[] {
+  return tokens.map((token) => vocabulary.rows.get(token) ?? UNKNOWN);
+}
+
+export function tokenText(vocabulary: Vocabulary, row: number): string {
+  return vocabulary.tokens[row] ?? UNKNOWN_TOKEN;
+}
+
+/** Reads the original project's `wordmap.json` value: `{token: row}` with rows 0..V-1, `""` at 0. */
+export function vocabularyFromWordmap(wordmap: unknown): Vocabulary {
+  if (typeof wordmap !== 'object' || wordmap === null || Array.isArray(wordmap)) {
+    throw formatError('wordmap.json must hold one object mapping each token to its row, like {"": 0, "-": 1, "frogs": 2}');
+  }
+  const entries = Object.entries(wordmap as Record<string, unknown>);
+  const tokens = new Array<string | undefined>(entries.length);
+  for (const [token, row] of entries) {
+    if (typeof row !== 'number' || !Number.isInteger(row) || row < 0 || row >= entries.length) {
+      throw formatError(
+        `wordmap.json gives the token ${JSON.stringify(token)} the row ${JSON.stringify(row)}; rows must be whole numbers from 0 to ${entries.length - 1}`,
+      );
+    }
+    if (tokens[row] !== undefined) {
+      throw formatError(`wordmap.json gives row ${row} to both ${JSON.stringify(tokens[row])} and ${JSON.stringify(token)}`);
+    }
+    tokens[row] = token;
+  }
+  return vocabularyFromTokens(tokens as string[]);
+}
+
+/** The original project's `wordmap.json` value for a vocabulary. */
+export function toWordmap(vocabulary: Vocabulary): Record<string, number> {
+  const wordmap: Record<string, number> = {};
+  vocabulary.tokens.forEach((token, row) => {
+    wordmap[token] = row;
+  });
+  return wordmap;
+}
