@@ -29,11 +29,7 @@ export function serializeModel(model: Model): string {
     for (let r = 0; r < rows; r++) lines.push('      [' + Array.from(data.subarray(r * cols, (r + 1) * cols), formatNumber).join(', ') + ']');
     return `    "${name}": [\n${lines.join(',\n')}\n    ]`;
   };
-  const training = model.training
-    ? JSON.stringify({ ...model.training, history: undefined })
-        .slice(0, -1)
-        .concat(`,"history":[\n${model.training.history.map((h) => '    ' + JSON.stringify(h)).join(',\n')}\n  ]}`)
-    : 'null';
+  const training = model.training ? serializeTraining(model.training) : 'null';
   return [
     '{',
     `  "format": "${MODEL_FORMAT}",`,
@@ -48,6 +44,29 @@ export function serializeModel(model: Model): string {
     `  "training": ${training}`,
     '}',
     '',
+  ].join('\n');
+}
+
+/** A metric that was not a finite number (a diverged epoch) is written as null. */
+function metric(value: number): string {
+  return Number.isFinite(value) ? String(value) : 'null';
+}
+
+function serializeTraining(t: TrainingRecord): string {
+  const epochs = t.history.map(
+    (h) =>
+      `      {"epoch": ${h.epoch}, "trainLoss": ${metric(h.trainLoss)}, "testLoss": ${metric(h.testLoss)}, "testAccuracy": ${metric(h.testAccuracy)}}`,
+  );
+  return [
+    '{',
+    `    "corpus": ${JSON.stringify(t.corpus)},`,
+    `    "seed": ${t.seed},`,
+    `    "epochs": ${t.epochs},`,
+    `    "learningRate": ${formatNumber(t.learningRate)},`,
+    `    "heldOutFraction": ${formatNumber(t.heldOutFraction)},`,
+    `    "bestEpoch": ${t.bestEpoch},`,
+    `    "history": [\n${epochs.join(',\n')}\n    ]`,
+    '  }',
   ].join('\n');
 }
 
@@ -130,10 +149,13 @@ function readTraining(value: unknown, source: string): TrainingRecord {
   if (!Array.isArray(t.history)) throw formatError(`${source}: "training.history" must be a list`);
   const history: EpochRecord[] = t.history.map((h: unknown, i) => {
     const e = record(h, `${source}: "training.history"[${i}] must be an object`);
-    for (const key of ['epoch', 'trainLoss', 'testLoss', 'testAccuracy']) {
+    // Metrics of a diverged epoch are stored as null and read back as NaN.
+    const value = (key: string): number => {
+      if (e[key] === null && key !== 'epoch') return NaN;
       if (typeof e[key] !== 'number') throw formatError(`${source}: "training.history"[${i}].${key} must be a number`);
-    }
-    return { epoch: e.epoch as number, trainLoss: e.trainLoss as number, testLoss: e.testLoss as number, testAccuracy: e.testAccuracy as number };
+      return e[key] as number;
+    };
+    return { epoch: value('epoch'), trainLoss: value('trainLoss'), testLoss: value('testLoss'), testAccuracy: value('testAccuracy') };
   });
   return {
     corpus: typeof t.corpus === 'string' ? t.corpus : '',

@@ -62,13 +62,16 @@ export function symmetricEigen(matrix: readonly Float64Array[]): { values: numbe
     row[i] = 1;
     return row;
   });
+  let scale = 0;
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) scale += a[i][j] * a[i][j];
   for (let sweep = 0; sweep < 100; sweep++) {
     let off = 0;
     for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) off += a[i][j] * a[i][j];
-    if (off < 1e-30) break;
+    // Relative to the matrix's size, so that tiny-valued data is rotated as carefully as large.
+    if (off <= 1e-30 * scale) break;
     for (let p = 0; p < n; p++) {
       for (let q = p + 1; q < n; q++) {
-        if (Math.abs(a[p][q]) < 1e-300) continue;
+        if (a[p][q] === 0) continue;
         const theta = (a[q][q] - a[p][p]) / (2 * a[p][q]);
         const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
         const c = 1 / Math.sqrt(t * t + 1);

@@ -3,6 +3,7 @@ import { type Weights, cloneWeights, copyWeightsInto, createWeights } from './ne
 import { createRng, shuffle, type Rng } from './rng.ts';
 import { BOUNDARY, type Vocabulary } from './vocabulary.ts';
 import { generateLine } from './generation.ts';
+import { KernelPass } from './kernel/linePass.ts';
 import type { TrainingRecord } from './model.ts';
 
 /**
@@ -41,9 +42,9 @@ export const TRAINING_DEFAULTS = {
   samplesPerEpoch: 3,
 } as const;
 
+/** Adam's moment decay rates; its epsilon (1e-8) is in the kernel with them. */
 const BETA1 = 0.9;
 const BETA2 = 0.999;
-const ADAM_EPSILON = 1e-8;
 const SAMPLE_TEMPERATURE = 0.5;
 
 export interface EpochReport {
@@ -115,8 +116,9 @@ export class Trainer {
   private readonly carryContext: boolean;
   private readonly seed: number;
   private readonly rng: Rng;
-  private readonly pass: LinePass;
-  private readonly adam: Adam;
+  private readonly pass: KernelPass;
+  /** Adam steps taken, for its bias correction. */
+  private adamSteps = 0;
   private order: number[] = [];
   private position = 0;
   private epochLoss = 0;
@@ -143,22 +145,17 @@ export class Trainer {
     this.samplesPerEpoch = options.samplesPerEpoch ?? TRAINING_DEFAULTS.samplesPerEpoch;
     this.seed = options.seed;
     this.carryContext = options.carryContext ?? false;
-    if (options.initialWeights) {
-      const w = options.initialWeights;
-      if (w.embedding !== options.embedding || w.vocabulary !== V) {
-        throw inputError(`the starting weights are for E = ${w.embedding}, V = ${w.vocabulary}, not E = ${options.embedding}, V = ${V}`);
-      }
-      this.weights = cloneWeights(w);
-    } else {
-      this.weights = initialWeights(options.embedding, V, options.seed);
+    const start = options.initialWeights ?? initialWeights(options.embedding, V, options.seed);
+    if (start.embedding !== options.embedding || start.vocabulary !== V) {
+      throw inputError(`the starting weights are for E = ${start.embedding}, V = ${start.vocabulary}, not E = ${options.embedding}, V = ${V}`);
     }
-    this.best = cloneWeights(this.weights);
+    const longest = lines.reduce((most, line) => Math.max(most, line.length), 0) + 1;
+    this.pass = kernelFor(start, longest);
+    this.weights = this.pass.weights;
+    this.best = cloneWeights(start);
     // The shuffle has its own stream, so that changing the initialisation never changes the order.
     this.rng = createRng((options.seed ^ 0x5bd1e995) >>> 0);
-    const longest = Math.max(...lines.map((line) => line.length)) + 1;
-    this.pass = new LinePass(this.weights, longest);
-    this.adam = new Adam(this.weights);
-    const start = now();
+    const began = now();
     const train = this.evaluate(this.split.train);
     const test = this.evaluate(this.split.test);
     this.history.push({
@@ -166,7 +163,7 @@ export class Trainer {
       trainLoss: train.loss,
       testLoss: test.loss,
       testAccuracy: test.accuracy,
-      seconds: (now() - start) / 1000,
+      seconds: (now() - began) / 1000,
       samples: this.samples(0),
     });
     if (!Number.isFinite(train.loss) || !Number.isFinite(test.loss)) {
@@ -211,19 +208,14 @@ export class Trainer {
     let tokens = 0;
     for (let n = 0; n < maxLines && this.status === 'running'; n++) {
       const line = this.split.train[this.order[this.position]];
-      const loss = this.pass.forward(line, this.carryContext);
-      if (!Number.isFinite(loss)) {
-        this.diverge(`the loss became ${loss} at epoch ${this.epoch + 1}, line ${this.position + 1}`);
+      this.adamSteps++;
+      const stepSize = (this.learningRate * Math.sqrt(1 - BETA2 ** this.adamSteps)) / (1 - BETA1 ** this.adamSteps);
+      const { loss, norm } = this.pass.trainLine(line, this.carryContext, this.clipNorm, stepSize);
+      if (!Number.isFinite(loss) || !Number.isFinite(norm)) {
+        const what = Number.isFinite(loss) ? `the gradient became ${norm}` : `the loss became ${loss}`;
+        this.diverge(`${what} at epoch ${this.epoch + 1}, line ${this.position + 1}`);
         break;
       }
-      this.pass.backward(line);
-      const norm = this.pass.gradientNorm();
-      if (!Number.isFinite(norm)) {
-        this.diverge(`the gradient became ${norm} at epoch ${this.epoch + 1}, line ${this.position + 1}`);
-        break;
-      }
-      if (norm > this.clipNorm) this.pass.scaleGradients(this.clipNorm / norm);
-      this.adam.update(this.weights, this.pass.gradients, this.learningRate);
       tokens += line.length + 1;
       this.epochLoss += loss * (line.length + 1);
       this.epochPredictions += line.length + 1;
@@ -240,7 +232,7 @@ export class Trainer {
 
   /** Loss and accuracy over lines, each fed as [boundary, tokens..., boundary]. */
   evaluate(lines: readonly number[][], weights: Weights = this.weights): Evaluation {
-    const pass = weights === this.weights ? this.pass : new LinePass(weights, this.pass.capacity);
+    const pass = weights === this.weights ? this.pass : kernelFor(weights, this.pass.capacity);
     let loss = 0;
     let correct = 0;
     let predictions = 0;
@@ -333,206 +325,19 @@ function now(): number {
   return performance.now();
 }
 
-/**
- * Forward and backward passes over one line, in preallocated buffers. The line is fed as
- * [boundary, tokens...] and each step predicts the next of [tokens..., boundary]. For each step s,
- * `joint` holds [h1_s ; c_(s-1)], the input of W1, and `contexts` holds c_s.
- */
-class LinePass {
-  readonly capacity: number;
-  readonly gradients: Weights;
-  private readonly weights: Weights;
-  private readonly joint: Float64Array;
-  private readonly contexts: Float64Array;
-  private readonly probs: Float64Array;
-  private readonly dContext: Float64Array;
-  private readonly dJoint: Float64Array;
-  private readonly dZ: Float64Array;
-  /** The context the line starts from. */
-  private readonly carried: Float64Array;
-  /** Steps of the last forward pass, so that its final context can be carried into the next. */
-  private lastSteps = 1;
-
-  constructor(weights: Weights, capacity: number) {
-    const { embedding: E, vocabulary: V } = weights;
-    this.weights = weights;
-    this.capacity = capacity;
-    this.gradients = createWeights(E, V);
-    this.joint = new Float64Array(capacity * 2 * E);
-    this.contexts = new Float64Array(capacity * E);
-    this.probs = new Float64Array(capacity * V);
-    this.dContext = new Float64Array(E);
-    this.dJoint = new Float64Array(2 * E);
-    this.dZ = new Float64Array(E);
-    this.carried = new Float64Array(E);
-  }
-
-  /**
-   * Runs the line from a zero context, or with `carry` from the context the previous forward pass
-   * ended with; returns the mean cross-entropy of its predictions.
-   */
-  forward(line: readonly number[], carry = false): number {
-    const { embedding: E, vocabulary: V, w0, w1, w2 } = this.weights;
-    const { joint, contexts, probs } = this;
-    const steps = line.length + 1;
-    if (steps > this.capacity) throw inputError(`a line of ${line.length} tokens is longer than this pass was sized for`);
-    const width = 2 * E;
-    if (carry) for (let i = 0; i < E; i++) this.carried[i] = contexts[this.lastSteps * E - E + i];
-    else this.carried.fill(0);
-    this.lastSteps = steps;
-    let loss = 0;
-    for (let s = 0; s < steps; s++) {
-      const x = s === 0 ? BOUNDARY : line[s - 1];
-      const y = s === line.length ? BOUNDARY : line[s];
-      const jo = s * width;
-      const co = s * E;
-      for (let i = 0; i < E; i++) joint[jo + i] = Math.tanh(w0[i * V + x]);
-      if (s === 0) for (let i = 0; i < E; i++) joint[jo + E + i] = this.carried[i];
-      else for (let i = 0; i < E; i++) joint[jo + E + i] = contexts[co - E + i];
-      for (let i = 0, r = 0; i < E; i++) {
-        let z = 0;
-        for (let j = 0; j < width; j++, r++) z += w1[r] * joint[jo + j];
-        contexts[co + i] = Math.tanh(z);
-      }
-      const po = s * V;
-      let max = -Infinity;
-      for (let k = 0, r = 0; k < V; k++) {
-        let o = 0;
-        for (let j = 0; j < E; j++, r++) o += w2[r] * contexts[co + j];
-        probs[po + k] = o;
-        if (o > max) max = o;
-      }
-      let total = 0;
-      for (let k = 0; k < V; k++) {
-        const e = Math.exp(probs[po + k] - max);
-        probs[po + k] = e;
-        total += e;
-      }
-      const inverse = 1 / total;
-      for (let k = 0; k < V; k++) probs[po + k] *= inverse;
-      loss -= Math.log(probs[po + y]);
-    }
-    return loss / steps;
-  }
-
-  /** How many of the last forward pass's predictions have their argmax on the right token. */
-  correctPredictions(line: readonly number[]): number {
-    const V = this.weights.vocabulary;
-    let correct = 0;
-    for (let s = 0; s <= line.length; s++) {
-      const po = s * V;
-      let best = 0;
-      for (let k = 1; k < V; k++) if (this.probs[po + k] > this.probs[po + best]) best = k;
-      if (best === (s === line.length ? BOUNDARY : line[s])) correct++;
-    }
-    return correct;
-  }
-
-  /** Gradients of the mean loss of the last forward pass, written into `gradients`. */
-  backward(line: readonly number[]): void {
-    const { embedding: E, vocabulary: V, w1, w2 } = this.weights;
-    const { joint, contexts, probs, dContext, dJoint, dZ } = this;
-    const g0 = this.gradients.w0;
-    const g1 = this.gradients.w1;
-    const g2 = this.gradients.w2;
-    g0.fill(0);
-    g1.fill(0);
-    g2.fill(0);
-    dJoint.fill(0);
-    const steps = line.length + 1;
-    const scale = 1 / steps;
-    const width = 2 * E;
-    for (let s = steps - 1; s >= 0; s--) {
-      const x = s === 0 ? BOUNDARY : line[s - 1];
-      const y = s === line.length ? BOUNDARY : line[s];
-      const jo = s * width;
-      const co = s * E;
-      const po = s * V;
-      // The context's gradient: from this step's prediction, plus what the next step sent back.
-      for (let j = 0; j < E; j++) dContext[j] = dJoint[E + j];
-      for (let k = 0, r = 0; k < V; k++) {
-        const dOut = (k === y ? probs[po + k] - 1 : probs[po + k]) * scale;
-        for (let j = 0; j < E; j++, r++) {
-          g2[r] += dOut * contexts[co + j];
-          dContext[j] += w2[r] * dOut;
-        }
-      }
-      for (let i = 0; i < E; i++) {
-        const c = contexts[co + i];
-        dZ[i] = dContext[i] * (1 - c * c);
-      }
-      for (let j = 0; j < width; j++) dJoint[j] = 0;
-      for (let i = 0, r = 0; i < E; i++) {
-        const dz = dZ[i];
-        for (let j = 0; j < width; j++, r++) {
-          g1[r] += dz * joint[jo + j];
-          dJoint[j] += w1[r] * dz;
-        }
-      }
-      for (let j = 0; j < E; j++) {
-        const a = joint[jo + j];
-        g0[j * V + x] += dJoint[j] * (1 - a * a);
-      }
-    }
-  }
-
-  gradientNorm(): number {
-    return Math.sqrt(sumOfSquares(this.gradients.w0) + sumOfSquares(this.gradients.w1) + sumOfSquares(this.gradients.w2));
-  }
-
-  scaleGradients(factor: number): void {
-    scaleInPlace(this.gradients.w0, factor);
-    scaleInPlace(this.gradients.w1, factor);
-    scaleInPlace(this.gradients.w2, factor);
-  }
-}
-
-function sumOfSquares(values: Float64Array): number {
-  let sum = 0;
-  for (let i = 0; i < values.length; i++) sum += values[i] * values[i];
-  return sum;
-}
-
-function scaleInPlace(values: Float64Array, factor: number): void {
-  for (let i = 0; i < values.length; i++) values[i] *= factor;
-}
-
-class Adam {
-  private readonly m: Weights;
-  private readonly v: Weights;
-  private t = 0;
-
-  constructor(weights: Weights) {
-    this.m = createWeights(weights.embedding, weights.vocabulary);
-    this.v = createWeights(weights.embedding, weights.vocabulary);
-  }
-
-  update(weights: Weights, gradients: Weights, learningRate: number): void {
-    this.t++;
-    const stepSize = (learningRate * Math.sqrt(1 - BETA2 ** this.t)) / (1 - BETA1 ** this.t);
-    adamStep(weights.w0, gradients.w0, this.m.w0, this.v.w0, stepSize);
-    adamStep(weights.w1, gradients.w1, this.m.w1, this.v.w1, stepSize);
-    adamStep(weights.w2, gradients.w2, this.m.w2, this.v.w2, stepSize);
-  }
-}
-
-function adamStep(w: Float64Array, g: Float64Array, m: Float64Array, v: Float64Array, stepSize: number): void {
-  for (let i = 0; i < w.length; i++) {
-    const gi = g[i];
-    const mi = BETA1 * m[i] + (1 - BETA1) * gi;
-    const vi = BETA2 * v[i] + (1 - BETA2) * gi * gi;
-    m[i] = mi;
-    v[i] = vi;
-    w[i] -= (stepSize * mi) / (Math.sqrt(vi) + ADAM_EPSILON);
-  }
-}
-
 /** Exposed for the gradient check in the tests: the mean loss of one line and its gradients. */
 export function lineLossAndGradients(weights: Weights, line: readonly number[]): { loss: number; gradients: Weights } {
-  const pass = new LinePass(weights, line.length + 1);
+  const pass = kernelFor(weights, line.length + 1);
   const loss = pass.forward(line);
   pass.backward(line);
   return { loss, gradients: cloneWeights(pass.gradients) };
+}
+
+/** A kernel holding a copy of `weights`, for lines of up to `capacity` steps. */
+function kernelFor(weights: Weights, capacity: number): KernelPass {
+  const pass = new KernelPass(weights.embedding, weights.vocabulary, capacity);
+  copyWeightsInto(pass.weights, weights);
+  return pass;
 }
 
 /** What a model file keeps of a finished run. */

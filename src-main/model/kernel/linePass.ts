@@ -1,0 +1,100 @@
+import { inputError } from '../errors.ts';
+import type { Weights } from '../network.ts';
+import { LINE_PASS_WASM_BASE64 } from './linePassWasm.ts';
+
+/** The compiled kernel's exports (see assembly/linePass.ts). */
+interface KernelExports {
+  memory: WebAssembly.Memory;
+  layout(embedding: number, vocabulary: number, maxSteps: number): number;
+  offset(which: number): number;
+  forward(n: number, carry: number): number;
+  correct(n: number): number;
+  backward(n: number): void;
+  gradientNorm(): number;
+  trainLine(n: number, carry: number, clipNorm: number, stepSize: number): number;
+  lastGradientNorm(): number;
+}
+
+let compiled: WebAssembly.Module | null = null;
+
+function kernelModule(): WebAssembly.Module {
+  if (!compiled) {
+    const text = atob(LINE_PASS_WASM_BASE64);
+    const bytes = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+    compiled = new WebAssembly.Module(bytes);
+  }
+  return compiled;
+}
+
+const PAGE = 65536;
+
+/**
+ * One line's forward and backward passes and the Adam step, run by the WebAssembly kernel. The
+ * weights, gradients and Adam moments live in the kernel's memory; `weights` and `gradients` are
+ * views onto it, so the host reads and writes them without copying.
+ */
+export class KernelPass {
+  readonly capacity: number;
+  readonly weights: Weights;
+  readonly gradients: Weights;
+  private readonly kernel: KernelExports;
+  private readonly tokens: Int32Array;
+
+  constructor(embedding: number, vocabulary: number, capacity: number) {
+    const instance = new WebAssembly.Instance(kernelModule(), {
+      env: {
+        abort() {
+          throw new Error('the training kernel stopped on an internal check');
+        },
+      },
+    });
+    this.kernel = instance.exports as unknown as KernelExports;
+    this.capacity = capacity;
+    const end = this.kernel.layout(embedding, vocabulary, capacity);
+    const memory = this.kernel.memory;
+    const missing = end - memory.buffer.byteLength;
+    if (missing > 0) memory.grow(Math.ceil(missing / PAGE));
+    const buffer = memory.buffer;
+    const view = (which: number, length: number) => new Float64Array(buffer, this.kernel.offset(which), length);
+    const E = embedding;
+    const V = vocabulary;
+    this.weights = { embedding: E, vocabulary: V, w0: view(1, E * V), w1: view(2, 2 * E * E), w2: view(3, V * E) };
+    this.gradients = { embedding: E, vocabulary: V, w0: view(4, E * V), w1: view(5, 2 * E * E), w2: view(6, V * E) };
+    this.tokens = new Int32Array(buffer, this.kernel.offset(0), capacity);
+  }
+
+  private load(line: readonly number[]): number {
+    if (line.length + 1 > this.capacity) throw inputError(`a line of ${line.length} tokens is longer than this pass was sized for`);
+    for (let i = 0; i < line.length; i++) this.tokens[i] = line[i];
+    return line.length;
+  }
+
+  /** Runs the line from zeros (or from the last line's final context with `carry`); the mean loss. */
+  forward(line: readonly number[], carry = false): number {
+    return this.kernel.forward(this.load(line), carry ? 1 : 0);
+  }
+
+  /** Right argmax predictions of the last forward pass over `line`. */
+  correctPredictions(line: readonly number[]): number {
+    return this.kernel.correct(line.length);
+  }
+
+  /** Gradients of the last forward pass's mean loss, into `gradients`. */
+  backward(line: readonly number[]): void {
+    this.kernel.backward(line.length);
+  }
+
+  gradientNorm(): number {
+    return this.kernel.gradientNorm();
+  }
+
+  /**
+   * Forward, backward, gradient clipping and one Adam step of size `stepSize`. Returns the loss and
+   * the gradient's norm; when either is not finite the weights are left as they were.
+   */
+  trainLine(line: readonly number[], carry: boolean, clipNorm: number, stepSize: number): { loss: number; norm: number } {
+    const loss = this.kernel.trainLine(this.load(line), carry ? 1 : 0, clipNorm, stepSize);
+    return { loss, norm: this.kernel.lastGradientNorm() };
+  }
+}
