@@ -103,9 +103,9 @@ export class NaiveTrainer {
           const g = grads[key][i][j] * scale;
           this.m[key][i][j] = 0.9 * this.m[key][i][j] + 0.1 * g;
           this.v[key][i][j] = 0.999 * this.v[key][i][j] + 0.001 * g * g;
-          const mHat = this.m[key][i][j] / (1 - 0.9 ** this.t);
-          const vHat = this.v[key][i][j] / (1 - 0.999 ** this.t);
-          return w - (this.learningRate * mHat) / (Math.sqrt(vHat) + 1e-8);
+          // Adam as its paper's efficient form writes it: the bias corrections folded into the step size.
+          const stepSize = (this.learningRate * Math.sqrt(1 - 0.999 ** this.t)) / (1 - 0.9 ** this.t);
+          return w - (stepSize * this.m[key][i][j]) / (Math.sqrt(this.v[key][i][j]) + 1e-8);
         }),
       );
     }

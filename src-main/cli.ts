@@ -9,5 +9,6 @@ process.exitCode = await runCli(process.argv.slice(2), {
   out: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(text),
   errIsTerminal: Boolean(process.stderr.isTTY),
+  inputIsTerminal: Boolean(process.stdin.isTTY),
   readLines: () => createInterface({ input: process.stdin, terminal: false }),
 });

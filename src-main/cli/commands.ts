@@ -77,24 +77,25 @@ export async function chat(args: string[], io: CliIo): Promise<void> {
     return;
   }
   if (!io.readLines) throw new UsageError('give a PROMPT, or run `slm chat` in a terminal to talk');
-  if (!values.json) io.err(`Talking to ${model.name}. Type a message; /reset starts over, /quit or Ctrl-D leaves.\n> `);
+  const prompts = Boolean(io.inputIsTerminal) && !values.json;
+  if (prompts) io.err(`Talking to ${model.name}. Type a message; /reset starts over, /quit or Ctrl-D leaves.\n> `);
   for await (const raw of io.readLines()) {
     const text = raw.trim();
     if (text === '/quit' || text === '/exit') break;
     if (text === '/reset') {
       conversation.reset();
-      if (!values.json) io.err('(a new conversation)\n> ');
+      if (prompts) io.err('(a new conversation)\n> ');
       continue;
     }
     if (text !== '') {
       try {
         const answer = reply(text);
-        io.out(values.json ? JSON.stringify(answer) + '\n' : `${model.name}: ${answer.reply}\n`);
+        io.out(values.json ? JSON.stringify(answer) + '\n' : `${model.name}: ${answer.reply || '...'}\n`);
       } catch (error) {
         io.err(`slm: ${(error as Error).message}\n`);
       }
     }
-    if (!values.json) io.err('> ');
+    if (prompts) io.err('> ');
   }
 }
 

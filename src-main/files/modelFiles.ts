@@ -3,6 +3,7 @@ import { basename, dirname, extname, join } from 'node:path';
 import { SlmError, formatError, inputError } from '../model/errors.ts';
 import type { Model } from '../model/model.ts';
 import { parseModel, serializeModel } from '../model/modelFile.ts';
+import { readNpz } from '../model/npz.ts';
 import { exportOriginal, importOriginal } from '../model/original.ts';
 import { writeFileAtomic } from './atomicWrite.ts';
 
@@ -61,7 +62,18 @@ export async function loadModel(path: string): Promise<Model> {
 
 export async function importOriginalFiles(weightsPath: string, wordmapPath: string, name: string): Promise<Model> {
   const weights = await readBytes(weightsPath, 'the weights file');
-  const wordmap = await readText(wordmapPath, 'the wordmap');
+  let wordmap: string;
+  try {
+    wordmap = await readText(wordmapPath, 'the wordmap');
+  } catch (missing) {
+    // A broken weights file is the bigger problem: name it first.
+    try {
+      readNpz(weights);
+    } catch (error) {
+      throw formatError(`${weightsPath}: ${(error as Error).message}`);
+    }
+    throw missing;
+  }
   try {
     return importOriginal({ weights, wordmap }, name);
   } catch (error) {
