@@ -3,7 +3,7 @@
 import { build } from 'esbuild';
 
 await build({
-  entryPoints: { cli: 'src-main/cli.ts', bench: 'scripts/bench.ts' },
+  entryPoints: { cli: 'src-main/cli.ts', bench: 'scripts/bench.ts', service: 'src-main/service/nodeEntry.ts' },
   outdir: 'dist',
   bundle: true,
   platform: 'node',

@@ -1,6 +1,6 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,6 +39,7 @@ writeFileSync(tinyCorpus, Array.from({ length: 20 }, (_, i) => corpusLines[i % c
 beforeAll(() => {
   execFileSync(process.execPath, [join(root, 'scripts', 'build-node.mjs')], { cwd: root });
 });
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('slm on the original-format fixture', () => {
   it('chat --json gives the greedy reply the engine gives', async () => {

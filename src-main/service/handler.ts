@@ -1,0 +1,393 @@
+import { SlmError, inputError } from '../model/errors.ts';
+import { Conversation } from '../model/generation.ts';
+import { contextPath, distance, nearestWords } from '../model/geometry.ts';
+import type { Model } from '../model/model.ts';
+import { parseModel, serializeModel } from '../model/modelFile.ts';
+import { type Step, type Weights, cloneWeights, copyWeightsInto, run, weightShape } from '../model/network.ts';
+import { exportOriginal, importOriginal } from '../model/original.ts';
+import { type Projection as Pca, fitPca, project } from '../model/pca.ts';
+import { createRng } from '../model/rng.ts';
+import { tokenize, tokenizeCorpus } from '../model/tokenizer.ts';
+import { Trainer, trainingRecord } from '../model/training.ts';
+import { BOUNDARY, buildVocabulary, encode } from '../model/vocabulary.ts';
+import {
+  type ModelInfo,
+  type ModelSource,
+  type Request,
+  type RequestOf,
+  type ResultOf,
+  type ServiceEvent,
+  type ServiceMessage,
+  type StepRecord,
+  type StoredModel,
+  parseRequest,
+} from './protocol.ts';
+import type { ModelStore } from './store.ts';
+import { TrainingSession, toMetrics } from './trainingSession.ts';
+
+/** What a host (utility process, worker, child process) gives the service. */
+export interface ServiceHost {
+  post(message: ServiceMessage): void;
+  store: ModelStore;
+  /** The bundled Boris model file and the corpus contexts are projected from. */
+  bundled(): Promise<{ model: string; corpus: string }>;
+  yieldToMessages(): Promise<void>;
+  now(): number;
+}
+
+/** Temperature of models trained in the app, as the original sampled. */
+const TRAINED_TEMPERATURE = 0.5;
+/** At most this many corpus contexts are used to fit the projection. */
+const PROJECTION_SAMPLE = 5000;
+
+interface OpenModel {
+  model: Model;
+  storedId: string | null;
+  saved: Weights;
+  edited: boolean;
+  conversation: Conversation;
+  /** The corpus the model was trained on here, when known; the projection is fitted on it. */
+  corpus: string | null;
+  projection: Pca | null;
+}
+
+/**
+ * The model service: one message handler, host-agnostic. It owns the open model, the conversation
+ * and any training run, and answers every request with a reply or an error a person can act on.
+ */
+export class ModelService {
+  private open: OpenModel | null = null;
+  private session: TrainingSession | null = null;
+
+  /** Requests are answered one at a time, in the order they arrived. */
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(private readonly host: ServiceHost) {}
+
+  /** Takes one arriving message; it is handled after those before it. Never throws. */
+  handle(message: unknown): Promise<void> {
+    this.queue = this.queue.then(() => this.handleNow(message));
+    return this.queue;
+  }
+
+  private async handleNow(message: unknown): Promise<void> {
+    const parsed = parseRequest(message);
+    if (!parsed.ok) {
+      this.host.post({ type: 'error', id: parsed.id, kind: 'protocol', message: parsed.message });
+      return;
+    }
+    const request = parsed.request;
+    try {
+      const result = await this.dispatch(request);
+      this.host.post({ type: 'reply', id: request.id, result });
+    } catch (error) {
+      const kind = error instanceof SlmError ? error.kind : 'internal';
+      const text = error instanceof Error ? error.message : String(error);
+      this.host.post({ type: 'error', id: request.id, kind, message: kind === 'internal' ? `something went wrong in the model service: ${text}` : text });
+    }
+  }
+
+  private emit(event: ServiceEvent): void {
+    this.host.post({ type: 'event', payload: event });
+  }
+
+  private dispatch(request: Request): Promise<unknown> | unknown {
+    switch (request.type) {
+      case 'open':
+        return this.openSource(request.source);
+      case 'listModels':
+        return this.listModels();
+      case 'saveModel':
+        return this.save(request.name);
+      case 'renameModel':
+        return this.rename(request.modelId, request.name);
+      case 'deleteModel':
+        return this.remove(request.modelId);
+      case 'generate':
+        return this.generate(request);
+      case 'resetConversation':
+        this.current().conversation.reset();
+        return null;
+      case 'trace':
+        return this.trace(request.text);
+      case 'neighbours': {
+        const { model } = this.current();
+        return nearestWords(model.weights, model.vocabulary, request.word, request.k, request.metric);
+      }
+      case 'compare':
+        return this.compare(request);
+      case 'project':
+        return this.project(request.vectors);
+      case 'train':
+        return this.train(request);
+      case 'trainControl':
+        return this.control(request.action);
+      case 'exportOriginal':
+        return exportOriginal(this.current().model);
+      case 'setWeight':
+        return this.setWeight(request);
+      case 'resetWeights': {
+        const open = this.current();
+        copyWeightsInto(open.model.weights, open.saved);
+        open.edited = false;
+        return this.info(open);
+      }
+    }
+  }
+
+  private current(): OpenModel {
+    if (!this.open) throw inputError('no model is open yet: open Boris or another model first');
+    return this.open;
+  }
+
+  private use(model: Model, storedId: string | null, corpus: string | null = null): ModelInfo {
+    this.open = {
+      model,
+      storedId,
+      saved: cloneWeights(model.weights),
+      edited: false,
+      conversation: new Conversation(model.weights, model.vocabulary),
+      corpus,
+      projection: null,
+    };
+    return this.info(this.open);
+  }
+
+  private info(open: OpenModel): ModelInfo {
+    const { model } = open;
+    const t = model.training;
+    return {
+      name: model.name,
+      storedId: open.storedId,
+      embedding: model.weights.embedding,
+      vocabulary: [...model.vocabulary.tokens],
+      defaultTemperature: model.defaultTemperature,
+      weights: { w0: Array.from(model.weights.w0), w1: Array.from(model.weights.w1), w2: Array.from(model.weights.w2) },
+      edited: open.edited,
+      training: t
+        ? {
+            corpus: t.corpus,
+            epochs: t.epochs,
+            bestEpoch: t.bestEpoch,
+            bestAccuracy: t.history[t.bestEpoch]?.testAccuracy ?? NaN,
+            seed: t.seed,
+            learningRate: t.learningRate,
+          }
+        : null,
+    };
+  }
+
+  private async openSource(source: ModelSource): Promise<ModelInfo> {
+    switch (source.kind) {
+      case 'bundled':
+        return this.use(parseModel((await this.host.bundled()).model, 'the bundled Boris model'), null);
+      case 'stored': {
+        const text = await this.host.store.read(source.id);
+        try {
+          return this.use(parseModel(text, `the stored model "${source.id}"`), source.id);
+        } catch (error) {
+          if (error instanceof SlmError && error.kind === 'format') {
+            const aside = await this.host.store.setAside(source.id);
+            throw new SlmError('format', `${error.message}. The file was set aside as ${aside}; nothing was overwritten`);
+          }
+          throw error;
+        }
+      }
+      case 'modelFile':
+        return this.use(parseModel(source.text, source.name), null);
+      case 'original':
+        return this.use(importOriginal({ weights: source.weights, wordmap: source.wordmap }, source.name), null);
+    }
+  }
+
+  private async listModels(): Promise<StoredModel[]> {
+    const listed: StoredModel[] = [];
+    for (const file of await this.host.store.list()) {
+      try {
+        listed.push({ id: file.id, name: parseModel(file.text, file.id).name });
+      } catch (error) {
+        const aside = await this.host.store.setAside(file.id);
+        listed.push({ id: file.id, name: file.id, problem: `${(error as Error).message}; set aside as ${aside}` });
+      }
+    }
+    return listed;
+  }
+
+  private async save(name: string): Promise<StoredModel> {
+    const open = this.current();
+    const model: Model = { ...open.model, name, weights: cloneWeights(open.model.weights) };
+    const id = await this.host.store.create(name, serializeModel(model));
+    open.model.name = name;
+    open.storedId = id;
+    copyWeightsInto(open.saved, open.model.weights);
+    open.edited = false;
+    return { id, name };
+  }
+
+  private async rename(id: string, name: string): Promise<StoredModel> {
+    const model = parseModel(await this.host.store.read(id), `the stored model "${id}"`);
+    model.name = name;
+    await this.host.store.write(id, serializeModel(model));
+    if (this.open?.storedId === id) this.open.model.name = name;
+    return { id, name };
+  }
+
+  private async remove(id: string): Promise<null> {
+    await this.host.store.remove(id);
+    if (this.open?.storedId === id) this.open.storedId = null;
+    return null;
+  }
+
+  private record(step: Step, text: string): StepRecord {
+    return {
+      token: text,
+      row: step.token,
+      h1: Array.from(step.tokenEmbedding),
+      h2: Array.from(step.context),
+      probs: Array.from(step.nextTokenProbs),
+    };
+  }
+
+  private generate(request: RequestOf<'generate'>): ResultOf<'generate'> {
+    const { model, conversation } = this.current();
+    const words = tokenize(request.prompt);
+    const line = conversation.say(request.prompt, {
+      temperature: request.temperature,
+      topK: request.topK,
+      rng: createRng(request.seed),
+      maxTokens: request.maxTokens,
+    });
+    const fedText = ['', ...words];
+    const steps: StepRecord[] = [];
+    line.fed.forEach((step, i) => {
+      const record = this.record(step, fedText[i]);
+      steps.push(record);
+      this.emit({ event: 'token', requestId: request.id, phase: 'prompt', step: record });
+    });
+    line.written.forEach((step) => {
+      const record = this.record(step, model.vocabulary.tokens[step.token]);
+      steps.push(record);
+      this.emit({ event: 'token', requestId: request.id, phase: 'reply', step: record });
+    });
+    return { reply: line.text, tokens: line.tokens.map((row) => model.vocabulary.tokens[row]), ended: line.ended, steps };
+  }
+
+  private trace(text: string): StepRecord[] {
+    const { model } = this.current();
+    const words = tokenize(text);
+    if (words.length === 0) throw inputError('the text has no words to trace');
+    const steps = run(model.weights, [BOUNDARY, ...encode(model.vocabulary, words)], undefined, model.defaultTemperature);
+    return steps.map((step, i) => this.record(step, i === 0 ? '' : words[i - 1]));
+  }
+
+  private compare(request: RequestOf<'compare'>): ResultOf<'compare'> {
+    const { model } = this.current();
+    const paths = request.sentences.map((sentence, i) => {
+      if (tokenize(sentence).length === 0) throw inputError(`sentence ${i + 1} has no words to compare`);
+      const path = contextPath(model.weights, model.vocabulary, sentence);
+      return { sentence, tokens: path.tokens, contexts: path.contexts.map((c) => Array.from(c)) };
+    });
+    const finals = paths.map((p) => p.contexts[p.contexts.length - 1]);
+    const distances = finals.map((a) => finals.map((b) => distance(a, b, request.metric)));
+    return { distances, paths };
+  }
+
+  private async project(vectors: number[][]): Promise<ResultOf<'project'>> {
+    const open = this.current();
+    if (!open.projection) open.projection = fitPca(await this.corpusContexts(open), 2);
+    const E = open.model.weights.embedding;
+    for (const vector of vectors) {
+      if (vector.length !== E) throw inputError(`a vector to project must have ${E} numbers (the model's E), not ${vector.length}`);
+    }
+    return {
+      points: vectors.map((vector) => project(open.projection!, vector) as [number, number]),
+      explainedVariance: open.projection.explainedVariance,
+    };
+  }
+
+  /** Every context (h2) the model passes through on its corpus's lines (Boris's, when unknown). */
+  private async corpusContexts(open: OpenModel): Promise<Float64Array[]> {
+    const { model } = open;
+    const corpus = open.corpus ?? (await this.host.bundled()).corpus;
+    const contexts: Float64Array[] = [];
+    for (const line of tokenizeCorpus(corpus)) {
+      for (const step of run(model.weights, [BOUNDARY, ...encode(model.vocabulary, line)])) contexts.push(step.context);
+      if (contexts.length >= PROJECTION_SAMPLE) break;
+    }
+    return contexts;
+  }
+
+  private train(request: RequestOf<'train'>): null {
+    if (this.session && !this.session.trainer.done) throw inputError('a training run is already going; stop it before starting another');
+    const { settings } = request;
+    const lines = tokenizeCorpus(settings.corpus);
+    if (lines.length < 2) throw inputError('the corpus needs at least 2 lines with words in them');
+    const vocabulary = buildVocabulary(lines);
+    const options = {
+      embedding: settings.embedding,
+      epochs: settings.epochs,
+      learningRate: settings.learningRate,
+      seed: settings.seed,
+      carryContext: settings.carryContext,
+    };
+    const trainer = new Trainer(
+      lines.map((line) => encode(vocabulary, line)),
+      vocabulary,
+      options,
+    );
+    const session = new TrainingSession(trainer, {
+      emit: (event) => this.emit(event),
+      yieldToMessages: () => this.host.yieldToMessages(),
+      now: () => this.host.now(),
+    });
+    this.session = session;
+    void session.finished.then(() => {
+      const best = trainer.history[trainer.bestEpoch];
+      let info: ModelInfo | null = null;
+      if (trainer.history.length > 1) {
+        info = this.use(
+          {
+            name: 'Trained model',
+            vocabulary,
+            weights: cloneWeights(trainer.best),
+            defaultTemperature: TRAINED_TEMPERATURE,
+            training: trainingRecord(trainer, options, 'corpus from the training studio'),
+          },
+          null,
+          settings.corpus,
+        );
+      }
+      this.emit({
+        event: 'trainDone',
+        status: trainer.status === 'running' ? 'stopped' : trainer.status,
+        message: trainer.error?.message ?? null,
+        bestEpoch: trainer.bestEpoch,
+        bestAccuracy: best.testAccuracy,
+        history: trainer.history.map(toMetrics),
+        model: info,
+      });
+    });
+    return null;
+  }
+
+  private control(action: 'pause' | 'resume' | 'stop'): null {
+    const session = this.session;
+    if (!session || session.trainer.done) throw inputError('no training run is going');
+    if (action === 'pause') session.pause();
+    else if (action === 'resume') session.resume();
+    else session.stop();
+    return null;
+  }
+
+  private setWeight(request: RequestOf<'setWeight'>): ModelInfo {
+    const open = this.current();
+    const weights = open.model.weights;
+    const [rows, columns] = weightShape(weights, request.matrix);
+    if (request.row >= rows || request.column >= columns) {
+      throw inputError(`${request.matrix} has ${rows} rows and ${columns} columns; there is no cell (${request.row}, ${request.column})`);
+    }
+    weights[request.matrix][request.row * columns + request.column] = request.value;
+    open.edited = true;
+    return this.info(open);
+  }
+}

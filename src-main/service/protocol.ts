@@ -1,0 +1,209 @@
+/**
+ * The model service's protocol: every request the app sends, every reply and event it gets back,
+ * defined once as valibot schemas and checked at run time on arrival, on both sides. Vectors travel
+ * as plain number arrays so that the same messages pass through Electron IPC, a utility process's
+ * port, a Web Worker and a Node child process unchanged.
+ */
+import * as v from 'valibot';
+
+const finite = v.pipe(v.number(), v.finite());
+const whole = v.pipe(v.number(), v.integer());
+const vector = v.array(finite);
+const text = (max: number) => v.pipe(v.string(), v.maxLength(max, `the text is longer than ${max} characters`));
+
+export const MAX_TEXT = 1_000_000;
+export const MAX_CORPUS = 20_000_000;
+
+export const MetricSchema = v.picklist(['euclidean', 'cosine']);
+export const WeightNameSchema = v.picklist(['w0', 'w1', 'w2']);
+
+export const ModelSourceSchema = v.variant('kind', [
+  v.object({ kind: v.literal('bundled') }),
+  v.object({ kind: v.literal('stored'), id: v.string() }),
+  /** The text of an `*.slm.json` file the person picked. */
+  v.object({ kind: v.literal('modelFile'), name: v.string(), text: text(MAX_CORPUS) }),
+  /** The original project's two files. */
+  v.object({ kind: v.literal('original'), name: v.string(), weights: v.instance(Uint8Array), wordmap: text(MAX_TEXT) }),
+]);
+
+export const TrainingSettingsSchema = v.object({
+  corpus: text(MAX_CORPUS),
+  embedding: v.pipe(whole, v.minValue(1), v.maxValue(64)),
+  epochs: v.pipe(whole, v.minValue(1), v.maxValue(100_000)),
+  learningRate: v.pipe(finite, v.gtValue(0)),
+  seed: v.pipe(whole, v.minValue(0), v.maxValue(2 ** 32 - 1)),
+  carryContext: v.optional(v.boolean()),
+});
+
+const request = <T extends string, E extends v.ObjectEntries>(type: T, entries: E) =>
+  v.object({ id: v.pipe(whole, v.minValue(0)), type: v.literal(type), ...entries });
+
+export const RequestSchema = v.variant('type', [
+  request('open', { source: ModelSourceSchema }),
+  request('listModels', {}),
+  request('saveModel', { name: v.pipe(v.string(), v.trim(), v.minLength(1, 'a model needs a name'), v.maxLength(80)) }),
+  request('renameModel', { modelId: v.string(), name: v.pipe(v.string(), v.trim(), v.minLength(1, 'a model needs a name'), v.maxLength(80)) }),
+  request('deleteModel', { modelId: v.string() }),
+  request('generate', {
+    prompt: text(MAX_TEXT),
+    temperature: v.pipe(finite, v.minValue(0), v.maxValue(10)),
+    topK: v.pipe(whole, v.minValue(0)),
+    seed: v.pipe(whole, v.minValue(0), v.maxValue(2 ** 32 - 1)),
+    maxTokens: v.optional(v.pipe(whole, v.minValue(1), v.maxValue(1000))),
+  }),
+  request('resetConversation', {}),
+  request('trace', { text: text(MAX_TEXT) }),
+  request('neighbours', { word: text(200), k: v.pipe(whole, v.minValue(1), v.maxValue(1000)), metric: MetricSchema }),
+  request('compare', { sentences: v.pipe(v.array(text(MAX_TEXT)), v.minLength(2), v.maxLength(16)), metric: MetricSchema }),
+  request('project', { vectors: v.pipe(v.array(vector), v.maxLength(100_000)) }),
+  request('train', { settings: TrainingSettingsSchema }),
+  request('trainControl', { action: v.picklist(['pause', 'resume', 'stop']) }),
+  request('exportOriginal', {}),
+  request('setWeight', { matrix: WeightNameSchema, row: v.pipe(whole, v.minValue(0)), column: v.pipe(whole, v.minValue(0)), value: finite }),
+  request('resetWeights', {}),
+]);
+
+export type Request = v.InferOutput<typeof RequestSchema>;
+export type RequestType = Request['type'];
+export type RequestOf<T extends RequestType> = Extract<Request, { type: T }>;
+/** A request as the app writes it, before the bridge gives it an id. */
+export type RequestBody<T extends RequestType = RequestType> = T extends RequestType ? Omit<RequestOf<T>, 'id'> : never;
+export type ModelSource = v.InferOutput<typeof ModelSourceSchema>;
+export type TrainingSettings = v.InferOutput<typeof TrainingSettingsSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// What comes back
+
+export const StepRecordSchema = v.object({
+  /** The input token's text ("" for the line boundary). */
+  token: v.string(),
+  row: whole,
+  h1: vector,
+  h2: vector,
+  /** The next-token distribution, in vocabulary order. */
+  probs: vector,
+});
+export type StepRecord = v.InferOutput<typeof StepRecordSchema>;
+
+export const ModelInfoSchema = v.object({
+  name: v.string(),
+  /** Where the open model came from: a stored model's id, or null for the bundled or an unsaved one. */
+  storedId: v.nullable(v.string()),
+  embedding: whole,
+  vocabulary: v.array(v.string()),
+  defaultTemperature: finite,
+  weights: v.object({ w0: vector, w1: vector, w2: vector }),
+  /** True when weights were edited since it was opened. */
+  edited: v.boolean(),
+  training: v.nullable(
+    v.object({ corpus: v.string(), epochs: whole, bestEpoch: whole, bestAccuracy: v.number(), seed: whole, learningRate: v.number() }),
+  ),
+});
+export type ModelInfo = v.InferOutput<typeof ModelInfoSchema>;
+
+export const StoredModelSchema = v.object({
+  id: v.string(),
+  name: v.string(),
+  /** Set when the file could not be read; such a file is set aside, not replaced. */
+  problem: v.optional(v.string()),
+});
+export type StoredModel = v.InferOutput<typeof StoredModelSchema>;
+
+export const EpochMetricsSchema = v.object({
+  epoch: whole,
+  trainLoss: v.number(),
+  testLoss: v.number(),
+  testAccuracy: v.number(),
+  seconds: v.number(),
+  samples: v.array(v.string()),
+});
+export type EpochMetrics = v.InferOutput<typeof EpochMetricsSchema>;
+
+export const ProjectionSchema = v.object({
+  points: v.array(v.tuple([v.number(), v.number()])),
+  explainedVariance: v.array(v.number()),
+});
+export type Projection = v.InferOutput<typeof ProjectionSchema>;
+
+export const ContextPathSchema = v.object({ sentence: v.string(), tokens: v.array(v.string()), contexts: v.array(vector) });
+
+export const ResultSchemas = {
+  open: ModelInfoSchema,
+  listModels: v.array(StoredModelSchema),
+  saveModel: StoredModelSchema,
+  renameModel: StoredModelSchema,
+  deleteModel: v.null(),
+  generate: v.object({ reply: v.string(), tokens: v.array(v.string()), ended: v.boolean(), steps: v.array(StepRecordSchema) }),
+  resetConversation: v.null(),
+  trace: v.array(StepRecordSchema),
+  neighbours: v.array(v.object({ word: v.string(), distance: v.number() })),
+  compare: v.object({ distances: v.array(v.array(v.number())), paths: v.array(ContextPathSchema) }),
+  project: ProjectionSchema,
+  train: v.null(),
+  trainControl: v.null(),
+  exportOriginal: v.object({ weights: v.instance(Uint8Array), wordmap: v.string() }),
+  setWeight: ModelInfoSchema,
+  resetWeights: ModelInfoSchema,
+} satisfies Record<RequestType, v.GenericSchema>;
+
+export type ResultOf<T extends RequestType> = v.InferOutput<(typeof ResultSchemas)[T]>;
+
+export const ErrorKindSchema = v.picklist(['format', 'input', 'training', 'cancelled', 'protocol', 'internal']);
+
+export const EventSchema = v.variant('event', [
+  /** One step of a reply being generated (or of the prompt being read), as it happens. */
+  v.object({ event: v.literal('token'), requestId: whole, phase: v.picklist(['prompt', 'reply']), step: StepRecordSchema }),
+  v.object({
+    event: v.literal('trainProgress'),
+    status: v.picklist(['running', 'paused']),
+    epoch: whole,
+    epochs: whole,
+    progress: v.number(),
+    etaSeconds: v.nullable(v.number()),
+    tokensPerSecond: v.number(),
+    /** Epochs finished since the last progress event. */
+    finished: v.array(EpochMetricsSchema),
+    weights: v.object({ w0: vector, w1: vector, w2: vector }),
+  }),
+  v.object({
+    event: v.literal('trainDone'),
+    status: v.picklist(['completed', 'stopped', 'diverged', 'interrupted']),
+    message: v.nullable(v.string()),
+    bestEpoch: whole,
+    bestAccuracy: v.number(),
+    history: v.array(EpochMetricsSchema),
+    /** The trained model, open now (unsaved until saveModel). */
+    model: v.nullable(ModelInfoSchema),
+  }),
+  /**
+   * The service's health, from the app's side: restarted after it stopped unexpectedly, stopped for
+   * good after stopping again and again, or a message the app could not read.
+   */
+  v.object({ event: v.literal('serviceStatus'), state: v.picklist(['restarted', 'stopped', 'problem']), message: v.string() }),
+]);
+export type ServiceEvent = v.InferOutput<typeof EventSchema>;
+
+export const ServiceMessageSchema = v.variant('type', [
+  v.object({ type: v.literal('reply'), id: whole, result: v.unknown() }),
+  v.object({ type: v.literal('error'), id: v.nullable(whole), kind: ErrorKindSchema, message: v.string() }),
+  v.object({ type: v.literal('event'), payload: EventSchema }),
+]);
+export type ServiceMessage = v.InferOutput<typeof ServiceMessageSchema>;
+
+/** Checks an arriving request; the message says what is wrong with it in a person's words. */
+export function parseRequest(message: unknown): { ok: true; request: Request } | { ok: false; id: number | null; message: string } {
+  const result = v.safeParse(RequestSchema, message);
+  if (result.success) return { ok: true, request: result.output };
+  const id = typeof message === 'object' && message !== null && Number.isInteger((message as { id?: unknown }).id) ? (message as { id: number }).id : null;
+  const issue = result.issues[0];
+  const path = issue.path?.map((p) => String(p.key)).join('.') ?? '';
+  return { ok: false, id, message: `the service cannot read this request${path ? ` (at "${path}")` : ''}: ${issue.message}` };
+}
+
+export function parseServiceMessage(message: unknown): ServiceMessage {
+  return v.parse(ServiceMessageSchema, message);
+}
+
+export function parseResult<T extends RequestType>(type: T, result: unknown): ResultOf<T> {
+  return v.parse(ResultSchemas[type], result) as ResultOf<T>;
+}

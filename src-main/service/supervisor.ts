@@ -1,0 +1,184 @@
+import {
+  type ModelSource,
+  type RequestBody,
+  type RequestType,
+  type ResultOf,
+  type ServiceEvent,
+  parseResult,
+  parseServiceMessage,
+} from './protocol.ts';
+
+/** A running model service, however it is hosted (utility process, child process, Web Worker). */
+export interface ServiceConnection {
+  send(message: unknown): void;
+  onMessage(listener: (message: unknown) => void): void;
+  /** Called once when the service stops, whatever the reason. */
+  onExit(listener: (reason: string) => void): void;
+  kill(): void;
+}
+
+/** An error the service answered with, or the reason a request could not be answered. */
+export class ServiceError extends Error {
+  constructor(
+    readonly kind: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ServiceError';
+  }
+}
+
+interface Pending {
+  type: RequestType;
+  resolve(result: unknown): void;
+  reject(error: ServiceError): void;
+}
+
+export interface SupervisorOptions {
+  /** No more restarts once the service has died this many times within `windowMs`. */
+  maxRestarts?: number;
+  windowMs?: number;
+  now?: () => number;
+}
+
+/**
+ * The app's side of the model service: numbers requests, validates every reply and event on
+ * arrival, and restarts the service if it dies: pending requests fail with a message, a training
+ * run in progress is reported as interrupted, and the model that was open is opened again.
+ */
+export class ServiceSupervisor {
+  private connection: ServiceConnection;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private readonly listeners = new Set<(event: ServiceEvent) => void>();
+  private lastOpened: ModelSource | null = null;
+  private training = false;
+  private deaths: number[] = [];
+  private stopped = false;
+  private readonly maxRestarts: number;
+  private readonly windowMs: number;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly spawn: () => ServiceConnection,
+    options: SupervisorOptions = {},
+  ) {
+    this.maxRestarts = options.maxRestarts ?? 3;
+    this.windowMs = options.windowMs ?? 30_000;
+    this.now = options.now ?? (() => Date.now());
+    this.connection = this.start();
+  }
+
+  onEvent(listener: (event: ServiceEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  request<B extends RequestBody>(body: B): Promise<ResultOf<B['type']>> {
+    if (this.stopped) return Promise.reject(new ServiceError('internal', 'the model service has stopped; restart the app'));
+    const id = this.nextId++;
+    return new Promise<ResultOf<B['type']>>((resolve, reject) => {
+      this.pending.set(id, { type: body.type, resolve: resolve as (result: unknown) => void, reject });
+      this.connection.send({ ...body, id });
+    }).then((result) => {
+      if (body.type === 'open') this.lastOpened = (body as RequestBody<'open'>).source;
+      if (body.type === 'saveModel') this.lastOpened = { kind: 'stored', id: (result as ResultOf<'saveModel'>).id };
+      if (body.type === 'train') this.training = true;
+      return result;
+    });
+  }
+
+  /** Stops the service for good (the app is closing). */
+  dispose(): void {
+    this.stopped = true;
+    this.connection.kill();
+  }
+
+  private start(): ServiceConnection {
+    const connection = this.spawn();
+    connection.onMessage((message) => this.receive(message));
+    connection.onExit((reason) => {
+      if (connection === this.connection) this.died(reason);
+    });
+    return connection;
+  }
+
+  private emit(event: ServiceEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+
+  private receive(raw: unknown): void {
+    let message;
+    try {
+      message = parseServiceMessage(raw);
+    } catch (error) {
+      this.emitProblem(`the model service sent a message the app cannot read: ${(error as Error).message}`);
+      return;
+    }
+    if (message.type === 'event') {
+      if (message.payload.event === 'trainDone') this.training = false;
+      if (message.payload.event === 'trainDone' && message.payload.model) this.lastOpened = null;
+      this.emit(message.payload);
+      return;
+    }
+    const pending = message.id === null ? undefined : this.pending.get(message.id);
+    if (!pending) {
+      if (message.type === 'error') this.emitProblem(message.message);
+      return;
+    }
+    this.pending.delete(message.id!);
+    if (message.type === 'error') {
+      pending.reject(new ServiceError(message.kind, message.message));
+      return;
+    }
+    try {
+      pending.resolve(parseResult(pending.type, message.result));
+    } catch (error) {
+      pending.reject(new ServiceError('protocol', `the model service's answer to "${pending.type}" cannot be read: ${(error as Error).message}`));
+    }
+  }
+
+  private emitProblem(message: string): void {
+    this.emit({ event: 'serviceStatus', state: 'problem', message });
+  }
+
+  private died(reason: string): void {
+    for (const [, pending] of this.pending) {
+      pending.reject(new ServiceError('internal', `the model service stopped (${reason}) before it answered; it has been restarted, so try again`));
+    }
+    this.pending.clear();
+    const wasTraining = this.training;
+    this.training = false;
+    if (wasTraining) {
+      this.emit({
+        event: 'trainDone',
+        status: 'interrupted',
+        message: `training was interrupted because the model service stopped (${reason}); saved models are untouched`,
+        bestEpoch: 0,
+        bestAccuracy: NaN,
+        history: [],
+        model: null,
+      });
+    }
+    if (this.stopped) return;
+    const now = this.now();
+    this.deaths = [...this.deaths.filter((t) => now - t < this.windowMs), now];
+    if (this.deaths.length > this.maxRestarts) {
+      this.stopped = true;
+      this.emit({ event: 'serviceStatus', state: 'stopped', message: `the model service keeps stopping (${reason}); it was not restarted again. Restart the app.` });
+      return;
+    }
+    this.connection = this.start();
+    const reopen = this.lastOpened;
+    this.emit({
+      event: 'serviceStatus',
+      state: 'restarted',
+      message: `the model service stopped (${reason}) and was restarted${reopen ? '; the open model was opened again' : ''}`,
+    });
+    if (reopen) {
+      this.request({ type: 'open', source: reopen }).catch((error: Error) =>
+        this.emitProblem(`the model could not be opened again: ${error.message}`),
+      );
+    }
+  }
+}

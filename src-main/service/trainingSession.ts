@@ -1,0 +1,98 @@
+import type { Trainer, EpochReport } from '../model/training.ts';
+import type { EpochMetrics, ServiceEvent } from './protocol.ts';
+
+/** Progress events go out at most this often (30 a second). */
+export const PROGRESS_INTERVAL_MS = 1000 / 30;
+/** Training works in slices of about this long, then lets waiting messages in. */
+const SLICE_MS = 8;
+
+export interface SessionHost {
+  emit(event: ServiceEvent): void;
+  /** Resolves once messages that arrived meanwhile have been handled. */
+  yieldToMessages(): Promise<void>;
+  now(): number;
+}
+
+export function toMetrics(report: EpochReport): EpochMetrics {
+  return { ...report };
+}
+
+/**
+ * Runs a Trainer in short slices so the service keeps answering (pause, stop, chat) while it trains,
+ * and reports progress, finished epochs and a weights snapshot at most 30 times a second.
+ */
+export class TrainingSession {
+  private paused = false;
+  private wake: (() => void) | null = null;
+  private pending: EpochMetrics[] = [];
+  private lastEmit = -Infinity;
+  private trainingMs = 0;
+  readonly finished: Promise<void>;
+
+  constructor(
+    readonly trainer: Trainer,
+    private readonly host: SessionHost,
+  ) {
+    this.finished = this.run();
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  pause(): void {
+    this.paused = true;
+    this.emitProgress(true);
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.wake?.();
+  }
+
+  stop(): void {
+    this.trainer.stop();
+    this.wake?.();
+  }
+
+  private async run(): Promise<void> {
+    let linesPerSlice = 16;
+    while (!this.trainer.done) {
+      if (this.paused) {
+        await new Promise<void>((resolve) => (this.wake = resolve));
+        this.wake = null;
+        continue;
+      }
+      const began = this.host.now();
+      for (const report of this.trainer.runLines(linesPerSlice)) this.pending.push(toMetrics(report));
+      const took = this.host.now() - began;
+      this.trainingMs += took;
+      // Aim each slice at SLICE_MS, whatever the corpus and the machine.
+      linesPerSlice = Math.max(1, Math.min(4096, Math.round(linesPerSlice * (took > 0 ? SLICE_MS / took : 2))));
+      this.emitProgress(false);
+      await this.host.yieldToMessages();
+    }
+    this.emitProgress(true);
+  }
+
+  private emitProgress(force: boolean): void {
+    const now = this.host.now();
+    if (!force && now - this.lastEmit < PROGRESS_INTERVAL_MS) return;
+    this.lastEmit = now;
+    const t = this.trainer;
+    const progress = t.progress;
+    const w = t.weights;
+    this.host.emit({
+      event: 'trainProgress',
+      status: this.paused ? 'paused' : 'running',
+      epoch: t.epoch,
+      epochs: t.epochs,
+      progress,
+      etaSeconds: progress > 0 && progress < 1 ? ((this.trainingMs / 1000) * (1 - progress)) / progress : progress >= 1 ? 0 : null,
+      tokensPerSecond: Math.round(t.tokensPerSecond),
+      finished: this.pending,
+      weights: { w0: Array.from(w.w0), w1: Array.from(w.w1), w2: Array.from(w.w2) },
+    });
+    this.pending = [];
+  }
+}

@@ -1,0 +1,254 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync, fork } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runCli } from '../src-main/cli/run.ts';
+import { Conversation } from '../src-main/model/generation.ts';
+import { parseModel } from '../src-main/model/modelFile.ts';
+import { createRng } from '../src-main/model/rng.ts';
+import { forkService } from '../src-main/service/forkConnection.ts';
+import type { ServiceEvent } from '../src-main/service/protocol.ts';
+import { ServiceError, ServiceSupervisor } from '../src-main/service/supervisor.ts';
+
+/**
+ * The model service in a real child process, started through dist/service.js: the same entry the
+ * Electron utility process runs.
+ */
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const entry = join(root, 'dist', 'service.js');
+const scratch = mkdtempSync(join(tmpdir(), 'slm-service-'));
+const resources = join(scratch, 'resources');
+const corpusText = Array.from({ length: 40 }, (_, i) =>
+  ['who are you? i am boris.', 'what do you love? frogs.', 'how are you? i am good.', 'are frogs nice? frogs are very nice.'][i % 4],
+).join('\n');
+
+beforeAll(async () => {
+  execFileSync(process.execPath, [join(root, 'scripts', 'build-node.mjs')], { cwd: root });
+  mkdirSync(join(resources, 'corpus'), { recursive: true });
+  mkdirSync(join(resources, 'models'), { recursive: true });
+  writeFileSync(join(resources, 'corpus', 'boris.txt'), corpusText);
+  const quiet = { out: () => {}, err: () => {}, errIsTerminal: false };
+  const code = await runCli(
+    ['train', '--corpus', join(resources, 'corpus', 'boris.txt'), '--epochs', '30', '--embedding', '8', '--name', 'Boris', '--out', join(resources, 'models', 'boris.slm.json')],
+    quiet,
+  );
+  if (code !== 0) throw new Error('could not train the test model');
+});
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+function startService(store: string) {
+  const connections: ReturnType<typeof forkService>[] = [];
+  const supervisor = new ServiceSupervisor(() => {
+    const connection = forkService(entry, ['--store', store, '--resources', resources]);
+    connections.push(connection);
+    return connection;
+  });
+  const events: ServiceEvent[] = [];
+  const arrivals: number[] = [];
+  supervisor.onEvent((event) => {
+    events.push(event);
+    arrivals.push(performance.now());
+  });
+  return { supervisor, events, arrivals, connections };
+}
+
+function until<T>(find: () => T | undefined, what: string, timeoutMs = 20_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const began = Date.now();
+    const poll = () => {
+      const found = find();
+      if (found !== undefined) resolve(found);
+      else if (Date.now() - began > timeoutMs) reject(new Error(`timed out waiting for ${what}`));
+      else setTimeout(poll, 5);
+    };
+    poll();
+  });
+}
+
+describe('the model service in a child process', () => {
+  it("streams one token event per step, with the engine's exact numbers", async () => {
+    const { supervisor, events } = startService(join(scratch, 'store-generate'));
+    try {
+      const info = await supervisor.request({ type: 'open', source: { kind: 'bundled' } });
+      expect(info.name).toBe('Boris');
+      const result = await supervisor.request({ type: 'generate', prompt: 'who are you?', temperature: 0, topK: 0, seed: 1 });
+      const model = parseModel(readFileSync(join(resources, 'models', 'boris.slm.json'), 'utf8'));
+      const line = new Conversation(model.weights, model.vocabulary).say('who are you?', { temperature: 0, rng: createRng(1) });
+      expect(result.reply).toBe(line.text);
+      const tokens = events.filter((e) => e.event === 'token');
+      const steps = [...line.fed, ...line.written];
+      expect(tokens).toHaveLength(steps.length);
+      tokens.forEach((event, i) => {
+        if (event.event !== 'token') return;
+        expect(event.phase).toBe(i < line.fed.length ? 'prompt' : 'reply');
+        expect(event.step.row).toBe(steps[i].token);
+        expect(event.step.h1).toEqual(Array.from(steps[i].tokenEmbedding));
+        expect(event.step.h2).toEqual(Array.from(steps[i].context));
+        expect(event.step.probs).toEqual(Array.from(steps[i].nextTokenProbs));
+      });
+      // The conversation carries on: the second turn starts from the first's context.
+      const second = await supervisor.request({ type: 'generate', prompt: 'what do you love?', temperature: 0, topK: 0, seed: 1 });
+      const expected = new Conversation(model.weights, model.vocabulary);
+      expected.say('who are you?', { temperature: 0, rng: createRng(1) });
+      expect(second.reply).toBe(expected.say('what do you love?', { temperature: 0, rng: createRng(1) }).text);
+    } finally {
+      supervisor.dispose();
+    }
+  });
+
+  it('rejects malformed messages with an error and keeps serving', async () => {
+    const child = fork(entry, ['--store', join(scratch, 'store-bad'), '--resources', resources], { serialization: 'advanced' });
+    const received: any[] = [];
+    child.on('message', (m) => received.push(m));
+    try {
+      child.send({ id: 1, type: 'fly' });
+      child.send({ id: 2, type: 'neighbours', word: 'frogs', k: -3, metric: 'euclidean' });
+      child.send('not even an object');
+      child.send({ id: 3, type: 'open', source: { kind: 'bundled' } });
+      child.send({ id: 4, type: 'neighbours', word: 'frogs', k: 2, metric: 'euclidean' });
+      await until(() => received.find((m) => m.id === 4), 'the neighbours reply');
+      const errors = received.filter((m) => m.type === 'error');
+      expect(errors.map((e) => e.id)).toEqual([1, 2, null]);
+      for (const e of errors) {
+        expect(e.kind).toBe('protocol');
+        expect(e.message).toMatch(/cannot read this request/);
+      }
+      expect(received.find((m) => m.id === 3).type).toBe('reply');
+      expect(received.find((m) => m.id === 4).result).toHaveLength(2);
+    } finally {
+      child.kill();
+    }
+  });
+
+  it('answers a request it cannot serve with a message a person can act on', async () => {
+    const { supervisor } = startService(join(scratch, 'store-errors'));
+    try {
+      await expect(supervisor.request({ type: 'neighbours', word: 'frogs', k: 3, metric: 'euclidean' })).rejects.toThrow(/no model is open/);
+      await supervisor.request({ type: 'open', source: { kind: 'bundled' } });
+      await expect(supervisor.request({ type: 'neighbours', word: 'zebra', k: 3, metric: 'euclidean' })).rejects.toThrow(/not in the model's vocabulary/);
+      await expect(supervisor.request({ type: 'open', source: { kind: 'modelFile', name: 'x.slm.json', text: '{"format": 1' } })).rejects.toThrow(/not valid JSON/);
+    } finally {
+      supervisor.dispose();
+    }
+  });
+
+  it('trains with progress events, pauses, resumes and stops with the best weights kept', async () => {
+    const { supervisor, events, arrivals } = startService(join(scratch, 'store-train'));
+    try {
+      await supervisor.request({ type: 'train', settings: { corpus: corpusText, embedding: 6, epochs: 2000, learningRate: 0.01, seed: 4 } });
+      await until(() => events.find((e) => e.event === 'trainProgress' && e.epoch >= 2), 'two epochs');
+      await supervisor.request({ type: 'trainControl', action: 'pause' });
+      const paused = await until(() => events.find((e) => e.event === 'trainProgress' && e.status === 'paused'), 'a paused report');
+      await new Promise((r) => setTimeout(r, 150));
+      const progressWhilePaused = events.filter((e) => e.event === 'trainProgress' && e.status === 'running' && events.indexOf(e) > events.indexOf(paused));
+      expect(progressWhilePaused).toHaveLength(0);
+      // The service answers other requests while a run is paused.
+      await supervisor.request({ type: 'open', source: { kind: 'bundled' } });
+      await supervisor.request({ type: 'trainControl', action: 'resume' });
+      await until(() => events.find((e) => e.event === 'trainProgress' && e.status === 'running' && events.indexOf(e) > events.indexOf(paused)), 'progress after resuming');
+      await supervisor.request({ type: 'trainControl', action: 'stop' });
+      const done = await until(() => events.find((e) => e.event === 'trainDone'), 'the end of the run');
+      if (done.event !== 'trainDone') throw new Error('unreachable');
+      expect(done.status).toBe('stopped');
+      const best = Math.max(...done.history.map((h) => h.testAccuracy));
+      expect(done.bestAccuracy).toBe(best);
+      expect(done.history[done.bestEpoch].testAccuracy).toBe(best);
+      expect(done.model).not.toBeNull();
+      // At most 30 progress events a second (each arrives at least 1/30 s after the one before,
+      // give or take the delivery's jitter).
+      const times = arrivals.filter((_, i) => events[i].event === 'trainProgress');
+      expect(times.length).toBeGreaterThan(3);
+      const spanSeconds = (times[times.length - 1] - times[0]) / 1000;
+      expect(times.length - 1).toBeLessThanOrEqual(Math.ceil(spanSeconds * 30) + 2);
+      const saved = await supervisor.request({ type: 'saveModel', name: 'Trained here' });
+      expect((await supervisor.request({ type: 'listModels' })).map((m) => m.name)).toContain('Trained here');
+      expect(saved.id).toBe('trained-here');
+    } finally {
+      supervisor.dispose();
+    }
+  });
+
+  it('restarts a service killed mid-training, reports the run interrupted and reopens the model', async () => {
+    const store = join(scratch, 'store-crash');
+    const { supervisor, events, connections } = startService(store);
+    try {
+      await supervisor.request({ type: 'open', source: { kind: 'bundled' } });
+      const saved = await supervisor.request({ type: 'saveModel', name: 'Keep me' });
+      const before = readFileSync(join(store, `${saved.id}.slm.json`), 'utf8');
+      await supervisor.request({ type: 'train', settings: { corpus: corpusText, embedding: 6, epochs: 5000, learningRate: 0.01, seed: 2 } });
+      await until(() => events.find((e) => e.event === 'trainProgress'), 'training to start');
+      process.kill(connections[0].pid!, 'SIGKILL');
+      const interrupted = await until(() => events.find((e) => e.event === 'trainDone'), 'the interrupted report');
+      expect(interrupted.event === 'trainDone' && interrupted.status).toBe('interrupted');
+      const restarted = await until(() => events.find((e) => e.event === 'serviceStatus' && e.state === 'restarted'), 'the restart');
+      expect(restarted.event === 'serviceStatus' && restarted.message).toMatch(/SIGKILL/);
+      expect(connections).toHaveLength(2);
+      // The saved model is intact and was opened again in the new process.
+      expect(readFileSync(join(store, `${saved.id}.slm.json`), 'utf8')).toBe(before);
+      const neighbours = await supervisor.request({ type: 'neighbours', word: 'frogs', k: 2, metric: 'euclidean' });
+      expect(neighbours).toHaveLength(2);
+    } finally {
+      supervisor.dispose();
+    }
+  });
+
+  it('fails a pending request when the service dies before answering', async () => {
+    const { supervisor, connections } = startService(join(scratch, 'store-pending'));
+    try {
+      await supervisor.request({ type: 'open', source: { kind: 'bundled' } });
+      const long = supervisor.request({ type: 'generate', prompt: Array(200_000).fill('frogs').join(' '), temperature: 0, topK: 0, seed: 1 });
+      process.kill(connections[0].pid!, 'SIGKILL');
+      await expect(long).rejects.toBeInstanceOf(ServiceError);
+      await expect(long).rejects.toThrow(/stopped .* restarted/);
+    } finally {
+      supervisor.dispose();
+    }
+  });
+
+  it('sets aside a corrupt stored model and never overwrites it', async () => {
+    const store = join(scratch, 'store-corrupt');
+    mkdirSync(store, { recursive: true });
+    writeFileSync(join(store, 'broken.slm.json'), '{"format": "slm-model", "version": 1, "name": "Broken", "embedding": 2');
+    const { supervisor } = startService(store);
+    try {
+      const listed = await supervisor.request({ type: 'listModels' });
+      expect(listed).toHaveLength(1);
+      expect(listed[0].problem).toMatch(/not valid JSON.*set aside/);
+      const files = readdirSync(store);
+      expect(files.some((f) => f.startsWith('broken.slm.json.corrupt'))).toBe(true);
+      expect(files).not.toContain('broken.slm.json');
+    } finally {
+      supervisor.dispose();
+    }
+  });
+});
+
+describe('atomic saves', () => {
+  it('a save killed at any moment leaves the previous file whole', async () => {
+    const folder = join(scratch, 'atomic');
+    mkdirSync(folder, { recursive: true });
+    const target = join(folder, 'model.slm.json');
+    const old = JSON.stringify({ version: 'old', data: 'x'.repeat(100) });
+    writeFileSync(target, old);
+    const writer = join(scratch, 'writer.mjs');
+    writeFileSync(
+      writer,
+      `import { writeFileAtomic } from ${JSON.stringify(join(scratch, 'atomicWrite.js'))};\n` +
+        `const big = JSON.stringify({ version: 'new', data: 'y'.repeat(20_000_000) });\n` +
+        `process.send('ready');\nawait writeFileAtomic(${JSON.stringify(target)}, big);\nprocess.send('written');\n`,
+    );
+    execFileSync(join(root, 'node_modules', '.bin', 'esbuild'), [join(root, 'src-main', 'files', 'atomicWrite.ts'), '--format=esm', '--platform=node', `--outfile=${join(scratch, 'atomicWrite.js')}`, '--log-level=warning']);
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const child = fork(writer, [], { serialization: 'advanced' });
+      await new Promise<void>((resolve) => child.once('message', () => resolve()));
+      await new Promise((r) => setTimeout(r, attempt * 15));
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+      const text = readFileSync(target, 'utf8');
+      const parsed = JSON.parse(text); // never half-written
+      expect(['old', 'new']).toContain(parsed.version);
+    }
+  });
+});
