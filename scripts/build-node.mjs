@@ -1,15 +1,33 @@
-// Bundles the Node-side entry points (the `slm` command and the benchmark) into dist/.
+// Bundles the Node-side entry points into dist/: the `slm` command, the benchmark, the model
+// service's Node entry, and the Electron main and preload scripts (dist/electron/).
 // Run by `npm ci` (prepare) so that `npx slm` works straight after installing.
 import { build } from 'esbuild';
 
-await build({
-  entryPoints: { cli: 'src-main/cli.ts', bench: 'scripts/bench.ts', service: 'src-main/service/nodeEntry.ts' },
-  outdir: 'dist',
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  sourcemap: true,
-  logLevel: 'warning',
-  banner: { js: "import { createRequire as __slmRequire } from 'node:module'; const require = __slmRequire(import.meta.url);" },
-});
+const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning' };
+const requireShim = "import { createRequire as __slmRequire } from 'node:module'; const require = __slmRequire(import.meta.url);";
+
+await Promise.all([
+  build({
+    ...common,
+    entryPoints: { cli: 'src-main/cli.ts', bench: 'scripts/bench.ts', service: 'src-main/service/nodeEntry.ts' },
+    outdir: 'dist',
+    format: 'esm',
+    banner: { js: requireShim },
+  }),
+  // Electron: main and preload as CommonJS (a sandboxed preload must be), the service beside them.
+  build({
+    ...common,
+    entryPoints: { main: 'src-main/main.ts', preload: 'src-main/preload.ts' },
+    outdir: 'dist/electron',
+    outExtension: { '.js': '.cjs' },
+    format: 'cjs',
+    external: ['electron'],
+  }),
+  build({
+    ...common,
+    entryPoints: { service: 'src-main/service/nodeEntry.ts' },
+    outdir: 'dist/electron',
+    format: 'esm',
+    banner: { js: requireShim },
+  }),
+]);

@@ -124,6 +124,10 @@ export class ModelService {
         return this.control(request.action);
       case 'exportOriginal':
         return exportOriginal(this.current().model);
+      case 'exportModelFile': {
+        const { model } = this.current();
+        return { name: model.name, text: serializeModel(model) };
+      }
       case 'setWeight':
         return this.setWeight(request);
       case 'resetWeights': {

@@ -59,6 +59,7 @@ export const RequestSchema = v.variant('type', [
   request('train', { settings: TrainingSettingsSchema }),
   request('trainControl', { action: v.picklist(['pause', 'resume', 'stop']) }),
   request('exportOriginal', {}),
+  request('exportModelFile', {}),
   request('setWeight', { matrix: WeightNameSchema, row: v.pipe(whole, v.minValue(0)), column: v.pipe(whole, v.minValue(0)), value: finite }),
   request('resetWeights', {}),
 ]);
@@ -142,6 +143,7 @@ export const ResultSchemas = {
   train: v.null(),
   trainControl: v.null(),
   exportOriginal: v.object({ weights: v.instance(Uint8Array), wordmap: v.string() }),
+  exportModelFile: v.object({ name: v.string(), text: v.string() }),
   setWeight: ModelInfoSchema,
   resetWeights: ModelInfoSchema,
 } satisfies Record<RequestType, v.GenericSchema>;

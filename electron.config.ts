@@ -1,0 +1,31 @@
+/**
+ * electron-builder configuration: `npm run dist` builds installers (AppImage and deb on Linux, dmg on
+ * macOS, nsis on Windows) where their tools can be fetched; `npm run dist:dir` builds the unpacked
+ * app offline from the Electron folder that ELECTRON_DIST names.
+ */
+import type { Configuration } from 'electron-builder';
+
+const config: Configuration = {
+  appId: 'studio.slm.app',
+  productName: 'slm studio',
+  copyright: 'slm studio contributors',
+  directories: { output: 'out', buildResources: 'resources/icons' },
+  asar: true,
+  // The app itself: the bundles, the renderer and Boris's model and corpus (the service reads them
+  // from inside the asar). Sources, tests and development tools stay out.
+  files: ['package.json', 'dist/electron/**', 'dist/renderer/**', 'resources/models/**', 'resources/corpus/**', '!**/*.map'],
+  electronDist: process.env.ELECTRON_DIST || undefined,
+  npmRebuild: false,
+  linux: {
+    target: ['AppImage', 'deb'],
+    category: 'Education',
+    icon: 'resources/icons',
+    synopsis: 'Watch a tiny language model think, token by token',
+    maintainer: 'slm studio <dev@slm-studio.invalid>',
+  },
+  mac: { target: 'dmg', category: 'public.app-category.education', icon: 'resources/icons/icon.png' },
+  win: { target: 'nsis', icon: 'resources/icons/icon.png' },
+  nsis: { oneClick: false, allowToChangeInstallationDirectory: true },
+};
+
+export default config;

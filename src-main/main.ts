@@ -1,0 +1,166 @@
+/**
+ * Electron main: the window, the model service in a utility process under a supervisor, IPC with
+ * every sender checked, native dialogs, and the model store in the user-data folder. The logic lives
+ * in ./desktop and ./service, where it is tested under Node; this file only wires it to Electron.
+ */
+import { BrowserWindow, app, dialog, ipcMain, net, protocol, session, utilityProcess, type IpcMainInvokeEvent } from 'electron';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { CHANNELS, type BridgeAnswer } from './desktop/api.ts';
+import { modelSourceFromPath, writeOriginalFiles } from './desktop/modelSources.ts';
+import { prepareModelStore } from './desktop/modelStoreSetup.ts';
+import { APP_ENTRY, APP_SCHEME, CONTENT_SECURITY_POLICY, contentType, isAppUrl, resolveAppUrl } from './desktop/rendererFiles.ts';
+import { utilityConnection } from './desktop/utilityConnection.ts';
+import { writeFileAtomic } from './files/atomicWrite.ts';
+import type { RequestBody } from './service/protocol.ts';
+import { ServiceError, ServiceSupervisor } from './service/supervisor.ts';
+
+// dist/electron/main.js sits two folders below the app's root, in development and in the asar alike.
+const appRoot = join(__dirname, '..', '..');
+const resourcesDir = join(appRoot, 'resources');
+const rendererDir = join(appRoot, 'dist', 'renderer');
+
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+
+let window: BrowserWindow | null = null;
+let supervisor: ServiceSupervisor | null = null;
+
+/** IPC is answered only for the app's own page in its own window. */
+function trusted(event: IpcMainInvokeEvent): boolean {
+  return window !== null && event.sender === window.webContents && isAppUrl(event.senderFrame?.url);
+}
+
+function handle(channel: string, listener: (event: IpcMainInvokeEvent, ...args: any[]) => Promise<unknown>): void {
+  ipcMain.handle(channel, async (event, ...args) => {
+    if (!trusted(event)) throw new Error('refused: the request did not come from the app');
+    return listener(event, ...args);
+  });
+}
+
+async function answer(body: RequestBody): Promise<BridgeAnswer> {
+  try {
+    return { ok: true, result: await supervisor!.request(body) };
+  } catch (error) {
+    const kind = error instanceof ServiceError ? error.kind : 'internal';
+    return { ok: false, kind, message: (error as Error).message };
+  }
+}
+
+function createWindow(): void {
+  window = new BrowserWindow({
+    width: 1440,
+    height: 900,
+    minWidth: 1100,
+    minHeight: 700,
+    title: 'slm studio',
+    backgroundColor: '#111418',
+    show: false,
+    webPreferences: {
+      // electronegativity: PRELOAD_JS_CHECK reviewed: the preload runs sandboxed and exposes one object,
+      // window.slm, whose methods only forward to IPC channels that the main process checks (trusted()).
+      preload: join(__dirname, 'preload.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      navigateOnDragDrop: false,
+      spellcheck: false,
+      // No middle-click (auxclick) navigation to new windows.
+      disableBlinkFeatures: 'Auxclick',
+    },
+  });
+  window.once('ready-to-show', () => window?.show());
+  window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  window.webContents.on('will-navigate', (event, url) => {
+    if (url !== window?.webContents.getURL()) event.preventDefault();
+  });
+  window.webContents.on('will-attach-webview', (event) => event.preventDefault());
+  window.on('closed', () => {
+    window = null;
+  });
+  void window.loadURL(APP_ENTRY);
+}
+
+app.on('web-contents-created', (_event, contents) => {
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  contents.on('will-navigate', (event, url) => {
+    if (!isAppUrl(url)) event.preventDefault();
+  });
+});
+
+app.whenReady().then(() => {
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+  // Every response the window gets carries the app's Content-Security-Policy.
+  // electronegativity: CSP_GLOBAL_CHECK cannot read the policy through the constant's name; it is
+  // CONTENT_SECURITY_POLICY in desktop/rendererFiles.ts (no remote origins, no eval), tested there.
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+  });
+
+  protocol.handle(APP_SCHEME, async (request) => {
+    const file = resolveAppUrl(request.url, rendererDir);
+    if (!file) return new Response('not found', { status: 404 });
+    const response = await net.fetch(pathToFileURL(file).toString()).catch(() => null);
+    if (!response || !response.ok) return new Response('not found', { status: 404 });
+    return new Response(response.body, {
+      headers: { 'content-type': contentType(file), 'content-security-policy': CONTENT_SECURITY_POLICY },
+    });
+  });
+
+  const store = prepareModelStore(app.getPath('userData'), join(resourcesDir, 'models', 'boris.slm.json'));
+  supervisor = new ServiceSupervisor(() =>
+    utilityConnection(
+      utilityProcess.fork(join(__dirname, 'service.js'), ['--store', store, '--resources', resourcesDir], { serviceName: 'slm model service' }),
+    ),
+  );
+  supervisor.onEvent((event) => window?.webContents.send(CHANNELS.event, event));
+
+  handle(CHANNELS.request, (_event, body: RequestBody) => answer(body));
+  handle(CHANNELS.chooseModel, async () => {
+    const picked = await dialog.showOpenDialog(window!, {
+      title: 'Open a model',
+      properties: ['openFile'],
+      filters: [
+        { name: 'Models', extensions: ['json', 'npz'] },
+        { name: 'slm studio model', extensions: ['json'] },
+        { name: 'Original weights (with wordmap.json beside)', extensions: ['npz'] },
+      ],
+    });
+    return picked.canceled || picked.filePaths.length === 0 ? null : modelSourceFromPath(picked.filePaths[0]);
+  });
+  handle(CHANNELS.saveModelAs, async (_event, suggestedName: string, text: string) => {
+    if (typeof text !== 'string' || typeof suggestedName !== 'string') throw new Error('refused: a model file must be text');
+    const picked = await dialog.showSaveDialog(window!, {
+      title: 'Save the model as',
+      defaultPath: `${suggestedName.replace(/[^\w.-]+/g, '-')}.slm.json`,
+      filters: [{ name: 'slm studio model', extensions: ['json'] }],
+    });
+    if (picked.canceled || !picked.filePath) return null;
+    await writeFileAtomic(picked.filePath, text);
+    return picked.filePath;
+  });
+  handle(CHANNELS.exportOriginal, async (_event, files: { weights: Uint8Array; wordmap: string }) => {
+    if (!(files?.weights instanceof Uint8Array) || typeof files.wordmap !== 'string') throw new Error('refused: not the original\'s files');
+    const picked = await dialog.showOpenDialog(window!, {
+      title: 'Export weights.npz and wordmap.json into a folder',
+      properties: ['openDirectory', 'createDirectory'],
+    });
+    if (picked.canceled || picked.filePaths.length === 0) return null;
+    await writeOriginalFiles(picked.filePaths[0], files);
+    return picked.filePaths[0];
+  });
+
+  createWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+  });
+});
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});
+
+app.on('will-quit', () => supervisor?.dispose());
