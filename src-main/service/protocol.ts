@@ -206,6 +206,10 @@ export function parseServiceMessage(message: unknown): ServiceMessage {
   return v.parse(ServiceMessageSchema, message);
 }
 
+export function parseEvent(event: unknown): ServiceEvent {
+  return v.parse(EventSchema, event);
+}
+
 export function parseResult<T extends RequestType>(type: T, result: unknown): ResultOf<T> {
   return v.parse(ResultSchemas[type], result) as ResultOf<T>;
 }

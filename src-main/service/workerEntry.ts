@@ -1,0 +1,37 @@
+/**
+ * The model service in a Web Worker, for the renderer in a browser (`npm run web`). Saved models
+ * live in memory for the page's lifetime. The worker script that imports this passes in the bundled
+ * Boris model and corpus texts (the build inlines them), so nothing is fetched at run time.
+ */
+import { ModelService } from './handler.ts';
+import type { ServiceMessage } from './protocol.ts';
+import { MemoryStore } from './store.ts';
+
+interface WorkerScope {
+  postMessage(message: unknown): void;
+  addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
+}
+
+declare const MessageChannel: new () => {
+  port1: { onmessage: (() => void) | null };
+  port2: { postMessage(message: unknown): void };
+};
+
+export function startWorkerService(scope: WorkerScope, bundled: { model: string; corpus: string }): void {
+  // A message to ourselves comes back after messages already queued, without timers' clamping.
+  const channel = new MessageChannel();
+  const waiting: (() => void)[] = [];
+  channel.port1.onmessage = () => waiting.shift()?.();
+  const service = new ModelService({
+    post: (message: ServiceMessage) => scope.postMessage(message),
+    store: new MemoryStore(),
+    bundled: async () => bundled,
+    yieldToMessages: () =>
+      new Promise<void>((resolve) => {
+        waiting.push(resolve);
+        channel.port2.postMessage(null);
+      }),
+    now: () => performance.now(),
+  });
+  scope.addEventListener('message', (event) => void service.handle(event.data));
+}
