@@ -68,6 +68,7 @@ function makeModel(weights: Weights, tokens = TOKENS): Model {
       epochs: 3,
       learningRate: 0.01,
       heldOutFraction: 0.1,
+      carryContext: 0.25,
       bestEpoch: 2,
       history: [
         { epoch: 0, trainLoss: 2.1, testLoss: 2.2, testAccuracy: 0 },

@@ -257,6 +257,21 @@ describe('the trainer', () => {
     expect(sameBits(a.weights, c.weights)).toBe(false);
   });
 
+  it('carries the context into a chosen share of lines, deterministically', () => {
+    const { vocabulary, rows } = corpus(MIXED_TEXT);
+    const none = new Trainer(rows, vocabulary, options);
+    const zero = new Trainer(rows, vocabulary, { ...options, carryContext: 0 });
+    const half = new Trainer(rows, vocabulary, { ...options, carryContext: 0.5 });
+    const halfAgain = new Trainer(rows, vocabulary, { ...options, carryContext: 0.5 });
+    const all = new Trainer(rows, vocabulary, { ...options, carryContext: 1 });
+    for (const t of [none, zero, half, halfAgain, all]) finish(t);
+    expectSameBits(none.weights, zero.weights);
+    expectSameBits(half.weights, halfAgain.weights);
+    expect(sameBits(none.weights, half.weights)).toBe(false);
+    expect(sameBits(half.weights, all.weights)).toBe(false);
+    expectSlmError(() => new Trainer(rows, vocabulary, { ...options, carryContext: 1.5 }), 'input', /from 0 to 1/);
+  });
+
   it('starts from given weights when told to', () => {
     const { vocabulary, rows } = corpus(MIXED_TEXT);
     const start = randomWeights(4, vocabulary.tokens.length, 3);

@@ -22,7 +22,7 @@ export const USAGE = `slm: a tiny recurrent language model on the command line
   slm compare SENTENCE_A SENTENCE_B [--metric euclidean|cosine] [--model P] [--json]
   slm trace TEXT [--model P] [--temperature T] [--json]
   slm train [--corpus F] [--vocab wordmap.json] [--embedding E] [--epochs N] [--seed S]
-            [--lr X] [--name NAME] --out F [--json]
+            [--lr X] [--carry SHARE] [--name NAME] --out F [--json]
   slm eval [--model P] [--checks F] [--corpus F] [--json]
   slm import WEIGHTS.npz [WORDMAP.json] --out MODEL.slm.json [--name NAME]
   slm export [--model P] --out-dir DIR
@@ -159,6 +159,7 @@ export async function train(args: string[], io: CliIo): Promise<void> {
       epochs: { type: 'string' },
       seed: { type: 'string' },
       lr: { type: 'string' },
+      carry: { type: 'string' },
       name: { type: 'string' },
       out: { type: 'string' },
     },
@@ -176,6 +177,7 @@ export async function train(args: string[], io: CliIo): Promise<void> {
     epochs: numberOption(values.epochs, '--epochs', TRAINING_DEFAULTS.epochs, { min: 1, integer: true }),
     seed: numberOption(values.seed, '--seed', TRAINING_DEFAULTS.seed, { min: 0, integer: true }),
     learningRate: numberOption(values.lr, '--lr', TRAINING_DEFAULTS.learningRate),
+    carryContext: numberOption(values.carry, '--carry', 0, { min: 0 }),
   };
   const trainer = new Trainer(
     lines.map((line) => encode(vocabulary, line)),

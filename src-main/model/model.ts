@@ -15,6 +15,8 @@ export interface TrainingRecord {
   epochs: number;
   learningRate: number;
   heldOutFraction: number;
+  /** Share of lines trained from the previous line's context (0 when absent from older files). */
+  carryContext: number;
   bestEpoch: number;
   history: EpochRecord[];
 }

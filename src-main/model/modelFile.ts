@@ -10,7 +10,7 @@ import { vocabularyFromTokens } from './vocabulary.ts';
  *       "defaultTemperature": T, "vocabulary": ["", "-", ...V tokens],
  *       "weights": { "w0": [[...V] x E], "w1": [[...2E] x E], "w2": [[...E] x V] },
  *       "training": null | { "corpus", "seed", "epochs", "learningRate", "heldOutFraction",
- *                            "bestEpoch", "history": [{ "epoch", "trainLoss", "testLoss", "testAccuracy" }] } }
+ *                            "carryContext", "bestEpoch", "history": [{ "epoch", "trainLoss", "testLoss", "testAccuracy" }] } }
  *
  * Numbers are written in JavaScript's shortest round-trip form, so a file read back gives the same
  * float64 weights bit for bit, and the same model always gives the same bytes.
@@ -64,6 +64,7 @@ function serializeTraining(t: TrainingRecord): string {
     `    "epochs": ${t.epochs},`,
     `    "learningRate": ${formatNumber(t.learningRate)},`,
     `    "heldOutFraction": ${formatNumber(t.heldOutFraction)},`,
+    `    "carryContext": ${formatNumber(t.carryContext)},`,
     `    "bestEpoch": ${t.bestEpoch},`,
     `    "history": [\n${epochs.join(',\n')}\n    ]`,
     '  }',
@@ -163,6 +164,7 @@ function readTraining(value: unknown, source: string): TrainingRecord {
     epochs: number('epochs'),
     learningRate: number('learningRate'),
     heldOutFraction: number('heldOutFraction'),
+    carryContext: t.carryContext === undefined ? 0 : number('carryContext'),
     bestEpoch: number('bestEpoch'),
     history,
   };

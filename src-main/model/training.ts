@@ -25,11 +25,12 @@ export interface TrainingOptions {
   /** Start from these weights instead of a seeded initialisation (sizes must match). */
   initialWeights?: Weights;
   /**
-   * Start each training line from the context the previous line (in shuffled order) ended with,
-   * instead of zeros, without back-propagating into it. A model trained so keeps answering well when
-   * a chat carries its context from turn to turn. Held-out evaluation always starts from zeros.
+   * The share of training lines (0 to 1, chosen by the seed) that start from the context the line
+   * before them ended with, instead of zeros, without back-propagating into it. A model trained so
+   * keeps answering well when a chat carries its context from turn to turn. Held-out evaluation
+   * always starts from zeros. Default 0.
    */
-  carryContext?: boolean;
+  carryContext?: number;
 }
 
 export const TRAINING_DEFAULTS = {
@@ -113,7 +114,9 @@ export class Trainer {
   private readonly learningRate: number;
   private readonly clipNorm: number;
   private readonly samplesPerEpoch: number;
-  private readonly carryContext: boolean;
+  private readonly carryContext: number;
+  /** Decides which lines start from a carried context; its own stream, so 0 changes nothing. */
+  private readonly carryRng: Rng;
   private readonly seed: number;
   private readonly rng: Rng;
   private readonly pass: KernelPass;
@@ -144,7 +147,8 @@ export class Trainer {
     this.clipNorm = options.clipNorm ?? TRAINING_DEFAULTS.clipNorm;
     this.samplesPerEpoch = options.samplesPerEpoch ?? TRAINING_DEFAULTS.samplesPerEpoch;
     this.seed = options.seed;
-    this.carryContext = options.carryContext ?? false;
+    this.carryContext = options.carryContext ?? 0;
+    this.carryRng = createRng((options.seed ^ 0x2545f491) >>> 0);
     const start = options.initialWeights ?? initialWeights(options.embedding, V, options.seed);
     if (start.embedding !== options.embedding || start.vocabulary !== V) {
       throw inputError(`the starting weights are for E = ${start.embedding}, V = ${start.vocabulary}, not E = ${options.embedding}, V = ${V}`);
@@ -210,7 +214,8 @@ export class Trainer {
       const line = this.split.train[this.order[this.position]];
       this.adamSteps++;
       const stepSize = (this.learningRate * Math.sqrt(1 - BETA2 ** this.adamSteps)) / (1 - BETA1 ** this.adamSteps);
-      const { loss, norm } = this.pass.trainLine(line, this.carryContext, this.clipNorm, stepSize);
+      const carry = this.carryContext > 0 && this.carryRng.next() < this.carryContext;
+      const { loss, norm } = this.pass.trainLine(line, carry, this.clipNorm, stepSize);
       if (!Number.isFinite(loss) || !Number.isFinite(norm)) {
         const what = Number.isFinite(loss) ? `the gradient became ${norm}` : `the loss became ${loss}`;
         this.diverge(`${what} at epoch ${this.epoch + 1}, line ${this.position + 1}`);
@@ -317,6 +322,8 @@ function validateOptions(options: TrainingOptions): void {
   if (!(options.learningRate > 0) || !Number.isFinite(options.learningRate)) {
     throw inputError(`the learning rate must be a positive number, not ${options.learningRate}`);
   }
+  const carry = options.carryContext ?? 0;
+  if (!(carry >= 0 && carry <= 1)) throw inputError(`the share of lines that carry their context must be from 0 to 1, not ${carry}`);
   const f = options.heldOutFraction ?? TRAINING_DEFAULTS.heldOutFraction;
   if (!(f > 0 && f < 1)) throw inputError(`the held-out fraction must be between 0 and 1, not ${f}`);
 }
@@ -348,6 +355,7 @@ export function trainingRecord(trainer: Trainer, options: TrainingOptions, corpu
     epochs: options.epochs,
     learningRate: options.learningRate,
     heldOutFraction: options.heldOutFraction ?? TRAINING_DEFAULTS.heldOutFraction,
+    carryContext: options.carryContext ?? 0,
     bestEpoch: trainer.bestEpoch,
     history: trainer.history.map(({ epoch, trainLoss, testLoss, testAccuracy }) => ({ epoch, trainLoss, testLoss, testAccuracy })),
   };

@@ -32,7 +32,7 @@ export const TrainingSettingsSchema = v.object({
   epochs: v.pipe(whole, v.minValue(1), v.maxValue(100_000)),
   learningRate: v.pipe(finite, v.gtValue(0)),
   seed: v.pipe(whole, v.minValue(0), v.maxValue(2 ** 32 - 1)),
-  carryContext: v.optional(v.boolean()),
+  carryContext: v.optional(v.pipe(finite, v.minValue(0), v.maxValue(1))),
 });
 
 const request = <T extends string, E extends v.ObjectEntries>(type: T, entries: E) =>
