@@ -1,20 +1,27 @@
-// `npm start`: launches the desktop app on the built bundles, or says in one line why it cannot.
-import { spawn } from 'node:child_process';
+// `npm start`: launches the desktop app on the built bundles. If Electron's binary is not installed
+// (npm may skip its download step), it tries that step once; where that cannot work it says so in one
+// line and points at the browser version.
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+const folder = join('node_modules', 'electron');
+
 function electronBinary() {
-  const folder = join('node_modules', 'electron');
   const pathFile = join(folder, 'path.txt');
   if (!existsSync(pathFile)) return null;
   const binary = join(folder, 'dist', readFileSync(pathFile, 'utf8').trim());
   return existsSync(binary) ? binary : null;
 }
 
-const binary = process.env.ELECTRON_BINARY || electronBinary();
+let binary = process.env.ELECTRON_BINARY || electronBinary();
+if (!binary && existsSync(join(folder, 'install.js'))) {
+  spawnSync(process.execPath, [join(folder, 'install.js')], { stdio: 'ignore', timeout: 300_000 });
+  binary = electronBinary();
+}
 if (!binary) {
   console.error(
-    'slm: the Electron binary is not installed (node_modules/electron/dist is empty); fetch it with `npx install-electron --no` where its download servers can be reached, or run `npm run web` to use slm studio in a browser.',
+    "slm: Electron's binary is not installed and could not be downloaded (node_modules/electron/dist is empty); run `npx install-electron --no` where Electron's download servers can be reached, or `npm run web` to use slm studio in a browser.",
   );
   process.exit(1);
 }

@@ -35,8 +35,8 @@ export interface TrainingOptions {
 
 export const TRAINING_DEFAULTS = {
   embedding: 10,
-  epochs: 200,
-  learningRate: 0.01,
+  epochs: 300,
+  learningRate: 0.005,
   seed: 1,
   clipNorm: 5,
   heldOutFraction: 0.1,
