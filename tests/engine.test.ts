@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { SlmError, type SlmErrorKind } from '../src-main/model/errors.ts';
 import { detokenize, tokenize, tokenizeCorpus } from '../src-main/model/tokenizer.ts';
 import {
   BOUNDARY,
@@ -17,28 +16,10 @@ import { argmax, sampleToken } from '../src-main/model/sampling.ts';
 import { Conversation, DEFAULT_MAX_REPLY_TOKENS, generateLine } from '../src-main/model/generation.ts';
 import { contextPath, nearestWords, sentenceDistance } from '../src-main/model/geometry.ts';
 import { fitPca, project, symmetricEigen } from '../src-main/model/pca.ts';
+import { expectClose, expectSlmError, randomWeights, testRandom } from './helpers.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers written for the tests, independent of the engine.
-
-/** mulberry32: a tiny seeded generator used only to make test data. */
-function testRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function randomWeights(E: number, V: number, seed: number, scale = 1): Weights {
-  const random = testRandom(seed);
-  const w = createWeights(E, V);
-  for (const m of [w.w0, w.w1, w.w2]) for (let i = 0; i < m.length; i++) m[i] = (random() * 2 - 1) * scale;
-  return w;
-}
 
 type Matrix = number[][];
 
@@ -101,27 +82,6 @@ function naiveRun(net: NaiveNet, tokens: readonly number[], start?: readonly num
     c = s.h2;
     return s;
   });
-}
-
-function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance: number): void {
-  expect(actual.length).toBe(expected.length);
-  let worst = 0;
-  for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(actual[i] - expected[i]));
-  expect(worst).toBeLessThanOrEqual(tolerance);
-}
-
-function expectSlmError(fn: () => unknown, kind: SlmErrorKind, pattern?: RegExp): SlmError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught, 'expected an SlmError to be thrown').toBeInstanceOf(SlmError);
-  const error = caught as SlmError;
-  expect(error.kind).toBe(kind);
-  if (pattern) expect(error.message).toMatch(pattern);
-  return error;
 }
 
 function greedy(seed = 1) {

@@ -4,7 +4,6 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SlmError, type SlmErrorKind } from '../src-main/model/errors.ts';
 import type { Model } from '../src-main/model/model.ts';
 import { MODEL_FORMAT, MODEL_VERSION, parseModel, serializeModel } from '../src-main/model/modelFile.ts';
 import { createWeights, run, type Weights } from '../src-main/model/network.ts';
@@ -12,23 +11,13 @@ import { readNpz, writeNpz } from '../src-main/model/npz.ts';
 import { exportOriginal, importOriginal } from '../src-main/model/original.ts';
 import { contextPath, sentenceDistance } from '../src-main/model/geometry.ts';
 import { vocabularyFromTokens } from '../src-main/model/vocabulary.ts';
+import { bitsOf, expectClose, expectSameBits, expectSlmError, randomWeights, testRandom } from './helpers.ts';
 
 const testsDir = dirname(fileURLToPath(import.meta.url));
 const fixtureDir = join(testsDir, 'fixtures', 'original');
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
-
-function testRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Random weights with awkward values mixed in: tiny, huge, negative, -0, subnormal. */
 function awkwardWeights(E: number, V: number, seed: number): Weights {
@@ -44,13 +33,6 @@ function awkwardWeights(E: number, V: number, seed: number): Weights {
       m[i] = n < special.length ? special[n] : (random() * 2 - 1) * 10 ** Math.floor(random() * 20 - 10);
     }
   }
-  return w;
-}
-
-function randomWeights(E: number, V: number, seed: number, scale = 1): Weights {
-  const random = testRandom(seed);
-  const w = createWeights(E, V);
-  for (const m of [w.w0, w.w1, w.w2]) for (let i = 0; i < m.length; i++) m[i] = (random() * 2 - 1) * scale;
   return w;
 }
 
@@ -79,40 +61,6 @@ function makeModel(weights: Weights, tokens = TOKENS): Model {
   };
 }
 
-function bitsOf(data: Float64Array): Buffer {
-  return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-}
-
-function expectSameWeights(a: Weights, b: Weights): void {
-  expect(a.embedding).toBe(b.embedding);
-  expect(a.vocabulary).toBe(b.vocabulary);
-  for (const name of ['w0', 'w1', 'w2'] as const) {
-    expect(a[name].length).toBe(b[name].length);
-    expect(bitsOf(a[name]).equals(bitsOf(b[name])), `${name} differs`).toBe(true);
-  }
-}
-
-function expectSlmError(fn: () => unknown, kind: SlmErrorKind, pattern?: RegExp): SlmError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught, 'expected an SlmError to be thrown').toBeInstanceOf(SlmError);
-  const error = caught as SlmError;
-  expect(error.kind).toBe(kind);
-  if (pattern) expect(error.message).toMatch(pattern);
-  return error;
-}
-
-function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance: number): void {
-  expect(actual.length).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    expect(Math.abs(actual[i] - expected[i]), `index ${i}: ${actual[i]} vs ${expected[i]}`).toBeLessThanOrEqual(tolerance);
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 
 describe('the .slm.json model file', () => {
@@ -125,7 +73,7 @@ describe('the .slm.json model file', () => {
       const model = makeModel(awkwardWeights(E, TOKENS.length, seed));
       const text = serializeModel(model);
       const back = parseModel(text);
-      expectSameWeights(back.weights, model.weights);
+      expectSameBits(back.weights, model.weights);
       expect(Object.is(back.weights.w0[0], -0)).toBe(true);
       expect(back.vocabulary.tokens).toEqual(model.vocabulary.tokens);
       expect(back.name).toBe(model.name);
@@ -141,7 +89,7 @@ describe('the .slm.json model file', () => {
     const model = { ...makeModel(randomWeights(2, TOKENS.length, 5)), training: null };
     const back = parseModel(serializeModel(model));
     expect(back.training).toBeNull();
-    expectSameWeights(back.weights, model.weights);
+    expectSameBits(back.weights, model.weights);
   });
 
   it('a model with a non-finite weight cannot be saved', () => {
@@ -238,7 +186,7 @@ describe('the original project format', () => {
     const model = makeModel(awkwardWeights(4, TOKENS.length, 8));
     const files = exportOriginal(model);
     const back = importOriginal(files, 'Back');
-    expectSameWeights(back.weights, model.weights);
+    expectSameBits(back.weights, model.weights);
     expect(back.vocabulary.tokens).toEqual(model.vocabulary.tokens);
     expect(back.name).toBe('Back');
     expect(back.defaultTemperature).toBe(0.5);

@@ -7,6 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { unzipSync, zipSync } from 'fflate';
 import { SlmError } from '../src-main/model/errors.ts';
 import { readNpy, readNpz, writeNpy, writeNpz, type NpyArray } from '../src-main/model/npz.ts';
+import { expectSlmError } from './helpers.ts';
+
+const expectFormatError = (fn: () => unknown, pattern: RegExp) => expectSlmError(fn, 'format', pattern);
 
 const testsDir = dirname(fileURLToPath(import.meta.url));
 const repoRoot = join(testsDir, '..');
@@ -30,23 +33,6 @@ function fixture(name: string): Uint8Array {
 
 const hasNumpy = spawnSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0;
 const numpyNote = hasNumpy ? '' : ' [skipped: python3 with numpy is not available]';
-
-/** Asserts that `fn` throws an SlmError of kind 'format' whose message matches `pattern`. */
-function expectFormatError(fn: () => unknown, pattern: RegExp): SlmError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught, 'expected an error to be thrown').toBeInstanceOf(SlmError);
-  const error = caught as SlmError;
-  expect(error.kind).toBe('format');
-  expect(error.message).toMatch(pattern);
-  // One sentence: starts with a capital, ends with a full stop, no line breaks.
-  expect(error.message).toMatch(/^[A-Z][^\n]*\.$/);
-  return error;
-}
 
 /** Raw bytes of a Float64Array, for bit-for-bit comparisons (NaN payloads, -0). */
 function bits(data: Float64Array): number[] {

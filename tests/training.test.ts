@@ -1,32 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { SlmError, type SlmErrorKind } from '../src-main/model/errors.ts';
-import { allFinite, createWeights, run, type Weights } from '../src-main/model/network.ts';
+import { SlmError } from '../src-main/model/errors.ts';
+import { allFinite, run, type Weights } from '../src-main/model/network.ts';
 import { tokenize, tokenizeCorpus } from '../src-main/model/tokenizer.ts';
 import { BOUNDARY, buildVocabulary, encode, vocabularyFromTokens } from '../src-main/model/vocabulary.ts';
 import { Trainer, initialWeights, lineLossAndGradients, splitCorpus, type TrainingOptions } from '../src-main/model/training.ts';
 import { generateLine } from '../src-main/model/generation.ts';
 import { createRng } from '../src-main/model/rng.ts';
+import { expectSameBits, expectSlmError, randomWeights, sameBits } from './helpers.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers written for the tests, independent of the engine.
-
-function testRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function randomWeights(E: number, V: number, seed: number, scale = 1): Weights {
-  const random = testRandom(seed);
-  const w = createWeights(E, V);
-  for (const m of [w.w0, w.w1, w.w2]) for (let i = 0; i < m.length; i++) m[i] = (random() * 2 - 1) * scale;
-  return w;
-}
 
 /**
  * The mean cross-entropy of a line, written from DESIGN.md with nested arrays and an explicit
@@ -53,38 +36,6 @@ function naiveLineLoss(w: Weights, line: readonly number[]): number {
     loss -= logits[targets[s]] - logTotal;
   });
   return loss / inputs.length;
-}
-
-function bytes(w: Weights): Uint8Array[] {
-  return [w.w0, w.w1, w.w2].map((m) => new Uint8Array(m.buffer.slice(m.byteOffset, m.byteOffset + m.byteLength)));
-}
-
-function expectSameBits(a: Weights, b: Weights): void {
-  expect(a.embedding).toBe(b.embedding);
-  expect(a.vocabulary).toBe(b.vocabulary);
-  const ba = bytes(a);
-  const bb = bytes(b);
-  for (let i = 0; i < 3; i++) expect(Buffer.from(ba[i]).equals(Buffer.from(bb[i]))).toBe(true);
-}
-
-function sameBits(a: Weights, b: Weights): boolean {
-  const ba = bytes(a);
-  const bb = bytes(b);
-  return ba.every((x, i) => Buffer.from(x).equals(Buffer.from(bb[i])));
-}
-
-function expectSlmError(fn: () => unknown, kind: SlmErrorKind, pattern?: RegExp): SlmError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught, 'expected an SlmError to be thrown').toBeInstanceOf(SlmError);
-  const error = caught as SlmError;
-  expect(error.kind).toBe(kind);
-  if (pattern) expect(error.message).toMatch(pattern);
-  return error;
 }
 
 /** Runs a trainer to the end in chunks, as a host would. */
