@@ -14,20 +14,16 @@ await Promise.all([
     format: 'esm',
     banner: { js: requireShim },
   }),
-  // Electron: main and preload as CommonJS (a sandboxed preload must be), the service beside them.
+  // Electron: main, preload (a sandboxed preload must be CommonJS) and the utility process's service,
+  // all CommonJS, which every Electron process loads.
   build({
     ...common,
-    entryPoints: { main: 'src-main/main.ts', preload: 'src-main/preload.ts' },
+    entryPoints: { main: 'src-main/main.ts', preload: 'src-main/preload.ts', service: 'src-main/service/nodeEntry.ts' },
     outdir: 'dist/electron',
     outExtension: { '.js': '.cjs' },
     format: 'cjs',
     external: ['electron'],
-  }),
-  build({
-    ...common,
-    entryPoints: { service: 'src-main/service/nodeEntry.ts' },
-    outdir: 'dist/electron',
-    format: 'esm',
-    banner: { js: requireShim },
+    define: { 'import.meta.url': '__slmModuleUrl' },
+    banner: { js: "const __slmModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
   }),
 ]);

@@ -113,7 +113,7 @@ app.whenReady().then(() => {
   const store = prepareModelStore(app.getPath('userData'), join(resourcesDir, 'models', 'boris.slm.json'));
   supervisor = new ServiceSupervisor(() =>
     utilityConnection(
-      utilityProcess.fork(join(__dirname, 'service.js'), ['--store', store, '--resources', resourcesDir], { serviceName: 'slm model service' }),
+      utilityProcess.fork(join(__dirname, 'service.cjs'), ['--store', store, '--resources', resourcesDir], { serviceName: 'slm model service' }),
     ),
   );
   supervisor.onEvent((event) => window?.webContents.send(CHANNELS.event, event));

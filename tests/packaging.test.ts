@@ -33,7 +33,7 @@ describe('the packaged app', () => {
       for (const wanted of [
         '/dist/electron/main.cjs',
         '/dist/electron/preload.cjs',
-        '/dist/electron/service.js',
+        '/dist/electron/service.cjs',
         '/dist/renderer/index.html',
         '/resources/models/boris.slm.json',
         '/resources/corpus/boris.txt',
