@@ -1,5 +1,5 @@
-// Bundles the Node-side entry points into dist/: the `slm` command, the benchmark, the model
-// service's Node entry, and the Electron main and preload scripts (dist/electron/).
+// Bundles the Node-side entry points: the `slm` command and the benchmark into dist/, and Electron's
+// main, preload and model-service scripts into dist/electron/.
 // Run by `npm ci` (prepare) so that `npx slm` works straight after installing.
 import { build } from 'esbuild';
 
@@ -9,7 +9,7 @@ const requireShim = "import { createRequire as __slmRequire } from 'node:module'
 await Promise.all([
   build({
     ...common,
-    entryPoints: { cli: 'src-main/cli.ts', bench: 'scripts/bench.ts', service: 'src-main/service/nodeEntry.ts' },
+    entryPoints: { cli: 'src-main/cli.ts', bench: 'scripts/bench.ts' },
     outdir: 'dist',
     format: 'esm',
     banner: { js: requireShim },

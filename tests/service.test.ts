@@ -13,11 +13,11 @@ import type { ServiceEvent } from '../src-main/service/protocol.ts';
 import { ServiceError, ServiceSupervisor } from '../src-main/service/supervisor.ts';
 
 /**
- * The model service in a real child process, started through dist/service.js: the same entry the
+ * The model service in a real child process, started through dist/electron/service.cjs: the same file the
  * Electron utility process runs.
  */
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const entry = join(root, 'dist', 'service.js');
+const entry = join(root, 'dist', 'electron', 'service.cjs');
 const scratch = mkdtempSync(join(tmpdir(), 'slm-service-'));
 const resources = join(scratch, 'resources');
 const corpusText = Array.from({ length: 40 }, (_, i) =>

@@ -2,7 +2,7 @@ import { fork } from 'node:child_process';
 import type { ServiceConnection } from './supervisor.ts';
 
 /**
- * Runs the model service's Node entry (`dist/service.js`, the same one the Electron utility process
+ * Runs the model service's Node entry (`dist/electron/service.cjs`, the file the Electron utility process
  * runs) as a child process. Messages use structured clone (`serialization: 'advanced'`), as Electron's
  * ports do, so byte arrays pass unchanged.
  */
