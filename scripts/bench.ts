@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { step } from '../src-main/model/network.ts';
 import { tokenizeCorpus } from '../src-main/model/tokenizer.ts';
-import { Trainer } from '../src-main/model/training.ts';
+import { TRAINING_DEFAULTS, Trainer } from '../src-main/model/training.ts';
 import { type Vocabulary, buildVocabulary, encode, vocabularyFromWordmap } from '../src-main/model/vocabulary.ts';
 import { NaiveTrainer, naiveFrom, naiveStep } from './naive-model.ts';
 
@@ -35,11 +35,16 @@ function loadCorpus(name: string, corpusPath: string, wordmapPath?: string): Cor
   return { name, vocabulary, lines: tokens.map((line) => encode(vocabulary, line)) };
 }
 
+/** A trainer at E = 10 with the default learning rate and no sample lines. */
+function trainerFor(corpus: Corpus, epochs: number, seed: number): Trainer {
+  return new Trainer(corpus.lines, corpus.vocabulary, { embedding: E, epochs, learningRate: TRAINING_DEFAULTS.learningRate, seed, samplesPerEpoch: 0 });
+}
+
 /** Median training tokens per second over several short runs (held-out evaluation time excluded). */
 function trainingSpeed(corpus: Corpus, epochs: number): { tokensPerSecond: number; runs: number[] } {
   const runs: number[] = [];
   for (let r = 0; r < REPEATS; r++) {
-    const trainer = new Trainer(corpus.lines, corpus.vocabulary, { embedding: E, epochs, learningRate: 0.01, seed: r + 1, samplesPerEpoch: 0 });
+    const trainer = trainerFor(corpus, epochs, r + 1);
     while (!trainer.done) trainer.runLines(1 << 30);
     runs.push(Math.round(trainer.tokensPerSecond));
   }
@@ -49,8 +54,8 @@ function trainingSpeed(corpus: Corpus, epochs: number): { tokensPerSecond: numbe
 function naiveTrainingSpeed(corpus: Corpus): { tokensPerSecond: number; runs: number[] } {
   const runs: number[] = [];
   for (let r = 0; r < 3; r++) {
-    const start = new Trainer(corpus.lines, corpus.vocabulary, { embedding: E, epochs: 1, learningRate: 0.01, seed: r + 1, samplesPerEpoch: 0 });
-    const naive = new NaiveTrainer(naiveFrom(start.weights), 0.01);
+    const start = trainerFor(corpus, 1, r + 1);
+    const naive = new NaiveTrainer(naiveFrom(start.weights), TRAINING_DEFAULTS.learningRate);
     const began = performance.now();
     let tokens = 0;
     for (const line of start.split.train) {
@@ -64,7 +69,7 @@ function naiveTrainingSpeed(corpus: Corpus): { tokensPerSecond: number; runs: nu
 
 /** Median microseconds of one generation step (embedding, context, next-token distribution). */
 function stepLatency(corpus: Corpus): { engine: number; naive: number } {
-  const trainer = new Trainer(corpus.lines, corpus.vocabulary, { embedding: E, epochs: 1, learningRate: 0.01, seed: 1, samplesPerEpoch: 0 });
+  const trainer = trainerFor(corpus, 1, 1);
   const weights = trainer.weights;
   const naive = naiveFrom(weights);
   const batch = 2000;
@@ -85,7 +90,7 @@ function stepLatency(corpus: Corpus): { engine: number; naive: number } {
 
 function thousandEpochs(corpus: Corpus): { seconds: number; bestEpoch: number; bestHeldOutAccuracy: number } {
   const began = performance.now();
-  const trainer = new Trainer(corpus.lines, corpus.vocabulary, { embedding: E, epochs: 1000, learningRate: 0.01, seed: 1, samplesPerEpoch: 0 });
+  const trainer = trainerFor(corpus, 1000, 1);
   while (!trainer.done) trainer.runLines(1 << 30);
   return {
     seconds: round((performance.now() - began) / 1000),
