@@ -43,6 +43,9 @@ function trainerFor(corpus: Corpus, epochs: number, seed: number): Trainer {
 /** Median training tokens per second over several short runs (held-out evaluation time excluded). */
 function trainingSpeed(corpus: Corpus, epochs: number): { tokensPerSecond: number; runs: number[] } {
   const runs: number[] = [];
+  // One untimed run first, so that the timed ones measure compiled code, not the JIT warming up.
+  const warmUp = trainerFor(corpus, 3, 99);
+  while (!warmUp.done) warmUp.runLines(1 << 30);
   for (let r = 0; r < REPEATS; r++) {
     const trainer = trainerFor(corpus, epochs, r + 1);
     while (!trainer.done) trainer.runLines(1 << 30);
