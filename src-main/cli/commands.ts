@@ -3,7 +3,7 @@ import { parseChecks, scoreChecks } from '../model/checks.ts';
 import { inputError } from '../model/errors.ts';
 import { Conversation } from '../model/generation.ts';
 import { type Metric, nearestWords, sentenceDistance } from '../model/geometry.ts';
-import type { Model } from '../model/model.ts';
+import { type Model, ORIGINAL_TEMPERATURE } from '../model/model.ts';
 import { run } from '../model/network.ts';
 import { createRng } from '../model/rng.ts';
 import { tokenize, tokenizeCorpus } from '../model/tokenizer.ts';
@@ -208,7 +208,7 @@ export async function train(args: string[], io: CliIo): Promise<void> {
     name: stringOption(values.name) ?? capitalise(modelNameFromPath(out)),
     vocabulary,
     weights: trainer.best,
-    defaultTemperature: TRAINING_DEFAULTS_TEMPERATURE,
+    defaultTemperature: ORIGINAL_TEMPERATURE,
     training: trainingRecord(trainer, options, basename(corpusPath)),
   };
   await saveModel(model, resolve(out));
@@ -235,9 +235,6 @@ export async function train(args: string[], io: CliIo): Promise<void> {
   }
   if (trainer.status === 'diverged') throw new CommandFailed();
 }
-
-/** Temperature new models sample at by default, as the original project did. */
-const TRAINING_DEFAULTS_TEMPERATURE = 0.5;
 
 function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);

@@ -31,5 +31,8 @@ export interface Model {
   training: TrainingRecord | null;
 }
 
-/** Temperature of the original project's sampling, kept for models imported from it. */
+/**
+ * Temperature of the original project's sampling: the default of models imported from it and of
+ * models trained here.
+ */
 export const ORIGINAL_TEMPERATURE = 0.5;

@@ -1,7 +1,7 @@
 import { SlmError, inputError } from '../model/errors.ts';
 import { Conversation } from '../model/generation.ts';
 import { contextPath, distance, nearestWords } from '../model/geometry.ts';
-import type { Model } from '../model/model.ts';
+import { type Model, ORIGINAL_TEMPERATURE } from '../model/model.ts';
 import { parseModel, serializeModel } from '../model/modelFile.ts';
 import { type Step, type Weights, cloneWeights, copyWeightsInto, run, weightShape } from '../model/network.ts';
 import { exportOriginal, importOriginal } from '../model/original.ts';
@@ -35,8 +35,6 @@ export interface ServiceHost {
   now(): number;
 }
 
-/** Temperature of models trained in the app, as the original sampled. */
-const TRAINED_TEMPERATURE = 0.5;
 /** At most this many corpus contexts are used to fit the projection. */
 const PROJECTION_SAMPLE = 5000;
 
@@ -354,7 +352,7 @@ export class ModelService {
             name: 'Trained model',
             vocabulary,
             weights: cloneWeights(trainer.best),
-            defaultTemperature: TRAINED_TEMPERATURE,
+            defaultTemperature: ORIGINAL_TEMPERATURE,
             training: trainingRecord(trainer, options, 'corpus from the training studio'),
           },
           null,
