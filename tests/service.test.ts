@@ -98,6 +98,51 @@ describe('the model service in a child process', () => {
     }
   });
 
+  it('edits weights all-or-none and replays the conversation with them', async () => {
+    const { supervisor } = startService(join(scratch, 'store-edit'));
+    try {
+      await supervisor.request({ type: 'open', source: { kind: 'bundled' } });
+      const turns = [
+        { prompt: 'who are you?', temperature: 0, topK: 0, seed: 1 },
+        { prompt: 'what do you love?', temperature: 0.5, topK: 3, seed: 7 },
+      ];
+      for (const turn of turns) await supervisor.request({ type: 'generate', ...turn });
+      const model = parseModel(readFileSync(join(resources, 'models', 'boris.slm.json'), 'utf8'));
+      const E = model.weights.embedding;
+      const V = model.vocabulary.tokens.length;
+      // A bad edit among good ones changes nothing.
+      await expect(
+        supervisor.request({ type: 'setWeights', edits: [{ matrix: 'w1', row: 0, column: 0, value: 3 }, { matrix: 'w2', row: V, column: 0, value: 1 }] }),
+      ).rejects.toThrow(`w2 has ${V} rows and ${E} columns; there is no cell (${V}, 0)`);
+      // Knock out context unit 2 (W1's row to zeros) and change one output weight.
+      const edits = [
+        ...Array.from({ length: 2 * E }, (_, column) => ({ matrix: 'w1' as const, row: 2, column, value: 0 })),
+        { matrix: 'w2' as const, row: 5, column: 1, value: -2.5 },
+      ];
+      const info = await supervisor.request({ type: 'setWeights', edits });
+      expect(info.edited).toBe(true);
+      expect(info.weights.w1[0]).toBe(model.weights.w1[0]);
+      for (const edit of edits) {
+        const columns = edit.matrix === 'w1' ? 2 * E : E;
+        model.weights[edit.matrix][edit.row * columns + edit.column] = edit.value;
+      }
+      const replayed = await supervisor.request({ type: 'replay', turns });
+      const expected = new Conversation(model.weights, model.vocabulary);
+      replayed.forEach((turn, t) => {
+        const line = expected.say(turns[t].prompt, { temperature: turns[t].temperature, topK: turns[t].topK, rng: createRng(turns[t].seed) });
+        expect(turn.reply).toBe(line.text);
+        const steps = [...line.fed, ...line.written];
+        expect(turn.steps.map((s) => s.probs)).toEqual(steps.map((s) => Array.from(s.nextTokenProbs)));
+        for (const step of turn.steps) expect(step.h2[2]).toBe(0);
+      });
+      const reset = await supervisor.request({ type: 'resetWeights' });
+      expect(reset.edited).toBe(false);
+      expect(reset.weights.w1[2 * 2 * E]).not.toBe(0);
+    } finally {
+      supervisor.dispose();
+    }
+  });
+
   it('rejects malformed messages with an error and keeps serving', async () => {
     const child = fork(entry, ['--store', join(scratch, 'store-bad'), '--resources', resources], { serialization: 'advanced' });
     const received: any[] = [];

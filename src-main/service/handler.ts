@@ -11,6 +11,7 @@ import { tokenize, tokenizeCorpus } from '../model/tokenizer.ts';
 import { Trainer, trainingRecord } from '../model/training.ts';
 import { BOUNDARY, buildVocabulary, encode } from '../model/vocabulary.ts';
 import {
+  type GeneratedTurn,
   type ModelInfo,
   type ModelSource,
   type Request,
@@ -20,6 +21,8 @@ import {
   type ServiceMessage,
   type StepRecord,
   type StoredModel,
+  type TurnRequest,
+  type WeightEdit,
   parseRequest,
 } from './protocol.ts';
 import type { ModelStore } from './store.ts';
@@ -106,6 +109,8 @@ export class ModelService {
       case 'resetConversation':
         this.current().conversation.reset();
         return null;
+      case 'replay':
+        return this.replay(request.turns);
       case 'trace':
         return this.trace(request.text);
       case 'neighbours': {
@@ -126,8 +131,8 @@ export class ModelService {
         const { model } = this.current();
         return { name: model.name, text: serializeModel(model) };
       }
-      case 'setWeight':
-        return this.setWeight(request);
+      case 'setWeights':
+        return this.setWeights(request.edits);
       case 'resetWeights': {
         const open = this.current();
         copyWeightsInto(open.model.weights, open.saved);
@@ -250,7 +255,18 @@ export class ModelService {
     };
   }
 
-  private generate(request: RequestOf<'generate'>): ResultOf<'generate'> {
+  private replay(turns: TurnRequest[]): GeneratedTurn[] {
+    const { conversation } = this.current();
+    conversation.reset();
+    return turns.map((turn) => this.say(turn, null));
+  }
+
+  private generate(request: RequestOf<'generate'>): GeneratedTurn {
+    return this.say(request, request.id);
+  }
+
+  /** One turn of the open conversation; with a request id, each step is also sent as an event. */
+  private say(request: TurnRequest, requestId: number | null): GeneratedTurn {
     const { model, conversation } = this.current();
     const words = tokenize(request.prompt);
     const line = conversation.say(request.prompt, {
@@ -264,12 +280,12 @@ export class ModelService {
     line.fed.forEach((step, i) => {
       const record = this.record(step, fedText[i]);
       steps.push(record);
-      this.emit({ event: 'token', requestId: request.id, phase: 'prompt', step: record });
+      if (requestId !== null) this.emit({ event: 'token', requestId, phase: 'prompt', step: record });
     });
     line.written.forEach((step) => {
       const record = this.record(step, model.vocabulary.tokens[step.token]);
       steps.push(record);
-      this.emit({ event: 'token', requestId: request.id, phase: 'reply', step: record });
+      if (requestId !== null) this.emit({ event: 'token', requestId, phase: 'reply', step: record });
     });
     return { reply: line.text, tokens: line.tokens.map((row) => model.vocabulary.tokens[row]), ended: line.ended, steps };
   }
@@ -381,14 +397,20 @@ export class ModelService {
     return null;
   }
 
-  private setWeight(request: RequestOf<'setWeight'>): ModelInfo {
+  private setWeights(edits: WeightEdit[]): ModelInfo {
     const open = this.current();
     const weights = open.model.weights;
-    const [rows, columns] = weightShape(weights, request.matrix);
-    if (request.row >= rows || request.column >= columns) {
-      throw inputError(`${request.matrix} has ${rows} rows and ${columns} columns; there is no cell (${request.row}, ${request.column})`);
+    // Every edit is checked before any is made, so a bad one changes nothing.
+    for (const edit of edits) {
+      const [rows, columns] = weightShape(weights, edit.matrix);
+      if (edit.row >= rows || edit.column >= columns) {
+        throw inputError(`${edit.matrix} has ${rows} rows and ${columns} columns; there is no cell (${edit.row}, ${edit.column})`);
+      }
     }
-    weights[request.matrix][request.row * columns + request.column] = request.value;
+    for (const edit of edits) {
+      const columns = weightShape(weights, edit.matrix)[1];
+      weights[edit.matrix][edit.row * columns + edit.column] = edit.value;
+    }
     open.edited = true;
     return this.info(open);
   }

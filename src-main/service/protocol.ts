@@ -35,6 +35,17 @@ export const TrainingSettingsSchema = v.object({
   carryContext: v.optional(v.pipe(finite, v.minValue(0), v.maxValue(1))),
 });
 
+/** One turn of a conversation: what the person said and how the reply is sampled. */
+const TurnEntries = {
+  prompt: text(MAX_TEXT),
+  temperature: v.pipe(finite, v.minValue(0), v.maxValue(10)),
+  topK: v.pipe(whole, v.minValue(0)),
+  seed: v.pipe(whole, v.minValue(0), v.maxValue(2 ** 32 - 1)),
+  maxTokens: v.optional(v.pipe(whole, v.minValue(1), v.maxValue(1000))),
+};
+
+const WeightEditSchema = v.object({ matrix: WeightNameSchema, row: v.pipe(whole, v.minValue(0)), column: v.pipe(whole, v.minValue(0)), value: finite });
+
 const request = <T extends string, E extends v.ObjectEntries>(type: T, entries: E) =>
   v.object({ id: v.pipe(whole, v.minValue(0)), type: v.literal(type), ...entries });
 
@@ -44,14 +55,10 @@ export const RequestSchema = v.variant('type', [
   request('saveModel', { name: v.pipe(v.string(), v.trim(), v.minLength(1, 'a model needs a name'), v.maxLength(80)) }),
   request('renameModel', { modelId: v.string(), name: v.pipe(v.string(), v.trim(), v.minLength(1, 'a model needs a name'), v.maxLength(80)) }),
   request('deleteModel', { modelId: v.string() }),
-  request('generate', {
-    prompt: text(MAX_TEXT),
-    temperature: v.pipe(finite, v.minValue(0), v.maxValue(10)),
-    topK: v.pipe(whole, v.minValue(0)),
-    seed: v.pipe(whole, v.minValue(0), v.maxValue(2 ** 32 - 1)),
-    maxTokens: v.optional(v.pipe(whole, v.minValue(1), v.maxValue(1000))),
-  }),
+  request('generate', TurnEntries),
   request('resetConversation', {}),
+  /** Starts the conversation afresh and says these turns again, with the weights as they are now. */
+  request('replay', { turns: v.pipe(v.array(v.object(TurnEntries)), v.maxLength(10_000)) }),
   request('trace', { text: text(MAX_TEXT) }),
   request('neighbours', { word: text(200), k: v.pipe(whole, v.minValue(1), v.maxValue(1000)), metric: MetricSchema }),
   request('compare', { sentences: v.pipe(v.array(text(MAX_TEXT)), v.minLength(2), v.maxLength(16)), metric: MetricSchema }),
@@ -60,7 +67,8 @@ export const RequestSchema = v.variant('type', [
   request('trainControl', { action: v.picklist(['pause', 'resume', 'stop']) }),
   request('exportOriginal', {}),
   request('exportModelFile', {}),
-  request('setWeight', { matrix: WeightNameSchema, row: v.pipe(whole, v.minValue(0)), column: v.pipe(whole, v.minValue(0)), value: finite }),
+  /** Changes weights of the open model in place (all or none); a knocked-out unit is a row set to zeros. */
+  request('setWeights', { edits: v.pipe(v.array(WeightEditSchema), v.minLength(1), v.maxLength(1_000_000)) }),
   request('resetWeights', {}),
 ]);
 
@@ -70,6 +78,8 @@ export type RequestOf<T extends RequestType> = Extract<Request, { type: T }>;
 /** A request as the app writes it, before the bridge gives it an id. */
 export type RequestBody<T extends RequestType = RequestType> = T extends RequestType ? Omit<RequestOf<T>, 'id'> : never;
 export type ModelSource = v.InferOutput<typeof ModelSourceSchema>;
+export type TurnRequest = Omit<RequestOf<'generate'>, 'id' | 'type'>;
+export type WeightEdit = v.InferOutput<typeof WeightEditSchema>;
 export type TrainingSettings = v.InferOutput<typeof TrainingSettingsSchema>;
 
 // ---------------------------------------------------------------------------------------------
@@ -128,14 +138,24 @@ export type Projection = v.InferOutput<typeof ProjectionSchema>;
 
 export const ContextPathSchema = v.object({ sentence: v.string(), tokens: v.array(v.string()), contexts: v.array(vector) });
 
+export const GeneratedTurnSchema = v.object({
+  reply: v.string(),
+  tokens: v.array(v.string()),
+  ended: v.boolean(),
+  /** Every step of the turn: the prompt's tokens as read (from the line boundary on), then the reply's. */
+  steps: v.array(StepRecordSchema),
+});
+export type GeneratedTurn = v.InferOutput<typeof GeneratedTurnSchema>;
+
 export const ResultSchemas = {
   open: ModelInfoSchema,
   listModels: v.array(StoredModelSchema),
   saveModel: StoredModelSchema,
   renameModel: StoredModelSchema,
   deleteModel: v.null(),
-  generate: v.object({ reply: v.string(), tokens: v.array(v.string()), ended: v.boolean(), steps: v.array(StepRecordSchema) }),
+  generate: GeneratedTurnSchema,
   resetConversation: v.null(),
+  replay: v.array(GeneratedTurnSchema),
   trace: v.array(StepRecordSchema),
   neighbours: v.array(v.object({ word: v.string(), distance: v.number() })),
   compare: v.object({ distances: v.array(v.array(v.number())), paths: v.array(ContextPathSchema) }),
@@ -144,7 +164,7 @@ export const ResultSchemas = {
   trainControl: v.null(),
   exportOriginal: v.object({ weights: v.instance(Uint8Array), wordmap: v.string() }),
   exportModelFile: v.object({ name: v.string(), text: v.string() }),
-  setWeight: ModelInfoSchema,
+  setWeights: ModelInfoSchema,
   resetWeights: ModelInfoSchema,
 } satisfies Record<RequestType, v.GenericSchema>;
 

@@ -1,4 +1,6 @@
-import type { ModelInfo, ServiceEvent, StepRecord } from '../../src-main/service/protocol.ts';
+import { cubicOut } from 'svelte/easing';
+import { Tween } from 'svelte/motion';
+import type { GeneratedTurn, ModelInfo, ServiceEvent, StepRecord, TurnRequest } from '../../src-main/service/protocol.ts';
 import type { Bridge } from './bridge.ts';
 
 /** One step on the conversation's timeline: a token fed to the model, with every activation. */
@@ -25,9 +27,15 @@ export interface Sampling {
   seed: number;
 }
 
+/** Playback speeds offered, in steps per second. */
+export const SPEEDS = [1, 2, 4, 8, 16] as const;
+
 /**
- * The studio's state: the open model, the conversation as a timeline of steps, and the clock that
+ * The studio's state: the open model, the conversation as a timeline of steps, and the one clock that
  * every view follows. Views read it; only its methods change it.
+ *
+ * The clock is an integer step; `position` eases towards it, so a view drawn at `position` passes
+ * smoothly through the steps in between and never jumps. Views are functions of (step, t).
  */
 export class Studio {
   model = $state<ModelInfo | null>(null);
@@ -35,10 +43,24 @@ export class Studio {
   timeline = $state<TimelineStep[]>([]);
   /** The step under the clock (an index into the timeline), or -1 before anything was said. */
   clock = $state(-1);
+  /** Where the views are drawn: eases towards `clock`. */
+  readonly position = new Tween(-1, { easing: cubicOut });
+  /**
+   * The last step shown in the chat. A reply is written out as the clock plays through it: the chip
+   * after the clock (the token chosen at the clock's step) is shown, later ones appear as it moves.
+   */
+  revealed = $state(-1);
+  playing = $state(false);
+  /** Steps per second while playing. */
+  speed = $state<number>(8);
   busy = $state(false);
   error = $state<string | null>(null);
   notice = $state<string | null>(null);
   sampling = $state<Sampling>({ temperature: 0.5, topK: 0, seed: 1 });
+
+  /** What was asked in each turn so far, to say it all again after the weights change. */
+  private asked: TurnRequest[] = [];
+  private timer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(readonly bridge: Bridge) {
     bridge.onEvent((event) => this.onEvent(event));
@@ -48,59 +70,153 @@ export class Studio {
     return this.timeline[this.clock] ?? null;
   }
 
+  get atEnd(): boolean {
+    return this.clock >= this.timeline.length - 1;
+  }
+
   async start(): Promise<void> {
     await this.run(async () => {
-      this.model = await this.bridge.request({ type: 'open', source: { kind: 'bundled' } });
-      this.sampling.temperature = this.model.defaultTemperature;
+      this.adopt(await this.bridge.request({ type: 'open', source: { kind: 'bundled' } }));
     });
+  }
+
+  /** Takes a newly opened model (the service has started a fresh conversation with it). */
+  adopt(model: ModelInfo): void {
+    this.model = model;
+    this.sampling.temperature = model.defaultTemperature;
+    this.clear();
+  }
+
+  /**
+   * Takes the open model after its weights changed and says every turn of the conversation again with
+   * them, keeping the clock where it was: replies, probabilities and activations all follow.
+   */
+  async applyWeights(model: ModelInfo): Promise<void> {
+    this.model = model;
+    if (this.asked.length === 0) return;
+    const clock = this.clock;
+    const turns = await this.bridge.request({ type: 'replay', turns: this.asked });
+    this.timeline = [];
+    this.turns = [];
+    for (const turn of turns) this.append(turn);
+    this.revealed = this.timeline.length - 1;
+    this.moveClock(Math.min(clock, this.timeline.length - 1), false);
   }
 
   async send(text: string): Promise<boolean> {
     const prompt = text.trim();
     if (!prompt || this.busy) return false;
     return this.run(async () => {
-      const seed = this.sampling.seed;
-      const result = await this.bridge.request({
-        type: 'generate',
-        prompt,
-        temperature: this.sampling.temperature,
-        topK: this.sampling.topK,
-        seed,
-      });
+      this.finishReveal();
+      const turn: TurnRequest = { prompt, temperature: this.sampling.temperature, topK: this.sampling.topK, seed: this.sampling.seed };
+      const result = await this.bridge.request({ type: 'generate', ...turn });
+      this.asked.push(turn);
       // A new seed each turn keeps replies varied, yet the whole conversation reproducible.
-      this.sampling.seed = (seed + 1) >>> 0;
-      const turnIndex = this.turns.length;
-      const first = this.timeline.length;
-      const steps = result.steps.map((record, i) => ({
-        index: first + i,
-        turn: i < result.steps.length - result.tokens.length ? turnIndex : turnIndex + 1,
-        phase: (i < result.steps.length - result.tokens.length ? 'prompt' : 'reply') as TimelineStep['phase'],
-        record,
-      }));
-      const promptSteps = steps.filter((s) => s.phase === 'prompt').map((s) => s.index);
-      const replySteps = steps.filter((s) => s.phase === 'reply').map((s) => s.index);
-      this.timeline = [...this.timeline, ...steps];
-      this.turns = [
-        ...this.turns,
-        { index: turnIndex, speaker: 'you', text: prompt, steps: promptSteps },
-        { index: turnIndex + 1, speaker: 'boris', text: result.reply, steps: replySteps, unfinished: !result.ended },
-      ];
-      this.clock = this.timeline.length - 1;
+      this.sampling.seed = (turn.seed + 1) >>> 0;
+      const lastPrompt = this.append(result);
+      // Show the prompt as read, with the first reply token chosen; the rest is written out by playing.
+      this.moveClock(lastPrompt, false);
+      if (!this.atEnd) this.play();
     });
   }
 
   async newConversation(): Promise<void> {
     await this.run(async () => {
       await this.bridge.request({ type: 'resetConversation' });
-      this.turns = [];
-      this.timeline = [];
-      this.clock = -1;
+      this.clear();
     });
   }
 
+  /** Moves the clock to a step (clamped to the timeline), easing the views there. Stops playing. */
   seek(step: number): void {
+    this.pause();
+    this.moveClock(step, true);
+  }
+
+  stepBy(delta: number): void {
+    this.seek(this.clock + delta);
+  }
+
+  play(): void {
     if (this.timeline.length === 0) return;
-    this.clock = Math.max(0, Math.min(this.timeline.length - 1, step));
+    if (this.atEnd) this.moveClock(0, true);
+    this.playing = true;
+    this.schedule();
+  }
+
+  pause(): void {
+    this.playing = false;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  togglePlay(): void {
+    if (this.playing) this.pause();
+    else this.play();
+  }
+
+  setSpeed(stepsPerSecond: number): void {
+    this.speed = stepsPerSecond;
+    if (this.playing) this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      if (!this.playing) return;
+      this.moveClock(this.clock + 1, true);
+      if (this.atEnd) this.pause();
+      else this.schedule();
+    }, 1000 / this.speed);
+  }
+
+  private moveClock(step: number, animate: boolean): void {
+    if (this.timeline.length === 0) return;
+    const target = Math.max(0, Math.min(this.timeline.length - 1, step));
+    const distance = Math.abs(target - this.position.current);
+    this.clock = target;
+    this.revealed = Math.max(this.revealed, target + 1);
+    // While playing, each move takes most of a step's time; a jump takes longer the further it goes.
+    const duration = !animate ? 0 : this.playing ? 850 / this.speed : Math.min(450, 140 + 40 * distance);
+    void this.position.set(target, { duration });
+  }
+
+  /** Adds a generated turn to the timeline; returns the index of its last prompt step. */
+  private append(result: GeneratedTurn): number {
+    const turnIndex = this.turns.length;
+    const first = this.timeline.length;
+    const promptLength = result.steps.length - result.tokens.length;
+    const steps: TimelineStep[] = result.steps.map((record, i) => ({
+      index: first + i,
+      turn: i < promptLength ? turnIndex : turnIndex + 1,
+      phase: i < promptLength ? 'prompt' : 'reply',
+      record,
+    }));
+    const prompt = this.asked[turnIndex / 2]?.prompt ?? '';
+    this.timeline = [...this.timeline, ...steps];
+    this.turns = [
+      ...this.turns,
+      { index: turnIndex, speaker: 'you', text: prompt, steps: steps.slice(0, promptLength).map((s) => s.index) },
+      { index: turnIndex + 1, speaker: 'boris', text: result.reply, steps: steps.slice(promptLength).map((s) => s.index), unfinished: !result.ended },
+    ];
+    return first + promptLength - 1;
+  }
+
+  /** Shows every chip at once (a new message arrives while a reply is still being written out). */
+  private finishReveal(): void {
+    this.pause();
+    this.revealed = this.timeline.length - 1;
+  }
+
+  private clear(): void {
+    this.pause();
+    this.asked = [];
+    this.turns = [];
+    this.timeline = [];
+    this.clock = -1;
+    this.revealed = -1;
+    void this.position.set(-1, { duration: 0 });
   }
 
   private async run(work: () => Promise<void>): Promise<boolean> {
