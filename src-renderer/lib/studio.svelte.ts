@@ -8,6 +8,8 @@ export interface TimelineStep {
   index: number;
   turn: number;
   phase: 'prompt' | 'reply';
+  /** The sampling temperature of the turn; the step's probabilities are at this T (at 1 for T = 0). */
+  temperature: number;
   record: StepRecord;
 }
 
@@ -38,9 +40,10 @@ export const SPEEDS = [1, 2, 4, 8, 16] as const;
  * smoothly through the steps in between and never jumps. Views are functions of (step, t).
  */
 export class Studio {
-  model = $state<ModelInfo | null>(null);
-  turns = $state<Turn[]>([]);
-  timeline = $state<TimelineStep[]>([]);
+  // Replaced whole, never changed in place: raw state spares every read of a vector a proxy.
+  model = $state.raw<ModelInfo | null>(null);
+  turns = $state.raw<Turn[]>([]);
+  timeline = $state.raw<TimelineStep[]>([]);
   /** The step under the clock (an index into the timeline), or -1 before anything was said. */
   clock = $state(-1);
   /** Where the views are drawn: eases towards `clock`. */
@@ -72,6 +75,19 @@ export class Studio {
 
   get atEnd(): boolean {
     return this.clock >= this.timeline.length - 1;
+  }
+
+  /**
+   * The token that followed a step: the next one Boris wrote (or the end of his line), or the next one
+   * the person wrote. Null at the end of the conversation or where a new message begins.
+   */
+  followerOf(index: number): { row: number; by: 'boris' | 'you' } | null {
+    const step = this.timeline[index];
+    if (!step) return null;
+    const next = this.timeline[index + 1];
+    if (next && (next.phase === 'reply' || next.turn === step.turn)) return { row: next.record.row, by: next.phase === 'reply' ? 'boris' : 'you' };
+    const reply = this.turns[step.phase === 'prompt' ? step.turn + 1 : step.turn];
+    return reply && !reply.unfinished ? { row: 0, by: 'boris' } : null;
   }
 
   async start(): Promise<void> {
@@ -187,13 +203,14 @@ export class Studio {
     const turnIndex = this.turns.length;
     const first = this.timeline.length;
     const promptLength = result.steps.length - result.tokens.length;
+    const { prompt, temperature } = this.asked[turnIndex / 2];
     const steps: TimelineStep[] = result.steps.map((record, i) => ({
       index: first + i,
       turn: i < promptLength ? turnIndex : turnIndex + 1,
       phase: i < promptLength ? 'prompt' : 'reply',
+      temperature,
       record,
     }));
-    const prompt = this.asked[turnIndex / 2]?.prompt ?? '';
     this.timeline = [...this.timeline, ...steps];
     this.turns = [
       ...this.turns,

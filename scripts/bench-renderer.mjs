@@ -1,0 +1,172 @@
+// The renderer's part of `npm run bench`, measured in Chromium against the built renderer (dist/renderer)
+// with the real model service in its Web Worker: the frame rate while a conversation plays, the time
+// from Send to Boris's first drawn token, and the size of the JavaScript the window loads. Prints one
+// JSON object. Run after `npm run build`.
+import { chromium } from '@playwright/test';
+import { spawn } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const port = Number(process.env.BENCH_PORT ?? 4179);
+const SENDS = 20;
+const PLAYS = 3;
+const PROMPTS = ['who are you?', 'what do you love?', 'do you like frogs?', 'where do you live?', 'hello boris!'];
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+const quantile = (values, q) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))];
+const round = (value, digits = 3) => Number(value.toPrecision(digits + 2));
+
+/** Every JavaScript file the renderer ships (the page's chunks and the model service's worker), gzipped. */
+function javascriptSize() {
+  const assets = join(root, 'dist', 'renderer', 'assets');
+  const files = readdirSync(assets).filter((name) => name.endsWith('.js'));
+  const sizes = files.map((name) => {
+    const bytes = readFileSync(join(assets, name));
+    return { file: name, bytes: bytes.length, gzipped: gzipSync(bytes, { level: 9 }).length };
+  });
+  const gzipped = sizes.reduce((sum, s) => sum + s.gzipped, 0);
+  return { files: sizes, totalKilobytesGzipped: round(gzipped / 1024) };
+}
+
+async function startPreview() {
+  const server = spawn(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'preview', '--port', String(port), '--strictPort'], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const began = Date.now();
+  for (;;) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/`)).ok) return server;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() - began > 30_000) {
+      server.kill();
+      throw new Error(`vite preview did not start on port ${port}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Types a message and sends it; resolves with the milliseconds until Boris's first token is drawn. */
+async function sendAndTime(page, prompt) {
+  await page.getByRole('textbox', { name: 'Message' }).fill(prompt);
+  await page.getByRole('button', { name: 'Send' }).isEnabled();
+  return page.evaluate(async () => {
+    const log = document.querySelector('[role="log"]');
+    const send = [...document.querySelectorAll('button')].find((b) => b.textContent.trim() === 'Send');
+    const before = document.querySelectorAll('.turn.boris').length;
+    const drawn = new Promise((resolve) => {
+      const observer = new MutationObserver(() => {
+        const turns = document.querySelectorAll('.turn.boris');
+        if (turns.length > before && turns[turns.length - 1].querySelector('.chip')) {
+          observer.disconnect();
+          // The chip is in the document; it is on screen once the next frame has been painted.
+          requestAnimationFrame(() => setTimeout(resolve, 0));
+        }
+      });
+      observer.observe(log, { childList: true, subtree: true });
+    });
+    const start = performance.now();
+    send.click();
+    await drawn;
+    return performance.now() - start;
+  });
+}
+
+/** Plays the conversation from its first step to its last and returns every frame's length in ms. */
+async function playAndRecordFrames(page) {
+  await page.getByRole('slider', { name: 'Step' }).fill('0');
+  await page.waitForTimeout(600);
+  return page.evaluate(async () => {
+    const frames = [];
+    let last = performance.now();
+    let running = true;
+    const tick = (now) => {
+      frames.push(now - last);
+      last = now;
+      if (running) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame((now) => {
+      last = now;
+      requestAnimationFrame(tick);
+    });
+    const buttons = () => [...document.querySelectorAll('button')];
+    buttons().find((b) => b.textContent.trim() === 'Play').click();
+    await new Promise((resolve) => {
+      const poll = () => (buttons().some((b) => b.textContent.trim() === 'Play') ? resolve() : setTimeout(poll, 50));
+      setTimeout(poll, 100);
+    });
+    running = false;
+    return frames;
+  });
+}
+
+const server = await startPreview();
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(`http://127.0.0.1:${port}/`);
+  await page.getByText(/Boris · \d+ words/).waitFor();
+
+  // Send to first drawn token, over several conversations of a few turns each.
+  const firstToken = [];
+  for (let i = 0; i < SENDS; i++) {
+    if (i % 5 === 0) await page.getByRole('button', { name: 'New conversation' }).click().catch(() => {});
+    firstToken.push(await sendAndTime(page, PROMPTS[i % PROMPTS.length]));
+    await page.getByRole('button', { name: 'Play' }).waitFor();
+  }
+
+  // A conversation of at least 30 steps, played from the start at the default speed.
+  await page.getByRole('button', { name: 'New conversation' }).click();
+  let steps = 0;
+  for (let i = 0; steps < 30; i++) {
+    await sendAndTime(page, PROMPTS[i % PROMPTS.length]);
+    await page.getByRole('button', { name: 'Play' }).waitFor();
+    steps = Number(await page.getByRole('slider', { name: 'Step' }).getAttribute('max')) + 1;
+  }
+  const speed = Number(await page.getByLabel('Speed').inputValue());
+  const fpsRuns = [];
+  const longestFrames = [];
+  for (let run = 0; run < PLAYS; run++) {
+    const frames = await playAndRecordFrames(page);
+    fpsRuns.push(round(1000 / median(frames)));
+    longestFrames.push(round(Math.max(...frames)));
+  }
+  const size = javascriptSize();
+  const fps = median(fpsRuns);
+  const sendMs = round(median(firstToken));
+  console.log(
+    JSON.stringify(
+      {
+        renderer: {
+          browser: `chromium ${browser.version()}`,
+          viewport: '1280x800',
+          playing: { steps, stepsPerSecond: speed, runs: PLAYS, medianFps: fps, fpsRuns, longestFrameMs: longestFrames },
+          sendToFirstDrawnToken: { sends: SENDS, medianMs: sendMs, p90Ms: round(quantile(firstToken, 0.9)), maxMs: round(Math.max(...firstToken)) },
+          javascript: size,
+          targets: {
+            playingFps: { target: 55, measured: fps, met: fps >= 55 },
+            sendToFirstTokenMs: { target: 50, measured: sendMs, met: sendMs <= 50 },
+            javascriptKilobytesGzipped: { target: 250, measured: size.totalKilobytesGzipped, met: size.totalKilobytesGzipped <= 250 },
+          },
+        },
+      },
+      null,
+      2,
+    ),
+  );
+} finally {
+  await browser.close();
+  server.kill();
+}

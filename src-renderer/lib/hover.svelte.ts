@@ -1,0 +1,27 @@
+/** What the tooltip shows: a heading and lines of detail, near the pointer. */
+export interface Tip {
+  title: string;
+  lines: string[];
+}
+
+/**
+ * The one tooltip of the window. A view hands it a function that describes the element under the
+ * pointer (found by its data attributes), so a drawing of hundreds of cells needs one listener.
+ */
+export class Hover {
+  tip = $state<Tip | null>(null);
+  x = $state(0);
+  y = $state(0);
+
+  track(event: PointerEvent, describe: (element: Element) => Tip | null): void {
+    const element = (event.target as Element).closest('[data-tip]');
+    const tip = element ? describe(element) : null;
+    this.tip = tip;
+    this.x = event.clientX;
+    this.y = event.clientY;
+  }
+
+  hide(): void {
+    this.tip = null;
+  }
+}

@@ -1,0 +1,64 @@
+import { scaleLinear } from 'd3-scale';
+
+/** How many next-token bars the network view draws (plus the token that followed, when it ranks lower). */
+export const TOP_TOKENS = 6;
+
+/** Where everything in the network view goes, for a drawing of this size and a model with E units. */
+export function networkLayout(width: number, height: number, E: number) {
+  const top = 40;
+  const bottom = 44;
+  const gap = 24;
+  const span = Math.max(120, height - top - bottom - gap);
+  const leftStep = span / Math.max(1, 2 * E);
+  const h2Step = (span + gap) / Math.max(1, E);
+  const xH2 = Math.max(360, width * 0.5);
+  const barStep = Math.min(32, (height - top - bottom) / (TOP_TOKENS + 2));
+  return {
+    width,
+    height,
+    top,
+    gap,
+    leftStep,
+    xToken: 58,
+    tokenHalfWidth: 34,
+    xLeft: Math.max(190, width * 0.27),
+    xH2,
+    xBars: xH2 + Math.max(90, width * 0.1),
+    labelWidth: 92,
+    barsEnd: width - 62,
+    leftCell: { w: 30, h: Math.max(2, Math.min(20, leftStep - 2)) },
+    h2Cell: { w: 40, h: Math.max(3, Math.min(26, h2Step - 4)) },
+    yH1: (i: number) => top + (i + 0.5) * leftStep,
+    yC: (i: number) => top + gap + (E + i + 0.5) * leftStep,
+    yH2: (j: number) => top + (j + 0.5) * h2Step,
+    yToken: top + (E / 2) * leftStep,
+    yBar: (rank: number) => top + 6 + (rank + 0.5) * barStep,
+  };
+}
+export type NetworkLayout = ReturnType<typeof networkLayout>;
+
+/** A horizontal S-curve from one point to another. */
+export function link(x0: number, y0: number, x1: number, y1: number): string {
+  const xm = (x0 + x1) / 2;
+  return `M${x0},${y0}C${xm},${y0} ${xm},${y1} ${x1},${y1}`;
+}
+
+/** The rows drawn as bars: the most likely tokens, and the one that followed if it ranks lower. */
+export function topRows(probs: readonly number[], keep: number | null): number[] {
+  const rows = probs.map((_, row) => row).sort((a, b) => probs[b] - probs[a]);
+  const top = rows.slice(0, TOP_TOKENS);
+  if (keep !== null && !top.includes(keep)) top.push(keep);
+  return top;
+}
+
+/** Edge width in pixels for |weight|, scaled to the largest weight of its matrix. */
+export function edgeWidthScale(weights: readonly number[]) {
+  let max = 0;
+  for (const w of weights) max = Math.max(max, Math.abs(w));
+  return scaleLinear([0, max || 1], [0.4, 3]);
+}
+
+/** Strong for an edge that carries the most now, nearly clear for one that carries little. */
+export function carryOpacity(share: number): number {
+  return 0.08 + 0.8 * share * share;
+}
