@@ -58,7 +58,7 @@ describe('inspectCorpus', () => {
     expect(report.vocabulary[0]).toEqual({ token: '', count: lines.length });
     const frogs = lines.flat().filter((t) => t === 'frogs').length;
     expect(report.vocabulary.find((v) => v.token === 'frogs')?.count).toBe(frogs);
-    const split = splitCorpus(lines);
+    const split = splitCorpus(lines.map((line) => line.map(() => 0)));
     expect([report.usableLines, report.trainLines, report.heldOutLines]).toEqual([lines.length, split.train.length, split.test.length]);
     expect(report.tokens).toBe(lines.flat().length);
     expect(report.unusable).toEqual([]);
