@@ -1,3 +1,4 @@
+import { inspectCorpus } from '../model/corpusReport.ts';
 import { SlmError, inputError } from '../model/errors.ts';
 import { Conversation } from '../model/generation.ts';
 import { contextPath, distance, nearestWords } from '../model/geometry.ts';
@@ -139,6 +140,10 @@ export class ModelService {
         open.edited = false;
         return this.info(open);
       }
+      case 'bundledCorpus':
+        return this.host.bundled().then(({ corpus }) => ({ text: corpus }));
+      case 'inspectCorpus':
+        return inspectCorpus(request.corpus);
     }
   }
 
@@ -362,7 +367,9 @@ export class ModelService {
     void session.finished.then(() => {
       const best = trainer.history[trainer.bestEpoch];
       let info: ModelInfo | null = null;
-      if (trainer.history.length > 1) {
+      // A diverged run leaves the open model and its conversation alone: the person's model is not
+      // swapped for weights that blew up. Its last good weights reach the app in the final progress event.
+      if (trainer.history.length > 1 && trainer.status !== 'diverged') {
         info = this.use(
           {
             name: 'Trained model',

@@ -70,6 +70,10 @@ export const RequestSchema = v.variant('type', [
   /** Changes weights of the open model in place (all or none); a knocked-out unit is a row set to zeros. */
   request('setWeights', { edits: v.pipe(v.array(WeightEditSchema), v.minLength(1), v.maxLength(1_000_000)) }),
   request('resetWeights', {}),
+  /** The bundled Boris corpus, for the training studio to start from. */
+  request('bundledCorpus', {}),
+  /** What training would make of a corpus: its vocabulary, its split and the lines it cannot use. */
+  request('inspectCorpus', { corpus: text(MAX_CORPUS) }),
 ]);
 
 export type Request = v.InferOutput<typeof RequestSchema>;
@@ -120,6 +124,22 @@ export const StoredModelSchema = v.object({
 });
 export type StoredModel = v.InferOutput<typeof StoredModelSchema>;
 
+const CorpusLineNoteSchema = v.object({ line: whole, text: v.string(), reason: v.string() });
+export const CorpusReportSchema = v.object({
+  lines: whole,
+  blankLines: whole,
+  usableLines: whole,
+  trainLines: whole,
+  heldOutLines: whole,
+  tokens: whole,
+  vocabulary: v.array(v.object({ token: v.string(), count: whole })),
+  unusable: v.array(CorpusLineNoteSchema),
+  partlyRead: v.array(CorpusLineNoteSchema),
+  unusableTotal: whole,
+  partlyReadTotal: whole,
+});
+export type CorpusReport = v.InferOutput<typeof CorpusReportSchema>;
+
 export const EpochMetricsSchema = v.object({
   epoch: whole,
   trainLoss: v.number(),
@@ -166,6 +186,8 @@ export const ResultSchemas = {
   exportModelFile: v.object({ name: v.string(), text: v.string() }),
   setWeights: ModelInfoSchema,
   resetWeights: ModelInfoSchema,
+  bundledCorpus: v.object({ text: v.string() }),
+  inspectCorpus: CorpusReportSchema,
 } satisfies Record<RequestType, v.GenericSchema>;
 
 export type ResultOf<T extends RequestType> = v.InferOutput<(typeof ResultSchemas)[T]>;
@@ -194,7 +216,7 @@ export const EventSchema = v.variant('event', [
     bestEpoch: whole,
     bestAccuracy: v.number(),
     history: v.array(EpochMetricsSchema),
-    /** The trained model, open now (unsaved until saveModel). */
+    /** The trained model, open now (unsaved until saveModel); null when nothing was opened (a diverged run leaves the open model as it was). */
     model: v.nullable(ModelInfoSchema),
   }),
   /**

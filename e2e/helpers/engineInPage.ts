@@ -1,0 +1,48 @@
+import type { Page } from '@playwright/test';
+import { buildSync } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The engine from src-main/model, bundled and loaded into the page under test, so that expected
+ * numbers come from the same JavaScript engine as the app's. (Node 20's V8 and Chromium's give
+ * Math.exp results that differ in the last bit for about one input in ten, so probabilities
+ * computed in Node can differ from the page's by an ulp.)
+ */
+const bundle = buildSync({
+  stdin: {
+    contents: `
+      import { Conversation } from './src-main/model/generation.ts';
+      import { parseModel } from './src-main/model/modelFile.ts';
+      import { createRng } from './src-main/model/rng.ts';
+      globalThis.slmEngine = { Conversation, parseModel, createRng };
+    `,
+    resolveDir: fileURLToPath(new URL('../..', import.meta.url)),
+    loader: 'ts',
+  },
+  bundle: true,
+  format: 'iife',
+  write: false,
+  target: 'es2022',
+  logLevel: 'warning',
+}).outputFiles[0].text;
+
+export interface WeightChange {
+  matrix: 'w0' | 'w1' | 'w2';
+  index: number;
+  value: number;
+}
+
+/** Next-token probabilities of every step of one greedy turn, with the model's weights changed so, computed in the page. */
+export async function engineProbabilities(page: Page, modelText: string, prompt: string, changes: WeightChange[]): Promise<number[][]> {
+  await page.evaluate(bundle);
+  return page.evaluate(
+    ({ modelText, prompt, changes }) => {
+      const engine = (globalThis as any).slmEngine;
+      const model = engine.parseModel(modelText);
+      for (const change of changes) model.weights[change.matrix][change.index] = change.value;
+      const line = new engine.Conversation(model.weights, model.vocabulary).say(prompt, { temperature: 0, rng: engine.createRng(1) });
+      return [...line.fed, ...line.written].map((step: { nextTokenProbs: Float64Array }) => Array.from(step.nextTokenProbs));
+    },
+    { modelText, prompt, changes },
+  );
+}

@@ -1,0 +1,136 @@
+import AxeBuilder from '@axe-core/playwright';
+import { type Page, expect, test } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { Conversation } from '../src-main/model/generation.ts';
+import { parseModel } from '../src-main/model/modelFile.ts';
+import type { Weights } from '../src-main/model/network.ts';
+import { createRng } from '../src-main/model/rng.ts';
+import { type WeightChange, engineProbabilities } from './helpers/engineInPage.ts';
+import { hoverWeight, readBars } from './helpers/heatmap.ts';
+
+const borisText = readFileSync('resources/models/boris.slm.json', 'utf8');
+const boris = parseModel(borisText);
+const E = boris.weights.embedding;
+const V = boris.vocabulary.tokens.length;
+const PROMPT = 'who are you?';
+
+/** The engine's steps for the prompt with these weights, greedy as in the test's chat. */
+function engineSteps(weights: Weights) {
+  const line = new Conversation(weights, boris.vocabulary).say(PROMPT, { temperature: 0, rng: createRng(1) });
+  return [...line.fed, ...line.written];
+}
+
+/** The engine's top tokens at a step, as the bars order them. */
+function topTokens(probs: ArrayLike<number>, count = 8): [string, number][] {
+  return Array.from(probs, (p, row) => ({ p, row }))
+    .sort((a, b) => b.p - a.p || a.row - b.row)
+    .slice(0, count)
+    .map(({ p, row }) => [boris.vocabulary.tokens[row], p]);
+}
+
+async function chatThenOpenWeights(page: Page) {
+  await page.goto('/');
+  await expect(page.getByText(/Boris · \d+ words/)).toBeVisible();
+  await page.getByLabel('Temperature').fill('0');
+  await page.getByRole('textbox', { name: 'Message' }).fill(PROMPT);
+  await page.getByRole('button', { name: 'Send' }).click();
+  const steps = engineSteps(boris.weights);
+  const chips = page.getByRole('log', { name: 'Conversation' }).getByRole('button');
+  await expect(chips).toHaveCount(steps.length);
+  await page.getByRole('tab', { name: 'Weights' }).click();
+  return page.locator('#view-weights');
+}
+
+test("editing a weight, knocking out a unit and resetting move the bars to the engine's exact numbers", async ({ page }) => {
+  const view = await chatThenOpenWeights(page);
+  // The step where the model reads "?" and chooses its first word.
+  const at = PROMPT.split(/(?=\?)| /).length;
+  await page.getByRole('log', { name: 'Conversation' }).getByRole('button').nth(at).click();
+  const bars = view.getByRole('list', { name: 'Most likely next tokens' });
+  await expect(bars).toHaveAttribute('data-step', String(at));
+  const before = engineSteps(boris.weights)[at];
+  // Exact numbers come from the engine run in the page (the same Math.exp as the app's).
+  const expectedAt = async (changes: WeightChange[]) => topTokens((await engineProbabilities(page, borisText, PROMPT, changes))[at]);
+  const unedited = await expectedAt([]);
+  expect(await readBars(view)).toEqual(unedited);
+
+  // Raise the second most likely token's score through the context unit that is most active here.
+  const second = Array.from(before.nextTokenProbs).map((p, row) => ({ p, row })).sort((a, b) => b.p - a.p)[1].row;
+  const unit = Array.from(before.context).reduce((best, v, i, all) => (Math.abs(v) > Math.abs(all[best]) ? i : best), 0);
+  const value = boris.weights.w2[second * E + unit] + 4 * Math.sign(before.context[unit]);
+  await view.getByRole('combobox', { name: 'Matrix' }).selectOption('w2');
+  await view.getByRole('spinbutton', { name: 'Row' }).fill(String(second));
+  await view.getByRole('spinbutton', { name: 'Row' }).press('Enter');
+  await view.getByRole('spinbutton', { name: 'Column' }).fill(String(unit));
+  await view.getByRole('spinbutton', { name: 'Column' }).press('Enter');
+  await view.getByRole('textbox', { name: 'Value' }).fill(String(value));
+  await view.getByRole('button', { name: 'Set weight', exact: true }).click();
+
+  const changes: WeightChange[] = [{ matrix: 'w2', index: second * E + unit, value }];
+  const expected = await expectedAt(changes);
+  expect(expected).not.toEqual(unedited);
+  await expect.poll(() => readBars(view)).toEqual(expected);
+  await expect(page.getByText(/Boris \(edited\)/)).toBeVisible();
+  expect(await hoverWeight(page, view, 'w2', second, unit)).toBe(value);
+
+  // Knock out context unit 3: its W1 row becomes zeros.
+  await view.getByRole('button', { name: 'Knock out h2 unit 3' }).click();
+  await expect(view.getByRole('button', { name: 'Knock out h2 unit 3' })).toHaveAttribute('aria-pressed', 'true');
+  for (let j = 0; j < 2 * E; j++) changes.push({ matrix: 'w1', index: 3 * 2 * E + j, value: 0 });
+  const knocked = await expectedAt(changes);
+  expect(knocked).not.toEqual(expected);
+  await expect.poll(() => readBars(view)).toEqual(knocked);
+  expect(await hoverWeight(page, view, 'w1', 3, 5)).toBe(0);
+
+  // Reset brings Boris's saved weights back.
+  await view.getByRole('button', { name: 'Reset weights' }).click();
+  await expect.poll(() => readBars(view)).toEqual(unedited);
+  await expect(view.getByRole('button', { name: 'Knock out h2 unit 3' })).toHaveAttribute('aria-pressed', 'false');
+  expect(await hoverWeight(page, view, 'w1', 3, 5)).toBe(boris.weights.w1[3 * 2 * E + 5]);
+});
+
+test('every heatmap cell reads out its exact weight', async ({ page }) => {
+  const view = await chatThenOpenWeights(page);
+  for (const [matrix, row, column, columns] of [
+    ['w0', 0, 0, V],
+    ['w0', E - 1, V - 1, V],
+    ['w1', 7, 20, 2 * E],
+    ['w2', V - 1, E - 1, E],
+    ['w2', 10, 3, E],
+  ] as const) {
+    expect(await hoverWeight(page, view, matrix, row, column)).toBe(boris.weights[matrix][row * columns + column]);
+  }
+});
+
+test('dragging a weight changes it and the conversation follows', async ({ page }) => {
+  const view = await chatThenOpenWeights(page);
+  const canvas = view.locator('canvas[data-matrix="w0"]');
+  const start = await hoverWeight(page, view, 'w0', 2, 5);
+  await page.mouse.down();
+  const box = (await canvas.boundingBox())!;
+  const { y } = { y: box.y + Number(await canvas.getAttribute('data-top')) + 2.5 * Number(await canvas.getAttribute('data-cell')) };
+  await page.mouse.move(box.x + 40, y - 60, { steps: 6 });
+  await page.mouse.up();
+  await expect(page.getByText(/Boris \(edited\)/)).toBeVisible();
+  await expect.poll(async () => Number(await view.getByRole('textbox', { name: 'Value' }).inputValue())).toBeGreaterThan(start);
+});
+
+for (const scheme of ['light', 'dark'] as const) {
+  test.describe(`${scheme} theme`, () => {
+    test.use({ colorScheme: scheme });
+    test(`the Weights view in the ${scheme} theme, at 1280x800 and 1920x1080, without serious accessibility problems`, async ({ page }) => {
+      const view = await chatThenOpenWeights(page);
+      await view.getByRole('button', { name: 'Knock out h1 unit 4' }).click();
+      await expect(page.getByText(/Boris \(edited\)/)).toBeVisible();
+      await hoverWeight(page, view, 'w0', 4, 9);
+      await page.screenshot({ path: `test-results/screens/weights-${scheme}.png` });
+      await page.setViewportSize({ width: 1920, height: 1080 });
+      await page.locator('#view-weights').evaluate((node) => node.scrollTo(0, 0));
+      await hoverWeight(page, view, 'w0', 6, 2);
+      await page.screenshot({ path: `test-results/screens/weights-${scheme}-1920.png` });
+      const results = await new AxeBuilder({ page }).include('#view-weights').analyze();
+      const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+    });
+  });
+}

@@ -1,0 +1,115 @@
+import { tokenize } from './tokenizer.ts';
+import { TRAINING_DEFAULTS } from './training.ts';
+import { buildVocabulary } from './vocabulary.ts';
+
+/**
+ * What training would make of a corpus, before it starts: the vocabulary it would build (in row order,
+ * with counts), how the lines split into training and held-out lines, and the lines it cannot use or
+ * only partly reads. Tokenizing is the model's business, so the training studio asks for this rather
+ * than splitting text itself.
+ */
+export interface CorpusReport {
+  /** Lines of text, blank ones included. */
+  lines: number;
+  blankLines: number;
+  /** Lines with at least one token: the ones training uses. */
+  usableLines: number;
+  trainLines: number;
+  heldOutLines: number;
+  tokens: number;
+  /** Every row of the vocabulary training would build, in row order; empty when there are no words. */
+  vocabulary: { token: string; count: number }[];
+  /** Lines with text but no token in them (emoji, symbols, letters the tokenizer does not read). */
+  unusable: CorpusLineNote[];
+  /** Usable lines that lose some characters to the tokenizer (it keeps a-z, 0-9, ' and - . , ! ? ;). */
+  partlyRead: CorpusLineNote[];
+  /** Notes beyond this many of each kind are counted, not listed. */
+  unusableTotal: number;
+  partlyReadTotal: number;
+}
+
+export interface CorpusLineNote {
+  /** 1-based line number in the text. */
+  line: number;
+  text: string;
+  reason: string;
+}
+
+export const MAX_LISTED_NOTES = 100;
+const MAX_NOTE_TEXT = 120;
+/** Everything the tokenizer reads, once lower-cased; the rest of a line is dropped. */
+const READ = /[a-z0-9'\-.,!?;\s]/;
+
+export function inspectCorpus(text: string, heldOutFraction: number = TRAINING_DEFAULTS.heldOutFraction): CorpusReport {
+  const lines = text.split(/\r?\n/);
+  // A final newline does not start another line.
+  if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
+  const usable: string[][] = [];
+  const unusable: CorpusLineNote[] = [];
+  const partlyRead: CorpusLineNote[] = [];
+  let unusableTotal = 0;
+  let partlyReadTotal = 0;
+  let blankLines = 0;
+  let tokens = 0;
+  lines.forEach((line, i) => {
+    if (line.trim() === '') {
+      blankLines++;
+      return;
+    }
+    const words = tokenize(line);
+    const dropped = droppedCharacters(line);
+    const shown = line.length > MAX_NOTE_TEXT ? `${line.slice(0, MAX_NOTE_TEXT)}…` : line;
+    if (words.length === 0) {
+      unusableTotal++;
+      if (unusable.length < MAX_LISTED_NOTES) {
+        unusable.push({ line: i + 1, text: shown, reason: `no words: the model reads only a-z, 0-9, ' and - . , ! ? ; (this line has ${describe(dropped)})` });
+      }
+      return;
+    }
+    usable.push(words);
+    tokens += words.length;
+    if (dropped.length > 0) {
+      partlyReadTotal++;
+      if (partlyRead.length < MAX_LISTED_NOTES) partlyRead.push({ line: i + 1, text: shown, reason: `drops ${describe(dropped)}` });
+    }
+  });
+  const trainLines = usable.length < 2 ? usable.length : Math.min(usable.length - 1, Math.max(1, Math.floor((1 - heldOutFraction) * usable.length + 1e-9)));
+  return {
+    lines: lines.length,
+    blankLines,
+    usableLines: usable.length,
+    trainLines,
+    heldOutLines: usable.length - trainLines,
+    tokens,
+    vocabulary: vocabularyWithCounts(usable),
+    unusable,
+    partlyRead,
+    unusableTotal,
+    partlyReadTotal,
+  };
+}
+
+function vocabularyWithCounts(lines: string[][]): { token: string; count: number }[] {
+  const counts = new Map<string, number>();
+  let lineEnds = 0;
+  for (const line of lines) {
+    lineEnds++;
+    for (const token of line) counts.set(token, (counts.get(token) ?? 0) + 1);
+  }
+  if (lines.length === 0 || [...counts.keys()].every((t) => t === '-')) return [];
+  // The same rows training builds; the boundary counts one per line, the unknown token its '-'s.
+  return buildVocabulary(lines).tokens.map((token) => ({ token, count: token === '' ? lineEnds : (counts.get(token) ?? 0) }));
+}
+
+/** The distinct characters of a line the tokenizer drops (spaces aside), in order of appearance. */
+function droppedCharacters(line: string): string[] {
+  const seen = new Set<string>();
+  for (const char of line.toLowerCase()) if (!READ.test(char)) seen.add(char);
+  return [...seen];
+}
+
+function describe(characters: string[]): string {
+  if (characters.length === 0) return 'only spaces';
+  const listed = characters.slice(0, 8).map((c) => `“${c}”`).join(' ');
+  return characters.length > 8 ? `${listed} and ${characters.length - 8} more` : listed;
+}

@@ -1,0 +1,244 @@
+import type { CorpusReport, EpochMetrics, ServiceEvent, TrainingSettings } from '../../src-main/service/protocol.ts';
+import type { MatrixWeights } from './weightMaps.ts';
+import { modelLibrary } from './modelLibrary.svelte.ts';
+import type { Studio } from './studio.svelte.ts';
+
+export type RunStatus = 'idle' | 'starting' | 'running' | 'paused' | 'completed' | 'stopped' | 'diverged' | 'interrupted';
+
+/** The hyper-parameters as typed: text, checked before a run starts. */
+export interface SettingsText {
+  embedding: string;
+  epochs: string;
+  learningRate: string;
+  seed: string;
+}
+
+export type SettingsProblems = Partial<Record<keyof SettingsText, string>>;
+
+/** Checks typed hyper-parameters; each problem is said in a person's words. */
+export function parseSettings(text: SettingsText): { settings: Omit<TrainingSettings, 'corpus'> | null; problems: SettingsProblems } {
+  const problems: SettingsProblems = {};
+  const whole = (key: keyof SettingsText, what: string, min: number, max: number): number => {
+    const raw = text[key].trim();
+    const value = Number(raw);
+    if (raw === '' || !Number.isFinite(value)) problems[key] = `${what} must be a number${raw === '' ? '' : `, not “${raw}”`}`;
+    else if (!Number.isInteger(value) || value < min || value > max) problems[key] = `${what} must be a whole number from ${min} to ${max.toLocaleString('en')}`;
+    return value;
+  };
+  const embedding = whole('embedding', 'The embedding size', 1, 64);
+  const epochs = whole('epochs', 'Epochs', 1, 100_000);
+  const seed = whole('seed', 'The seed', 0, 2 ** 32 - 1);
+  const rawRate = text.learningRate.trim();
+  const learningRate = Number(rawRate);
+  if (rawRate === '' || !Number.isFinite(learningRate)) problems.learningRate = `The learning rate must be a number${rawRate === '' ? '' : `, not “${rawRate}”`}`;
+  else if (!(learningRate > 0)) problems.learningRate = 'The learning rate must be more than 0';
+  const ok = Object.keys(problems).length === 0;
+  return { settings: ok ? { embedding, epochs, learningRate, seed } : null, problems };
+}
+
+const INSPECT_DELAY_MS = 250;
+
+/**
+ * One training studio: the corpus being edited and what the service makes of it, the hyper-parameters,
+ * and the run (progress, history, the weights as they learn, how it ended). It lives as long as the
+ * view, hidden or not, so a run keeps going and keeps its curves while the person looks elsewhere.
+ */
+export class TrainingRun {
+  corpus = $state('');
+  report = $state.raw<CorpusReport | null>(null);
+  corpusError = $state<string | null>(null);
+  settings = $state<SettingsText>({ embedding: '16', epochs: '30', learningRate: '0.005', seed: '1' });
+
+  status = $state<RunStatus>('idle');
+  epoch = $state(0);
+  epochs = $state(0);
+  progress = $state(0);
+  etaSeconds = $state<number | null>(null);
+  tokensPerSecond = $state(0);
+  history = $state.raw<EpochMetrics[]>([]);
+  weights = $state.raw<MatrixWeights | null>(null);
+  /** The run's vocabulary and E, for the heatmaps' labels. */
+  vocabulary = $state.raw<string[]>([]);
+  embedding = $state(0);
+  bestEpoch = $state<number | null>(null);
+  /** How the run ended, or why it could not start. */
+  message = $state<string | null>(null);
+  problem = $state(false);
+  /** True when the trained model was opened for the chat. */
+  opened = $state(false);
+  savedAs = $state<string | null>(null);
+  saving = $state(false);
+
+  private inspectTimer: ReturnType<typeof setTimeout> | null = null;
+  private inspectGeneration = 0;
+  private readonly unsubscribe: () => void;
+
+  constructor(private readonly studio: Studio) {
+    this.unsubscribe = studio.bridge.onEvent((event) => this.onEvent(event));
+  }
+
+  get active(): boolean {
+    return this.status === 'starting' || this.status === 'running' || this.status === 'paused';
+  }
+
+  dispose(): void {
+    this.unsubscribe();
+    if (this.inspectTimer) clearTimeout(this.inspectTimer);
+  }
+
+  /** Loads Boris's corpus into the editor. */
+  async loadBundledCorpus(): Promise<void> {
+    try {
+      const { text } = await this.studio.bridge.request({ type: 'bundledCorpus' });
+      this.setCorpus(text);
+    } catch (error) {
+      this.corpusError = `Boris's corpus could not be loaded: ${(error as Error).message}`;
+    }
+  }
+
+  setCorpus(text: string): void {
+    this.corpus = text;
+    if (this.inspectTimer) clearTimeout(this.inspectTimer);
+    this.inspectTimer = setTimeout(() => void this.inspect(), INSPECT_DELAY_MS);
+  }
+
+  /** Asks the service what training would make of the corpus; a stale answer is dropped. */
+  async inspect(): Promise<CorpusReport | null> {
+    if (this.inspectTimer) clearTimeout(this.inspectTimer);
+    this.inspectTimer = null;
+    const generation = ++this.inspectGeneration;
+    try {
+      const report = await this.studio.bridge.request({ type: 'inspectCorpus', corpus: this.corpus });
+      if (generation === this.inspectGeneration) {
+        this.report = report;
+        this.corpusError = null;
+      }
+      return report;
+    } catch (error) {
+      if (generation === this.inspectGeneration) this.corpusError = (error as Error).message;
+      return null;
+    }
+  }
+
+  get settingsCheck() {
+    return parseSettings(this.settings);
+  }
+
+  async start(): Promise<void> {
+    if (this.active) return;
+    const { settings, problems } = this.settingsCheck;
+    if (!settings) {
+      this.fail(`Check the hyper-parameters: ${Object.values(problems).join('; ')}.`);
+      return;
+    }
+    this.status = 'starting';
+    this.message = null;
+    this.problem = false;
+    const report = await this.inspect();
+    if (!report) {
+      this.fail(this.corpusError ?? 'the corpus could not be read');
+      return;
+    }
+    if (report.usableLines < 2) {
+      this.fail(
+        report.usableLines === 0
+          ? 'The corpus has no lines with words in them. Type some lines, or load Boris’s corpus.'
+          : 'The corpus needs at least 2 lines with words: one to train on and one to hold out.',
+      );
+      return;
+    }
+    this.history = [];
+    this.weights = null;
+    this.bestEpoch = null;
+    this.opened = false;
+    this.savedAs = null;
+    this.epoch = 0;
+    this.epochs = settings.epochs;
+    this.progress = 0;
+    this.etaSeconds = null;
+    this.tokensPerSecond = 0;
+    this.vocabulary = report.vocabulary.map((v) => v.token);
+    this.embedding = settings.embedding;
+    try {
+      await this.studio.bridge.request({ type: 'train', settings: { ...settings, corpus: this.corpus } });
+      if (this.status === 'starting') this.status = 'running';
+    } catch (error) {
+      this.fail((error as Error).message);
+    }
+  }
+
+  async control(action: 'pause' | 'resume' | 'stop'): Promise<void> {
+    try {
+      await this.studio.bridge.request({ type: 'trainControl', action });
+      if (action === 'resume' && this.status === 'paused') this.status = 'running';
+    } catch (error) {
+      this.message = (error as Error).message;
+      this.problem = true;
+    }
+  }
+
+  async save(name: string): Promise<boolean> {
+    const trimmed = name.trim();
+    if (!trimmed) {
+      this.message = 'Give the model a name to save it under.';
+      this.problem = true;
+      return false;
+    }
+    this.saving = true;
+    try {
+      const saved = await this.studio.bridge.request({ type: 'saveModel', name: trimmed });
+      this.savedAs = saved.name;
+      const library = modelLibrary(this.studio);
+      library.remember(saved);
+      void library.refresh();
+      // The service renamed the open model; the studio's copy follows.
+      if (this.studio.model) this.studio.model = { ...this.studio.model, name: saved.name, storedId: saved.id, edited: false };
+      return true;
+    } catch (error) {
+      this.message = `The model could not be saved: ${(error as Error).message}`;
+      this.problem = true;
+      return false;
+    } finally {
+      this.saving = false;
+    }
+  }
+
+  private fail(message: string): void {
+    this.status = this.history.length > 0 ? this.status : 'idle';
+    if (this.status === 'starting') this.status = 'idle';
+    this.message = message;
+    this.problem = true;
+  }
+
+  private onEvent(event: ServiceEvent): void {
+    if (event.event === 'trainProgress') {
+      if (this.status === 'idle') return;
+      this.status = event.status;
+      this.epoch = event.epoch;
+      this.epochs = event.epochs;
+      this.progress = event.progress;
+      this.etaSeconds = event.etaSeconds;
+      this.tokensPerSecond = event.tokensPerSecond;
+      this.weights = event.weights;
+      if (event.finished.length > 0) this.history = [...this.history, ...event.finished];
+    } else if (event.event === 'trainDone') {
+      if (this.status === 'idle') return;
+      this.status = event.status;
+      if (event.history.length > 0) this.history = event.history;
+      this.bestEpoch = event.history.length > 0 ? event.bestEpoch : null;
+      this.problem = event.status === 'diverged' || event.status === 'interrupted';
+      this.message = event.message ?? this.describeEnd(event.status, event.bestEpoch, event.bestAccuracy);
+      if (event.model) {
+        this.opened = true;
+        this.studio.adopt(event.model);
+      }
+    }
+  }
+
+  private describeEnd(status: RunStatus, bestEpoch: number, accuracy: number): string {
+    const best = `the best epoch was ${bestEpoch} (held-out accuracy ${(accuracy * 100).toFixed(1)}%)`;
+    if (status === 'completed') return `Training finished: ${best}.`;
+    if (status === 'stopped') return `Training stopped: ${best}.`;
+    return `Training ended (${status}).`;
+  }
+}
