@@ -1,6 +1,11 @@
 import AxeBuilder from '@axe-core/playwright';
 import { type Page, expect, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { embeddingMap } from '../src-main/model/embeddingMap.ts';
+import { parseModel } from '../src-main/model/modelFile.ts';
+
+const boris = parseModel(readFileSync('resources/models/boris.slm.json', 'utf8'));
 
 /** What `slm neighbours` says, from the built command line. */
 function cliNeighbours(word: string, k: number, metric: 'euclidean' | 'cosine' = 'euclidean'): { word: string; distance: number }[] {
@@ -79,22 +84,64 @@ async function places(page: Page): Promise<Record<string, [number, number]>> {
   );
 }
 
-test('UMAP gives the same map every time; zoom spreads the words', async ({ page }) => {
+/** Every word's place as the service gave it (data-x, data-y), by word, once `method`'s map is drawn. */
+async function mapOf(page: Page, method: 'pca' | 'umap'): Promise<Record<string, [number, number]>> {
+  await expect(page.locator(`#view-embeddings .map-area[data-method="${method}"][aria-busy="false"]`)).toBeVisible();
+  return page.locator('#view-embeddings g.word').evaluateAll((groups) =>
+    Object.fromEntries(groups.map((g) => [(g as SVGGElement).dataset.word, [Number(g.getAttribute('data-x')), Number(g.getAttribute('data-y'))]])),
+  );
+}
+
+function engineMap(method: 'pca'): Record<string, [number, number]> {
+  const map = embeddingMap(boris.weights, boris.vocabulary, method);
+  return Object.fromEntries(map.words.map((word, i) => [word, map.points[i]]));
+}
+
+/**
+ * Node's and Chromium's V8 may round a last bit differently in the same arithmetic (the PCA's Jacobi
+ * sweeps), so PCA places are compared to 1e-9, far below a pixel. UMAP's optimisation amplifies such
+ * bits, so its map is compared browser to browser: the same after a reload, bit for bit.
+ */
+function expectSamePlaces(shown: Record<string, [number, number]>, expected: Record<string, [number, number]>) {
+  expect(Object.keys(shown)).toEqual(Object.keys(expected));
+  for (const [word, [x, y]] of Object.entries(expected)) {
+    expect(shown[word][0], word).toBeCloseTo(x, 9);
+    expect(shown[word][1], word).toBeCloseTo(y, 9);
+  }
+}
+
+test("places every word where the engine's PCA puts it; the seeded UMAP map is the same after a reload", async ({ page }) => {
   await openEmbeddings(page);
-  const pca = await places(page);
+  expectSamePlaces(await mapOf(page, 'pca'), engineMap('pca'));
   await page.getByRole('radio', { name: 'UMAP' }).check();
-  await expect.poll(async () => JSON.stringify(await places(page))).not.toBe(JSON.stringify(pca));
-  const umap = await places(page);
+  const umap = await mapOf(page, 'umap');
+  expect(Object.keys(umap)).toEqual(Object.keys(engineMap('pca')));
+  expect(umap).not.toEqual(engineMap('pca'));
   await page.reload();
   await page.getByRole('tab', { name: 'Embeddings' }).click();
   await page.getByRole('radio', { name: 'UMAP' }).check();
-  await expect.poll(async () => JSON.stringify(await places(page))).toBe(JSON.stringify(umap));
+  expect(await mapOf(page, 'umap')).toEqual(umap);
+  await page.screenshot({ path: 'test-results/screens/embeddings-umap-light.png' });
+});
 
+test('zoom and pan move the words on screen', async ({ page }) => {
+  await openEmbeddings(page);
+  await mapOf(page, 'pca');
+  const before = await places(page);
   const span = (p: Record<string, [number, number]>) => Math.hypot(p.frogs[0] - p.boris[0], p.frogs[1] - p.boris[1]);
   await page.getByRole('button', { name: 'Zoom in' }).click();
-  await expect.poll(async () => span(await places(page)) / span(umap)).toBeCloseTo(1.5, 3);
+  await expect.poll(async () => span(await places(page)) / span(before)).toBeCloseTo(1.5, 3);
   await page.getByRole('button', { name: 'Reset view' }).click();
-  await expect.poll(async () => span(await places(page)) / span(umap)).toBeCloseTo(1, 3);
+  await expect.poll(async () => span(await places(page)) / span(before)).toBeCloseTo(1, 3);
+  // Dragging the empty map pans every word by the same amount.
+  const box = (await page.locator('#view-embeddings svg[aria-label^="Map of every word"]').boundingBox())!;
+  await page.mouse.move(box.x + 12, box.y + box.height - 12);
+  await page.mouse.down();
+  await page.mouse.move(box.x + 72, box.y + box.height - 42, { steps: 5 });
+  await page.mouse.up();
+  const after = await places(page);
+  expect(after.frogs[0] - before.frogs[0]).toBeCloseTo(60, 3);
+  expect(after.boris[1] - before.boris[1]).toBeCloseTo(-30, 3);
 });
 
 for (const scheme of ['light', 'dark'] as const) {
