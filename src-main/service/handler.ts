@@ -1,6 +1,8 @@
 import { inspectCorpus } from '../model/corpusReport.ts';
 import { SlmError, inputError } from '../model/errors.ts';
 import { Conversation } from '../model/generation.ts';
+import { pathDivergence } from '../model/divergence.ts';
+import { embeddingMap } from '../model/embeddingMap.ts';
 import { contextPath, distance, nearestWords } from '../model/geometry.ts';
 import { type Model, ORIGINAL_TEMPERATURE } from '../model/model.ts';
 import { parseModel, serializeModel } from '../model/modelFile.ts';
@@ -144,6 +146,12 @@ export class ModelService {
         return this.host.bundled().then(({ corpus }) => ({ text: corpus }));
       case 'inspectCorpus':
         return inspectCorpus(request.corpus);
+      case 'divergence':
+        return this.divergence(request);
+      case 'embeddingMap': {
+        const { model } = this.current();
+        return embeddingMap(model.weights, model.vocabulary, request.method, request.seed);
+      }
     }
   }
 
@@ -313,6 +321,15 @@ export class ModelService {
     const finals = paths.map((p) => p.contexts[p.contexts.length - 1]);
     const distances = finals.map((a) => finals.map((b) => distance(a, b, request.metric)));
     return { distances, paths };
+  }
+
+  private divergence(request: RequestOf<'divergence'>): ResultOf<'divergence'> {
+    const { model } = this.current();
+    const paths = request.sentences.map((sentence, i) => {
+      if (tokenize(sentence).length === 0) throw inputError(`sentence ${i + 1} has no words to compare`);
+      return contextPath(model.weights, model.vocabulary, sentence).contexts;
+    });
+    return pathDivergence(paths[0], paths[1], request.metric);
   }
 
   private async project(vectors: number[][]): Promise<ResultOf<'project'>> {

@@ -74,6 +74,10 @@ export const RequestSchema = v.variant('type', [
   request('bundledCorpus', {}),
   /** What training would make of a corpus: its vocabulary, its split and the lines it cannot use. */
   request('inspectCorpus', { corpus: text(MAX_CORPUS) }),
+  /** How two sentences' context paths move apart: per step, where most, and per unit at the end. */
+  request('divergence', { sentences: v.tuple([text(MAX_TEXT), text(MAX_TEXT)]), metric: MetricSchema }),
+  /** Every word placed by a 2-D projection of its token embedding h1 (UMAP is seeded: same seed, same map). */
+  request('embeddingMap', { method: v.picklist(['pca', 'umap']), seed: v.optional(v.pipe(whole, v.minValue(0), v.maxValue(2 ** 32 - 1))) }),
 ]);
 
 export type Request = v.InferOutput<typeof RequestSchema>;
@@ -188,6 +192,13 @@ export const ResultSchemas = {
   resetWeights: ModelInfoSchema,
   bundledCorpus: v.object({ text: v.string() }),
   inspectCorpus: CorpusReportSchema,
+  divergence: v.object({ stepDistances: v.array(v.number()), widestStep: whole, finalDifference: vector }),
+  embeddingMap: v.object({
+    words: v.array(v.string()),
+    points: v.array(v.tuple([v.number(), v.number()])),
+    /** For PCA, the share of variance along each axis; null for UMAP. */
+    explainedVariance: v.nullable(v.array(v.number())),
+  }),
 } satisfies Record<RequestType, v.GenericSchema>;
 
 export type ResultOf<T extends RequestType> = v.InferOutput<(typeof ResultSchemas)[T]>;

@@ -1,0 +1,52 @@
+import { UMAP } from 'umap-js';
+import { inputError } from './errors.ts';
+import { tokenEmbeddings } from './geometry.ts';
+import type { Weights } from './network.ts';
+import { fitPca, project } from './pca.ts';
+import { createRng } from './rng.ts';
+import { BOUNDARY, type Vocabulary } from './vocabulary.ts';
+
+export type MapMethod = 'pca' | 'umap';
+
+export interface EmbeddingMap {
+  /** Every word of the vocabulary but the line boundary, in vocabulary order. */
+  words: string[];
+  /** Each word's place on the map, in the same order. */
+  points: [number, number][];
+  /** For PCA, the share of the embeddings' variance along each axis; UMAP has no such figure. */
+  explainedVariance: number[] | null;
+}
+
+/** The seed UMAP uses when none is given, so the same model always gives the same map. */
+export const MAP_SEED = 1;
+
+/**
+ * Places every word by a 2-D projection of its token embedding h1 = tanh(W0[:, word]): PCA fitted on
+ * those embeddings, or UMAP driven by a seeded generator (the same seed gives the same map).
+ */
+export function embeddingMap(weights: Weights, vocabulary: Vocabulary, method: MapMethod, seed = MAP_SEED): EmbeddingMap {
+  const rows = vocabulary.tokens.map((_, row) => row).filter((row) => row !== BOUNDARY);
+  if (rows.length < 3) throw inputError('a map of the words needs at least 3 words in the vocabulary');
+  const all = tokenEmbeddings(weights);
+  const vectors = rows.map((row) => all[row]);
+  const words = rows.map((row) => vocabulary.tokens[row]);
+  if (method === 'pca') {
+    const pca = fitPca(vectors, 2);
+    return { words, points: vectors.map((v) => pad(project(pca, v))), explainedVariance: pca.explainedVariance };
+  }
+  const rng = createRng(seed);
+  const umap = new UMAP({
+    nComponents: 2,
+    // Fifteen neighbours is UMAP's usual; a small vocabulary needs fewer than it has words.
+    nNeighbors: Math.min(15, rows.length - 1),
+    minDist: 0.1,
+    random: () => rng.next(),
+  });
+  const placed = umap.fit(vectors.map((v) => Array.from(v)));
+  return { words, points: placed.map((p) => pad(p)), explainedVariance: null };
+}
+
+/** A 2-D point, with a missing axis (a model with E = 1) at zero. */
+function pad(point: ArrayLike<number>): [number, number] {
+  return [point[0] ?? 0, point[1] ?? 0];
+}

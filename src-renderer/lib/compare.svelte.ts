@@ -1,0 +1,126 @@
+import type { Metric } from '../../src-main/model/geometry.ts';
+import type { ModelInfo, ResultOf } from '../../src-main/service/protocol.ts';
+import type { Studio } from './studio.svelte.ts';
+import { sentenceLetter } from './sentenceColours.ts';
+
+/** At most this many sentences are compared at once (the service's limit). */
+export const MAX_SENTENCES = 16;
+
+export interface ComparedPath {
+  sentence: string;
+  /** The tokens fed, from the line boundary ("") on. */
+  tokens: string[];
+  contexts: number[][];
+  /** Each context placed by the model's projection (fitted once on corpus contexts). */
+  points: [number, number][];
+}
+
+export interface Comparison {
+  model: ModelInfo;
+  metric: Metric;
+  paths: ComparedPath[];
+  distances: number[][];
+  explainedVariance: number[];
+  /** Words the vocabulary lacks, each read as the unknown word. */
+  unknown: string[];
+}
+
+export type Divergence = ResultOf<'divergence'> & { pair: [number, number] };
+
+/**
+ * The Compare view's state: the sentences typed, the metric, and the service's answers for them (the
+ * distances, the paths in one projection, and how the chosen pair of paths moves apart). Every number
+ * here comes from the model service; this class only asks and keeps.
+ */
+export class CompareState {
+  sentences = $state<string[]>(['i am good', 'i am happy']);
+  metric = $state<Metric>('euclidean');
+  /** The two sentences looked at closely (indices into the comparison's paths). */
+  pair = $state<[number, number]>([0, 1]);
+  comparison = $state<Comparison | null>(null);
+  divergence = $state<Divergence | null>(null);
+  error = $state<string | null>(null);
+  busy = $state(false);
+
+  /** Counts requests, so that an answer overtaken by a newer question is dropped. */
+  private asked = 0;
+
+  /** `studio` is read when needed (a view passes its prop as a getter). */
+  constructor(private readonly studioOf: () => Studio) {}
+
+  private get studio(): Studio {
+    return this.studioOf();
+  }
+
+  get canAdd(): boolean {
+    return this.sentences.length < MAX_SENTENCES;
+  }
+
+  add(): void {
+    if (this.canAdd) this.sentences = [...this.sentences, ''];
+  }
+
+  remove(index: number): void {
+    if (this.sentences.length <= 2) return;
+    this.sentences = this.sentences.filter((_, i) => i !== index);
+  }
+
+  /** Asks the service to compare the sentences as typed now. */
+  async compare(): Promise<void> {
+    const model = this.studio.model;
+    if (!model) return;
+    const sentences = this.sentences.map((s) => s.trim());
+    const empty = sentences.findIndex((s) => s === '');
+    if (empty >= 0) {
+      this.error = `Sentence ${sentenceLetter(empty)} is empty: type a few words to compare.`;
+      return;
+    }
+    const ticket = ++this.asked;
+    const metric = this.metric;
+    this.busy = true;
+    try {
+      const { bridge } = this.studio;
+      const { distances, paths } = await bridge.request({ type: 'compare', sentences, metric });
+      const projected = await bridge.request({ type: 'project', vectors: paths.flatMap((p) => p.contexts) });
+      if (ticket !== this.asked) return;
+      let at = 0;
+      const known = new Set(model.vocabulary);
+      const unknown = new Set<string>();
+      const compared = paths.map((path) => {
+        for (const token of path.tokens.slice(1)) if (!known.has(token)) unknown.add(token);
+        const points = projected.points.slice(at, at + path.contexts.length);
+        at += path.contexts.length;
+        return { ...path, points };
+      });
+      const pair: [number, number] = this.pair[1] < sentences.length ? this.pair : [0, 1];
+      this.comparison = { model, metric, paths: compared, distances, explainedVariance: projected.explainedVariance, unknown: [...unknown] };
+      this.error = null;
+      await this.choosePair(pair, ticket);
+    } catch (error) {
+      if (ticket === this.asked) this.error = readable((error as Error).message);
+    } finally {
+      if (ticket === this.asked) this.busy = false;
+    }
+  }
+
+  /** Looks closely at two of the compared sentences. */
+  async choosePair(pair: [number, number], ticket = ++this.asked): Promise<void> {
+    const comparison = this.comparison;
+    if (!comparison || pair[0] === pair[1]) return;
+    const sentences: [string, string] = [comparison.paths[pair[0]].sentence, comparison.paths[pair[1]].sentence];
+    try {
+      const result = await this.studio.bridge.request({ type: 'divergence', sentences, metric: comparison.metric });
+      if (ticket !== this.asked) return;
+      this.pair = pair;
+      this.divergence = { ...result, pair };
+    } catch (error) {
+      if (ticket === this.asked) this.error = readable((error as Error).message);
+    }
+  }
+}
+
+/** The service numbers sentences from 1; the view names them by letter. */
+function readable(message: string): string {
+  const named = message.replace(/^sentence (\d+)/, (_, n: string) => `Sentence ${sentenceLetter(Number(n) - 1)}`);
+  return named.charAt(0).toUpperCase() + named.slice(1);
+}
