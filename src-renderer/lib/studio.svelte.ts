@@ -125,7 +125,10 @@ export class Studio {
     return this.run(async () => {
       this.finishReveal();
       const turn: TurnRequest = { prompt, temperature: this.sampling.temperature, topK: this.sampling.topK, seed: this.sampling.seed };
+      performance.mark('slm:send');
       const result = await this.bridge.request({ type: 'generate', ...turn });
+      // Marks for the benchmark: how much of Send-to-first-token is the model service's round trip.
+      performance.measure('slm:service', 'slm:send');
       this.asked.push(turn);
       // A new seed each turn keeps replies varied, yet the whole conversation reproducible.
       this.sampling.seed = (turn.seed + 1) >>> 0;
