@@ -51,6 +51,10 @@ test('chats with Boris through the utility process', async () => {
     await window.getByRole('button', { name: 'Send' }).click();
     await expect(window.getByRole('slider', { name: 'Step' })).toBeVisible();
     await expect(window.getByRole('log', { name: 'Conversation' }).getByRole('button')).not.toHaveCount(0);
+    // The visualiser draws the step under the clock from the utility process's numbers.
+    const h2 = window.getByRole('img', { name: 'Network view' }).locator('[data-layer="h2"]');
+    await expect(h2).toHaveCount(16);
+    expect(Number.isFinite(Number(await h2.first().getAttribute('data-value')))).toBe(true);
   } finally {
     await app.close();
   }
