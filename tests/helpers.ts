@@ -62,3 +62,17 @@ export function expectSameBits(a: Weights, b: Weights): void {
   expect(a.vocabulary).toBe(b.vocabulary);
   for (const name of ['w0', 'w1', 'w2'] as const) expect(bitsOf(a[name]).equals(bitsOf(b[name])), `${name} differs`).toBe(true);
 }
+
+/** Polls `find` until it returns something, or fails after the timeout naming what it waited for. */
+export function until<T>(find: () => T | undefined, what: string, timeoutMs = 20_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const began = Date.now();
+    const poll = () => {
+      const found = find();
+      if (found !== undefined) resolve(found);
+      else if (Date.now() - began > timeoutMs) reject(new Error(`timed out waiting for ${what}`));
+      else setTimeout(poll, 5);
+    };
+    poll();
+  });
+}

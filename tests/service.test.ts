@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { until } from './helpers.ts';
 import { execFileSync, fork } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -52,19 +53,6 @@ function startService(store: string) {
     arrivals.push(performance.now());
   });
   return { supervisor, events, arrivals, connections };
-}
-
-function until<T>(find: () => T | undefined, what: string, timeoutMs = 20_000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const began = Date.now();
-    const poll = () => {
-      const found = find();
-      if (found !== undefined) resolve(found);
-      else if (Date.now() - began > timeoutMs) reject(new Error(`timed out waiting for ${what}`));
-      else setTimeout(poll, 5);
-    };
-    poll();
-  });
 }
 
 describe('the model service in a child process', () => {

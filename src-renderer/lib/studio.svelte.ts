@@ -42,6 +42,8 @@ export const SPEEDS = [1, 2, 4, 8, 16] as const;
 export class Studio {
   // Replaced whole, never changed in place: raw state spares every read of a vector a proxy.
   model = $state.raw<ModelInfo | null>(null);
+  /** Whether the open model is the bundled Boris (a stored one has `model.storedId`). */
+  bundledOpen = $state(false);
   turns = $state.raw<Turn[]>([]);
   timeline = $state.raw<TimelineStep[]>([]);
   /** The step under the clock (an index into the timeline), or -1 before anything was said. */
@@ -92,13 +94,14 @@ export class Studio {
 
   async start(): Promise<void> {
     await this.run(async () => {
-      this.adopt(await this.bridge.request({ type: 'open', source: { kind: 'bundled' } }));
+      this.adopt(await this.bridge.request({ type: 'open', source: { kind: 'bundled' } }), true);
     });
   }
 
   /** Takes a newly opened model (the service has started a fresh conversation with it). */
-  adopt(model: ModelInfo): void {
+  adopt(model: ModelInfo, bundled = false): void {
     this.model = model;
+    this.bundledOpen = bundled;
     this.sampling.temperature = model.defaultTemperature;
     this.clear();
   }
