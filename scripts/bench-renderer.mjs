@@ -61,7 +61,8 @@ async function startPreview() {
  */
 async function sendAndTime(page, prompt) {
   await page.getByRole('textbox', { name: 'Message' }).fill(prompt);
-  await page.getByRole('button', { name: 'Send' }).isEnabled();
+  await page.getByRole('button', { name: 'Send' }).waitFor();
+  await page.waitForFunction(() => [...document.querySelectorAll('button')].some((b) => b.textContent.trim() === 'Send' && !b.disabled));
   return page.evaluate(async () => {
     const log = document.querySelector('[role="log"]');
     const send = [...document.querySelectorAll('button')].find((b) => b.textContent.trim() === 'Send');
@@ -115,11 +116,12 @@ async function playAndRecordFrames(page) {
 }
 
 const server = await startPreview();
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+let browser;
 try {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   await page.goto(`http://127.0.0.1:${port}/`);
   await page.getByText(/Boris · \d+ words/).waitFor();
@@ -207,6 +209,6 @@ try {
     ),
   );
 } finally {
-  await browser.close();
+  await browser?.close();
   server.kill();
 }

@@ -10,7 +10,7 @@ import { Conversation } from '../src-main/model/generation.ts';
 import { parseModel } from '../src-main/model/modelFile.ts';
 import { createRng } from '../src-main/model/rng.ts';
 import { forkService } from '../src-main/service/forkConnection.ts';
-import type { ServiceEvent } from '../src-main/service/protocol.ts';
+import { type ServiceEvent, parseEvent } from '../src-main/service/protocol.ts';
 import { ServiceError, ServiceSupervisor } from '../src-main/service/supervisor.ts';
 
 /**
@@ -215,6 +215,8 @@ describe('the model service in a child process', () => {
       process.kill(connections[0].pid!, 'SIGKILL');
       const interrupted = await until(() => events.find((e) => e.event === 'trainDone'), 'the interrupted report');
       expect(interrupted.event === 'trainDone' && interrupted.status).toBe('interrupted');
+      // The report passes the protocol's own check, as it must to reach the app through Electron's bridge.
+      expect(parseEvent(interrupted)).toEqual(interrupted);
       const restarted = await until(() => events.find((e) => e.event === 'serviceStatus' && e.state === 'restarted'), 'the restart');
       expect(restarted.event === 'serviceStatus' && restarted.message).toMatch(/SIGKILL/);
       expect(connections).toHaveLength(2);

@@ -189,7 +189,7 @@ export class ModelService {
             corpus: t.corpus,
             epochs: t.epochs,
             bestEpoch: t.bestEpoch,
-            bestAccuracy: t.history[t.bestEpoch]?.testAccuracy ?? NaN,
+            bestAccuracy: t.history[t.bestEpoch]?.testAccuracy ?? null,
             seed: t.seed,
             learningRate: t.learningRate,
           }
@@ -404,7 +404,7 @@ export class ModelService {
         status: trainer.status === 'running' ? 'stopped' : trainer.status,
         message: trainer.error?.message ?? null,
         bestEpoch: trainer.bestEpoch,
-        bestAccuracy: best.testAccuracy,
+        bestAccuracy: best?.testAccuracy ?? null,
         history: trainer.history.map(toMetrics),
         model: info,
       });

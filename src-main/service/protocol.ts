@@ -115,7 +115,7 @@ export const ModelInfoSchema = v.object({
   /** True when weights were edited since it was opened. */
   edited: v.boolean(),
   training: v.nullable(
-    v.object({ corpus: v.string(), epochs: whole, bestEpoch: whole, bestAccuracy: v.number(), seed: whole, learningRate: v.number() }),
+    v.object({ corpus: v.string(), epochs: whole, bestEpoch: whole, bestAccuracy: v.nullable(v.number()), seed: whole, learningRate: v.number() }),
   ),
 });
 export type ModelInfo = v.InferOutput<typeof ModelInfoSchema>;
@@ -225,7 +225,8 @@ export const EventSchema = v.variant('event', [
     status: v.picklist(['completed', 'stopped', 'diverged', 'interrupted']),
     message: v.nullable(v.string()),
     bestEpoch: whole,
-    bestAccuracy: v.number(),
+    /** Null when no epoch finished (a run interrupted before its first). */
+    bestAccuracy: v.nullable(v.number()),
     history: v.array(EpochMetricsSchema),
     /** The trained model, open now (unsaved until saveModel); null when nothing was opened (a diverged run leaves the open model as it was). */
     model: v.nullable(ModelInfoSchema),

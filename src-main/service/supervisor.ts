@@ -155,7 +155,7 @@ export class ServiceSupervisor {
         status: 'interrupted',
         message: `training was interrupted because the model service stopped (${reason}); saved models are untouched`,
         bestEpoch: 0,
-        bestAccuracy: NaN,
+        bestAccuracy: null,
         history: [],
         model: null,
       });

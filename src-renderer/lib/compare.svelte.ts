@@ -44,6 +44,7 @@ export class CompareState {
 
   /** Counts requests, so that an answer overtaken by a newer question is dropped. */
   private asked = 0;
+  private runs = 0;
 
   /** `studio` is read when needed (a view passes its prop as a getter). */
   constructor(private readonly studioOf: () => Studio) {}
@@ -76,6 +77,7 @@ export class CompareState {
       return;
     }
     const ticket = ++this.asked;
+    const run = ++this.runs;
     const metric = this.metric;
     this.busy = true;
     try {
@@ -99,7 +101,8 @@ export class CompareState {
     } catch (error) {
       if (ticket === this.asked) this.error = readable((error as Error).message);
     } finally {
-      if (ticket === this.asked) this.busy = false;
+      // Choosing a pair meanwhile takes a newer ticket, but only a newer comparison keeps this busy.
+      if (run === this.runs) this.busy = false;
     }
   }
 

@@ -66,8 +66,8 @@ export class EmbeddingsState {
     try {
       const result = await this.studio.bridge.request({ type: 'embeddingMap', method });
       const map: WordMap = { ...result, model, method };
-      this.made.set(method, map);
       if (ticket !== this.mapTicket) return;
+      this.made.set(method, map);
       this.map = map;
       this.mapError = null;
     } catch (error) {

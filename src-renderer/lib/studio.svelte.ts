@@ -44,6 +44,8 @@ export class Studio {
   model = $state.raw<ModelInfo | null>(null);
   /** Whether the open model is the bundled Boris (a stored one has `model.storedId`). */
   bundledOpen = $state(false);
+  /** Counts the models opened, so that a view can tell whether the one it opened is still open. */
+  opened = $state(0);
   turns = $state.raw<Turn[]>([]);
   timeline = $state.raw<TimelineStep[]>([]);
   /** The step under the clock (an index into the timeline), or -1 before anything was said. */
@@ -55,6 +57,8 @@ export class Studio {
    * after the clock (the token chosen at the clock's step) is shown, later ones appear as it moves.
    */
   revealed = $state(-1);
+  /** The furthest step the clock has reached: the timeline and the context path show steps up to it. */
+  reached = $state(-1);
   playing = $state(false);
   /** Steps per second while playing. */
   speed = $state<number>(8);
@@ -65,6 +69,10 @@ export class Studio {
 
   /** What was asked in each turn so far, to say it all again after the weights change. */
   private asked: TurnRequest[] = [];
+  /** Bumped whenever the conversation starts afresh, so that answers meant for an older one are dropped. */
+  private era = 0;
+  /** Work that changes the conversation (a turn, a replay, a reset) runs one at a time, in order. */
+  private serial: Promise<unknown> = Promise.resolve();
   private timer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(readonly bridge: Bridge) {
@@ -102,6 +110,7 @@ export class Studio {
   adopt(model: ModelInfo, bundled = false): void {
     this.model = model;
     this.bundledOpen = bundled;
+    this.opened++;
     this.sampling.temperature = model.defaultTemperature;
     this.clear();
   }
@@ -111,15 +120,21 @@ export class Studio {
    * them, keeping the clock where it was: replies, probabilities and activations all follow.
    */
   async applyWeights(model: ModelInfo): Promise<void> {
-    this.model = model;
-    if (this.asked.length === 0) return;
-    const clock = this.clock;
-    const turns = await this.bridge.request({ type: 'replay', turns: this.asked });
-    this.timeline = [];
-    this.turns = [];
-    for (const turn of turns) this.append(turn);
-    this.revealed = this.timeline.length - 1;
-    this.moveClock(Math.min(clock, this.timeline.length - 1), false);
+    await this.exclusive(async () => {
+      const era = this.era;
+      const asked = [...this.asked];
+      const turns = asked.length > 0 ? await this.bridge.request({ type: 'replay', turns: asked }) : [];
+      if (era !== this.era) return;
+      this.model = model;
+      if (asked.length === 0) return;
+      const clock = this.clock;
+      this.pause();
+      this.timeline = [];
+      this.turns = [];
+      for (const turn of turns) this.append(turn);
+      this.finishReveal();
+      this.moveClock(Math.min(clock, this.timeline.length - 1), false);
+    });
   }
 
   async send(text: string): Promise<boolean> {
@@ -127,11 +142,15 @@ export class Studio {
     if (!prompt || this.busy) return false;
     return this.run(async () => {
       this.finishReveal();
+      const era = this.era;
       const turn: TurnRequest = { prompt, temperature: this.sampling.temperature, topK: this.sampling.topK, seed: this.sampling.seed };
+      // Marks for the benchmark: how much of Send-to-first-token is the model service's round trip.
+      performance.clearMarks('slm:send');
+      performance.clearMeasures('slm:service');
       performance.mark('slm:send');
       const result = await this.bridge.request({ type: 'generate', ...turn });
-      // Marks for the benchmark: how much of Send-to-first-token is the model service's round trip.
       performance.measure('slm:service', 'slm:send');
+      if (era !== this.era) return;
       this.asked.push(turn);
       // A new seed each turn keeps replies varied, yet the whole conversation reproducible.
       this.sampling.seed = (turn.seed + 1) >>> 0;
@@ -147,6 +166,13 @@ export class Studio {
       await this.bridge.request({ type: 'resetConversation' });
       this.clear();
     });
+  }
+
+  /** Runs conversation-changing work after any that came before it. */
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.serial.then(work, work);
+    this.serial = next.catch(() => {});
+    return next;
   }
 
   /** Moves the clock to a step (clamped to the timeline), easing the views there. Stops playing. */
@@ -198,7 +224,8 @@ export class Studio {
     const target = Math.max(0, Math.min(this.timeline.length - 1, step));
     const distance = Math.abs(target - this.position.current);
     this.clock = target;
-    this.revealed = Math.max(this.revealed, target + 1);
+    this.reached = Math.max(this.reached, target);
+    this.revealed = Math.min(this.timeline.length - 1, Math.max(this.revealed, target + 1));
     // While playing, each move takes most of a step's time; a jump takes longer the further it goes.
     const duration = !animate ? 0 : this.playing ? 850 / this.speed : Math.min(450, 140 + 40 * distance);
     void this.position.set(target, { duration });
@@ -230,15 +257,18 @@ export class Studio {
   private finishReveal(): void {
     this.pause();
     this.revealed = this.timeline.length - 1;
+    this.reached = this.timeline.length - 1;
   }
 
   private clear(): void {
     this.pause();
+    this.era++;
     this.asked = [];
     this.turns = [];
     this.timeline = [];
     this.clock = -1;
     this.revealed = -1;
+    this.reached = -1;
     void this.position.set(-1, { duration: 0 });
   }
 
@@ -246,7 +276,7 @@ export class Studio {
     this.busy = true;
     this.error = null;
     try {
-      await work();
+      await this.exclusive(work);
       return true;
     } catch (error) {
       this.error = (error as Error).message;
@@ -257,6 +287,24 @@ export class Studio {
   }
 
   private onEvent(event: ServiceEvent): void {
-    if (event.event === 'serviceStatus') this.notice = event.message;
+    if (event.event !== 'serviceStatus') return;
+    this.notice = event.message;
+    if (event.state === 'restarted') void this.recover();
+  }
+
+  /**
+   * After the model service restarted, its conversation (and any weight edits not saved) are gone:
+   * open the same model again where it can be, or Boris, and start the chat afresh, saying so.
+   */
+  private async recover(): Promise<void> {
+    const model = this.model;
+    const lost = model?.edited ? ' Weight edits that were not saved are lost.' : '';
+    const stored = model?.storedId;
+    const source = stored ? { kind: 'stored' as const, id: stored } : { kind: 'bundled' as const };
+    const reopening = stored || this.bundledOpen || !model ? '' : ` ${model.name} was not saved, so Boris is open again.`;
+    await this.run(async () => {
+      this.adopt(await this.bridge.request({ type: 'open', source }), source.kind === 'bundled');
+      this.notice = `The model service stopped and was restarted; the conversation starts afresh.${lost}${reopening}`;
+    });
   }
 }

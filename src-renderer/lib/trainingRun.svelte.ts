@@ -64,8 +64,13 @@ export class TrainingRun {
   /** How the run ended, or why it could not start. */
   message = $state<string | null>(null);
   problem = $state(false);
-  /** True when the trained model was opened for the chat. */
-  opened = $state(false);
+  /** Which of the studio's openings was this run's trained model, if any. */
+  private openedAs = $state<number | null>(null);
+
+  /** True while the trained model is the one open in the chat (saving it saves that one). */
+  get opened(): boolean {
+    return this.openedAs !== null && this.openedAs === this.studio.opened;
+  }
   savedAs = $state<string | null>(null);
   saving = $state(false);
 
@@ -150,7 +155,7 @@ export class TrainingRun {
     this.history = [];
     this.weights = null;
     this.bestEpoch = null;
-    this.opened = false;
+    this.openedAs = null;
     this.savedAs = null;
     this.epoch = 0;
     this.epochs = settings.epochs;
@@ -229,14 +234,14 @@ export class TrainingRun {
       this.problem = event.status === 'diverged' || event.status === 'interrupted';
       this.message = event.message ?? this.describeEnd(event.status, event.bestEpoch, event.bestAccuracy);
       if (event.model) {
-        this.opened = true;
         this.studio.adopt(event.model);
+        this.openedAs = this.studio.opened;
       }
     }
   }
 
-  private describeEnd(status: RunStatus, bestEpoch: number, accuracy: number): string {
-    const best = `the best epoch was ${bestEpoch} (held-out accuracy ${(accuracy * 100).toFixed(1)}%)`;
+  private describeEnd(status: RunStatus, bestEpoch: number, accuracy: number | null): string {
+    const best = `the best epoch was ${bestEpoch}${accuracy === null ? '' : ` (held-out accuracy ${(accuracy * 100).toFixed(1)}%)`}`;
     if (status === 'completed') return `Training finished: ${best}.`;
     if (status === 'stopped') return `Training stopped: ${best}.`;
     return `Training ended (${status}).`;

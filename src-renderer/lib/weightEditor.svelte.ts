@@ -12,7 +12,7 @@ export interface CellAddress {
  * Edits the open model's weights through the service: one weight typed or dragged, a unit knocked out
  * (its incoming row set to zeros) or brought back, everything reset to the saved weights. After each
  * change the studio replays the conversation, so replies, probabilities and activations follow at once.
- * Drags send at most one edit at a time; the latest value wins.
+ * One batch is with the service at a time; edits made meanwhile wait, merged, for the next.
  */
 export class WeightEditor {
   selected = $state<CellAddress>({ matrix: 'w2', row: 2, column: 0 });
@@ -64,6 +64,8 @@ export class WeightEditor {
     if (!model) return Promise.resolve();
     const matrix = layer === 'h1' ? 'w0' : 'w1';
     const width = matrixShape(matrix, model.embedding, model.vocabulary.length).columns;
+    // An unedited model (just opened, or reset) has no knock-outs of ours to bring back.
+    if (!model.edited) this.knockedRows.clear();
     const key = `${layer}:${unit}`;
     const row = model.weights[matrix].slice(unit * width, (unit + 1) * width);
     let values: number[];
@@ -98,10 +100,16 @@ export class WeightEditor {
     }
   }
 
-  /** Queues edits; while one batch is with the service, a newer batch replaces any waiting one. */
+  /**
+   * Queues edits. While one batch is with the service, later ones are merged into the waiting batch,
+   * a later value for the same weight replacing an earlier one, so a quick series of knock-outs or a
+   * drag loses nothing but the in-between values.
+   */
   private submit(edits: WeightEdit[]): Promise<void> {
     this.error = null;
-    this.queued = edits;
+    const waiting = new Map((this.queued ?? []).map((e) => [`${e.matrix}:${e.row}:${e.column}`, e] as const));
+    for (const edit of edits) waiting.set(`${edit.matrix}:${edit.row}:${edit.column}`, edit);
+    this.queued = [...waiting.values()];
     if (!this.sending) {
       this.sending = this.drain().finally(() => (this.sending = null));
     }
