@@ -32,7 +32,7 @@ export function networkLayout(width: number, height: number, E: number) {
     yC: (i: number) => top + gap + (E + i + 0.5) * leftStep,
     yH2: (j: number) => top + (j + 0.5) * h2Step,
     yToken: top + (E / 2) * leftStep,
-    yBar: (rank: number) => top + 6 + (rank + 0.5) * barStep,
+    yBar: (rank: number) => top + 18 + (rank + 0.5) * barStep,
   };
 }
 export type NetworkLayout = ReturnType<typeof networkLayout>;
