@@ -1,5 +1,5 @@
 import { tokenize } from './tokenizer.ts';
-import { TRAINING_DEFAULTS } from './training.ts';
+import { TRAINING_DEFAULTS, trainLineCount } from './training.ts';
 import { buildVocabulary } from './vocabulary.ts';
 
 /**
@@ -73,7 +73,7 @@ export function inspectCorpus(text: string, heldOutFraction: number = TRAINING_D
       if (partlyRead.length < MAX_LISTED_NOTES) partlyRead.push({ line: i + 1, text: shown, reason: `drops ${describe(dropped)}` });
     }
   });
-  const trainLines = usable.length < 2 ? usable.length : Math.min(usable.length - 1, Math.max(1, Math.floor((1 - heldOutFraction) * usable.length + 1e-9)));
+  const trainLines = usable.length < 2 ? usable.length : trainLineCount(usable.length, heldOutFraction);
   return {
     lines: lines.length,
     blankLines,
@@ -91,14 +91,10 @@ export function inspectCorpus(text: string, heldOutFraction: number = TRAINING_D
 
 function vocabularyWithCounts(lines: string[][]): { token: string; count: number }[] {
   const counts = new Map<string, number>();
-  let lineEnds = 0;
-  for (const line of lines) {
-    lineEnds++;
-    for (const token of line) counts.set(token, (counts.get(token) ?? 0) + 1);
-  }
+  for (const line of lines) for (const token of line) counts.set(token, (counts.get(token) ?? 0) + 1);
   if (lines.length === 0 || [...counts.keys()].every((t) => t === '-')) return [];
   // The same rows training builds; the boundary counts one per line, the unknown token its '-'s.
-  return buildVocabulary(lines).tokens.map((token) => ({ token, count: token === '' ? lineEnds : (counts.get(token) ?? 0) }));
+  return buildVocabulary(lines).tokens.map((token) => ({ token, count: token === '' ? lines.length : (counts.get(token) ?? 0) }));
 }
 
 /** The distinct characters of a line the tokenizer drops (spaces aside), in order of appearance. */

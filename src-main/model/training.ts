@@ -71,8 +71,13 @@ export function splitCorpus(lines: readonly number[][], heldOutFraction: number 
   if (lines.length < 2) {
     throw inputError(`the corpus needs at least 2 lines with words in them (one to train on, one to test on); it has ${lines.length}`);
   }
-  const trainCount = Math.min(lines.length - 1, Math.max(1, Math.floor((1 - heldOutFraction) * lines.length + 1e-9)));
+  const trainCount = trainLineCount(lines.length, heldOutFraction);
   return { train: lines.slice(0, trainCount), test: lines.slice(trainCount) };
+}
+
+/** How many of `lines` (at least 2) are trained on: the first share, leaving at least one held out. */
+export function trainLineCount(lines: number, heldOutFraction: number = TRAINING_DEFAULTS.heldOutFraction): number {
+  return Math.min(lines - 1, Math.max(1, Math.floor((1 - heldOutFraction) * lines + 1e-9)));
 }
 
 /** Seeded uniform initialisation, scaled by each matrix's fan-in. */

@@ -312,24 +312,28 @@ export class ModelService {
   }
 
   private compare(request: RequestOf<'compare'>): ResultOf<'compare'> {
-    const { model } = this.current();
-    const paths = request.sentences.map((sentence, i) => {
-      if (tokenize(sentence).length === 0) throw inputError(`sentence ${i + 1} has no words to compare`);
-      const path = contextPath(model.weights, model.vocabulary, sentence);
-      return { sentence, tokens: path.tokens, contexts: path.contexts.map((c) => Array.from(c)) };
-    });
+    const paths = this.contextPaths(request.sentences).map((path, i) => ({
+      sentence: request.sentences[i],
+      tokens: path.tokens,
+      contexts: path.contexts.map((c) => Array.from(c)),
+    }));
     const finals = paths.map((p) => p.contexts[p.contexts.length - 1]);
     const distances = finals.map((a) => finals.map((b) => distance(a, b, request.metric)));
     return { distances, paths };
   }
 
   private divergence(request: RequestOf<'divergence'>): ResultOf<'divergence'> {
+    const [a, b] = this.contextPaths(request.sentences);
+    return pathDivergence(a.contexts, b.contexts, request.metric);
+  }
+
+  /** Each sentence's context path through the open model; a sentence without words is refused. */
+  private contextPaths(sentences: readonly string[]) {
     const { model } = this.current();
-    const paths = request.sentences.map((sentence, i) => {
+    return sentences.map((sentence, i) => {
       if (tokenize(sentence).length === 0) throw inputError(`sentence ${i + 1} has no words to compare`);
-      return contextPath(model.weights, model.vocabulary, sentence).contexts;
+      return contextPath(model.weights, model.vocabulary, sentence);
     });
-    return pathDivergence(paths[0], paths[1], request.metric);
   }
 
   private async project(vectors: number[][]): Promise<ResultOf<'project'>> {

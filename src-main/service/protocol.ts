@@ -9,6 +9,7 @@ import * as v from 'valibot';
 const finite = v.pipe(v.number(), v.finite());
 const whole = v.pipe(v.number(), v.integer());
 const vector = v.array(finite);
+const seedNumber = v.pipe(whole, v.minValue(0), v.maxValue(2 ** 32 - 1));
 const text = (max: number) => v.pipe(v.string(), v.maxLength(max, `the text is longer than ${max} characters`));
 
 export const MAX_TEXT = 1_000_000;
@@ -31,7 +32,7 @@ export const TrainingSettingsSchema = v.object({
   embedding: v.pipe(whole, v.minValue(1), v.maxValue(64)),
   epochs: v.pipe(whole, v.minValue(1), v.maxValue(100_000)),
   learningRate: v.pipe(finite, v.gtValue(0)),
-  seed: v.pipe(whole, v.minValue(0), v.maxValue(2 ** 32 - 1)),
+  seed: seedNumber,
   carryContext: v.optional(v.pipe(finite, v.minValue(0), v.maxValue(1))),
 });
 
@@ -40,7 +41,7 @@ const TurnEntries = {
   prompt: text(MAX_TEXT),
   temperature: v.pipe(finite, v.minValue(0), v.maxValue(10)),
   topK: v.pipe(whole, v.minValue(0)),
-  seed: v.pipe(whole, v.minValue(0), v.maxValue(2 ** 32 - 1)),
+  seed: seedNumber,
   maxTokens: v.optional(v.pipe(whole, v.minValue(1), v.maxValue(1000))),
 };
 
@@ -77,7 +78,7 @@ export const RequestSchema = v.variant('type', [
   /** How two sentences' context paths move apart: per step, where most, and per unit at the end. */
   request('divergence', { sentences: v.tuple([text(MAX_TEXT), text(MAX_TEXT)]), metric: MetricSchema }),
   /** Every word placed by a 2-D projection of its token embedding h1 (UMAP is seeded: same seed, same map). */
-  request('embeddingMap', { method: v.picklist(['pca', 'umap']), seed: v.optional(v.pipe(whole, v.minValue(0), v.maxValue(2 ** 32 - 1))) }),
+  request('embeddingMap', { method: v.picklist(['pca', 'umap']), seed: v.optional(seedNumber) }),
 ]);
 
 export type Request = v.InferOutput<typeof RequestSchema>;
