@@ -43,10 +43,13 @@ export function link(x0: number, y0: number, x1: number, y1: number): string {
   return `M${x0},${y0}C${xm},${y0} ${xm},${y1} ${x1},${y1}`;
 }
 
-/** The rows drawn as bars: the most likely tokens, and the one that followed if it ranks lower. */
-export function topRows(probs: readonly number[], keep: number | null): number[] {
-  const rows = probs.map((_, row) => row).sort((a, b) => probs[b] - probs[a]);
-  const top = rows.slice(0, TOP_TOKENS);
+/**
+ * The rows drawn as bars, most likely first (equal ones in vocabulary order): the top `count`, and the
+ * one that followed if it ranks lower.
+ */
+export function topRows(probs: readonly number[], keep: number | null, count = TOP_TOKENS): number[] {
+  const rows = probs.map((_, row) => row).sort((a, b) => probs[b] - probs[a] || a - b);
+  const top = rows.slice(0, count);
   if (keep !== null && !top.includes(keep)) top.push(keep);
   return top;
 }

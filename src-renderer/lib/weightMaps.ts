@@ -1,3 +1,4 @@
+import { tokenMark } from './tokens.ts';
 import type { ModelInfo } from '../../src-main/service/protocol.ts';
 import { activationColour } from './colours.ts';
 
@@ -49,10 +50,6 @@ export function weightColour(value: number, scale: number): string {
   return activationColour(scale > 0 ? value / scale : 0);
 }
 
-export function tokenLabel(token: string): string {
-  return token === '' ? '¶' : token;
-}
-
 /** What a cell connects, in the model's own words. */
 export function describeCell(name: MatrixName, row: number, column: number, vocabulary: readonly string[], embedding: number): string {
   const token = (row: number) => (vocabulary[row] === '' ? 'the line boundary' : `“${vocabulary[row] ?? '?'}”`);
@@ -91,7 +88,7 @@ export interface HeatmapSpec {
 export function heatmapSpec(name: MatrixName, embedding: number, vocabulary: readonly string[]): HeatmapSpec {
   const V = vocabulary.length;
   const units = Array.from({ length: embedding }, (_, i) => String(i));
-  const tokens = vocabulary.map(tokenLabel);
+  const tokens = vocabulary.map(tokenMark);
   if (name === 'w0') {
     return { name, title: `W0 · token embedding (${embedding} × ${V})`, rows: embedding, columns: V, turned: false, rowLabels: units, columnLabels: tokens, axes: ['h1 unit', 'token'] };
   }
