@@ -13,6 +13,7 @@ const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const port = Number(process.env.BENCH_PORT ?? 4179);
 const SENDS = 20;
 const PLAYS = 3;
+const TRAINING_SECONDS = 4;
 const PROMPTS = ['who are you?', 'what do you love?', 'do you like frogs?', 'where do you live?', 'hello boris!'];
 
 const median = (values) => {
@@ -87,32 +88,47 @@ async function sendAndTime(page, prompt) {
   });
 }
 
+/**
+ * Every frame's length in ms, from the next frame on: while the conversation plays from its first step
+ * to its last (`play`), or for a number of seconds.
+ */
+function recordFrames(page, { play = false, seconds = 0 }) {
+  return page.evaluate(
+    async ({ play, seconds }) => {
+      const frames = [];
+      let running = true;
+      let last;
+      const tick = (now) => {
+        frames.push(now - last);
+        last = now;
+        if (running) requestAnimationFrame(tick);
+      };
+      requestAnimationFrame((now) => {
+        last = now;
+        requestAnimationFrame(tick);
+      });
+      if (play) {
+        const buttons = () => [...document.querySelectorAll('button')];
+        buttons().find((b) => b.textContent.trim() === 'Play').click();
+        await new Promise((resolve) => {
+          const poll = () => (buttons().some((b) => b.textContent.trim() === 'Play') ? resolve() : setTimeout(poll, 50));
+          setTimeout(poll, 100);
+        });
+      } else {
+        await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+      }
+      running = false;
+      return frames;
+    },
+    { play, seconds },
+  );
+}
+
 /** Plays the conversation from its first step to its last and returns every frame's length in ms. */
 async function playAndRecordFrames(page) {
   await page.getByRole('slider', { name: 'Step' }).fill('0');
   await page.waitForTimeout(600);
-  return page.evaluate(async () => {
-    const frames = [];
-    let last = performance.now();
-    let running = true;
-    const tick = (now) => {
-      frames.push(now - last);
-      last = now;
-      if (running) requestAnimationFrame(tick);
-    };
-    requestAnimationFrame((now) => {
-      last = now;
-      requestAnimationFrame(tick);
-    });
-    const buttons = () => [...document.querySelectorAll('button')];
-    buttons().find((b) => b.textContent.trim() === 'Play').click();
-    await new Promise((resolve) => {
-      const poll = () => (buttons().some((b) => b.textContent.trim() === 'Play') ? resolve() : setTimeout(poll, 50));
-      setTimeout(poll, 100);
-    });
-    running = false;
-    return frames;
-  });
+  return recordFrames(page, { play: true });
 }
 
 const server = await startPreview();
@@ -159,21 +175,7 @@ try {
   await page.getByRole('button', { name: 'Start training' }).click();
   await page.getByRole('progressbar').waitFor();
   await page.waitForTimeout(1000);
-  const trainingFrames = await page.evaluate(
-    () =>
-      new Promise((resolve) => {
-        const frames = [];
-        let last = performance.now();
-        const began = last;
-        const tick = (now) => {
-          frames.push(now - last);
-          last = now;
-          if (now - began < 4000) requestAnimationFrame(tick);
-          else resolve(frames);
-        };
-        requestAnimationFrame(tick);
-      }),
-  );
+  const trainingFrames = await recordFrames(page, { seconds: TRAINING_SECONDS });
   await page.getByRole('button', { name: 'Stop training' }).click();
   const trainingFps = round(1000 / median(trainingFrames));
 
@@ -187,7 +189,7 @@ try {
           browser: `chromium ${browser.version()}`,
           viewport: '1280x800',
           playing: { steps, stepsPerSecond: speed, runs: PLAYS, medianFps: fps, fpsRuns, longestFrameMs: longestFrames },
-          whileTraining: { seconds: 4, frames: trainingFrames.length, medianFps: trainingFps, longestFrameMs: round(Math.max(...trainingFrames)) },
+          whileTraining: { seconds: TRAINING_SECONDS, frames: trainingFrames.length, medianFps: trainingFps, longestFrameMs: round(Math.max(...trainingFrames)) },
           sendToFirstDrawnToken: {
             sends: SENDS,
             medianMs: sendMs,
