@@ -87,6 +87,11 @@ export class Studio {
     return this.clock >= this.timeline.length - 1;
   }
 
+  /** The context a step starts from: the previous step's h2, or zeros at the very start. */
+  contextIn(index: number): number[] {
+    return index > 0 ? this.timeline[index - 1].record.h2 : new Array<number>(this.model?.embedding ?? 0).fill(0);
+  }
+
   /**
    * The token that followed a step: the next one Boris wrote (or the end of his line), or the next one
    * the person wrote. Null at the end of the conversation or where a new message begins.
