@@ -9,7 +9,14 @@ import * as v from 'valibot';
 const finite = v.pipe(v.number(), v.finite());
 const whole = v.pipe(v.number(), v.integer());
 const vector = v.array(finite);
-const seedNumber = v.pipe(whole, v.minValue(0), v.maxValue(2 ** 32 - 1));
+/** The ranges a training run's whole-number settings must lie in (the app checks typed values against them too). */
+export const TRAINING_LIMITS = {
+  embedding: { min: 1, max: 64 },
+  epochs: { min: 1, max: 100_000 },
+  seed: { min: 0, max: 2 ** 32 - 1 },
+} as const;
+const within = (range: { min: number; max: number }) => v.pipe(whole, v.minValue(range.min), v.maxValue(range.max));
+const seedNumber = within(TRAINING_LIMITS.seed);
 const text = (max: number) => v.pipe(v.string(), v.maxLength(max, `the text is longer than ${max} characters`));
 
 export const MAX_TEXT = 1_000_000;
@@ -29,8 +36,8 @@ export const ModelSourceSchema = v.variant('kind', [
 
 export const TrainingSettingsSchema = v.object({
   corpus: text(MAX_CORPUS),
-  embedding: v.pipe(whole, v.minValue(1), v.maxValue(64)),
-  epochs: v.pipe(whole, v.minValue(1), v.maxValue(100_000)),
+  embedding: within(TRAINING_LIMITS.embedding),
+  epochs: within(TRAINING_LIMITS.epochs),
   learningRate: v.pipe(finite, v.gtValue(0)),
   seed: seedNumber,
   carryContext: v.optional(v.pipe(finite, v.minValue(0), v.maxValue(1))),

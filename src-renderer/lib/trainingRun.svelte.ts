@@ -1,4 +1,4 @@
-import type { CorpusReport, EpochMetrics, ServiceEvent, TrainingSettings } from '../../src-main/service/protocol.ts';
+import { type CorpusReport, type EpochMetrics, type ServiceEvent, TRAINING_LIMITS, type TrainingSettings } from '../../src-main/service/protocol.ts';
 import type { MatrixWeights } from './weightMaps.ts';
 import { modelLibrary } from './modelLibrary.svelte.ts';
 import type { Studio } from './studio.svelte.ts';
@@ -18,16 +18,16 @@ export type SettingsProblems = Partial<Record<keyof SettingsText, string>>;
 /** Checks typed hyper-parameters; each problem is said in a person's words. */
 export function parseSettings(text: SettingsText): { settings: Omit<TrainingSettings, 'corpus'> | null; problems: SettingsProblems } {
   const problems: SettingsProblems = {};
-  const whole = (key: keyof SettingsText, what: string, min: number, max: number): number => {
+  const whole = (key: keyof SettingsText, what: string, { min, max }: { min: number; max: number }): number => {
     const raw = text[key].trim();
     const value = Number(raw);
     if (raw === '' || !Number.isFinite(value)) problems[key] = `${what} must be a number${raw === '' ? '' : `, not “${raw}”`}`;
     else if (!Number.isInteger(value) || value < min || value > max) problems[key] = `${what} must be a whole number from ${min} to ${max.toLocaleString('en')}`;
     return value;
   };
-  const embedding = whole('embedding', 'The embedding size', 1, 64);
-  const epochs = whole('epochs', 'Epochs', 1, 100_000);
-  const seed = whole('seed', 'The seed', 0, 2 ** 32 - 1);
+  const embedding = whole('embedding', 'The embedding size', TRAINING_LIMITS.embedding);
+  const epochs = whole('epochs', 'Epochs', TRAINING_LIMITS.epochs);
+  const seed = whole('seed', 'The seed', TRAINING_LIMITS.seed);
   const rawRate = text.learningRate.trim();
   const learningRate = Number(rawRate);
   if (rawRate === '' || !Number.isFinite(learningRate)) problems.learningRate = `The learning rate must be a number${rawRate === '' ? '' : `, not “${rawRate}”`}`;
