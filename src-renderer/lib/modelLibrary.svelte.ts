@@ -30,7 +30,7 @@ export class ModelLibrary {
     this.opening = true;
     this.error = null;
     try {
-      this.studio.adopt(await this.studio.bridge.request({ type: 'open', source }), source.kind === 'bundled');
+      await this.studio.open(source);
       return true;
     } catch (error) {
       this.error = (error as Error).message;

@@ -1,6 +1,6 @@
 import { cubicOut } from 'svelte/easing';
 import { Tween } from 'svelte/motion';
-import type { GeneratedTurn, ModelInfo, ServiceEvent, StepRecord, TurnRequest } from '../../src-main/service/protocol.ts';
+import type { GeneratedTurn, ModelInfo, ModelSource, ServiceEvent, StepRecord, TurnRequest } from '../../src-main/service/protocol.ts';
 import type { Bridge } from './bridge.ts';
 
 /** One step on the conversation's timeline: a token fed to the model, with every activation. */
@@ -107,8 +107,13 @@ export class Studio {
 
   async start(): Promise<void> {
     await this.run(async () => {
-      this.adopt(await this.bridge.request({ type: 'open', source: { kind: 'bundled' } }), true);
+      await this.open({ kind: 'bundled' });
     });
+  }
+
+  /** Opens a model in the service and takes it: the chat starts afresh with it. */
+  async open(source: ModelSource): Promise<void> {
+    this.adopt(await this.bridge.request({ type: 'open', source }), source.kind === 'bundled');
   }
 
   /** Takes a newly opened model (the service has started a fresh conversation with it). */
@@ -308,7 +313,7 @@ export class Studio {
     const source = stored ? { kind: 'stored' as const, id: stored } : { kind: 'bundled' as const };
     const reopening = stored || this.bundledOpen || !model ? '' : ` ${model.name} was not saved, so Boris is open again.`;
     await this.run(async () => {
-      this.adopt(await this.bridge.request({ type: 'open', source }), source.kind === 'bundled');
+      await this.open(source);
       this.notice = `The model service stopped and was restarted; the conversation starts afresh.${lost}${reopening}`;
     });
   }
