@@ -1,15 +1,20 @@
 /**
- * Electron main: the window, the model service in a utility process under a supervisor, IPC with
- * every sender checked, native dialogs, and the model store in the user-data folder. The logic lives
- * in ./desktop and ./service, where it is tested under Node; this file only wires it to Electron.
+ * Electron main: one instance with one window, the application menu, the model service in a utility
+ * process under a supervisor, IPC with every sender checked, native dialogs, and the model store in
+ * the user-data folder. The logic lives in ./desktop and ./service, where it is tested under Node;
+ * this file only wires it to Electron (tests/main-process.test.ts and e2e/desktop-path.spec.ts run
+ * the built file under a stand-in electron module).
  */
-import { BrowserWindow, app, dialog, ipcMain, net, protocol, session, utilityProcess, type IpcMainInvokeEvent } from 'electron';
+import { BrowserWindow, Menu, app, dialog, ipcMain, net, protocol, session, utilityProcess, type IpcMainInvokeEvent } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CHANNELS, type BridgeAnswer } from './desktop/api.ts';
+import { type AboutInfo, CHANNELS, type BridgeAnswer } from './desktop/api.ts';
+import { appMenuTemplate } from './desktop/appMenu.ts';
+import { CommandOutbox } from './desktop/commands.ts';
+import { modelPathFromArgs } from './desktop/launchArgs.ts';
 import { modelSourceFromPath, writeOriginalFiles } from './desktop/modelSources.ts';
 import { prepareModelStore } from './desktop/modelStoreSetup.ts';
-import { APP_ENTRY, APP_SCHEME, CONTENT_SECURITY_POLICY, contentType, isAppUrl, resolveAppUrl } from './desktop/rendererFiles.ts';
+import { APP_SCHEME, CONTENT_SECURITY_POLICY, DESKTOP_ENTRY, contentType, isAppUrl, resolveAppUrl } from './desktop/rendererFiles.ts';
 import { utilityConnection } from './desktop/utilityConnection.ts';
 import { writeFileAtomic } from './files/atomicWrite.ts';
 import type { RequestBody } from './service/protocol.ts';
@@ -24,6 +29,8 @@ protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standa
 
 let window: BrowserWindow | null = null;
 let supervisor: ServiceSupervisor | null = null;
+/** Menu actions and files given to the app, held until the window's page can take them. */
+const commands = new CommandOutbox();
 
 /** IPC is answered only for the app's own page in its own window. */
 function trusted(event: IpcMainInvokeEvent): boolean {
@@ -72,16 +79,48 @@ function createWindow(): void {
     },
   });
   window.once('ready-to-show', () => window?.show());
+  window.webContents.on('did-start-loading', () => commands.close());
+  window.webContents.on('did-finish-load', () => commands.open((command) => window?.webContents.send(CHANNELS.command, command)));
   window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
   window.webContents.on('will-navigate', (event, url) => {
     if (url !== window?.webContents.getURL()) event.preventDefault();
   });
   window.webContents.on('will-attach-webview', (event) => event.preventDefault());
   window.on('closed', () => {
+    commands.close();
     window = null;
   });
-  void window.loadURL(APP_ENTRY);
+  void window.loadURL(DESKTOP_ENTRY);
 }
+
+/** A model file given to the app (command line, second launch, the OS): the renderer opens it. */
+async function openGivenFile(path: string): Promise<void> {
+  try {
+    commands.post({ command: 'openSource', source: await modelSourceFromPath(path) });
+  } catch (error) {
+    commands.post({ command: 'problem', message: `${path} could not be opened: ${(error as Error).message}` });
+  }
+}
+
+function focusWindow(): void {
+  if (!window) return;
+  if (window.isMinimized()) window.restore();
+  window.focus();
+}
+
+// One instance: a second launch hands its file to the first and quits.
+const primary = app.requestSingleInstanceLock();
+if (!primary) app.quit();
+app.on('second-instance', (_event, argv, workingDirectory) => {
+  focusWindow();
+  const path = modelPathFromArgs(argv, workingDirectory);
+  if (path) void openGivenFile(path);
+});
+// macOS hands files opened from Finder (the file association) to the running app.
+app.on('open-file', (event, path) => {
+  event.preventDefault();
+  void openGivenFile(path);
+});
 
 app.on('web-contents-created', (_event, contents) => {
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
@@ -91,6 +130,21 @@ app.on('web-contents-created', (_event, contents) => {
 });
 
 app.whenReady().then(() => {
+  if (!primary) return;
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(
+      appMenuTemplate({
+        platform: process.platform,
+        packaged: app.isPackaged,
+        appName: app.getName(),
+        send: (command) => {
+          focusWindow();
+          commands.post({ command });
+        },
+      }),
+    ),
+  );
+
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   session.defaultSession.setPermissionCheckHandler(() => false);
   // Every response the window gets carries the app's Content-Security-Policy.
@@ -153,7 +207,18 @@ app.whenReady().then(() => {
     return picked.filePaths[0];
   });
 
+  handle(CHANNELS.about, async (): Promise<AboutInfo> => ({
+    name: app.getName(),
+    version: app.getVersion(),
+    electron: process.versions.electron ?? '',
+    chrome: process.versions.chrome ?? '',
+    node: process.versions.node,
+    platform: `${process.platform} ${process.arch}`,
+  }));
+
   createWindow();
+  const launchFile = modelPathFromArgs(process.argv, process.cwd());
+  if (launchFile) void openGivenFile(launchFile);
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();
   });

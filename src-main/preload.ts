@@ -1,21 +1,26 @@
 /**
  * The preload script: exposes one small typed API object to the renderer as `window.slm`.
- * It runs sandboxed, so it only forwards messages; every check happens in the main process.
+ * It runs as a SANDBOXED preload (scripts/build-node.mjs builds it on its own for that), so it may
+ * require only electron's renderer modules, `events`, `timers` and `url`; it only forwards messages,
+ * and every check happens in the main process. Listeners get the message, never Electron's event.
  */
 import { contextBridge, ipcRenderer } from 'electron';
 import { CHANNELS, type SlmDesktopApi } from './desktop/api.ts';
-import type { ServiceEvent } from './service/protocol.ts';
+
+function listen<T>(channel: string, listener: (payload: T) => void): () => void {
+  const handler = (_event: unknown, payload: T) => listener(payload);
+  ipcRenderer.on(channel, handler);
+  return () => void ipcRenderer.removeListener(channel, handler);
+}
 
 const api: SlmDesktopApi = {
   request: (body) => ipcRenderer.invoke(CHANNELS.request, body),
-  onEvent(listener) {
-    const handler = (_event: unknown, payload: ServiceEvent) => listener(payload);
-    ipcRenderer.on(CHANNELS.event, handler);
-    return () => ipcRenderer.removeListener(CHANNELS.event, handler);
-  },
+  onEvent: (listener) => listen(CHANNELS.event, listener),
   chooseModel: () => ipcRenderer.invoke(CHANNELS.chooseModel),
   saveModelAs: (suggestedName, text) => ipcRenderer.invoke(CHANNELS.saveModelAs, suggestedName, text),
   exportOriginal: (files) => ipcRenderer.invoke(CHANNELS.exportOriginal, files),
+  about: () => ipcRenderer.invoke(CHANNELS.about),
+  onCommand: (listener) => listen(CHANNELS.command, listener),
 };
 
 contextBridge.exposeInMainWorld('slm', api);

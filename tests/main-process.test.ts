@@ -1,36 +1,27 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import Module, { createRequire } from 'node:module';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
  * dist/electron/main.cjs, the real bundle, run under Node against a stand-in `electron` module
  * (tests/fakes/electron.cjs): the window's settings, the app:// protocol, the IPC checks and the
  * supervised model service in a real child process. Needs `npm run build` (npm test does it).
  */
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
-const fakePath = join(root, 'tests', 'fakes', 'electron.cjs');
-const electron = require(fakePath);
-const fake = electron.fake;
-
-type Resolve = (request: string, parent: unknown, ...rest: unknown[]) => string;
-const moduleInternals = Module as unknown as { _resolveFilename: Resolve };
-const originalResolve = moduleInternals._resolveFilename;
+const { loadDesktopMain } = require('./fakes/desktopMain.cjs');
+let electron: any;
+let fake: any;
 
 beforeAll(async () => {
-  expect(existsSync(join(root, 'dist', 'electron', 'main.cjs')), 'run npm run build first').toBe(true);
-  moduleInternals._resolveFilename = function (request, parent, ...rest) {
-    return request === 'electron' ? fakePath : originalResolve.call(this, request, parent, ...rest);
-  };
-  require(join(root, 'dist', 'electron', 'main.cjs'));
-  // Let whenReady's work run.
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  electron = await loadDesktopMain();
+  fake = electron.fake;
 });
 
 afterAll(() => {
-  moduleInternals._resolveFilename = originalResolve;
   electron.app.emit('will-quit');
   rmSync(fake.userData, { recursive: true, force: true });
 });
@@ -45,7 +36,7 @@ describe('the Electron main process (with a stand-in electron module)', () => {
     const { webPreferences } = fake.windows[0].options;
     expect(webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true });
     expect(webPreferences.preload).toMatch(/dist[\\/]electron[\\/]preload\.cjs$/);
-    expect(fake.windows[0].webContents.getURL()).toBe('app://slm/index.html');
+    expect(fake.windows[0].webContents.getURL()).toBe('app://slm/index.html?shell=desktop');
     expect(fake.windows[0].webContents.windowOpenHandler()).toEqual({ action: 'deny' });
     expect(fake.privilegedSchemes.map((s: { scheme: string }) => s.scheme)).toEqual(['app']);
   });

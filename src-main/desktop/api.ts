@@ -1,11 +1,23 @@
 import type { ModelSource, RequestBody, ServiceEvent } from '../service/protocol.ts';
+import type { DesktopCommand } from './commands.ts';
 
 /** What a request through the bridge gives back: the result, or an error a person can read. */
 export type BridgeAnswer = { ok: true; result: unknown } | { ok: false; kind: string; message: string };
 
+/** What the About box tells about the desktop app. */
+export interface AboutInfo {
+  name: string;
+  version: string;
+  electron: string;
+  chrome: string;
+  node: string;
+  platform: string;
+}
+
 /**
- * The one object the preload script gives the renderer (as `window.slm`), and nothing else.
- * Results are validated again on the renderer's side by the protocol's schemas.
+ * The one object the preload script gives the renderer (as `window.slm`), and nothing else: every
+ * member is a function (tests/preload-contract.test.ts holds it to that). Results are validated again
+ * on the renderer's side by the protocol's schemas.
  */
 export interface SlmDesktopApi {
   request(body: RequestBody): Promise<BridgeAnswer>;
@@ -16,13 +28,22 @@ export interface SlmDesktopApi {
   saveModelAs(suggestedName: string, text: string): Promise<string | null>;
   /** Shows a folder dialog and writes weights.npz + wordmap.json there; the folder, or null. */
   exportOriginal(files: { weights: Uint8Array; wordmap: string }): Promise<string | null>;
+  /** The app's and its runtime's versions, for the About box. */
+  about(): Promise<AboutInfo>;
+  /** The application menu's actions and files given to the app (checked again by the renderer). */
+  onCommand(listener: (command: DesktopCommand) => void): () => void;
 }
 
 /** Channel names, shared by main and preload. */
 export const CHANNELS = {
   request: 'slm:request',
   event: 'slm:event',
+  command: 'slm:command',
   chooseModel: 'slm:choose-model',
   saveModelAs: 'slm:save-model-as',
   exportOriginal: 'slm:export-original',
+  about: 'slm:about',
 } as const;
+
+/** The query on the desktop window's page address that tells the renderer it runs in the desktop app. */
+export const DESKTOP_SHELL_QUERY = 'shell=desktop';

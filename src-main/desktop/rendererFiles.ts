@@ -1,4 +1,6 @@
 import { extname, join, normalize, sep } from 'node:path';
+import { DESKTOP_SHELL_QUERY } from './api.ts';
+import { contentSecurityPolicy } from './contentSecurityPolicy.ts';
 
 /**
  * How the app serves its renderer: from its own `app://slm/` scheme, mapped onto the packaged
@@ -8,20 +10,11 @@ export const APP_SCHEME = 'app';
 export const APP_ORIGIN = `${APP_SCHEME}://slm`;
 export const APP_ENTRY = `${APP_ORIGIN}/index.html`;
 
-/** Scripts, styles and workers only from the app itself; no network, no eval, no plugins. */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "worker-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+/** The page the desktop window loads; `shell=desktop` tells the renderer it must use the preload's API. */
+export const DESKTOP_ENTRY = `${APP_ENTRY}?${DESKTOP_SHELL_QUERY}`;
+
+/** Sent as a header with every response the window gets. */
+export const CONTENT_SECURITY_POLICY = contentSecurityPolicy('desktop');
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

@@ -1,6 +1,8 @@
 // A stand-in for the `electron` module, enough to run dist/electron/main.cjs under Node in a test:
-// it records what main registers (IPC handlers, the protocol handler, windows) and runs the utility
-// process as a real child process. Everything recorded is on `fake`.
+// it records what main registers (IPC handlers, the protocol handler, windows, the application menu)
+// and runs the utility process as a real child process. Everything recorded is on `fake`. Dialogs
+// answer from a script a test sets (`fake.dialogAnswers`), and what main sends to the window's page
+// goes to `fake.deliver` when a test connects a page (e2e/desktop/harness.ts).
 const { EventEmitter } = require('node:events');
 const { fork } = require('node:child_process');
 const { mkdtempSync } = require('node:fs');
@@ -18,6 +20,15 @@ const fake = {
   permissionCheck: null,
   utilityProcesses: [],
   sent: [],
+  /** The application menu's template, as main built it. */
+  menu: null,
+  /** What the next dialogs answer, in order; a dialog with no scripted answer is cancelled. */
+  dialogAnswers: [],
+  dialogCalls: [],
+  /** Whether this is the first instance (requestSingleInstanceLock's answer). */
+  singleInstance: true,
+  /** Set by a test to carry what main sends to the page: (channel, payload) => void. */
+  deliver: null,
 };
 
 class WebContents extends EventEmitter {
@@ -34,6 +45,7 @@ class WebContents extends EventEmitter {
   }
   send(channel, payload) {
     fake.sent.push({ channel, payload });
+    fake.deliver?.(channel, payload);
   }
 }
 
@@ -50,16 +62,32 @@ class BrowserWindow extends EventEmitter {
   }
   loadURL(url) {
     this.webContents.url = url;
+    this.webContents.emit('did-start-loading');
+    this.webContents.emit('did-finish-load');
     return Promise.resolve();
   }
   show() {}
+  isMinimized() {
+    return Boolean(this.minimized);
+  }
+  restore() {
+    this.minimized = false;
+  }
+  focus() {
+    this.focusCount = (this.focusCount ?? 0) + 1;
+  }
 }
 
 const app = new EventEmitter();
 app.isPackaged = false;
 app.getPath = (name) => (name === 'userData' ? fake.userData : tmpdir());
 app.whenReady = () => Promise.resolve();
-app.quit = () => {};
+app.quit = () => {
+  fake.quitCalled = true;
+};
+app.getName = () => 'slm studio';
+app.getVersion = () => require('../../package.json').version;
+app.requestSingleInstanceLock = () => fake.singleInstance;
 
 const utilityProcess = {
   fork(modulePath, args) {
@@ -92,9 +120,21 @@ module.exports = {
     },
   },
   net: { fetch: (url) => fetch(url).catch(() => fetchFile(url)) },
-  dialog: { showOpenDialog: async () => ({ canceled: true, filePaths: [] }), showSaveDialog: async () => ({ canceled: true }) },
+  dialog: {
+    showOpenDialog: async (_window, options) => answerDialog('open', options, { canceled: true, filePaths: [] }),
+    showSaveDialog: async (_window, options) => answerDialog('save', options, { canceled: true }),
+  },
+  Menu: {
+    buildFromTemplate: (template) => ({ template }),
+    setApplicationMenu: (menu) => (fake.menu = menu.template),
+  },
   utilityProcess,
 };
+
+function answerDialog(kind, options, cancelled) {
+  fake.dialogCalls.push({ kind, options });
+  return fake.dialogAnswers.shift() ?? cancelled;
+}
 
 async function fetchFile(url) {
   const { readFile } = require('node:fs/promises');

@@ -1,0 +1,300 @@
+import { type Browser, type BrowserContext, type Page, expect, test } from '@playwright/test';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseModel } from '../src-main/model/modelFile.ts';
+import { importOriginal } from '../src-main/model/original.ts';
+import { type DesktopHost, type PageProblems, connectDesktop, deliverTo, startDesktopHost } from './desktop/harness.ts';
+
+/**
+ * The desktop app end to end, where Electron's binary cannot run: the built renderer under the
+ * production Content-Security-Policy, the built preload run as a sandboxed preload, main's real IPC
+ * handlers, menu and single-instance wiring (under the stand-in electron), the real supervisor, the
+ * service forked from dist/electron/service.cjs, and the model store on disk. Any page error or CSP
+ * violation fails the test. See e2e/desktop/harness.ts for how each part is reproduced.
+ */
+test.describe.configure({ mode: 'serial' });
+
+const boris = parseModel(readFileSync('resources/models/boris.slm.json', 'utf8'));
+const fixture = join('tests', 'fixtures', 'original');
+const scratch = mkdtempSync(join(tmpdir(), 'slm-desktop-path-'));
+const screens = join('test-results', 'screens');
+let host: DesktopHost;
+
+test.beforeAll(async () => {
+  host = await startDesktopHost();
+});
+
+test.afterAll(async () => {
+  await host?.close();
+});
+
+interface Desktop {
+  context: BrowserContext;
+  page: Page;
+  problems: PageProblems;
+}
+
+async function openDesktop(browser: Browser, preloadSource?: string): Promise<Desktop> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const problems = await connectDesktop(context, host, preloadSource);
+  const page = await context.newPage();
+  deliverTo(page, host);
+  await page.goto(host.entry);
+  return { context, page, problems };
+}
+
+async function closeDesktop({ context, problems }: Desktop) {
+  await context.close();
+  expect(problems.errors, 'page errors').toEqual([]);
+  expect(problems.violations, 'Content-Security-Policy violations').toEqual([]);
+}
+
+async function ready(page: Page, name = 'Boris') {
+  await expect(page.getByText(new RegExp(`${name} · \\d+ words`))).toBeVisible();
+}
+
+/** The page never fetched the in-page worker: the model is served by the desktop service. */
+async function expectNoWorker(page: Page) {
+  const fetched = await page.evaluate(() => performance.getEntriesByType('resource').map((entry) => entry.name));
+  expect(fetched.filter((name) => /serviceWorker/.test(name))).toEqual([]);
+}
+
+function menuItem(label: string) {
+  const find = (items: any[]): any => {
+    for (const item of items) {
+      if (item.label === label) return item;
+      const inner = Array.isArray(item.submenu) ? find(item.submenu) : null;
+      if (inner) return inner;
+    }
+    return null;
+  };
+  const item = find(host.fake.menu);
+  expect(item, `menu item ${label}`).not.toBeNull();
+  return item;
+}
+
+async function chat(page: Page, text: string) {
+  await page.getByRole('textbox', { name: 'Message' }).fill(text);
+  await page.getByRole('button', { name: 'Send' }).click();
+  await expect(page.getByRole('log', { name: 'Conversation' }).getByRole('button', { name: /^Boris's token/ }).first()).toBeVisible();
+}
+
+test('chats with Boris through the sandboxed preload, main and the forked service, under the production CSP', async ({ browser }) => {
+  const desktop = await openDesktop(browser);
+  const { page } = desktop;
+  await ready(page);
+  const csp = (await page.request.get(host.entry)).headers()['content-security-policy'];
+  expect(csp).toContain("script-src 'self'");
+  expect(csp).not.toContain('wasm-unsafe-eval');
+  expect(await page.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
+
+  await chat(page, 'who are you?');
+  const h2 = page.getByRole('img', { name: 'Network view' }).locator('[data-layer="h2"]');
+  await expect(h2).toHaveCount(boris.weights.embedding);
+  expect(Number.isFinite(Number(await h2.first().getAttribute('data-value')))).toBe(true);
+  await expectNoWorker(page);
+  expect(host.fake.utilityProcesses.length).toBeGreaterThanOrEqual(1);
+
+  await page.getByRole('button', { name: 'About' }).click();
+  const about = page.getByRole('dialog', { name: 'About slm studio' });
+  await expect(about.getByTestId('backend')).toHaveAttribute('data-value', 'desktop service');
+  await expect(about).toContainText(`Node${process.versions.node}`.replace('Node', ''));
+  await page.screenshot({ path: join(screens, 'desktop-about.png') });
+  await about.getByRole('button', { name: 'Close' }).click();
+  await page.screenshot({ path: join(screens, 'desktop-chat.png') });
+  await closeDesktop(desktop);
+});
+
+test('every view works on the desktop path: compare, embeddings, weights, and a training run with progress', async ({ browser }) => {
+  const desktop = await openDesktop(browser);
+  const { page } = desktop;
+  await ready(page);
+
+  await page.getByRole('tab', { name: 'Compare' }).click();
+  await page.getByRole('textbox', { name: 'Sentence A' }).fill('i am good');
+  await page.getByRole('textbox', { name: 'Sentence B' }).fill('i am happy');
+  await expect(page.getByTestId('distance')).toHaveAttribute('data-value', /^\d+(\.\d+)?(e-?\d+)?$/);
+
+  await page.getByRole('tab', { name: 'Embeddings' }).click();
+  await page.getByRole('textbox', { name: 'Word' }).fill('frogs');
+  await expect(page.getByRole('list', { name: 'Neighbours' }).getByRole('listitem')).not.toHaveCount(0);
+
+  await page.getByRole('tab', { name: 'Weights' }).click();
+  await expect(page.locator('#view-weights canvas').first()).toBeVisible();
+
+  await page.getByRole('tab', { name: 'Train' }).click();
+  const view = page.locator('#view-train');
+  await view.getByRole('textbox', { name: 'Epochs' }).fill('3');
+  await view.getByRole('textbox', { name: 'Embedding size' }).fill('6');
+  await view.getByRole('button', { name: 'Start training' }).click();
+  await expect(view.getByRole('progressbar')).toHaveAttribute('aria-valuenow', '100', { timeout: 60_000 });
+  await expect(view.getByTestId('training-message')).toContainText('Training finished');
+  await view.getByRole('textbox', { name: 'Model name' }).fill('Desktop frog');
+  await view.getByRole('button', { name: 'Save as new model' }).click();
+  await expect(view.getByText('Saved as “Desktop frog”')).toBeVisible();
+  await page.screenshot({ path: join(screens, 'desktop-train.png') });
+  await closeDesktop(desktop);
+});
+
+test('saves, lists, renames and deletes models in the store on disk', async ({ browser }) => {
+  const desktop = await openDesktop(browser);
+  const { page } = desktop;
+  await ready(page);
+  const store = join(host.fake.userData, 'models');
+  const before = readdirSync(store).filter((name) => name.endsWith('.slm.json')).length;
+  const listed = await page.evaluate(async () => {
+    const slm = (globalThis as any).slm;
+    const must = async (body: object) => {
+      const answer = await slm.request(body);
+      if (!answer.ok) throw new Error(answer.message);
+      return answer.result;
+    };
+    const saved = await must({ type: 'saveModel', name: 'Kept frog' });
+    await must({ type: 'renameModel', modelId: saved.id, name: 'Renamed frog' });
+    const afterRename = (await must({ type: 'listModels' })).map((m: { name: string }) => m.name);
+    const doomed = await must({ type: 'saveModel', name: 'Doomed frog' });
+    await must({ type: 'deleteModel', modelId: doomed.id });
+    const afterDelete = (await must({ type: 'listModels' })).map((m: { name: string }) => m.name);
+    return { afterRename, afterDelete };
+  });
+  expect(listed.afterRename).toContain('Renamed frog');
+  expect(listed.afterRename).not.toContain('Kept frog');
+  expect(listed.afterDelete).not.toContain('Doomed frog');
+  expect(readdirSync(store).filter((name) => name.endsWith('.slm.json'))).toHaveLength(before + 1);
+  // The header's model list shows what the store holds.
+  await page.getByRole('banner').getByRole('combobox', { name: 'Model' }).focus();
+  await expect(page.getByRole('banner').getByRole('option', { name: 'Renamed frog' })).toBeAttached();
+  await closeDesktop(desktop);
+});
+
+test("opens a model file and the original's npz + wordmap through native dialogs, saves and exports", async ({ browser }) => {
+  const desktop = await openDesktop(browser);
+  const { page } = desktop;
+  await ready(page);
+  const files = async (item: string) => {
+    await page.getByLabel('Model files').click();
+    await page.getByRole('button', { name: item }).click();
+  };
+
+  // Save Boris as a model file, through the save dialog.
+  const modelPath = join(scratch, 'boris-copy.slm.json');
+  host.fake.dialogAnswers.push({ canceled: false, filePath: modelPath });
+  await files('Save model file…');
+  await expect(page.getByText(`Saved ${modelPath}.`)).toBeVisible();
+  const saved = parseModel(readFileSync(modelPath, 'utf8'));
+  for (const m of ['w0', 'w1', 'w2'] as const) expect(Array.from(saved.weights[m])).toEqual(Array.from(boris.weights[m]));
+
+  // Export the original's two files into a folder.
+  const folder = join(scratch, 'original-export');
+  host.fake.dialogAnswers.push({ canceled: false, filePaths: [folder] });
+  await files('Export weights.npz + wordmap.json…');
+  await expect(page.getByText(`Wrote weights.npz and wordmap.json in ${folder}.`)).toBeVisible();
+  const exported = importOriginal({ weights: new Uint8Array(readFileSync(join(folder, 'weights.npz'))), wordmap: readFileSync(join(folder, 'wordmap.json'), 'utf8') });
+  for (const m of ['w0', 'w1', 'w2'] as const) expect(Array.from(exported.weights[m])).toEqual(Array.from(boris.weights[m]));
+
+  // Open the original's weights.npz (its wordmap.json beside it) through the open dialog.
+  host.fake.dialogAnswers.push({ canceled: false, filePaths: [join(fixture, 'weights.npz')] });
+  await files('Open model file…');
+  await ready(page, 'weights');
+  const original = importOriginal({ weights: new Uint8Array(readFileSync(join(fixture, 'weights.npz'))), wordmap: readFileSync(join(fixture, 'wordmap.json'), 'utf8') });
+  await expect(page.getByText(`${original.vocabulary.tokens.length} words`)).toBeVisible();
+
+  // And the model file saved above.
+  host.fake.dialogAnswers.push({ canceled: false, filePaths: [modelPath] });
+  await files('Open model file…');
+  await expect(page.getByText('Opened Boris.')).toBeVisible();
+  expect(host.fake.dialogCalls.map((call: { kind: string }) => call.kind)).toEqual(['save', 'open', 'open', 'open']);
+  await closeDesktop(desktop);
+});
+
+test('the application menu reaches the page through the preload: Open (CmdOrCtrl+O) and Help › About', async ({ browser }) => {
+  const desktop = await openDesktop(browser);
+  const { page } = desktop;
+  await ready(page);
+  const open = menuItem('Open model…');
+  expect(open.accelerator).toBe('CmdOrCtrl+O');
+  expect(menuItem('Save model as…').accelerator).toBe('CmdOrCtrl+Shift+S');
+  host.fake.dialogAnswers.push({ canceled: false, filePaths: [fixture] });
+  open.click();
+  await ready(page, 'original');
+  menuItem('About slm studio').click();
+  const about = page.getByRole('dialog', { name: 'About slm studio' });
+  await expect(about).toBeVisible();
+  await expect(about.getByTestId('backend')).toHaveAttribute('data-value', 'desktop service');
+  await closeDesktop(desktop);
+});
+
+test('a second launch focuses the window and opens the model file it was given', async ({ browser }) => {
+  const desktop = await openDesktop(browser);
+  const { page } = desktop;
+  await ready(page);
+  const window = host.fake.windows[0];
+  window.minimized = true;
+  const focused = window.focusCount ?? 0;
+  const given = join(scratch, 'given.slm.json');
+  host.fake.dialogAnswers.push({ canceled: false, filePath: given });
+  await page.getByLabel('Model files').click();
+  await page.getByRole('button', { name: 'Save model file…' }).click();
+  await expect(page.getByText(`Saved ${given}.`)).toBeVisible();
+  host.electron.app.emit('second-instance', {}, ['/opt/slm-studio/slm-studio', '--no-sandbox', 'given.slm.json'], scratch);
+  await expect(page.getByText('Opened Boris.')).toBeVisible();
+  expect(window.focusCount).toBe(focused + 1);
+  expect(window.isMinimized()).toBe(false);
+  await closeDesktop(desktop);
+});
+
+test('the service killed mid-training: the run is reported as interrupted and the app recovers', async ({ browser }) => {
+  const desktop = await openDesktop(browser);
+  const { page } = desktop;
+  await ready(page);
+  await page.getByRole('tab', { name: 'Train' }).click();
+  const view = page.locator('#view-train');
+  await view.getByRole('textbox', { name: 'Epochs' }).fill('5000');
+  await view.getByRole('button', { name: 'Start training' }).click();
+  await expect(view.getByRole('progressbar')).not.toHaveAttribute('aria-valuenow', '0', { timeout: 30_000 });
+  const running = host.fake.utilityProcesses.at(-1);
+  running.kill();
+  await expect(view.getByTestId('training-message')).toContainText('interrupted because the model service stopped', { timeout: 30_000 });
+  await expect(page.getByRole('banner')).toContainText('The model service stopped and was restarted');
+  expect(host.fake.utilityProcesses.at(-1)).not.toBe(running);
+  await page.screenshot({ path: join(screens, 'desktop-service-killed.png') });
+  // The restarted service answers: Boris talks again.
+  await chat(page, 'what do you love?');
+  await closeDesktop(desktop);
+});
+
+test('a request from a foreign frame is refused by main', async ({ browser }) => {
+  const desktop = await openDesktop(browser);
+  const foreign = await desktop.context.newPage();
+  await foreign.goto(host.foreignPage);
+  const answer = await foreign.evaluate(async () => {
+    try {
+      await (globalThis as any).slm.request({ type: 'listModels' });
+      return 'answered';
+    } catch (error) {
+      return (error as Error).message;
+    }
+  });
+  expect(answer).toMatch(/refused: the request did not come from the app/);
+  await closeDesktop(desktop);
+});
+
+test('a preload that fails as a sandboxed preload gives an error screen, never the in-page worker', async ({ browser }) => {
+  // The preload as 13c5d45 built it: an esbuild banner reading __filename, which a sandboxed preload lacks.
+  const preload = readFileSync(join('dist', 'electron', 'preload.cjs'), 'utf8');
+  const broken = `const __slmModuleUrl = require('node:url').pathToFileURL(__filename).href;\n${preload}`;
+  const desktop = await openDesktop(browser, broken);
+  const { page } = desktop;
+  const failure = page.getByRole('alert');
+  await expect(failure).toContainText('slm studio cannot reach its model');
+  await expect(failure).toContainText('preload script did not run');
+  await expect(page.getByRole('textbox', { name: 'Message' })).toHaveCount(0);
+  await expectNoWorker(page);
+  await page.screenshot({ path: join(screens, 'desktop-broken-preload.png') });
+  await closeDesktop(desktop);
+});
+
+test.afterAll(() => {
+  expect(existsSync(join(host.fake.userData, 'models', 'boris.slm.json'))).toBe(true);
+});

@@ -1,0 +1,51 @@
+import * as v from 'valibot';
+import { ModelSourceSchema } from '../service/protocol.ts';
+
+/**
+ * What the desktop's main process asks the renderer to do: the application menu's actions, and a
+ * model file handed to the app (on its command line, by a second launch, or by the OS). They reach
+ * the renderer through the preload's `onCommand`, never on a raw channel, and are checked on arrival.
+ */
+export const DesktopCommandSchema = v.variant('command', [
+  v.object({ command: v.literal('openModel') }),
+  v.object({ command: v.literal('saveModelAs') }),
+  v.object({ command: v.literal('exportOriginal') }),
+  v.object({ command: v.literal('about') }),
+  /** A model file given to the app: open it. */
+  v.object({ command: v.literal('openSource'), source: ModelSourceSchema }),
+  /** Something main could not do for the person (a file given to the app could not be read). */
+  v.object({ command: v.literal('problem'), message: v.string() }),
+]);
+export type DesktopCommand = v.InferOutput<typeof DesktopCommandSchema>;
+export type MenuCommand = Extract<DesktopCommand, { command: 'openModel' | 'saveModelAs' | 'exportOriginal' | 'about' }>['command'];
+
+export function parseDesktopCommand(raw: unknown): DesktopCommand {
+  return v.parse(DesktopCommandSchema, raw);
+}
+
+/**
+ * Holds commands until the window's page has loaded (a file given at launch arrives before it has),
+ * then hands them over in order; while the page reloads, they wait again.
+ */
+export class CommandOutbox {
+  private queue: DesktopCommand[] = [];
+  private deliver: ((command: DesktopCommand) => void) | null = null;
+
+  post(command: DesktopCommand): void {
+    if (this.deliver) this.deliver(command);
+    else this.queue.push(command);
+  }
+
+  /** The page is ready: deliver what waited, and everything from now on. */
+  open(deliver: (command: DesktopCommand) => void): void {
+    this.deliver = deliver;
+    const waiting = this.queue;
+    this.queue = [];
+    for (const command of waiting) deliver(command);
+  }
+
+  /** The page is gone or loading again. */
+  close(): void {
+    this.deliver = null;
+  }
+}
