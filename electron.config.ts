@@ -16,6 +16,22 @@ const config: Configuration = {
   files: ['package.json', 'dist/electron/**', 'dist/renderer/**', 'resources/models/**', 'resources/corpus/**', '!**/*.map'],
   electronDist: process.env.ELECTRON_DIST || undefined,
   npmRebuild: false,
+  // Fuses: switches compiled into the Electron binary, flipped when it is packed and read back by
+  // tests/packaging.test.ts. The packed app cannot be run as plain Node (RunAsNode), steered by
+  // NODE_OPTIONS or opened to a debugger from its command line; it loads its code only from its
+  // app.asar, whose integrity it checks where Electron supports that (macOS and Windows); cookies
+  // are encrypted on disk.
+  electronFuses: {
+    runAsNode: false,
+    enableNodeOptionsEnvironmentVariable: false,
+    enableNodeCliInspectArguments: false,
+    enableEmbeddedAsarIntegrityValidation: true,
+    onlyLoadAppFromAsar: true,
+    enableCookieEncryption: true,
+  },
+  // Model files open in the app from the file manager; a running app gets them through its
+  // single-instance lock (second-instance) or, on macOS, open-file (see src-main/main.ts).
+  fileAssociations: [{ ext: 'slm.json', name: 'slm studio model', description: 'A model for slm studio', mimeType: 'application/x-slm-studio-model', role: 'Editor' }],
   linux: {
     target: ['AppImage', 'deb'],
     category: 'Education',

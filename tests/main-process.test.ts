@@ -86,8 +86,17 @@ describe('the Electron main process (with a stand-in electron module)', () => {
     const request = fake.handlers.get('slm:request');
     await expect(request(event('https://example.com/'), { type: 'listModels' })).rejects.toThrow(/refused/);
     await expect(request(event('app://slm/index.html', { other: true }), { type: 'listModels' })).rejects.toThrow(/refused/);
-    for (const channel of ['slm:choose-model', 'slm:save-model-as', 'slm:export-original']) {
+    for (const channel of ['slm:choose-model', 'slm:save-model-as', 'slm:export-original', 'slm:about']) {
       await expect(fake.handlers.get(channel)(event('file:///tmp/x.html'))).rejects.toThrow(/refused/);
     }
+  });
+
+  it('tells the About box its name, version and runtime', async () => {
+    const about = await fake.handlers.get('slm:about')(event('app://slm/index.html?shell=desktop'));
+    expect(about).toMatchObject({ name: 'slm studio', version: JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version, node: process.versions.node });
+  });
+
+  it('sets its own application menu', () => {
+    expect(fake.menu.map((item: { label?: string; role?: string }) => item.label ?? item.role)).toContain('File');
   });
 });

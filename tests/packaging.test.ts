@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { extractFile, listPackage } from '@electron/asar';
+import { FuseV1Options, getCurrentFuseWire } from '@electron/fuses';
 
 /**
  * electron-builder's `--linux dir` build against a stand-in Electron folder (the real binary cannot be
@@ -12,16 +14,16 @@ import { extractFile, listPackage } from '@electron/asar';
  * Boris. Needs `npm run build` first (npm test does it).
  */
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const { writeStandInElectron, SHIPPED_FUSES } = createRequire(import.meta.url)('./fakes/electronBinary.cjs');
 
 describe('the packaged app', () => {
-  it('packs every bundle and the bundled model into app.asar', { timeout: 180_000 }, () => {
+  it('packs every bundle and the bundled model into app.asar, with the fuses set', { timeout: 180_000 }, async () => {
     expect(existsSync(join(root, 'dist', 'renderer', 'index.html')), 'run npm run build first').toBe(true);
     const work = mkdtempSync(join(tmpdir(), 'slm-dist-'));
     try {
       const standIn = join(work, 'electron');
       mkdirSync(standIn);
-      writeFileSync(join(standIn, 'electron'), '#!/bin/sh\necho stand-in\n');
-      chmodSync(join(standIn, 'electron'), 0o755);
+      writeStandInElectron(join(standIn, 'electron'));
       const output = join(work, 'out');
       execFileSync(
         join(root, 'node_modules', '.bin', 'electron-builder'),
@@ -47,7 +49,26 @@ describe('the packaged app', () => {
       expect(packed.main).toBe('dist/electron/main.cjs');
       const model = extractFile(asar, 'resources/models/boris.slm.json').toString('utf8');
       expect(model).toBe(readFileSync(join(root, 'resources', 'models', 'boris.slm.json'), 'utf8'));
-      expect(existsSync(join(output, 'linux-unpacked', 'slm-studio'))).toBe(true);
+      const executable = join(output, 'linux-unpacked', 'slm-studio');
+      expect(existsSync(executable)).toBe(true);
+
+      // The fuses as electron.config.ts sets them, read back from the packed executable.
+      // A fuse is a byte: '1' on, '0' off.
+      const wire = async (path: string) => {
+        const fuses = (await getCurrentFuseWire(path)) as unknown as Record<number, number>;
+        return (option: FuseV1Options) => String.fromCharCode(fuses[option]);
+      };
+      const shipped = await wire(join(standIn, 'electron'));
+      expect(shipped(FuseV1Options.RunAsNode)).toBe(SHIPPED_FUSES[FuseV1Options.RunAsNode]);
+      const fuse = await wire(executable);
+      expect({
+        runAsNode: fuse(FuseV1Options.RunAsNode),
+        nodeOptions: fuse(FuseV1Options.EnableNodeOptionsEnvironmentVariable),
+        inspectArguments: fuse(FuseV1Options.EnableNodeCliInspectArguments),
+        asarIntegrity: fuse(FuseV1Options.EnableEmbeddedAsarIntegrityValidation),
+        onlyAsar: fuse(FuseV1Options.OnlyLoadAppFromAsar),
+        cookieEncryption: fuse(FuseV1Options.EnableCookieEncryption),
+      }).toEqual({ runAsNode: '0', nodeOptions: '0', inspectArguments: '0', asarIntegrity: '1', onlyAsar: '1', cookieEncryption: '1' });
     } finally {
       rmSync(work, { recursive: true, force: true });
     }

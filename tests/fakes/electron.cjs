@@ -25,8 +25,8 @@ const fake = {
   /** What the next dialogs answer, in order; a dialog with no scripted answer is cancelled. */
   dialogAnswers: [],
   dialogCalls: [],
-  /** Whether this is the first instance (requestSingleInstanceLock's answer). */
-  singleInstance: true,
+  /** Whether this is the first instance (requestSingleInstanceLock's answer); SLM_FAKE_SECOND_INSTANCE=1 plays a second launch. */
+  singleInstance: process.env.SLM_FAKE_SECOND_INSTANCE !== '1',
   /** Set by a test to carry what main sends to the page: (channel, payload) => void. */
   deliver: null,
 };
