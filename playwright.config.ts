@@ -1,10 +1,16 @@
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ARGS, findChromium } from './scripts/find-chromium.mjs';
 
 const port = Number(process.env.E2E_PORT ?? 4174);
+const firstLoad = !process.env.SLM_CHROMIUM;
+const browser = await findChromium();
+// Say once which browser runs the tests (the workers load this file again, with the answer kept).
+if (firstLoad) console.log(`Browser tests run in ${browser.source}: ${browser.path}`);
 
 /**
- * End-to-end tests of the real renderer with the real model service (in a Web Worker) in Debian's
- * Chromium, and of the desktop app through Electron where its binary is installed.
+ * End-to-end tests of the real renderer with the real model service (in a Web Worker) in Chromium
+ * (scripts/find-chromium.mjs picks one that this machine has), of the desktop path (e2e/desktop/),
+ * and of the desktop app through Electron where its binary is installed.
  */
 export default defineConfig({
   testDir: 'e2e',
@@ -16,8 +22,8 @@ export default defineConfig({
     baseURL: `http://127.0.0.1:${port}/`,
     viewport: { width: 1280, height: 800 },
     launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      executablePath: browser.path,
+      args: CHROMIUM_ARGS,
     },
   },
   webServer: {

@@ -3,6 +3,7 @@
 // from Send to Boris's first drawn token, the frame rate while a model trains, and the size of the JavaScript the window loads. Prints one
 // JSON object. Run after `npm run build`.
 import { chromium } from '@playwright/test';
+import { CHROMIUM_ARGS, findChromium } from './find-chromium.mjs';
 import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -134,10 +135,9 @@ async function playAndRecordFrames(page) {
 const server = await startPreview();
 let browser;
 try {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const found = await findChromium();
+  console.error(`Renderer benchmark in ${found.source}: ${found.path}`);
+  browser = await chromium.launch({ executablePath: found.path, args: CHROMIUM_ARGS });
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   await page.goto(`http://127.0.0.1:${port}/`);
   await page.getByText(/Boris · \d+ words/).waitFor();
