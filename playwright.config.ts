@@ -24,6 +24,7 @@ export default defineConfig({
     launchOptions: {
       executablePath: browser.path,
       args: CHROMIUM_ARGS,
+      env: { ...process.env, ...browser.env },
     },
   },
   webServer: {

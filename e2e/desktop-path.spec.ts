@@ -1,5 +1,5 @@
 import { type Browser, type BrowserContext, type Page, expect, test } from '@playwright/test';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseModel } from '../src-main/model/modelFile.ts';
@@ -26,7 +26,12 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
+  // The bundled Boris was copied into the store on the first run, and is still there.
+  expect(existsSync(join(host.fake.userData, 'models', 'boris.slm.json'))).toBe(true);
   await host?.close();
+  host.electron.app.emit('will-quit');
+  rmSync(host.fake.userData, { recursive: true, force: true });
+  rmSync(scratch, { recursive: true, force: true });
 });
 
 interface Desktop {
@@ -293,8 +298,4 @@ test('a preload that fails as a sandboxed preload gives an error screen, never t
   await expectNoWorker(page);
   await page.screenshot({ path: join(screens, 'desktop-broken-preload.png') });
   await closeDesktop(desktop);
-});
-
-test.afterAll(() => {
-  expect(existsSync(join(host.fake.userData, 'models', 'boris.slm.json'))).toBe(true);
 });

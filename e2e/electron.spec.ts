@@ -32,12 +32,18 @@ test('starts on the bundled Boris, with the renderer isolated from Node', async 
     await expect(window.getByText(/Boris · \d+ words/)).toBeVisible();
     expect(await window.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
     expect(await window.evaluate(() => Object.keys((globalThis as { slm?: object }).slm ?? {}).sort())).toEqual([
+      'about',
       'chooseModel',
       'exportOriginal',
+      'onCommand',
       'onEvent',
       'request',
       'saveModelAs',
     ]);
+    // The page knows it is the desktop app's, and its model runs in the desktop service.
+    expect(window.url()).toMatch(/^app:\/\/slm\/index\.html\?shell=desktop$/);
+    await window.getByRole('button', { name: 'About' }).click();
+    await expect(window.getByTestId('backend')).toHaveAttribute('data-value', 'desktop service');
     expect(existsSync(join(userData, 'models', 'boris.slm.json'))).toBe(true);
   } finally {
     await app.close();

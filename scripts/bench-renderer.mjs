@@ -137,7 +137,7 @@ let browser;
 try {
   const found = await findChromium();
   console.error(`Renderer benchmark in ${found.source}: ${found.path}`);
-  browser = await chromium.launch({ executablePath: found.path, args: CHROMIUM_ARGS });
+  browser = await chromium.launch({ executablePath: found.path, args: CHROMIUM_ARGS, env: { ...process.env, ...found.env } });
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   await page.goto(`http://127.0.0.1:${port}/`);
   await page.getByText(/Boris · \d+ words/).waitFor();
