@@ -277,10 +277,13 @@ describe('atomic saves', () => {
     execFileSync(join(root, 'node_modules', '.bin', 'esbuild'), [join(root, 'src-main', 'files', 'atomicWrite.ts'), '--format=esm', '--platform=node', `--outfile=${join(scratch, 'atomicWrite.js')}`, '--log-level=warning']);
     for (let attempt = 0; attempt < 5; attempt++) {
       const child = fork(writer, [], { serialization: 'advanced' });
-      await new Promise<void>((resolve) => child.once('message', () => resolve()));
+      // Listen for the exit at once: on a quick machine the write can finish, and the child exit,
+      // before the kill below.
+      const exited = new Promise((r) => child.once('exit', r));
+      await Promise.race([new Promise<void>((resolve) => child.once('message', () => resolve())), exited]);
       await new Promise((r) => setTimeout(r, attempt * 15));
       child.kill('SIGKILL');
-      await new Promise((r) => child.once('exit', r));
+      await exited;
       const text = readFileSync(target, 'utf8');
       const parsed = JSON.parse(text); // never half-written
       expect(['old', 'new']).toContain(parsed.version);
