@@ -3,8 +3,9 @@ import { type Step, type Weights, step } from './network.ts';
 import type { Rng } from './rng.ts';
 import { sampleToken } from './sampling.ts';
 import { detokenize } from './tokenizer.ts';
+import { MAX_REPLY_TOKENS } from './limits.ts';
 import { BOUNDARY, type Vocabulary, encode, tokenText } from './vocabulary.ts';
-import { tokenize } from './tokenizer.ts';
+import { tokenizeBounded } from './tokenizer.ts';
 
 /** The longest reply a model may write before it is cut off. */
 export const DEFAULT_MAX_REPLY_TOKENS = 40;
@@ -41,7 +42,7 @@ export function generateLine(
   context: Float64Array = new Float64Array(weights.embedding),
 ): GeneratedLine {
   if (tokens.length === 0) throw inputError('there is nothing to feed the model: give it at least one token');
-  const maxTokens = options.maxTokens ?? DEFAULT_MAX_REPLY_TOKENS;
+  const maxTokens = Math.min(options.maxTokens ?? DEFAULT_MAX_REPLY_TOKENS, MAX_REPLY_TOKENS);
   const fed: Step[] = [];
   let c = context;
   for (const token of tokens) {
@@ -79,9 +80,11 @@ export function generateLine(
 export class Conversation {
   private context: Float64Array;
 
+  /** `name` is the model's, for messages: "the message has no words Boris can read". */
   constructor(
     private readonly weights: Weights,
     private readonly vocabulary: Vocabulary,
+    public name = 'the model',
   ) {
     this.context = new Float64Array(weights.embedding);
   }
@@ -96,9 +99,9 @@ export class Conversation {
   }
 
   say(prompt: string, options: GenerationOptions): GeneratedLine {
-    const words = tokenize(prompt);
+    const words = tokenizeBounded(prompt, 'the message');
     if (words.length === 0) {
-      throw inputError('the message has no words Boris can read: write some letters or numbers');
+      throw inputError(`the message has no words ${this.name} can read: write some letters or numbers`);
     }
     const line = generateLine(this.weights, this.vocabulary, [BOUNDARY, ...encode(this.vocabulary, words)], options, this.context);
     const lastStep = line.written.length > 0 ? line.written[line.written.length - 1] : line.fed[line.fed.length - 1];

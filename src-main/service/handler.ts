@@ -166,7 +166,7 @@ export class ModelService {
       storedId,
       saved: cloneWeights(model.weights),
       edited: false,
-      conversation: new Conversation(model.weights, model.vocabulary),
+      conversation: new Conversation(model.weights, model.vocabulary, model.name),
       corpus,
       projection: null,
     };
