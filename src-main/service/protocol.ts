@@ -150,8 +150,10 @@ export type ModelInfo = v.InferOutput<typeof ModelInfoSchema>;
 export const StoredModelSchema = v.object({
   id: v.string(),
   name: v.string(),
-  /** Set when the file could not be read; such a file is set aside, not replaced. */
+  /** Set when the file could not be read; a damaged file is set aside (renamed and kept), never replaced. */
   problem: v.optional(v.string()),
+  /** True when the file was made by a newer slm studio: it is left where it is, for that app to open. */
+  newer: v.optional(v.boolean()),
 });
 export type StoredModel = v.InferOutput<typeof StoredModelSchema>;
 
