@@ -8,7 +8,7 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSyn
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { deflateSync, zipSync } from 'fflate';
+import { zipSync } from 'fflate';
 import { runCli } from '../src-main/cli/run.ts';
 import { SlmError } from '../src-main/model/errors.ts';
 import { parseModel, serializeModel } from '../src-main/model/modelFile.ts';
