@@ -135,27 +135,22 @@ describe('a service that stays responsive', () => {
       const long = 'who are you? do you love frogs? '.repeat(12).trim();
       const turns = Array.from({ length: 200 }, (_, i) => ({ ...turn(long, i), maxTokens: 200 }));
       const replay = s.send({ type: 'replay', turns });
-      // Let the replay get going, then ask for other things while it runs.
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      const latencies: number[] = [];
-      const quick: Promise<Answer>[] = [];
-      for (const body of [
+      // Asked right behind the replay, so they are in the service's queue while it runs, however
+      // busy this machine is: the old service answered them only after the whole replay.
+      const quick = [
         { type: 'listModels' },
         { type: 'neighbours', word: 'frogs', k: 3, metric: 'euclidean' },
         { type: 'trainControl', action: 'pause' },
-      ]) {
-        const asked = s.send(body);
-        quick.push(asked.answer.then((answer) => (latencies.push(answer.at - asked.sent), answer)));
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      const answers = await Promise.all(quick);
+      ].map((body) => s.send(body));
+      const answers = await Promise.all(quick.map((asked) => asked.answer));
       expect(answers.map((a) => a.type)).toEqual(['reply', 'reply', 'error']);
       const replayed = await replay.answer;
       expect(replayed.type).toBe('reply');
-      // Every quick request was answered before the replay finished: it yielded to them.
-      for (const answer of answers) expect(answer.at).toBeLessThan(replayed.at);
-      const took = replayed.at - replay.sent;
-      console.log(`replay of 200 long turns took ${took.toFixed(0)} ms; requests sent meanwhile were answered in ${latencies.map((l) => l.toFixed(1)).join(', ')} ms`);
+      // Every quick request was answered before the replay's answer: the replay yielded to them.
+      const arrived = (id: number) => s.order.indexOf(id);
+      for (const asked of quick) expect(arrived(asked.id)).toBeLessThan(arrived(replay.id));
+      const latencies = quick.map((asked, i) => (answers[i].at - asked.sent).toFixed(1));
+      console.log(`replay of 200 long turns took ${(replayed.at - replay.sent).toFixed(0)} ms; requests sent with it were answered in ${latencies.join(', ')} ms`);
     } finally {
       s.stop();
     }

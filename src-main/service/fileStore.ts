@@ -64,7 +64,10 @@ export class FileStore implements ModelStore {
   }
 
   async create(suggestedId: string, text: string): Promise<string> {
+    // Names seen taken are skipped; one taken meanwhile by another writer makes the link fail, and the next is tried.
+    const seen = new Set(await readdir(this.folder).catch(() => [] as string[]));
     for (const id of candidateIds(suggestedId)) {
+      if (seen.has(id + EXTENSION)) continue;
       if (await createFileExclusive(this.path(id), text)) return id;
     }
     throw inputError('there is no free name left for this model; delete or rename some stored models');
