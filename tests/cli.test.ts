@@ -13,6 +13,7 @@ import { readNpz } from '../src-main/model/npz.ts';
 import { createRng } from '../src-main/model/rng.ts';
 import { BOUNDARY, encode } from '../src-main/model/vocabulary.ts';
 import { tokenize } from '../src-main/model/tokenizer.ts';
+import { MAX_PROMPT_TOKENS } from '../src-main/model/limits.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const fixture = join(root, 'tests', 'fixtures', 'original');
@@ -177,11 +178,14 @@ describe('bad input ends in a clear message, never a stack trace', () => {
     });
   }
 
-  it('a 100,000-word prompt gets a reply', async () => {
-    const prompt = Array.from({ length: 100_000 }, (_, i) => ['frogs', 'am', 'i', 'zebra'][i % 4]).join(' ');
-    const { code, out } = await slm('chat', prompt, '--model', fixture, '--temperature', '0', '--json');
+  it('a prompt of the longest length allowed gets a reply; a 100,000-word one is refused, saying why', async () => {
+    const words = (n: number) => Array.from({ length: n }, (_, i) => ['frogs', 'am', 'i', 'zebra'][i % 4]).join(' ');
+    const { code, out } = await slm('chat', words(MAX_PROMPT_TOKENS), '--model', fixture, '--temperature', '0', '--json');
     expect(code).toBe(0);
     expect(typeof JSON.parse(out).reply).toBe('string');
+    const long = await slm('chat', words(100_000), '--model', fixture, '--temperature', '0', '--json');
+    expect(long.code).toBe(1);
+    expect(long.err).toMatch(/^slm: the message has [\d,]+ characters; at most [\d,]+ are read at once\n$/);
   });
 
   it('an interrupted save leaves the previous model file readable', async () => {

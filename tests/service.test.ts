@@ -274,7 +274,7 @@ describe('atomic saves', () => {
         `const big = JSON.stringify({ version: 'new', data: 'y'.repeat(20_000_000) });\n` +
         `process.send('ready');\nawait writeFileAtomic(${JSON.stringify(target)}, big);\nprocess.send('written');\n`,
     );
-    execFileSync(join(root, 'node_modules', '.bin', 'esbuild'), [join(root, 'src-main', 'files', 'atomicWrite.ts'), '--format=esm', '--platform=node', `--outfile=${join(scratch, 'atomicWrite.js')}`, '--log-level=warning']);
+    execFileSync(join(root, 'node_modules', '.bin', 'esbuild'), [join(root, 'src-main', 'files', 'atomicWrite.ts'), '--bundle', '--format=esm', '--platform=node', `--outfile=${join(scratch, 'atomicWrite.js')}`, '--log-level=warning']);
     for (let attempt = 0; attempt < 5; attempt++) {
       const child = fork(writer, [], { serialization: 'advanced' });
       // Listen for the exit at once: on a quick machine the write can finish, and the child exit,

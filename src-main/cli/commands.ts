@@ -6,12 +6,14 @@ import { type Metric, nearestWords, sentenceDistance } from '../model/geometry.t
 import { type Model, ORIGINAL_TEMPERATURE } from '../model/model.ts';
 import { run } from '../model/network.ts';
 import { createRng } from '../model/rng.ts';
-import { tokenize, tokenizeCorpus } from '../model/tokenizer.ts';
+import { tokenizeBounded, tokenizeCorpus } from '../model/tokenizer.ts';
+import { CARRY_CONTEXT, EMBEDDING, EPOCHS, LEARNING_RATE, MAX_CHECKS_CHARACTERS, MAX_CORPUS_CHARACTERS, MAX_WORDMAP_CHARACTERS, NEIGHBOURS, SEED, TEMPERATURE, TOP_K } from '../model/limits.ts';
 import { TRAINING_DEFAULTS, Trainer, type TrainingOptions, trainingRecord } from '../model/training.ts';
 import { BOUNDARY, buildVocabulary, encode, vocabularyFromWordmap } from '../model/vocabulary.ts';
-import { exportOriginalFiles, importOriginalFiles, loadModel, modelNameFromPath, readText, saveModel } from '../files/modelFiles.ts';
+import { exportOriginalFiles, importOriginalFiles, loadModel, modelInputs, modelNameFromPath, originalPaths, readText, saveModel } from '../files/modelFiles.ts';
+import { checkTarget, sameFile } from '../files/atomicWrite.ts';
 import { bundledChecksPath, bundledCorpusPath, bundledModelPath } from '../files/resources.ts';
-import { UsageError, numberOption, parse, stringOption } from './args.ts';
+import { UsageError, numberOption, parse, printable, stringOption } from './args.ts';
 import type { CliIo } from './io.ts';
 import { formatDuration, progressLine } from './progress.ts';
 
@@ -33,9 +35,25 @@ with wordmap.json beside it; without it, the bundled Boris.`;
 const modelOption = { model: { type: 'string' } } as const;
 const jsonOption = { json: { type: 'boolean' } } as const;
 
-async function openModel(value: string | boolean | undefined): Promise<Model> {
+function modelPath(value: string | boolean | undefined): string {
   const path = stringOption(value);
-  return loadModel(path ? resolve(path) : bundledModelPath());
+  return path ? resolve(path) : bundledModelPath();
+}
+
+async function openModel(value: string | boolean | undefined): Promise<Model> {
+  return loadModel(modelPath(value));
+}
+
+/**
+ * Refuses to write `target` when it is one of the command's own inputs (the same path or a link to
+ * the same file): writing there would destroy what the command was reading.
+ */
+async function refuseInputAsOutput(option: string, target: string, inputs: readonly { path: string; what: string }[]): Promise<void> {
+  for (const input of inputs) {
+    if (await sameFile(resolve(target), resolve(input.path))) {
+      throw new UsageError(`${option} ${target} is ${input.what}; writing there would destroy it, so choose another ${option}`);
+    }
+  }
 }
 
 function metricOption(value: string | boolean | undefined): Metric {
@@ -60,12 +78,14 @@ export async function chat(args: string[], io: CliIo): Promise<void> {
     },
     { min: 0, max: 1, names: 'PROMPT' },
   );
+  const temperatureOption = (fallback: number) => numberOption(values.temperature, '--temperature', fallback, TEMPERATURE);
+  temperatureOption(0);
+  const topK = numberOption(values['top-k'], '--top-k', 0, { ...TOP_K, integer: true });
+  const seed = numberOption(values.seed, '--seed', Date.now() % 2 ** 32, { ...SEED, integer: true });
   const model = await openModel(values.model);
-  const temperature = numberOption(values.temperature, '--temperature', model.defaultTemperature, { min: 0 });
-  const topK = numberOption(values['top-k'], '--top-k', 0, { min: 0, integer: true });
-  const seed = numberOption(values.seed, '--seed', Date.now() % 2 ** 32, { min: 0, integer: true });
-  const options = { temperature, topK, rng: createRng(seed) };
-  const conversation = new Conversation(model.weights, model.vocabulary);
+  const name = printable(model.name);
+  const options = { temperature: temperatureOption(model.defaultTemperature), topK, rng: createRng(seed) };
+  const conversation = new Conversation(model.weights, model.vocabulary, name);
   const reply = (prompt: string) => {
     const line = conversation.say(prompt, options);
     const tokens = line.tokens.map((row) => model.vocabulary.tokens[row]);
@@ -78,7 +98,7 @@ export async function chat(args: string[], io: CliIo): Promise<void> {
   }
   if (!io.readLines) throw new UsageError('give a PROMPT, or run `slm chat` in a terminal to talk');
   const prompts = Boolean(io.inputIsTerminal) && !values.json;
-  if (prompts) io.err(`Talking to ${model.name}. Type a message; /reset starts over, /quit or Ctrl-D leaves.\n> `);
+  if (prompts) io.err(`Talking to ${name}. Type a message; /reset starts over, /quit or Ctrl-D leaves.\n> `);
   for await (const raw of io.readLines()) {
     const text = raw.trim();
     if (text === '/quit' || text === '/exit') break;
@@ -90,7 +110,7 @@ export async function chat(args: string[], io: CliIo): Promise<void> {
     if (text !== '') {
       try {
         const answer = reply(text);
-        io.out(values.json ? JSON.stringify(answer) + '\n' : `${model.name}: ${answer.reply || '...'}\n`);
+        io.out(values.json ? JSON.stringify(answer) + '\n' : `${name}: ${answer.reply || '...'}\n`);
       } catch (error) {
         io.err(`slm: ${(error as Error).message}\n`);
       }
@@ -105,8 +125,8 @@ export async function neighbours(args: string[], io: CliIo): Promise<void> {
     { ...modelOption, ...jsonOption, k: { type: 'string', short: 'k' }, metric: { type: 'string' } },
     { min: 1, max: 1, names: 'WORD' },
   );
+  const k = numberOption(values.k, '-k', 5, { ...NEIGHBOURS, integer: true });
   const model = await openModel(values.model);
-  const k = numberOption(values.k, '-k', 5, { min: 1, integer: true });
   const found = nearestWords(model.weights, model.vocabulary, positionals[0], k, metricOption(values.metric));
   if (values.json) io.out(JSON.stringify(found) + '\n');
   else for (const { word, distance } of found) io.out(`${word.padEnd(12)} ${distance.toFixed(4)}\n`);
@@ -121,9 +141,10 @@ export async function compare(args: string[], io: CliIo): Promise<void> {
 
 export async function trace(args: string[], io: CliIo): Promise<void> {
   const { values, positionals } = parse(args, { ...modelOption, ...jsonOption, temperature: { type: 'string' } }, { min: 1, max: 1, names: 'TEXT' });
+  numberOption(values.temperature, '--temperature', 0, TEMPERATURE);
   const model = await openModel(values.model);
-  const temperature = numberOption(values.temperature, '--temperature', model.defaultTemperature, { min: 0 });
-  const words = tokenize(positionals[0]);
+  const temperature = numberOption(values.temperature, '--temperature', model.defaultTemperature, TEMPERATURE);
+  const words = tokenizeBounded(positionals[0], 'the text');
   if (words.length === 0) throw inputError('the text has no words to trace');
   const rows = [BOUNDARY, ...encode(model.vocabulary, words)];
   const steps = run(model.weights, rows, undefined, temperature);
@@ -167,18 +188,26 @@ export async function train(args: string[], io: CliIo): Promise<void> {
   );
   const out = stringOption(values.out);
   if (!out) throw new UsageError('train needs --out F, the model file to write');
-  const corpusPath = resolve(stringOption(values.corpus) ?? bundledCorpusPath());
-  const lines = tokenizeCorpus(await readText(corpusPath, 'the corpus'));
-  if (lines.length === 0) throw inputError(`the corpus ${corpusPath} has no lines with words in them`);
-  const vocabPath = stringOption(values.vocab);
-  const vocabulary = vocabPath ? vocabularyFromWordmap(parseJson(await readText(resolve(vocabPath), 'the wordmap'), vocabPath)) : buildVocabulary(lines);
   const options: TrainingOptions = {
-    embedding: numberOption(values.embedding, '--embedding', TRAINING_DEFAULTS.embedding, { min: 1, integer: true }),
-    epochs: numberOption(values.epochs, '--epochs', TRAINING_DEFAULTS.epochs, { min: 1, integer: true }),
-    seed: numberOption(values.seed, '--seed', TRAINING_DEFAULTS.seed, { min: 0, integer: true }),
-    learningRate: numberOption(values.lr, '--lr', TRAINING_DEFAULTS.learningRate),
-    carryContext: numberOption(values.carry, '--carry', 0, { min: 0 }),
+    embedding: numberOption(values.embedding, '--embedding', TRAINING_DEFAULTS.embedding, { ...EMBEDDING, integer: true }),
+    epochs: numberOption(values.epochs, '--epochs', TRAINING_DEFAULTS.epochs, { ...EPOCHS, integer: true }),
+    seed: numberOption(values.seed, '--seed', TRAINING_DEFAULTS.seed, { ...SEED, integer: true }),
+    learningRate: numberOption(values.lr, '--lr', TRAINING_DEFAULTS.learningRate, LEARNING_RATE),
+    carryContext: numberOption(values.carry, '--carry', 0, CARRY_CONTEXT),
   };
+  const corpusPath = resolve(stringOption(values.corpus) ?? bundledCorpusPath());
+  const vocabPath = stringOption(values.vocab);
+  await refuseInputAsOutput('--out', out, [
+    { path: corpusPath, what: 'the corpus' },
+    ...(vocabPath ? [{ path: vocabPath, what: 'the wordmap' }] : []),
+  ]);
+  // Checked before training, not after a long run: the target must be a regular file or nothing yet.
+  await checkTarget(resolve(out));
+  const lines = tokenizeCorpus(await readText(corpusPath, 'the corpus', MAX_CORPUS_CHARACTERS));
+  if (lines.length === 0) throw inputError(`the corpus ${corpusPath} has no lines with words in them`);
+  const vocabulary = vocabPath
+    ? vocabularyFromWordmap(parseJson(await readText(resolve(vocabPath), 'the wordmap', MAX_WORDMAP_CHARACTERS), vocabPath))
+    : buildVocabulary(lines);
   const trainer = new Trainer(
     lines.map((line) => encode(vocabulary, line)),
     vocabulary,
@@ -204,6 +233,11 @@ export async function train(args: string[], io: CliIo): Promise<void> {
   }
   if (showBar) io.err('\n');
   if (trainer.status === 'diverged' && trainer.error) io.err(`slm: ${trainer.error.message}\n`);
+  if (trainer.bestEpoch === 0) {
+    // No epoch did better than the untrained weights: writing them would only replace a good file.
+    io.err(`slm: no epoch improved on the untrained weights, so nothing was written; ${out} is left as it was\n`);
+    throw new CommandFailed();
+  }
   const model: Model = {
     name: stringOption(values.name) ?? capitalise(modelNameFromPath(out)),
     vocabulary,
@@ -252,11 +286,11 @@ export async function evaluate(args: string[], io: CliIo): Promise<void> {
   const { values } = parse(args, { ...modelOption, ...jsonOption, checks: { type: 'string' }, corpus: { type: 'string' } }, { min: 0, max: 0, names: '' });
   const model = await openModel(values.model);
   const checksPath = resolve(stringOption(values.checks) ?? bundledChecksPath());
-  const score = scoreChecks(model, parseChecks(await readText(checksPath, 'the check set'), checksPath));
+  const score = scoreChecks(model, parseChecks(await readText(checksPath, 'the check set', MAX_CHECKS_CHARACTERS), checksPath));
   let heldOut: { lines: number; loss: number; accuracy: number } | undefined;
   const corpusPath = stringOption(values.corpus);
   if (corpusPath) {
-    const lines = tokenizeCorpus(await readText(resolve(corpusPath), 'the corpus')).map((line) => encode(model.vocabulary, line));
+    const lines = tokenizeCorpus(await readText(resolve(corpusPath), 'the corpus', MAX_CORPUS_CHARACTERS)).map((line) => encode(model.vocabulary, line));
     const trainer = new Trainer(lines, model.vocabulary, {
       embedding: model.weights.embedding,
       epochs: 1,
@@ -273,7 +307,7 @@ export async function evaluate(args: string[], io: CliIo): Promise<void> {
     return;
   }
   for (const r of score.results) io.out(`${r.right ? 'ok  ' : 'MISS'} ${r.prompt.padEnd(36)} ${r.reply}\n`);
-  io.out(`${model.name} answered ${score.right} of ${score.total} checks right (${(score.share * 100).toFixed(1)}%), greedy decoding.\n`);
+  io.out(`${printable(model.name)} answered ${score.right} of ${score.total} checks right (${(score.share * 100).toFixed(1)}%), greedy decoding.\n`);
   if (heldOut) {
     io.out(`Held-out lines of ${corpusPath} (${heldOut.lines}): next-token accuracy ${(heldOut.accuracy * 100).toFixed(1)}%, loss ${heldOut.loss.toFixed(4)}.\n`);
   }
@@ -285,6 +319,11 @@ export async function importCommand(args: string[], io: CliIo): Promise<void> {
   if (!out) throw new UsageError('import needs --out MODEL.slm.json');
   const weightsPath = resolve(positionals[0]);
   const wordmapPath = resolve(positionals[1] ?? resolve(weightsPath, '..', 'wordmap.json'));
+  await refuseInputAsOutput('--out', out, [
+    { path: weightsPath, what: 'the weights file being imported' },
+    { path: wordmapPath, what: 'the wordmap being imported' },
+  ]);
+  await checkTarget(resolve(out));
   const model = await importOriginalFiles(weightsPath, wordmapPath, stringOption(values.name) ?? capitalise(modelNameFromPath(out)));
   await saveModel(model, resolve(out));
   io.out(`Imported ${model.weights.vocabulary} tokens, E = ${model.weights.embedding}, into ${out}\n`);
@@ -294,6 +333,10 @@ export async function exportCommand(args: string[], io: CliIo): Promise<void> {
   const { values } = parse(args, { ...modelOption, 'out-dir': { type: 'string' } }, { min: 0, max: 0, names: '' });
   const folder = stringOption(values['out-dir']);
   if (!folder) throw new UsageError('export needs --out-dir DIR');
+  const targets = originalPaths(resolve(folder));
+  const inputs = (await modelInputs(modelPath(values.model))).map((path) => ({ path, what: 'a file of the model being exported' }));
+  await refuseInputAsOutput('--out-dir', targets.weights, inputs);
+  await refuseInputAsOutput('--out-dir', targets.wordmap, inputs);
   const model = await openModel(values.model);
   const paths = await exportOriginalFiles(model, resolve(folder));
   io.out(`Wrote ${paths.weights} and ${paths.wordmap}\n`);
@@ -302,6 +345,7 @@ export async function exportCommand(args: string[], io: CliIo): Promise<void> {
 /** A command that has already told the person what went wrong, and only needs exit code 1. */
 export class CommandFailed extends Error {}
 
+/** Every command by name. Look names up with `commandNamed`, never by indexing: "constructor" is no command. */
 export const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<void>> = {
   chat,
   neighbours,
@@ -313,3 +357,8 @@ export const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<voi
   import: importCommand,
   export: exportCommand,
 };
+
+/** The command called `name`, looked up among COMMANDS' own names only. */
+export function commandNamed(name: string): ((args: string[], io: CliIo) => Promise<void>) | undefined {
+  return Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+}

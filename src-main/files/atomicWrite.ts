@@ -1,26 +1,232 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { link, lstat, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { SlmError, inputError, quote } from '../model/errors.ts';
 
 /**
- * Writes a file so that readers see either the old contents or the new, never a half-written file:
- * the data goes to a temporary file beside the target, is flushed to disk, then renamed over it.
+ * Writing files so that nothing is lost:
+ *
+ * - the data goes to a temporary file beside the target, is flushed to disk, then renamed over it,
+ *   and the folder is flushed too, so readers see the old file or the new, never half of one;
+ * - a target that is not a regular file (a folder, a device such as /dev/full, a pipe, a link) is
+ *   refused before anything is written, since a rename would replace the thing itself;
+ * - several files (an export's pair) are staged first and renamed together, or not at all;
+ * - temporary files left behind by a crash are removed once they are an hour old;
+ * - every failure is one plain sentence: "cannot write /x: permission denied".
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const folder = dirname(path);
-  await mkdir(folder, { recursive: true });
-  const temporary = join(folder, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+
+/** Temporary files are named `.<target>.<12 hex digits>.tmp`, beside the target. */
+const TEMPORARY = /^\..+\.[0-9a-f]{12}\.tmp$/;
+/** A temporary file this old was left by a write that crashed, not one still going. */
+const STALE_MS = 60 * 60 * 1000;
+
+const ERRNO_WORDS: Record<string, string> = {
+  ENOENT: 'it does not exist',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'it is a folder, not a file',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+  EROFS: 'the disk is read-only',
+  EEXIST: 'something is already there',
+  ENAMETOOLONG: 'the name is too long',
+  EMFILE: 'too many files are open',
+  ENFILE: 'too many files are open',
+  EBUSY: 'it is in use',
+  ETXTBSY: 'it is in use',
+  EIO: 'the disk reported an error',
+  ELOOP: 'its path has a loop of links',
+  EXDEV: 'it is on another disk',
+  EINVAL: 'the name is not allowed here',
+};
+
+/** An errno code in plain words, or the code itself when it is a rare one. */
+export function errnoWords(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (code && ERRNO_WORDS[code]) return ERRNO_WORDS[code];
+  return code ? `the system said ${code}` : (error as Error)?.message ?? String(error);
+}
+
+/** "cannot write /x: permission denied", as an error a person can act on (SlmErrors pass through). */
+export function fileError(error: unknown, action: 'read' | 'write' | 'delete', path: string): SlmError {
+  if (error instanceof SlmError) return error;
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  const words = action === 'write' && code === 'ENOENT' ? 'its folder does not exist' : errnoWords(error);
+  return inputError(`cannot ${action} ${path}: ${words}`);
+}
+
+/**
+ * Refuses a target that exists and is not a regular file. A missing target is fine: the write makes it.
+ */
+export async function checkTarget(path: string): Promise<void> {
+  let info;
   try {
-    const handle = await open(temporary, 'w');
+    info = await lstat(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw fileError(error, 'write', path);
+  }
+  if (info.isFile()) return;
+  const what = info.isDirectory()
+    ? 'it is a folder'
+    : info.isSymbolicLink()
+      ? 'it is a link (write to the file it points to instead)'
+      : 'it is a device or other special file';
+  throw inputError(`cannot write ${path}: ${what}, not a regular file, so it is left as it is`);
+}
+
+/** True when two paths name the same file (the same path, or links to one file). */
+export async function sameFile(a: string, b: string): Promise<boolean> {
+  if (a === b) return true;
+  try {
+    const [x, y] = await Promise.all([stat(a), stat(b)]);
+    return x.dev === y.dev && x.ino === y.ino;
+  } catch {
+    return false;
+  }
+}
+
+function temporaryPath(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
+async function makeFolder(folder: string, path: string): Promise<void> {
+  try {
+    await mkdir(folder, { recursive: true });
+  } catch (error) {
+    throw fileError(error, 'write', path);
+  }
+}
+
+/** Writes data to a new temporary file beside `path` and flushes it to disk; returns its path. */
+async function stage(path: string, data: string | Uint8Array): Promise<string> {
+  const temporary = temporaryPath(path);
+  try {
+    const handle = await open(temporary, 'wx');
     try {
       await handle.writeFile(data);
       await handle.sync();
     } finally {
       await handle.close();
     }
-    await rename(temporary, path);
   } catch (error) {
     await rm(temporary, { force: true });
-    throw error;
+    throw fileError(error, 'write', path);
   }
+  return temporary;
+}
+
+/** Flushes a folder's entries (a rename, a new name) to disk. Not possible on Windows, nor needed. */
+async function syncFolder(folder: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(folder, 'r');
+    await handle.sync();
+  } catch {
+    // Opening or flushing a folder is refused on some systems (Windows); the rename still happened.
+  } finally {
+    await handle?.close();
+  }
+}
+
+/** Removes temporary files that a crashed write left in `folder`, once they are an hour old. */
+export async function removeStaleTemporaryFiles(folder: string, now = Date.now()): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(folder);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!TEMPORARY.test(name)) continue;
+    const path = join(folder, name);
+    try {
+      const info = await lstat(path);
+      if (info.isFile() && now - info.mtimeMs > STALE_MS) await rm(path, { force: true });
+    } catch {
+      // Gone already, or not ours to remove: leave it.
+    }
+  }
+}
+
+/**
+ * Writes a file so that readers see either the old contents or the new, never a half-written file.
+ * A target that is not a regular file is refused and left as it is.
+ */
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  await writeFilesAtomic([{ path, data }]);
+}
+
+/**
+ * Writes several files as one: every target is checked and every file staged before any is renamed
+ * into place; if a rename fails, the ones already renamed are put back as they were.
+ */
+export async function writeFilesAtomic(files: readonly { path: string; data: string | Uint8Array }[]): Promise<void> {
+  for (const { path } of files) await checkTarget(path);
+  for (const folder of new Set(files.map(({ path }) => dirname(path)))) await makeFolder(folder, files[0].path);
+  const staged: string[] = [];
+  try {
+    for (const { path, data } of files) staged.push(await stage(path, data));
+    // Keep a second name for each file about to be replaced, so a failed rename can be undone.
+    const backups: (string | null)[] = [];
+    for (const { path } of files) {
+      const backup = temporaryPath(path);
+      try {
+        await link(path, backup);
+        backups.push(backup);
+      } catch {
+        backups.push(null);
+      }
+    }
+    let renamed = 0;
+    try {
+      for (; renamed < files.length; renamed++) {
+        await checkTarget(files[renamed].path);
+        await rename(staged[renamed], files[renamed].path);
+      }
+    } catch (error) {
+      for (let i = renamed - 1; i >= 0; i--) {
+        const backup = backups[i];
+        if (backup) await rename(backup, files[i].path).catch(() => undefined);
+        else await rm(files[i].path, { force: true });
+      }
+      throw fileError(error, 'write', files[renamed]?.path ?? files[0].path);
+    } finally {
+      for (const backup of backups) if (backup) await rm(backup, { force: true });
+    }
+  } finally {
+    for (const temporary of staged) await rm(temporary, { force: true });
+  }
+  for (const folder of new Set(files.map(({ path }) => dirname(path)))) {
+    await syncFolder(folder);
+    await removeStaleTemporaryFiles(folder);
+  }
+}
+
+/**
+ * Writes a new file only if nothing is at `path` yet, atomically: two writers racing for one name
+ * never both succeed, and neither loses its data. Returns false when the name is taken.
+ */
+export async function createFileExclusive(path: string, data: string | Uint8Array): Promise<boolean> {
+  const folder = dirname(path);
+  await makeFolder(folder, path);
+  const temporary = await stage(path, data);
+  try {
+    // link() fails if the name exists, where rename() would replace it.
+    await link(temporary, path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw fileError(error, 'write', path);
+  } finally {
+    await rm(temporary, { force: true });
+  }
+  await syncFolder(folder);
+  await removeStaleTemporaryFiles(folder);
+  return true;
+}
+
+/** A path for a message: quoted only when it holds characters that would confuse a terminal. */
+export function shownPath(path: string): string {
+  return /[\u0000-\u001f\u007f-\u009f]/.test(path) ? quote(path) : path;
 }

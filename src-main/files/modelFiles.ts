@@ -1,36 +1,68 @@
-import { readFile, stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { SlmError, formatError, inputError } from '../model/errors.ts';
 import type { Model } from '../model/model.ts';
 import { parseModel, serializeModel } from '../model/modelFile.ts';
 import { readNpz } from '../model/npz.ts';
 import { exportOriginal, importOriginal } from '../model/original.ts';
-import { writeFileAtomic } from './atomicWrite.ts';
+import { MAX_MODEL_FILE_CHARACTERS, MAX_WEIGHTS_FILE_BYTES, MAX_WORDMAP_CHARACTERS } from '../model/limits.ts';
+import { errnoWords, writeFileAtomic, writeFilesAtomic } from './atomicWrite.ts';
 
 export const MODEL_EXTENSION = '.slm.json';
 
-async function readBytes(path: string, what: string): Promise<Uint8Array> {
+/**
+ * Reads a whole file, refusing one larger than `maxBytes` before reading it (a device or pipe that
+ * never ends is cut off at the limit and refused too).
+ */
+async function readBytes(path: string, what: string, maxBytes: number): Promise<Uint8Array> {
+  let handle;
   try {
-    return new Uint8Array(await readFile(path));
+    handle = await open(path, 'r');
+    const info = await handle.stat();
+    if (info.isDirectory()) throw Object.assign(new Error('is a folder'), { code: 'EISDIR' });
+    if (info.size > maxBytes) throw tooLarge(path, what, maxBytes);
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = new Uint8Array(Math.min(1 << 20, maxBytes + 1 - total));
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) break;
+      chunks.push(chunk.subarray(0, bytesRead));
+      total += bytesRead;
+      if (total > maxBytes) throw tooLarge(path, what, maxBytes);
+    }
+    const out = new Uint8Array(total);
+    let at = 0;
+    for (const chunk of chunks) {
+      out.set(chunk, at);
+      at += chunk.length;
+    }
+    return out;
   } catch (error) {
     throw fileError(error, path, what);
+  } finally {
+    await handle?.close();
   }
 }
 
-export async function readText(path: string, what: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    throw fileError(error, path, what);
-  }
+function tooLarge(path: string, what: string, maxBytes: number): SlmError {
+  return inputError(`${what} ${path} is larger than ${maxBytes.toLocaleString('en')} bytes, more than slm studio reads for it`);
+}
+
+/** Reads a UTF-8 text file of at most `maxCharacters` characters (counted as bytes first). */
+export async function readText(path: string, what: string, maxCharacters: number): Promise<string> {
+  // A character takes at most 4 bytes in UTF-8.
+  const text = new TextDecoder('utf-8').decode(await readBytes(path, what, maxCharacters * 4));
+  if (text.length > maxCharacters) throw inputError(`${what} ${path} is longer than ${maxCharacters.toLocaleString('en')} characters, more than slm studio reads for it`);
+  return text;
 }
 
 function fileError(error: unknown, path: string, what: string): SlmError {
+  if (error instanceof SlmError) return error;
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return inputError(`${what} ${path} does not exist`);
-  if (code === 'EACCES' || code === 'EPERM') return inputError(`${what} ${path} cannot be read (permission denied)`);
   if (code === 'EISDIR') return inputError(`${what} ${path} is a folder, not a file`);
-  return inputError(`${what} ${path} cannot be read (${(error as Error).message})`);
+  return inputError(`cannot read ${what} ${path}: ${errnoWords(error)}`);
 }
 
 /** A model's name from its file name: `boris.slm.json` -> `boris`. */
@@ -57,14 +89,25 @@ export async function loadModel(path: string): Promise<Model> {
   if (extname(path).toLowerCase() === '.npz') {
     return importOriginalFiles(path, join(dirname(path), 'wordmap.json'), modelNameFromPath(path));
   }
-  return parseModel(await readText(path, 'the model file'), path);
+  return parseModel(await readText(path, 'the model file', MAX_MODEL_FILE_CHARACTERS), path);
+}
+
+/** The files `loadModel(path)` reads, so that a command never writes over one of them. */
+export async function modelInputs(path: string): Promise<string[]> {
+  try {
+    if ((await stat(path)).isDirectory()) return [join(path, 'weights.npz'), join(path, 'wordmap.json')];
+  } catch {
+    return [path];
+  }
+  if (extname(path).toLowerCase() === '.npz') return [path, join(dirname(path), 'wordmap.json')];
+  return [path];
 }
 
 export async function importOriginalFiles(weightsPath: string, wordmapPath: string, name: string): Promise<Model> {
-  const weights = await readBytes(weightsPath, 'the weights file');
+  const weights = await readBytes(weightsPath, 'the weights file', MAX_WEIGHTS_FILE_BYTES);
   let wordmap: string;
   try {
-    wordmap = await readText(wordmapPath, 'the wordmap');
+    wordmap = await readText(wordmapPath, 'the wordmap', MAX_WORDMAP_CHARACTERS);
   } catch (missing) {
     // A broken weights file is the bigger problem: name it first.
     try {
@@ -86,11 +129,18 @@ export async function saveModel(model: Model, path: string): Promise<void> {
   await writeFileAtomic(path, serializeModel(model));
 }
 
-/** Writes `weights.npz` and `wordmap.json` into a folder, each atomically. */
+/** The two files `exportOriginalFiles` writes into a folder. */
+export function originalPaths(folder: string): { weights: string; wordmap: string } {
+  return { weights: join(folder, 'weights.npz'), wordmap: join(folder, 'wordmap.json') };
+}
+
+/** Writes `weights.npz` and `wordmap.json` into a folder as a pair: both are replaced, or neither. */
 export async function exportOriginalFiles(model: Model, folder: string): Promise<{ weights: string; wordmap: string }> {
   const files = exportOriginal(model);
-  const paths = { weights: join(folder, 'weights.npz'), wordmap: join(folder, 'wordmap.json') };
-  await writeFileAtomic(paths.weights, files.weights);
-  await writeFileAtomic(paths.wordmap, files.wordmap);
+  const paths = originalPaths(folder);
+  await writeFilesAtomic([
+    { path: paths.weights, data: files.weights },
+    { path: paths.wordmap, data: files.wordmap },
+  ]);
   return paths;
 }

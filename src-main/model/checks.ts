@@ -54,7 +54,7 @@ function normalise(text: string): string {
 export function scoreChecks(model: Model, checks: readonly Check[]): CheckScore {
   const rng = createRng(0);
   const results = checks.map((check) => {
-    const reply = new Conversation(model.weights, model.vocabulary).say(check.prompt, { temperature: 0, rng }).text;
+    const reply = new Conversation(model.weights, model.vocabulary, model.name).say(check.prompt, { temperature: 0, rng }).text;
     return { ...check, reply, right: check.answers.some((answer) => normalise(answer) === normalise(reply)) };
   });
   const right = results.filter((r) => r.right).length;

@@ -1,3 +1,5 @@
+import { MAX_QUOTED_CHARACTERS } from './limits.ts';
+
 /**
  * Errors the engine reports to a person. Every message says what is wrong and, where it can,
  * what to do about it; callers (the CLI, the model service) show `message` as it is.
@@ -24,4 +26,18 @@ export function formatError(message: string): SlmError {
 
 export function inputError(message: string): SlmError {
   return new SlmError('input', message);
+}
+
+/**
+ * Text a message quotes from its input, as a JSON string: cut to MAX_QUOTED_CHARACTERS (then "...")
+ * and with control characters escaped, so a hostile or huge input is never echoed whole.
+ */
+export function quote(text: string): string {
+  const cut = text.length > MAX_QUOTED_CHARACTERS ? text.slice(0, MAX_QUOTED_CHARACTERS) : text;
+  return JSON.stringify(cut).replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) + (cut === text ? '' : '...');
+}
+
+/** Cuts a message to a length a person can read, marking the cut. */
+export function clip(message: string, max = 4 * MAX_QUOTED_CHARACTERS): string {
+  return message.length > max ? `${message.slice(0, max)}...` : message;
 }

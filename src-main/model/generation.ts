@@ -3,8 +3,9 @@ import { type Step, type Weights, step } from './network.ts';
 import type { Rng } from './rng.ts';
 import { sampleToken } from './sampling.ts';
 import { detokenize } from './tokenizer.ts';
+import { MAX_REPLY_TOKENS } from './limits.ts';
 import { BOUNDARY, type Vocabulary, encode, tokenText } from './vocabulary.ts';
-import { tokenize } from './tokenizer.ts';
+import { tokenizeBounded } from './tokenizer.ts';
 
 /** The longest reply a model may write before it is cut off. */
 export const DEFAULT_MAX_REPLY_TOKENS = 40;
@@ -15,6 +16,12 @@ export interface GenerationOptions {
   topK?: number;
   rng: Rng;
   maxTokens?: number;
+}
+
+/** One step of a line as it is run: a token fed (the prompt) or written (the reply). */
+export interface LineStep {
+  phase: 'prompt' | 'reply';
+  step: Step;
 }
 
 export interface GeneratedLine {
@@ -40,14 +47,37 @@ export function generateLine(
   options: GenerationOptions,
   context: Float64Array = new Float64Array(weights.embedding),
 ): GeneratedLine {
+  return finish(generateLineSteps(weights, vocabulary, tokens, options, context));
+}
+
+/** Runs a stepwise generation to its end. */
+function finish<T>(steps: Generator<LineStep, T>): T {
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}
+
+/**
+ * `generateLine` one step at a time: yields each step as it is run, so a host can send it on and let
+ * other work in between; returns the whole line at the end.
+ */
+export function* generateLineSteps(
+  weights: Weights,
+  vocabulary: Vocabulary,
+  tokens: readonly number[],
+  options: GenerationOptions,
+  context: Float64Array = new Float64Array(weights.embedding),
+): Generator<LineStep, GeneratedLine> {
   if (tokens.length === 0) throw inputError('there is nothing to feed the model: give it at least one token');
-  const maxTokens = options.maxTokens ?? DEFAULT_MAX_REPLY_TOKENS;
+  const maxTokens = Math.min(options.maxTokens ?? DEFAULT_MAX_REPLY_TOKENS, MAX_REPLY_TOKENS);
   const fed: Step[] = [];
   let c = context;
   for (const token of tokens) {
     const s = step(weights, token, c, options.temperature);
     fed.push(s);
     c = s.context;
+    yield { phase: 'prompt', step: s };
   }
   const written: Step[] = [];
   const reply: number[] = [];
@@ -62,6 +92,7 @@ export function generateLine(
     reply.push(next);
     last = step(weights, next, last.context, options.temperature);
     written.push(last);
+    yield { phase: 'reply', step: last };
   }
   return {
     fed,
@@ -79,9 +110,11 @@ export function generateLine(
 export class Conversation {
   private context: Float64Array;
 
+  /** `name` is the model's, for messages: "the message has no words Boris can read". */
   constructor(
     private readonly weights: Weights,
     private readonly vocabulary: Vocabulary,
+    public name = 'the model',
   ) {
     this.context = new Float64Array(weights.embedding);
   }
@@ -96,11 +129,23 @@ export class Conversation {
   }
 
   say(prompt: string, options: GenerationOptions): GeneratedLine {
-    const words = tokenize(prompt);
+    return finish(this.turn(prompt, options));
+  }
+
+  /**
+   * `say` one step at a time. The prompt is checked before the first step; the conversation's context
+   * moves on only when the turn is run to its end.
+   */
+  turn(prompt: string, options: GenerationOptions): Generator<LineStep, GeneratedLine> {
+    const words = tokenizeBounded(prompt, 'the message');
     if (words.length === 0) {
-      throw inputError('the message has no words Boris can read: write some letters or numbers');
+      throw inputError(`the message has no words ${this.name} can read: write some letters or numbers`);
     }
-    const line = generateLine(this.weights, this.vocabulary, [BOUNDARY, ...encode(this.vocabulary, words)], options, this.context);
+    return this.run([BOUNDARY, ...encode(this.vocabulary, words)], options);
+  }
+
+  private *run(rows: number[], options: GenerationOptions): Generator<LineStep, GeneratedLine> {
+    const line = yield* generateLineSteps(this.weights, this.vocabulary, rows, options, this.context);
     const lastStep = line.written.length > 0 ? line.written[line.written.length - 1] : line.fed[line.fed.length - 1];
     this.context = lastStep.context.slice();
     return line;

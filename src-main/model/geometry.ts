@@ -1,6 +1,7 @@
 import { inputError } from './errors.ts';
 import { type Weights, nextContext, tokenEmbedding } from './network.ts';
-import { tokenize } from './tokenizer.ts';
+import { tokenizeBounded } from './tokenizer.ts';
+import { quote } from './errors.ts';
 import { BOUNDARY, type Vocabulary, encode } from './vocabulary.ts';
 
 export type Metric = 'euclidean' | 'cosine';
@@ -44,7 +45,7 @@ export function nearestWords(weights: Weights, vocabulary: Vocabulary, word: str
   const query = word.trim().toLowerCase();
   const row = vocabulary.rows.get(query);
   if (query === '' || row === undefined || row === BOUNDARY) {
-    throw inputError(`"${word}" is not in the model's vocabulary; try one of: ${vocabulary.tokens.slice(2, 12).join(', ')}`);
+    throw inputError(`${quote(word)} is not in the model's vocabulary; try one of: ${vocabulary.tokens.slice(2, 12).join(', ')}`);
   }
   if (!(Number.isInteger(k) && k >= 1)) throw inputError(`the number of neighbours must be a whole number of at least 1, not ${k}`);
   const embeddings = tokenEmbeddings(weights);
@@ -59,7 +60,7 @@ export function nearestWords(weights: Weights, vocabulary: Vocabulary, word: str
 
 /** Every context h2 from feeding [boundary, tokens...] from zeros; the last is the sentence's embedding. */
 export function contextPath(weights: Weights, vocabulary: Vocabulary, sentence: string): { tokens: string[]; contexts: Float64Array[] } {
-  const tokens = tokenize(sentence);
+  const tokens = tokenizeBounded(sentence, 'a sentence');
   const rows = [BOUNDARY, ...encode(vocabulary, tokens)];
   const contexts: Float64Array[] = [];
   let c: Float64Array = new Float64Array(weights.embedding);
@@ -73,7 +74,7 @@ export function contextPath(weights: Weights, vocabulary: Vocabulary, sentence: 
 /** Distance between the final contexts of two sentences. */
 export function sentenceDistance(weights: Weights, vocabulary: Vocabulary, a: string, b: string, metric: Metric = 'euclidean'): number {
   for (const [label, text] of [['first', a], ['second', b]] as const) {
-    if (tokenize(text).length === 0) throw inputError(`the ${label} sentence has no words to compare`);
+    if (tokenizeBounded(text, `the ${label} sentence`).length === 0) throw inputError(`the ${label} sentence has no words to compare`);
   }
   const ca = contextPath(weights, vocabulary, a).contexts.at(-1)!;
   const cb = contextPath(weights, vocabulary, b).contexts.at(-1)!;

@@ -1,4 +1,5 @@
-import { formatError } from './errors.ts';
+import { SlmError, formatError, quote } from './errors.ts';
+import { EMBEDDING, MAX_MODEL_FILE_CHARACTERS } from './limits.ts';
 import type { EpochRecord, Model, TrainingRecord } from './model.ts';
 import { type WeightName, type Weights, createWeights, weightShape } from './network.ts';
 import { vocabularyFromTokens } from './vocabulary.ts';
@@ -17,6 +18,20 @@ import { vocabularyFromTokens } from './vocabulary.ts';
  */
 export const MODEL_FORMAT = 'slm-model';
 export const MODEL_VERSION = 1;
+
+/**
+ * A model file written by a later slm studio, in a format version this one does not know. It is not
+ * damaged: callers leave it where it is and say so, instead of setting it aside as corrupt.
+ */
+export class NewerModelFileError extends SlmError {
+  constructor(
+    source: string,
+    readonly version: number,
+  ) {
+    super('format', `${source} was made by a newer slm studio (model file version ${version}; this one reads version ${MODEL_VERSION}); update slm studio to open it`);
+    this.name = 'NewerModelFileError';
+  }
+}
 
 const WEIGHT_NAMES: readonly WeightName[] = ['w0', 'w1', 'w2'];
 
@@ -78,6 +93,9 @@ function formatNumber(value: number): string {
 
 /** Reads a `*.slm.json` text, checking every part; `source` names the file in messages. */
 export function parseModel(text: string, source = 'the model file'): Model {
+  if (text.length > MAX_MODEL_FILE_CHARACTERS) {
+    throw formatError(`${source} is ${text.length.toLocaleString('en')} characters long; a model file has at most ${MAX_MODEL_FILE_CHARACTERS.toLocaleString('en')}`);
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -86,10 +104,14 @@ export function parseModel(text: string, source = 'the model file'): Model {
   }
   const file = record(value, `${source} must hold a JSON object`);
   if (file.format !== MODEL_FORMAT) {
-    throw formatError(`${source} is not an slm model file (its "format" is ${JSON.stringify(file.format)}, expected "${MODEL_FORMAT}")`);
+    const found = typeof file.format === 'string' ? quote(file.format) : 'missing';
+    throw formatError(`${source} is not an slm model file (its "format" is ${found}, expected "${MODEL_FORMAT}")`);
+  }
+  if (typeof file.version === 'number' && Number.isInteger(file.version) && file.version > MODEL_VERSION) {
+    throw new NewerModelFileError(source, file.version);
   }
   if (file.version !== MODEL_VERSION) {
-    throw formatError(`${source} is model file version ${JSON.stringify(file.version)}; this app reads version ${MODEL_VERSION}`);
+    throw formatError(`${source} has "version" ${describe(file.version)}; this app reads model file version ${MODEL_VERSION}`);
   }
   if (typeof file.name !== 'string') throw formatError(`${source} has no "name" string`);
   if (!Array.isArray(file.vocabulary) || !file.vocabulary.every((t) => typeof t === 'string')) {
@@ -97,12 +119,12 @@ export function parseModel(text: string, source = 'the model file'): Model {
   }
   const vocabulary = vocabularyFromTokens(file.vocabulary as string[]);
   const E = file.embedding;
-  if (typeof E !== 'number' || !Number.isInteger(E) || E < 1 || E > 256) {
-    throw formatError(`${source} has "embedding" ${JSON.stringify(E)}; it must be a whole number from 1 to 256`);
+  if (typeof E !== 'number' || !Number.isInteger(E) || E < EMBEDDING.min || E > EMBEDDING.max) {
+    throw formatError(`${source} has "embedding" ${describe(E)}; it must be a whole number from ${EMBEDDING.min} to ${EMBEDDING.max}`);
   }
   const T = file.defaultTemperature;
   if (typeof T !== 'number' || !(T >= 0) || !Number.isFinite(T)) {
-    throw formatError(`${source} has "defaultTemperature" ${JSON.stringify(T)}; it must be a number of 0 or more`);
+    throw formatError(`${source} has "defaultTemperature" ${describe(T)}; it must be a number of 0 or more`);
   }
   const weights = createWeights(E, vocabulary.tokens.length);
   const stored = record(file.weights, `${source} needs "weights" with "w0", "w1" and "w2"`);
@@ -114,6 +136,18 @@ export function parseModel(text: string, source = 'the model file'): Model {
     defaultTemperature: T,
     training: file.training === null || file.training === undefined ? null : readTraining(file.training, source),
   };
+}
+
+/**
+ * A value from the file, for a message: short, and saying so when a number was too large to read
+ * (JSON.parse turns 1e400 into Infinity, which JSON.stringify would print as "null").
+ */
+function describe(value: unknown): string {
+  if (typeof value === 'number' && !Number.isFinite(value)) return `a number too large to read (it overflows to ${value})`;
+  if (typeof value === 'string') return quote(value);
+  if (value === undefined) return 'missing';
+  const text = JSON.stringify(value);
+  return text.length > 200 ? `${text.slice(0, 200)}...` : text;
 }
 
 function record(value: unknown, message: string): Record<string, unknown> {
@@ -134,7 +168,7 @@ function readMatrix(value: unknown, weights: Weights, name: WeightName, source: 
     }
     row.forEach((x: unknown, c) => {
       if (typeof x !== 'number' || !Number.isFinite(x)) {
-        throw formatError(`${source}: "${name}"[${r}][${c}] is ${JSON.stringify(x)}, not a finite number`);
+        throw formatError(`${source}: "${name}"[${r}][${c}] is ${describe(x)}, not a finite number`);
       }
       out[r * cols + c] = x;
     });

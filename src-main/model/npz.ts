@@ -11,8 +11,9 @@
  * Every problem with the input is reported as an SlmError of kind 'format' with a one-sentence
  * message naming the problem and, where known, the array.
  */
-import { inflateSync, zipSync } from 'fflate';
-import { formatError, SlmError } from './errors.ts';
+import { Inflate, zipSync } from 'fflate';
+import { formatError, quote, SlmError } from './errors.ts';
+import { MAX_NPY_MEMBER_BYTES, MAX_NPZ_INFLATED_BYTES } from './limits.ts';
 
 export interface NpyArray {
   shape: number[];
@@ -598,6 +599,7 @@ function readNpzUnchecked(bytes: Uint8Array): Map<string, NpyArray> {
 
   const arrays = new Map<string, NpyArray>();
   const nameDecoder = new TextDecoder('utf-8');
+  let declaredTotal = 0;
   let p = dirOffset;
   for (let i = 0; i < entryCount; i++) {
     if (p + 46 > dirOffset + dirSize || u32(p) !== SIG_CENTRAL) throw damaged('its zip directory is corrupt');
@@ -645,7 +647,7 @@ function readNpzUnchecked(bytes: Uint8Array): Map<string, NpyArray> {
 
     if (fileName.endsWith('/') || !fileName.endsWith('.npy')) continue; // folders and non-arrays
     const key = fileName.slice(0, -'.npy'.length);
-    const who = `The array '${key}' in the .npz file`;
+    const who = `The array ${quote(key).replace(/^"|"$/g, "'")} in the .npz file`;
     if (flags & 1) throw formatError(`${who} is encrypted, which is not supported.`);
     if (arrays.has(key)) throw damaged(`it holds two arrays named '${key}'`);
 
@@ -656,15 +658,21 @@ function readNpzUnchecked(bytes: Uint8Array): Map<string, NpyArray> {
     if (dataEnd > dirOffset) throw damaged(`the stored data of the array '${key}' runs past its end`);
     const stored = bytes.subarray(dataStart, dataEnd);
 
+    // Sizes are checked as declared, before anything is inflated or allocated.
+    if (size > MAX_NPY_MEMBER_BYTES) {
+      throw formatError(
+        `${who} declares ${plural(size, 'byte')} of data, more than the ${plural(MAX_NPY_MEMBER_BYTES, 'byte')} the largest model's weights need, so it is not read.`,
+      );
+    }
+    declaredTotal += size;
+    if (declaredTotal > MAX_NPZ_INFLATED_BYTES) {
+      throw formatError(`The .npz file declares more than ${plural(MAX_NPZ_INFLATED_BYTES, 'byte')} of arrays in all, more than any model's weights need, so it is not read.`);
+    }
     let member: Uint8Array;
     if (method === 0) {
       member = stored;
     } else if (method === 8) {
-      try {
-        member = inflateSync(stored);
-      } catch (error) {
-        throw formatError(`${who} cannot be decompressed (its deflate data is damaged: ${describeError(error)}).`);
-      }
+      member = inflateBounded(stored, size, who);
     } else {
       throw formatError(
         `${who} is compressed with zip method ${method}, but only stored and deflated entries can be read.`,
@@ -679,6 +687,38 @@ function readNpzUnchecked(bytes: Uint8Array): Map<string, NpyArray> {
     arrays.set(key, readNpy(member, key));
   }
   return arrays;
+}
+
+/**
+ * Inflates deflate data into a buffer of exactly the declared size, a little at a time, and stops as
+ * soon as it would hold more: a small archive that inflates to gigabytes costs no more than its
+ * declared size in memory, and about as much time as inflating that much.
+ */
+function inflateBounded(stored: Uint8Array, size: number, who: string): Uint8Array {
+  const out = new Uint8Array(size);
+  let filled = 0;
+  let overflow = false;
+  const inflater = new Inflate((chunk) => {
+    if (filled + chunk.length > size) {
+      overflow = true;
+      throw new Error('more data than declared');
+    }
+    out.set(chunk, filled);
+    filled += chunk.length;
+  });
+  // Small input pieces keep each piece's output small (deflate expands at most about 1000 times).
+  const piece = 1024;
+  try {
+    if (stored.length === 0) inflater.push(stored, true);
+    for (let i = 0; i < stored.length; i += piece) inflater.push(stored.subarray(i, i + piece), i + piece >= stored.length);
+  } catch (error) {
+    if (overflow) throw formatError(`${who} is damaged: it inflates to more than the ${plural(size, 'byte')} it declares.`);
+    throw formatError(`${who} cannot be decompressed (its deflate data is damaged: ${describeError(error)}).`);
+  }
+  if (filled !== size) {
+    throw formatError(`${who} is damaged: it should hold ${plural(size, 'byte')} but holds ${plural(filled, 'byte')}.`);
+  }
+  return out;
 }
 
 /** Writes arrays as an `.npz` archive (a stored zip of float64 `.npy` members), like `np.savez`. */

@@ -1,4 +1,5 @@
 import { formatError } from './errors.ts';
+import { EMBEDDING, MAX_WEIGHTS_FILE_BYTES, MAX_WORDMAP_CHARACTERS } from './limits.ts';
 import { type Model, ORIGINAL_TEMPERATURE } from './model.ts';
 import { type WeightName, createWeights, weightShape } from './network.ts';
 import { type NpyArray, readNpz, writeNpz } from './npz.ts';
@@ -14,6 +15,12 @@ export interface OriginalFiles {
 }
 
 export function importOriginal(files: OriginalFiles, name = 'Imported model'): Model {
+  if (files.wordmap.length > MAX_WORDMAP_CHARACTERS) {
+    throw formatError(`wordmap.json is ${files.wordmap.length.toLocaleString('en')} characters long; it may have at most ${MAX_WORDMAP_CHARACTERS.toLocaleString('en')}`);
+  }
+  if (files.weights.length > MAX_WEIGHTS_FILE_BYTES) {
+    throw formatError(`weights.npz is ${files.weights.length.toLocaleString('en')} bytes long; it may have at most ${MAX_WEIGHTS_FILE_BYTES.toLocaleString('en')}`);
+  }
   let wordmapValue: unknown;
   try {
     wordmapValue = JSON.parse(files.wordmap);
@@ -34,7 +41,10 @@ export function importOriginal(files: OriginalFiles, name = 'Imported model'): M
       `weights.npz and wordmap.json disagree: w0 has ${V} columns (tokens) but wordmap.json lists ${vocabulary.tokens.length} tokens`,
     );
   }
-  if (E < 1) throw formatError('w0 in weights.npz has no rows');
+  // Checked before anything is allocated: W1 alone is E x 2E numbers.
+  if (E < EMBEDDING.min || E > EMBEDDING.max) {
+    throw formatError(`w0 in weights.npz has ${E.toLocaleString('en')} rows, so E = ${E.toLocaleString('en')}; E must be from ${EMBEDDING.min} to ${EMBEDDING.max}`);
+  }
   const weights = createWeights(E, V);
   for (const key of ['w0', 'w1', 'w2'] as const) copyArray(arrays.get(key)!, weights, key);
   return { name, vocabulary, weights, defaultTemperature: ORIGINAL_TEMPERATURE, training: null };

@@ -5,6 +5,7 @@ import { BOUNDARY, type Vocabulary } from './vocabulary.ts';
 import { generateLine } from './generation.ts';
 import { KernelPass } from './kernel/linePass.ts';
 import type { TrainingRecord } from './model.ts';
+import { CARRY_CONTEXT, EMBEDDING, EPOCHS, LEARNING_RATE, SEED } from './limits.ts';
 
 /**
  * Training: full back-propagation through time over each line, cross-entropy loss (the mean over the
@@ -321,14 +322,14 @@ function validateOptions(options: TrainingOptions): void {
       throw inputError(`${name} must be a whole number from ${min} to ${max}, not ${value}`);
     }
   };
-  whole(options.embedding, 'the embedding size', 1, 256);
-  whole(options.epochs, 'the number of epochs', 1, 1_000_000);
-  whole(options.seed, 'the seed', 0, 2 ** 32 - 1);
-  if (!(options.learningRate > 0) || !Number.isFinite(options.learningRate)) {
-    throw inputError(`the learning rate must be a positive number, not ${options.learningRate}`);
+  whole(options.embedding, 'the embedding size', EMBEDDING.min, EMBEDDING.max);
+  whole(options.epochs, 'the number of epochs', EPOCHS.min, EPOCHS.max);
+  whole(options.seed, 'the seed', SEED.min, SEED.max);
+  if (!(options.learningRate > LEARNING_RATE.above && options.learningRate <= LEARNING_RATE.max)) {
+    throw inputError(`the learning rate must be above ${LEARNING_RATE.above} and at most ${LEARNING_RATE.max}, not ${options.learningRate}`);
   }
   const carry = options.carryContext ?? 0;
-  if (!(carry >= 0 && carry <= 1)) throw inputError(`the share of lines that carry their context must be from 0 to 1, not ${carry}`);
+  if (!(carry >= CARRY_CONTEXT.min && carry <= CARRY_CONTEXT.max)) throw inputError(`the share of lines that carry their context must be from 0 to 1, not ${carry}`);
   const f = options.heldOutFraction ?? TRAINING_DEFAULTS.heldOutFraction;
   if (!(f > 0 && f < 1)) throw inputError(`the held-out fraction must be between 0 and 1, not ${f}`);
 }

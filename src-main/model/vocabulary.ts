@@ -1,4 +1,5 @@
-import { formatError, inputError } from './errors.ts';
+import { clip, formatError, inputError, quote } from './errors.ts';
+import { MAX_QUOTED_CHARACTERS, VOCABULARY } from './limits.ts';
 
 /** Row 0: the line boundary (start and end of a line). Written as `""` in the original's wordmap. */
 export const BOUNDARY = 0;
@@ -15,17 +16,20 @@ export interface Vocabulary {
 
 /** A vocabulary from its tokens in row order, checked: `""` first, at least 3 rows, no repeats. */
 export function vocabularyFromTokens(tokens: readonly string[]): Vocabulary {
-  if (tokens.length < 3) {
-    throw formatError(`a vocabulary needs at least 3 tokens (boundary, unknown and one word); this one has ${tokens.length}`);
+  if (tokens.length < VOCABULARY.min) {
+    throw formatError(`a vocabulary needs at least ${VOCABULARY.min} tokens (boundary, unknown and one word); this one has ${tokens.length}`);
+  }
+  if (tokens.length > VOCABULARY.max) {
+    throw formatError(`a vocabulary has at most ${VOCABULARY.max.toLocaleString('en')} tokens; this one has ${tokens.length.toLocaleString('en')}`);
   }
   if (tokens[BOUNDARY] !== BOUNDARY_TOKEN) {
-    throw formatError(`row 0 of a vocabulary must be the line boundary "" but is ${JSON.stringify(tokens[0])}`);
+    throw formatError(`row 0 of a vocabulary must be the line boundary "" but is ${typeof tokens[0] === 'string' ? quote(tokens[0]) : 'missing'}`);
   }
   const rows = new Map<string, number>();
   tokens.forEach((token, row) => {
     if (typeof token !== 'string') throw formatError(`vocabulary row ${row} is not a string`);
     if (rows.has(token)) {
-      throw formatError(`the token ${JSON.stringify(token)} appears twice in the vocabulary (rows ${rows.get(token)} and ${row})`);
+      throw formatError(`the token ${quote(token)} appears twice in the vocabulary (rows ${rows.get(token)} and ${row})`);
     }
     rows.set(token, row);
   });
@@ -45,6 +49,11 @@ export function buildVocabulary(lines: readonly (readonly string[])[]): Vocabula
     }
   }
   if (counts.size === 0) throw inputError('the corpus has no words to build a vocabulary from');
+  if (counts.size + 2 > VOCABULARY.max) {
+    throw inputError(
+      `the corpus has ${counts.size.toLocaleString('en')} different words, but a model can have at most ${(VOCABULARY.max - 2).toLocaleString('en')} (plus the line boundary and the unknown token)`,
+    );
+  }
   const order = [...counts.keys()];
   const firstSeen = new Map(order.map((token, i) => [token, i]));
   order.sort((a, b) => counts.get(b)! - counts.get(a)! || firstSeen.get(a)! - firstSeen.get(b)!);
@@ -66,15 +75,18 @@ export function vocabularyFromWordmap(wordmap: unknown): Vocabulary {
     throw formatError('wordmap.json must hold one object mapping each token to its row, like {"": 0, "-": 1, "frogs": 2}');
   }
   const entries = Object.entries(wordmap as Record<string, unknown>);
+  if (entries.length > VOCABULARY.max) {
+    throw formatError(`wordmap.json lists ${entries.length.toLocaleString('en')} tokens; a model can have at most ${VOCABULARY.max.toLocaleString('en')}`);
+  }
   const tokens = new Array<string | undefined>(entries.length);
   for (const [token, row] of entries) {
     if (typeof row !== 'number' || !Number.isInteger(row) || row < 0 || row >= entries.length) {
       throw formatError(
-        `wordmap.json gives the token ${JSON.stringify(token)} the row ${JSON.stringify(row)}; rows must be whole numbers from 0 to ${entries.length - 1}`,
+        `wordmap.json gives the token ${quote(token)} the row ${clip(String(JSON.stringify(row)), MAX_QUOTED_CHARACTERS)}; rows must be whole numbers from 0 to ${entries.length - 1}`,
       );
     }
     if (tokens[row] !== undefined) {
-      throw formatError(`wordmap.json gives row ${row} to both ${JSON.stringify(tokens[row])} and ${JSON.stringify(token)}`);
+      throw formatError(`wordmap.json gives row ${row} to both ${quote(tokens[row]!)} and ${quote(token)}`);
     }
     tokens[row] = token;
   }
@@ -83,7 +95,8 @@ export function vocabularyFromWordmap(wordmap: unknown): Vocabulary {
 
 /** The original project's `wordmap.json` value for a vocabulary. */
 export function toWordmap(vocabulary: Vocabulary): Record<string, number> {
-  const wordmap: Record<string, number> = {};
+  // No prototype: a token named "__proto__" (or "constructor") is an own key like any other.
+  const wordmap: Record<string, number> = Object.create(null);
   vocabulary.tokens.forEach((token, row) => {
     wordmap[token] = row;
   });

@@ -1,21 +1,28 @@
-import { readFile, readdir, rename, rm } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { lstat, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../files/atomicWrite.ts';
-import { inputError } from '../model/errors.ts';
-import { type ModelStore, type StoredFile, uniqueId } from './store.ts';
+import { createFileExclusive, fileError, writeFileAtomic } from '../files/atomicWrite.ts';
+import { inputError, quote } from '../model/errors.ts';
+import { MAX_MODEL_FILE_CHARACTERS } from '../model/limits.ts';
+import { type ModelStore, type StoredFile, candidateIds, isStoredId } from './store.ts';
 
 const EXTENSION = '.slm.json';
 
 /**
  * Models as `<id>.slm.json` files in one folder (the app's user-data folder in the desktop app).
- * Writes go through a temporary file and a rename, so a crash mid-save leaves the old file whole.
+ *
+ * - A new model is created exclusively (written beside, then hard-linked to a name nobody holds), so
+ *   two processes saving at once each get their own file and nothing is overwritten.
+ * - Replacing a model goes through a temporary file and a rename, so a crash mid-save leaves the old
+ *   file whole.
+ * - Files a person put there by hand are listed, opened and deleted like any other when their name
+ *   is a valid id (see `isStoredId`: any name without slashes, control characters or a leading dot);
+ *   other files are ignored. A file that cannot be read is listed with its problem, never hidden.
  */
 export class FileStore implements ModelStore {
   constructor(readonly folder: string) {}
 
   private path(id: string): string {
-    if (!/^[a-z0-9][a-z0-9-]*$/.test(id)) throw inputError(`"${id}" is not a stored model's id`);
+    if (!isStoredId(id)) throw inputError(`${quote(id)} is not a stored model's id`);
     return join(this.folder, id + EXTENSION);
   }
 
@@ -29,10 +36,19 @@ export class FileStore implements ModelStore {
     const files: StoredFile[] = [];
     for (const name of names.filter((n) => n.endsWith(EXTENSION)).sort()) {
       const id = name.slice(0, -EXTENSION.length);
+      if (!isStoredId(id)) continue;
       try {
+        const info = await lstat(join(this.folder, name));
+        if (!info.isFile()) continue;
+        if (info.size > MAX_MODEL_FILE_CHARACTERS * 4) {
+          files.push({ id, text: null, problem: `the file is ${info.size.toLocaleString('en')} bytes, larger than any model file` });
+          continue;
+        }
         files.push({ id, text: await readFile(join(this.folder, name), 'utf8') });
-      } catch {
-        // A file that vanished or cannot be read is left where it is and not listed.
+      } catch (error) {
+        // Gone since the folder was read: not listed. Unreadable: listed, saying why.
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+        files.push({ id, text: null, problem: fileError(error, 'read', name).message });
       }
     }
     return files;
@@ -41,15 +57,20 @@ export class FileStore implements ModelStore {
   async read(id: string): Promise<string> {
     try {
       return await readFile(this.path(id), 'utf8');
-    } catch {
-      throw inputError(`the stored model "${id}" cannot be read; it may have been deleted`);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw inputError(`the stored model ${quote(id)} is not there any more; it may have been deleted`);
+      throw fileError(error, 'read', this.path(id));
     }
   }
 
   async create(suggestedId: string, text: string): Promise<string> {
-    const id = uniqueId(suggestedId, (candidate) => existsSync(this.path(candidate)));
-    await writeFileAtomic(this.path(id), text);
-    return id;
+    // Names seen taken are skipped; one taken meanwhile by another writer makes the link fail, and the next is tried.
+    const seen = new Set(await readdir(this.folder).catch(() => [] as string[]));
+    for (const id of candidateIds(suggestedId)) {
+      if (seen.has(id + EXTENSION)) continue;
+      if (await createFileExclusive(this.path(id), text)) return id;
+    }
+    throw inputError('there is no free name left for this model; delete or rename some stored models');
   }
 
   async write(id: string, text: string): Promise<void> {
@@ -57,13 +78,21 @@ export class FileStore implements ModelStore {
   }
 
   async remove(id: string): Promise<void> {
-    await rm(this.path(id), { force: true });
+    try {
+      await rm(this.path(id), { force: true });
+    } catch (error) {
+      throw fileError(error, 'delete', this.path(id));
+    }
   }
 
   async setAside(id: string): Promise<string> {
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const aside = `${this.path(id)}.corrupt-${stamp}`;
-    await rename(this.path(id), aside);
+    try {
+      await rename(this.path(id), aside);
+    } catch (error) {
+      throw fileError(error, 'write', aside);
+    }
     return aside;
   }
 }

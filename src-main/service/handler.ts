@@ -1,16 +1,16 @@
 import { inspectCorpus } from '../model/corpusReport.ts';
-import { SlmError, inputError } from '../model/errors.ts';
+import { SlmError, clip, inputError, quote } from '../model/errors.ts';
 import { Conversation } from '../model/generation.ts';
 import { pathDivergence } from '../model/divergence.ts';
 import { embeddingMap } from '../model/embeddingMap.ts';
 import { contextPath, distance, nearestWords } from '../model/geometry.ts';
 import { type Model, ORIGINAL_TEMPERATURE } from '../model/model.ts';
-import { parseModel, serializeModel } from '../model/modelFile.ts';
+import { NewerModelFileError, parseModel, serializeModel } from '../model/modelFile.ts';
 import { type Step, type Weights, cloneWeights, copyWeightsInto, run, weightShape } from '../model/network.ts';
 import { exportOriginal, importOriginal } from '../model/original.ts';
 import { type Projection as Pca, fitPca, project } from '../model/pca.ts';
 import { createRng } from '../model/rng.ts';
-import { tokenize, tokenizeCorpus } from '../model/tokenizer.ts';
+import { tokenizeBounded, tokenizeCorpus } from '../model/tokenizer.ts';
 import { Trainer, trainingRecord } from '../model/training.ts';
 import { BOUNDARY, buildVocabulary, encode } from '../model/vocabulary.ts';
 import {
@@ -43,6 +43,34 @@ export interface ServiceHost {
 
 /** At most this many corpus contexts are used to fit the projection. */
 const PROJECTION_SAMPLE = 5000;
+/** Long work (a turn, a replay) runs in slices of about this long, then lets waiting requests in. */
+const SLICE_MS = 8;
+
+/**
+ * How a request is scheduled. Requests that change the open model wait for every request before
+ * them, and every request waits for the model changes before it; the conversation's requests run one
+ * at a time, in order. Everything else (listing, looking up, exporting, pausing a run) only reads,
+ * so it is answered while a long turn or replay is under way, between its slices.
+ */
+type Lane = 'model' | 'conversation' | 'read';
+
+const LANES: Partial<Record<string, Lane>> = {
+  open: 'model',
+  saveModel: 'model',
+  renameModel: 'model',
+  deleteModel: 'model',
+  setWeights: 'model',
+  resetWeights: 'model',
+  train: 'model',
+  generate: 'conversation',
+  replay: 'conversation',
+  resetConversation: 'conversation',
+};
+
+function laneOf(message: unknown): Lane {
+  const type = typeof message === 'object' && message !== null ? (message as { type?: unknown }).type : undefined;
+  return (typeof type === 'string' && Object.hasOwn(LANES, type) && LANES[type]) || 'read';
+}
 
 interface OpenModel {
   model: Model;
@@ -63,15 +91,25 @@ export class ModelService {
   private open: OpenModel | null = null;
   private session: TrainingSession | null = null;
 
-  /** Requests are answered one at a time, in the order they arrived. */
-  private queue: Promise<void> = Promise.resolve();
+  /** Settles when every request so far has been answered. */
+  private everything: Promise<void> = Promise.resolve();
+  /** Settles when the last request that changes the model has been answered. */
+  private lastModelChange: Promise<void> = Promise.resolve();
+  /** Settles when the last conversation request has been answered. */
+  private lastConversation: Promise<void> = Promise.resolve();
 
   constructor(private readonly host: ServiceHost) {}
 
-  /** Takes one arriving message; it is handled after those before it. Never throws. */
+  /** Takes one arriving message and answers it in its turn (see `Lane`). Never throws. */
   handle(message: unknown): Promise<void> {
-    this.queue = this.queue.then(() => this.handleNow(message));
-    return this.queue;
+    const lane = laneOf(message);
+    const after =
+      lane === 'model' ? this.everything : lane === 'conversation' ? Promise.all([this.lastModelChange, this.lastConversation]) : this.lastModelChange;
+    const done = after.then(() => this.handleNow(message));
+    this.everything = Promise.all([this.everything, done]).then(() => undefined);
+    if (lane === 'model') this.lastModelChange = done;
+    if (lane === 'conversation') this.lastConversation = done;
+    return done;
   }
 
   private async handleNow(message: unknown): Promise<void> {
@@ -86,7 +124,8 @@ export class ModelService {
       this.host.post({ type: 'reply', id: request.id, result });
     } catch (error) {
       const kind = error instanceof SlmError ? error.kind : 'internal';
-      const text = error instanceof Error ? error.message : String(error);
+      // Messages quote inputs only in part; this cut is the last guard against echoing a huge one.
+      const text = clip(error instanceof Error ? error.message : String(error));
       this.host.post({ type: 'error', id: request.id, kind, message: kind === 'internal' ? `something went wrong in the model service: ${text}` : text });
     }
   }
@@ -166,7 +205,7 @@ export class ModelService {
       storedId,
       saved: cloneWeights(model.weights),
       edited: false,
-      conversation: new Conversation(model.weights, model.vocabulary),
+      conversation: new Conversation(model.weights, model.vocabulary, model.name),
       corpus,
       projection: null,
     };
@@ -204,8 +243,10 @@ export class ModelService {
       case 'stored': {
         const text = await this.host.store.read(source.id);
         try {
-          return this.use(parseModel(text, `the stored model "${source.id}"`), source.id);
+          return this.use(parseModel(text, `the stored model ${quote(source.id)}`), source.id);
         } catch (error) {
+          // A newer app's file is not damaged: it stays where it is.
+          if (error instanceof NewerModelFileError) throw error;
           if (error instanceof SlmError && error.kind === 'format') {
             const aside = await this.host.store.setAside(source.id);
             throw new SlmError('format', `${error.message}. The file was set aside as ${aside}; nothing was overwritten`);
@@ -214,20 +255,38 @@ export class ModelService {
         }
       }
       case 'modelFile':
-        return this.use(parseModel(source.text, source.name), null);
+        return this.use(parseModel(source.text, quote(source.name)), null);
       case 'original':
         return this.use(importOriginal({ weights: source.weights, wordmap: source.wordmap }, source.name), null);
     }
   }
 
+  /**
+   * Every stored model. One that cannot be read is listed with its problem, and never stops the others
+   * being listed: a damaged file is set aside (renamed, kept), a newer app's file is left where it is.
+   */
   private async listModels(): Promise<StoredModel[]> {
     const listed: StoredModel[] = [];
     for (const file of await this.host.store.list()) {
+      if (file.text === null) {
+        listed.push({ id: file.id, name: file.id, problem: file.problem ?? 'the file cannot be read' });
+        continue;
+      }
       try {
-        listed.push({ id: file.id, name: parseModel(file.text, file.id).name });
+        listed.push({ id: file.id, name: parseModel(file.text, quote(file.id)).name });
       } catch (error) {
-        const aside = await this.host.store.setAside(file.id);
-        listed.push({ id: file.id, name: file.id, problem: `${(error as Error).message}; set aside as ${aside}` });
+        const message = clip((error as Error).message);
+        if (error instanceof NewerModelFileError) {
+          listed.push({ id: file.id, name: file.id, problem: message, newer: true });
+          continue;
+        }
+        let where: string;
+        try {
+          where = `set aside as ${await this.host.store.setAside(file.id)}`;
+        } catch (failure) {
+          where = `it could not be set aside (${clip((failure as Error).message)})`;
+        }
+        listed.push({ id: file.id, name: file.id, problem: `${message}; ${where}` });
       }
     }
     return listed;
@@ -238,6 +297,7 @@ export class ModelService {
     const model: Model = { ...open.model, name, weights: cloneWeights(open.model.weights) };
     const id = await this.host.store.create(name, serializeModel(model));
     open.model.name = name;
+    open.conversation.name = name;
     open.storedId = id;
     copyWeightsInto(open.saved, open.model.weights);
     open.edited = false;
@@ -245,10 +305,13 @@ export class ModelService {
   }
 
   private async rename(id: string, name: string): Promise<StoredModel> {
-    const model = parseModel(await this.host.store.read(id), `the stored model "${id}"`);
+    const model = parseModel(await this.host.store.read(id), `the stored model ${quote(id)}`);
     model.name = name;
     await this.host.store.write(id, serializeModel(model));
-    if (this.open?.storedId === id) this.open.model.name = name;
+    if (this.open?.storedId === id) {
+      this.open.model.name = name;
+      this.open.conversation.name = name;
+    }
     return { id, name };
   }
 
@@ -268,44 +331,55 @@ export class ModelService {
     };
   }
 
-  private replay(turns: TurnRequest[]): GeneratedTurn[] {
+  private async replay(turns: TurnRequest[]): Promise<GeneratedTurn[]> {
     const { conversation } = this.current();
+    // Every prompt is checked before the conversation is touched, so a bad one changes nothing.
+    turns.forEach((turn, i) => tokenizeBounded(turn.prompt, `the message of turn ${i + 1}`));
     conversation.reset();
-    return turns.map((turn) => this.say(turn, null));
+    const replies: GeneratedTurn[] = [];
+    for (const turn of turns) replies.push(await this.say(turn, null));
+    return replies;
   }
 
-  private generate(request: RequestOf<'generate'>): GeneratedTurn {
+  private generate(request: RequestOf<'generate'>): Promise<GeneratedTurn> {
     return this.say(request, request.id);
   }
 
-  /** One turn of the open conversation; with a request id, each step is also sent as an event. */
-  private say(request: TurnRequest, requestId: number | null): GeneratedTurn {
+  /**
+   * One turn of the open conversation, run in slices so that other requests are answered meanwhile;
+   * with a request id, each step is also sent as an event as it is run.
+   */
+  private async say(request: TurnRequest, requestId: number | null): Promise<GeneratedTurn> {
     const { model, conversation } = this.current();
-    const words = tokenize(request.prompt);
-    const line = conversation.say(request.prompt, {
+    const fedText = ['', ...tokenizeBounded(request.prompt, 'the message')];
+    const turn = conversation.turn(request.prompt, {
       temperature: request.temperature,
       topK: request.topK,
       rng: createRng(request.seed),
       maxTokens: request.maxTokens,
     });
-    const fedText = ['', ...words];
     const steps: StepRecord[] = [];
-    line.fed.forEach((step, i) => {
-      const record = this.record(step, fedText[i]);
+    let sliceStarted = this.host.now();
+    for (;;) {
+      const next = turn.next();
+      if (next.done) {
+        const line = next.value;
+        return { reply: line.text, tokens: line.tokens.map((row) => model.vocabulary.tokens[row]), ended: line.ended, steps };
+      }
+      const { phase, step } = next.value;
+      const record = this.record(step, phase === 'prompt' ? fedText[steps.length] : model.vocabulary.tokens[step.token]);
       steps.push(record);
-      if (requestId !== null) this.emit({ event: 'token', requestId, phase: 'prompt', step: record });
-    });
-    line.written.forEach((step) => {
-      const record = this.record(step, model.vocabulary.tokens[step.token]);
-      steps.push(record);
-      if (requestId !== null) this.emit({ event: 'token', requestId, phase: 'reply', step: record });
-    });
-    return { reply: line.text, tokens: line.tokens.map((row) => model.vocabulary.tokens[row]), ended: line.ended, steps };
+      if (requestId !== null) this.emit({ event: 'token', requestId, phase, step: record });
+      if (this.host.now() - sliceStarted > SLICE_MS) {
+        await this.host.yieldToMessages();
+        sliceStarted = this.host.now();
+      }
+    }
   }
 
   private trace(text: string): StepRecord[] {
     const { model } = this.current();
-    const words = tokenize(text);
+    const words = tokenizeBounded(text, 'the text');
     if (words.length === 0) throw inputError('the text has no words to trace');
     const steps = run(model.weights, [BOUNDARY, ...encode(model.vocabulary, words)], undefined, model.defaultTemperature);
     return steps.map((step, i) => this.record(step, i === 0 ? '' : words[i - 1]));
@@ -331,7 +405,7 @@ export class ModelService {
   private contextPaths(sentences: readonly string[]) {
     const { model } = this.current();
     return sentences.map((sentence, i) => {
-      if (tokenize(sentence).length === 0) throw inputError(`sentence ${i + 1} has no words to compare`);
+      if (tokenizeBounded(sentence, `sentence ${i + 1}`).length === 0) throw inputError(`sentence ${i + 1} has no words to compare`);
       return contextPath(model.weights, model.vocabulary, sentence);
     });
   }

@@ -6,50 +6,64 @@
  */
 import * as v from 'valibot';
 
+import { clip } from '../model/errors.ts';
+import * as limits from '../model/limits.ts';
+
+/** The limits the renderer checks typed values against too (it may import only this module from src-main). */
+export { limits };
+
 const finite = v.pipe(v.number(), v.finite());
 const whole = v.pipe(v.number(), v.integer());
 const vector = v.array(finite);
 /** The ranges a training run's whole-number settings must lie in (the app checks typed values against them too). */
 export const TRAINING_LIMITS = {
-  embedding: { min: 1, max: 64 },
-  epochs: { min: 1, max: 100_000 },
-  seed: { min: 0, max: 2 ** 32 - 1 },
+  embedding: limits.EMBEDDING,
+  epochs: limits.EPOCHS,
+  seed: limits.SEED,
 } as const;
 const within = (range: { min: number; max: number }) => v.pipe(whole, v.minValue(range.min), v.maxValue(range.max));
-const seedNumber = within(TRAINING_LIMITS.seed);
-const text = (max: number) => v.pipe(v.string(), v.maxLength(max, `the text is longer than ${max} characters`));
+const seedNumber = within(limits.SEED);
+const text = (max: number) => v.pipe(v.string(), v.maxLength(max, `the text is longer than ${max.toLocaleString('en')} characters`));
+const name = v.pipe(v.string(), v.trim(), v.minLength(1, 'a model needs a name'), v.maxLength(limits.MAX_NAME_CHARACTERS, `a model's name has at most ${limits.MAX_NAME_CHARACTERS} characters`));
+const modelId = v.pipe(v.string(), v.maxLength(limits.MAX_MODEL_ID_CHARACTERS, `a stored model's id has at most ${limits.MAX_MODEL_ID_CHARACTERS} characters`));
 
-export const MAX_TEXT = 1_000_000;
-export const MAX_CORPUS = 20_000_000;
+/** The longest message, sentence or text to trace, in characters (its tokens are bounded too). */
+export const MAX_TEXT = limits.MAX_PROMPT_CHARACTERS;
+export const MAX_CORPUS = limits.MAX_CORPUS_CHARACTERS;
 
 export const MetricSchema = v.picklist(['euclidean', 'cosine']);
 export const WeightNameSchema = v.picklist(['w0', 'w1', 'w2']);
 
 export const ModelSourceSchema = v.variant('kind', [
   v.object({ kind: v.literal('bundled') }),
-  v.object({ kind: v.literal('stored'), id: v.string() }),
+  v.object({ kind: v.literal('stored'), id: modelId }),
   /** The text of an `*.slm.json` file the person picked. */
-  v.object({ kind: v.literal('modelFile'), name: v.string(), text: text(MAX_CORPUS) }),
+  v.object({ kind: v.literal('modelFile'), name: text(limits.MAX_WORD_CHARACTERS), text: text(limits.MAX_MODEL_FILE_CHARACTERS) }),
   /** The original project's two files. */
-  v.object({ kind: v.literal('original'), name: v.string(), weights: v.instance(Uint8Array), wordmap: text(MAX_TEXT) }),
+  v.object({
+    kind: v.literal('original'),
+    name: text(limits.MAX_WORD_CHARACTERS),
+    weights: v.pipe(v.instance(Uint8Array), v.maxLength(limits.MAX_WEIGHTS_FILE_BYTES, `a weights file has at most ${limits.MAX_WEIGHTS_FILE_BYTES.toLocaleString('en')} bytes`)),
+    wordmap: text(limits.MAX_WORDMAP_CHARACTERS),
+  }),
 ]);
 
 export const TrainingSettingsSchema = v.object({
   corpus: text(MAX_CORPUS),
   embedding: within(TRAINING_LIMITS.embedding),
   epochs: within(TRAINING_LIMITS.epochs),
-  learningRate: v.pipe(finite, v.gtValue(0)),
+  learningRate: v.pipe(finite, v.gtValue(limits.LEARNING_RATE.above), v.maxValue(limits.LEARNING_RATE.max)),
   seed: seedNumber,
-  carryContext: v.optional(v.pipe(finite, v.minValue(0), v.maxValue(1))),
+  carryContext: v.optional(v.pipe(finite, v.minValue(limits.CARRY_CONTEXT.min), v.maxValue(limits.CARRY_CONTEXT.max))),
 });
 
 /** One turn of a conversation: what the person said and how the reply is sampled. */
 const TurnEntries = {
   prompt: text(MAX_TEXT),
-  temperature: v.pipe(finite, v.minValue(0), v.maxValue(10)),
-  topK: v.pipe(whole, v.minValue(0)),
+  temperature: v.pipe(finite, v.minValue(limits.TEMPERATURE.min), v.maxValue(limits.TEMPERATURE.max)),
+  topK: within(limits.TOP_K),
   seed: seedNumber,
-  maxTokens: v.optional(v.pipe(whole, v.minValue(1), v.maxValue(1000))),
+  maxTokens: v.optional(v.pipe(whole, v.minValue(1), v.maxValue(limits.MAX_REPLY_TOKENS))),
 };
 
 const WeightEditSchema = v.object({ matrix: WeightNameSchema, row: v.pipe(whole, v.minValue(0)), column: v.pipe(whole, v.minValue(0)), value: finite });
@@ -60,23 +74,28 @@ const request = <T extends string, E extends v.ObjectEntries>(type: T, entries: 
 export const RequestSchema = v.variant('type', [
   request('open', { source: ModelSourceSchema }),
   request('listModels', {}),
-  request('saveModel', { name: v.pipe(v.string(), v.trim(), v.minLength(1, 'a model needs a name'), v.maxLength(80)) }),
-  request('renameModel', { modelId: v.string(), name: v.pipe(v.string(), v.trim(), v.minLength(1, 'a model needs a name'), v.maxLength(80)) }),
-  request('deleteModel', { modelId: v.string() }),
+  request('saveModel', { name }),
+  request('renameModel', { modelId, name }),
+  request('deleteModel', { modelId }),
   request('generate', TurnEntries),
   request('resetConversation', {}),
   /** Starts the conversation afresh and says these turns again, with the weights as they are now. */
-  request('replay', { turns: v.pipe(v.array(v.object(TurnEntries)), v.maxLength(10_000)) }),
+  request('replay', {
+    turns: v.pipe(
+      v.array(v.object(TurnEntries)),
+      v.maxLength(limits.MAX_REPLAY_TURNS, `a replay has at most ${limits.MAX_REPLAY_TURNS} turns; start a new conversation to go on`),
+    ),
+  }),
   request('trace', { text: text(MAX_TEXT) }),
-  request('neighbours', { word: text(200), k: v.pipe(whole, v.minValue(1), v.maxValue(1000)), metric: MetricSchema }),
-  request('compare', { sentences: v.pipe(v.array(text(MAX_TEXT)), v.minLength(2), v.maxLength(16)), metric: MetricSchema }),
-  request('project', { vectors: v.pipe(v.array(vector), v.maxLength(100_000)) }),
+  request('neighbours', { word: text(limits.MAX_WORD_CHARACTERS), k: within(limits.NEIGHBOURS), metric: MetricSchema }),
+  request('compare', { sentences: v.pipe(v.array(text(MAX_TEXT)), v.minLength(limits.COMPARE_SENTENCES.min), v.maxLength(limits.COMPARE_SENTENCES.max)), metric: MetricSchema }),
+  request('project', { vectors: v.pipe(v.array(v.pipe(vector, v.maxLength(limits.EMBEDDING.max))), v.maxLength(limits.MAX_PROJECT_VECTORS)) }),
   request('train', { settings: TrainingSettingsSchema }),
   request('trainControl', { action: v.picklist(['pause', 'resume', 'stop']) }),
   request('exportOriginal', {}),
   request('exportModelFile', {}),
   /** Changes weights of the open model in place (all or none); a knocked-out unit is a row set to zeros. */
-  request('setWeights', { edits: v.pipe(v.array(WeightEditSchema), v.minLength(1), v.maxLength(1_000_000)) }),
+  request('setWeights', { edits: v.pipe(v.array(WeightEditSchema), v.minLength(1), v.maxLength(limits.MAX_WEIGHT_EDITS)) }),
   request('resetWeights', {}),
   /** The bundled Boris corpus, for the training studio to start from. */
   request('bundledCorpus', {}),
@@ -131,8 +150,10 @@ export type ModelInfo = v.InferOutput<typeof ModelInfoSchema>;
 export const StoredModelSchema = v.object({
   id: v.string(),
   name: v.string(),
-  /** Set when the file could not be read; such a file is set aside, not replaced. */
+  /** Set when the file could not be read; a damaged file is set aside (renamed and kept), never replaced. */
   problem: v.optional(v.string()),
+  /** True when the file was made by a newer slm studio: it is left where it is, for that app to open. */
+  newer: v.optional(v.boolean()),
 });
 export type StoredModel = v.InferOutput<typeof StoredModelSchema>;
 
@@ -260,8 +281,9 @@ export function parseRequest(message: unknown): { ok: true; request: Request } |
   if (result.success) return { ok: true, request: result.output };
   const id = typeof message === 'object' && message !== null && Number.isInteger((message as { id?: unknown }).id) ? (message as { id: number }).id : null;
   const issue = result.issues[0];
-  const path = issue.path?.map((p) => String(p.key)).join('.') ?? '';
-  return { ok: false, id, message: `the service cannot read this request${path ? ` (at "${path}")` : ''}: ${issue.message}` };
+  // Issues quote the value they found; a hostile or huge value is never echoed whole.
+  const path = clip(issue.path?.map((p) => String(p.key)).join('.') ?? '', limits.MAX_QUOTED_CHARACTERS);
+  return { ok: false, id, message: `the service cannot read this request${path ? ` (at "${path}")` : ''}: ${clip(issue.message, limits.MAX_QUOTED_CHARACTERS)}` };
 }
 
 export function parseServiceMessage(message: unknown): ServiceMessage {

@@ -1,17 +1,23 @@
 /**
  * Where saved models live. The service speaks only in model-file texts; a store keeps them under
- * ids, writes atomically, and sets aside a file that cannot be read instead of replacing it.
+ * ids, creates new ones without ever replacing another (two writers both keep their saves), replaces
+ * atomically, and sets aside a file that cannot be read instead of replacing it.
  */
+import { inputError, quote } from '../model/errors.ts';
+import { MAX_MODEL_ID_CHARACTERS } from '../model/limits.ts';
+
 export interface StoredFile {
   id: string;
-  text: string;
+  /** The model file's text; null when it could not be read, with `problem` saying why. */
+  text: string | null;
+  problem?: string;
 }
 
 export interface ModelStore {
-  /** Every model file in the store, in a stable order. */
+  /** Every model file in the store, in a stable order; one that cannot be read is listed with its problem. */
   list(): Promise<StoredFile[]>;
   read(id: string): Promise<string>;
-  /** Writes a new file; `suggestedId` is a hint (a slug of the name); the id used is returned. */
+  /** Writes a new file under a new id, never over another; `suggestedId` is a hint (a slug of the name). */
   create(suggestedId: string, text: string): Promise<string>;
   /** Replaces an existing file, atomically. */
   write(id: string, text: string): Promise<void>;
@@ -31,18 +37,21 @@ export class MemoryStore implements ModelStore {
 
   async read(id: string): Promise<string> {
     const text = this.files.get(id);
-    if (text === undefined) throw new Error(`there is no stored model "${id}"`);
+    if (text === undefined) throw inputError(`there is no stored model ${quote(id)}`);
     return text;
   }
 
   async create(suggestedId: string, text: string): Promise<string> {
-    const id = uniqueId(suggestedId, (candidate) => this.files.has(candidate));
-    this.files.set(id, text);
-    return id;
+    for (const id of candidateIds(suggestedId)) {
+      if (this.files.has(id)) continue;
+      this.files.set(id, text);
+      return id;
+    }
+    throw inputError('there is no free name left for this model');
   }
 
   async write(id: string, text: string): Promise<void> {
-    if (!this.files.has(id)) throw new Error(`there is no stored model "${id}"`);
+    if (!this.files.has(id)) throw inputError(`there is no stored model ${quote(id)}`);
     this.files.set(id, text);
   }
 
@@ -69,8 +78,19 @@ export function slug(name: string): string {
   return s || 'model';
 }
 
-export function uniqueId(base: string, taken: (id: string) => boolean): string {
+/** The ids a new model named `base` may take, in order: "boris", "boris-2", "boris-3", ... */
+export function* candidateIds(base: string): Generator<string> {
   const root = slug(base);
-  if (!taken(root)) return root;
-  for (let n = 2; ; n++) if (!taken(`${root}-${n}`)) return `${root}-${n}`;
+  yield root;
+  for (let n = 2; n <= 100_000; n++) yield `${root}-${n}`;
+}
+
+/**
+ * Whether a name can be a stored model's id. Ids the app makes are slugs ("boris-2"); a file a person
+ * copied into the store ("Boris (old).slm.json") is accepted too, so it can be listed, opened and
+ * deleted, unless its name could leave the folder or confuse a terminal: no slashes, no control
+ * characters, no leading dot (temporary and hidden files), at most MAX_MODEL_ID_CHARACTERS.
+ */
+export function isStoredId(id: string): boolean {
+  return id.length >= 1 && id.length <= MAX_MODEL_ID_CHARACTERS && !id.startsWith('.') && !/[/\\\u0000-\u001f\u007f-\u009f]/.test(id);
 }

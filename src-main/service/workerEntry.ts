@@ -1,11 +1,11 @@
 /**
  * The model service in a Web Worker, for the renderer in a browser (`npm run web`). Saved models
- * live in memory for the page's lifetime. The worker script that imports this passes in the bundled
+ * are kept in the page's IndexedDB, so they are still there after a reload. The worker script that imports this passes in the bundled
  * Boris model and corpus texts (the build inlines them), so nothing is fetched at run time.
  */
 import { ModelService } from './handler.ts';
 import type { ServiceMessage } from './protocol.ts';
-import { MemoryStore } from './store.ts';
+import { IdbStore } from './idbStore.ts';
 
 interface WorkerScope {
   postMessage(message: unknown): void;
@@ -24,7 +24,7 @@ export function startWorkerService(scope: WorkerScope, bundled: { model: string;
   channel.port1.onmessage = () => waiting.shift()?.();
   const service = new ModelService({
     post: (message: ServiceMessage) => scope.postMessage(message),
-    store: new MemoryStore(),
+    store: new IdbStore(),
     bundled: async () => bundled,
     yieldToMessages: () =>
       new Promise<void>((resolve) => {

@@ -1,5 +1,5 @@
 import type { Metric } from '../../src-main/model/geometry.ts';
-import type { ModelInfo, ResultOf } from '../../src-main/service/protocol.ts';
+import { type ModelInfo, type ResultOf, limits } from '../../src-main/service/protocol.ts';
 import type { Studio } from './studio.svelte.ts';
 
 export type MapMethod = 'pca' | 'umap';
@@ -84,8 +84,9 @@ export class EmbeddingsState {
       this.neighbourError = null;
       return;
     }
-    if (!(Number.isInteger(k) && k >= 1 && k <= 100)) {
-      this.neighbourError = 'Show between 1 and 100 neighbours.';
+    const { min, max } = limits.NEIGHBOURS;
+    if (!(Number.isInteger(k) && k >= min && k <= max)) {
+      this.neighbourError = `Show between ${min} and ${max} neighbours.`;
       return;
     }
     try {

@@ -1,4 +1,4 @@
-import { type CorpusReport, type EpochMetrics, type ServiceEvent, TRAINING_LIMITS, type TrainingSettings } from '../../src-main/service/protocol.ts';
+import { type CorpusReport, type EpochMetrics, type ServiceEvent, TRAINING_LIMITS, type TrainingSettings, limits } from '../../src-main/service/protocol.ts';
 import type { MatrixWeights } from './weightMaps.ts';
 import { modelLibrary } from './modelLibrary.svelte.ts';
 import type { Studio } from './studio.svelte.ts';
@@ -31,7 +31,8 @@ export function parseSettings(text: SettingsText): { settings: Omit<TrainingSett
   const rawRate = text.learningRate.trim();
   const learningRate = Number(rawRate);
   if (rawRate === '' || !Number.isFinite(learningRate)) problems.learningRate = `The learning rate must be a number${rawRate === '' ? '' : `, not “${rawRate}”`}`;
-  else if (!(learningRate > 0)) problems.learningRate = 'The learning rate must be more than 0';
+  else if (!(learningRate > limits.LEARNING_RATE.above)) problems.learningRate = `The learning rate must be more than ${limits.LEARNING_RATE.above}`;
+  else if (learningRate > limits.LEARNING_RATE.max) problems.learningRate = `The learning rate must be at most ${limits.LEARNING_RATE.max.toExponential()}`;
   const ok = Object.keys(problems).length === 0;
   return { settings: ok ? { embedding, epochs, learningRate, seed } : null, problems };
 }

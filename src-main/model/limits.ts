@@ -1,0 +1,150 @@
+/**
+ * Every size, count and length slm studio accepts, defined once. The command line, the service's
+ * protocol, the file readers and the renderer all check against these, so a value one of them takes
+ * is never refused (or crashes) in another. Each limit is far above what the app's tiny models need,
+ * and low enough that the largest request allowed is still answered quickly and in little memory.
+ *
+ * Pure constants: no Node, DOM or Electron, so the model, the service and the renderer can share it.
+ */
+
+/** A whole-number setting's allowed range, both ends included. */
+export interface Range {
+  readonly min: number;
+  readonly max: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The model's sizes
+
+/**
+ * The embedding size E (units per layer). Boris has 16. Every view draws one cell or node per unit,
+ * and 64 is about as many as a 1280-pixel heatmap or network view can still show one by one.
+ */
+export const EMBEDDING: Range = { min: 1, max: 64 };
+
+/**
+ * The vocabulary size V (tokens, with the boundary and the unknown token). Boris has 78. Every step
+ * sends the app V probabilities, and W0 and W2 hold V x E numbers each: at 4096 x 64 a model file is
+ * about 10 MB and a step about 32 KB, still quick to read, draw and send. A corpus with more distinct
+ * words than this is refused, not truncated.
+ */
+export const VOCABULARY: Range = { min: 3, max: 4096 };
+
+/** The most numbers one weight matrix can hold (W0 and W2 are V x E; W1, E x 2E, is smaller). */
+export const MAX_MATRIX_VALUES = VOCABULARY.max * EMBEDDING.max;
+
+// ---------------------------------------------------------------------------------------------
+// Training
+
+/** Epochs of a run. Boris trains for 200; 100,000 of Boris's corpus take hours, which is plenty. */
+export const EPOCHS: Range = { min: 1, max: 100_000 };
+
+/** A seed is a 32-bit unsigned integer: the generator (mulberry32) uses exactly 32 bits of it. */
+export const SEED: Range = { min: 0, max: 2 ** 32 - 1 };
+
+/**
+ * The learning rate, above 0. Adam's steps are about the learning rate in size and weights live near
+ * [-1, 1], so rates far above 1 diverge, and a run says so (the Train view shows how). Up to 1e9 is
+ * allowed for that lesson; anything larger is a typo, refused before a run starts.
+ */
+export const LEARNING_RATE = { above: 0, max: 1e9 } as const;
+
+/** The share of lines that start from the previous line's context: a share, from 0 to 1. */
+export const CARRY_CONTEXT = { min: 0, max: 1 } as const;
+
+/**
+ * A corpus's length in characters. Boris's is 63 KB; 2 million characters (about 30 times more) are
+ * tokenized in a fraction of a second, so the service stays responsive while it checks one.
+ */
+export const MAX_CORPUS_CHARACTERS = 2_000_000;
+
+// ---------------------------------------------------------------------------------------------
+// Talking to a model
+
+/**
+ * The characters of one message, sentence or text to trace. A chat message is a line or two; 10,000
+ * characters is a page, and a page holds no more than a few thousand tokens to check against
+ * MAX_PROMPT_TOKENS below.
+ */
+export const MAX_PROMPT_CHARACTERS = 10_000;
+
+/**
+ * The tokens one message, sentence or traced text may have. Every token is one step the service runs
+ * and sends to the app (V probabilities each) and one column of the Inside view's timeline; 200 steps
+ * are read and sent in a few milliseconds.
+ */
+export const MAX_PROMPT_TOKENS = 200;
+
+/** The tokens a reply may have when the model does not end its line earlier; 200, as for a prompt. */
+export const MAX_REPLY_TOKENS = 200;
+
+/**
+ * The turns a replay (a conversation said again after a weight edit) may have. Each turn costs a few
+ * milliseconds at Boris's size; 200 turns is a very long chat and still replays in about a second,
+ * with the service answering other requests in between.
+ */
+export const MAX_REPLAY_TURNS = 200;
+
+/** The sampling temperature. Above about 5 every token is nearly equally likely; 10 leaves room. */
+export const TEMPERATURE = { min: 0, max: 10 } as const;
+
+/** Top-k sampling keeps the k most likely tokens (0 keeps all); more than V tokens would change nothing. */
+export const TOP_K: Range = { min: 0, max: VOCABULARY.max };
+
+/** Nearest words listed for one word: a list a person reads, in the app and in `slm neighbours`. */
+export const NEIGHBOURS: Range = { min: 1, max: 100 };
+
+/** Sentences compared at once: the Compare view's colours and its distance matrix are drawn for 16. */
+export const COMPARE_SENTENCES: Range = { min: 2, max: 16 };
+
+/** Contexts projected at once (the Inside view's context path): one per step of a long chat. */
+export const MAX_PROJECT_VECTORS = 100_000;
+
+/** Weight edits in one request: every number of every matrix at the largest sizes. */
+export const MAX_WEIGHT_EDITS = 3 * MAX_MATRIX_VALUES;
+
+// ---------------------------------------------------------------------------------------------
+// Names and files
+
+/** A model's name, as shown in the Model menu. */
+export const MAX_NAME_CHARACTERS = 80;
+
+/** A stored model's id (its file name without `.slm.json`); most file systems allow 255 bytes. */
+export const MAX_MODEL_ID_CHARACTERS = 120;
+
+/** A word looked up for its neighbours; no real token is longer. */
+export const MAX_WORD_CHARACTERS = 200;
+
+/**
+ * A model file (`*.slm.json`) in characters. The largest model allowed (V = 4096, E = 64) has about
+ * 530,000 weights of up to 24 characters each: about 13 MB. 32 MB leaves room for its training record.
+ */
+export const MAX_MODEL_FILE_CHARACTERS = 32_000_000;
+
+/**
+ * A `weights.npz` in bytes: the largest model's three float64 arrays are about 4.3 MB stored; 16 MB
+ * leaves room for an uncompressed archive with extra arrays in it.
+ */
+export const MAX_WEIGHTS_FILE_BYTES = 16_000_000;
+
+/**
+ * One array inside an `.npz`, once inflated: the largest matrix's float64 data plus the longest
+ * header numpy writes (a few hundred bytes; 64 KB is the format's own ceiling for version 1.0).
+ * An archive member declaring more is refused before anything is inflated.
+ */
+export const MAX_NPY_MEMBER_BYTES = MAX_MATRIX_VALUES * 8 + 65_536;
+
+/** A `wordmap.json` in characters: V tokens of up to a few hundred characters each. */
+export const MAX_WORDMAP_CHARACTERS = 2_000_000;
+
+/** A check set (`slm eval --checks`) in characters: hundreds of short questions and answers. */
+export const MAX_CHECKS_CHARACTERS = 2_000_000;
+
+/** An error message quotes at most this many characters of what it was given, then "...". */
+export const MAX_QUOTED_CHARACTERS = 200;
+
+/**
+ * All the arrays of one `.npz`, once inflated: the three weight matrices at their largest and as much
+ * again for any extra arrays an archive may carry. The declared sizes are added up before inflating.
+ */
+export const MAX_NPZ_INFLATED_BYTES = 6 * MAX_NPY_MEMBER_BYTES;
