@@ -64,6 +64,8 @@ export class TrainingRun {
   /** How the run ended, or why it could not start. */
   message = $state<string | null>(null);
   problem = $state(false);
+  /** Set while the message is about the corpus, so that it goes once the corpus is fixed. */
+  private aboutCorpus = false;
   /** Which of the studio's openings was this run's trained model, if any. */
   private openedAs = $state<number | null>(null);
 
@@ -117,6 +119,7 @@ export class TrainingRun {
       if (generation === this.inspectGeneration) {
         this.report = report;
         this.corpusError = null;
+        if (this.aboutCorpus && report.usableLines >= 2 && !this.active) this.clearMessage();
       }
       return report;
     } catch (error) {
@@ -137,8 +140,7 @@ export class TrainingRun {
       return;
     }
     this.status = 'starting';
-    this.message = null;
-    this.problem = false;
+    this.clearMessage();
     const report = await this.inspect();
     if (!report) {
       this.fail(this.corpusError ?? 'the corpus could not be read');
@@ -150,6 +152,7 @@ export class TrainingRun {
           ? 'The corpus has no lines with words in them. Type some lines, or load Boris’s corpus.'
           : 'The corpus needs at least 2 lines with words: one to train on and one to hold out.',
       );
+      this.aboutCorpus = true;
       return;
     }
     this.history = [];
@@ -208,7 +211,14 @@ export class TrainingRun {
     }
   }
 
+  private clearMessage(): void {
+    this.message = null;
+    this.problem = false;
+    this.aboutCorpus = false;
+  }
+
   private fail(message: string): void {
+    this.aboutCorpus = false;
     this.status = this.history.length > 0 ? this.status : 'idle';
     if (this.status === 'starting') this.status = 'idle';
     this.message = message;
@@ -234,8 +244,12 @@ export class TrainingRun {
       this.problem = event.status === 'diverged' || event.status === 'interrupted';
       this.message = event.message ?? this.describeEnd(event.status, event.bestEpoch, event.bestAccuracy);
       if (event.model) {
-        this.studio.adopt(event.model);
+        const name = event.model.name;
+        const carried = this.studio.carryOver(event.model);
         this.openedAs = this.studio.opened;
+        void carried.then((said) =>
+          this.studio.tell(`The chat now talks to ${name}${said ? '; your conversation so far was said again with it' : ''}. It is not saved yet.`),
+        );
       }
     }
   }
