@@ -21,7 +21,18 @@ export interface Turn {
   steps: number[];
   /** For a reply cut off by the length cap. */
   unfinished?: boolean;
+  /**
+   * On the person's turn: the timeline indices of the tokens Boris wrote to finish their line, before
+   * his answer. His corpus's lines are "question? answer.", so a message without a "?" is a question he
+   * first completes; those tokens are shown in the person's bubble, marked as his guess.
+   */
+  guess?: number[];
+  /** On the person's turn: characters the tokenizer dropped from the message. */
+  dropped?: string[];
 }
+
+/** The token that ends the asking half of every line Boris learned from ("question? answer."). */
+export const QUESTION_END = '?';
 
 export interface Sampling {
   temperature: number;
@@ -291,12 +302,36 @@ export class Studio {
       record,
     }));
     this.timeline = [...this.timeline, ...steps];
+    const asked = steps.slice(0, promptLength);
+    const written = steps.slice(promptLength);
+    // A message with no "?" is an open question: what Boris writes up to his first "?" finishes it.
+    const close = asked.some((s) => s.record.token === QUESTION_END) ? -1 : written.findIndex((s) => s.record.token === QUESTION_END);
+    const guess = written.slice(0, close + 1);
+    const answer = written.slice(close + 1);
     this.turns = [
       ...this.turns,
-      { index: turnIndex, speaker: 'you', text: prompt, steps: steps.slice(0, promptLength).map((s) => s.index) },
-      { index: turnIndex + 1, speaker: 'boris', text: result.reply, steps: steps.slice(promptLength).map((s) => s.index), unfinished: !result.ended },
+      {
+        index: turnIndex,
+        speaker: 'you',
+        text: prompt,
+        steps: asked.map((s) => s.index),
+        guess: guess.map((s) => s.index),
+        dropped: result.dropped ?? [],
+      },
+      {
+        index: turnIndex + 1,
+        speaker: 'boris',
+        text: answer.map((s) => s.record.token).join(' '),
+        steps: answer.map((s) => s.index),
+        unfinished: !result.ended,
+      },
     ];
     return first + promptLength - 1;
+  }
+
+  /** Shows every chip at once and stops playing (the tour shows a whole conversation). */
+  revealAll(): void {
+    this.finishReveal();
   }
 
   /** Shows every chip at once (a new message arrives while a reply is still being written out). */

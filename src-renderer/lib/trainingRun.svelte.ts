@@ -48,6 +48,14 @@ export class TrainingRun {
   report = $state.raw<CorpusReport | null>(null);
   corpusError = $state<string | null>(null);
   settings = $state<SettingsText>({ embedding: '16', epochs: '30', learningRate: '0.005', seed: '1' });
+  /** Which weights the trained model keeps: the best held-out epoch's or the final epoch's. */
+  keep = $state<'best' | 'final'>('best');
+  /** Epochs a second, to watch a run learn; null for as fast as it can. */
+  pace = $state<number | null>(null);
+  /** How many corpus lines this run holds out (never trains on). */
+  heldOutLines = $state(0);
+  /** Which weights the last finished run kept (what `keep` was when it started). */
+  kept = $state<'best' | 'final'>('best');
 
   status = $state<RunStatus>('idle');
   epoch = $state(0);
@@ -166,12 +174,26 @@ export class TrainingRun {
     this.etaSeconds = null;
     this.tokensPerSecond = 0;
     this.vocabulary = report.vocabulary.map((v) => v.token);
+    this.heldOutLines = report.heldOutLines;
     this.embedding = settings.embedding;
     try {
-      await this.studio.bridge.request({ type: 'train', settings: { ...settings, corpus: this.corpus } });
+      this.kept = this.keep;
+      await this.studio.bridge.request({ type: 'trainPace', epochsPerSecond: this.pace });
+      await this.studio.bridge.request({ type: 'train', settings: { ...settings, corpus: this.corpus, keep: this.keep } });
       if (this.status === 'starting') this.status = 'running';
     } catch (error) {
       this.fail((error as Error).message);
+    }
+  }
+
+  /** Sets the pace of watching: the run going follows at once. */
+  async setPace(epochsPerSecond: number | null): Promise<void> {
+    this.pace = epochsPerSecond;
+    try {
+      await this.studio.bridge.request({ type: 'trainPace', epochsPerSecond });
+    } catch (error) {
+      this.message = (error as Error).message;
+      this.problem = true;
     }
   }
 
@@ -256,8 +278,13 @@ export class TrainingRun {
 
   private describeEnd(status: RunStatus, bestEpoch: number, accuracy: number | null): string {
     const best = `the best epoch was ${bestEpoch}${accuracy === null ? '' : ` (held-out accuracy ${(accuracy * 100).toFixed(1)}%)`}`;
-    if (status === 'completed') return `Training finished: ${best}.`;
-    if (status === 'stopped') return `Training stopped: ${best}.`;
+    const last = this.history[this.history.length - 1];
+    const kept =
+      this.kept === 'final' && last
+        ? `; the model keeps the final epoch’s weights (epoch ${last.epoch}, ${(last.testAccuracy * 100).toFixed(1)}%)`
+        : '; the model keeps its weights';
+    if (status === 'completed') return `Training finished: ${best}${kept}.`;
+    if (status === 'stopped') return `Training stopped: ${best}${kept}.`;
     return `Training ended (${status}).`;
   }
 }
