@@ -152,7 +152,7 @@ export function explain(term: Term, studio: Studio, anatomy: Anatomy | null): Ex
     }
     case 'softmax': {
       const base = {
-        title: 'softmax at temperature T',
+        title: 'softmax at T',
         sentence: 'softmax turns the scores W2 · h2 into probabilities that add up to 1; dividing by T first sharpens them (T < 1) or flattens them (T > 1).',
         formula: 'p(k) = exp(s(k) / T) / Σ exp(s(i) / T)',
       };
