@@ -29,6 +29,11 @@ export function tokenizeBounded(text: string, what: string): string[] {
   return tokens;
 }
 
+/** The characters of a text that tokenizing drops (everything but tokens and white space), in order. */
+export function droppedCharacters(text: string): string[] {
+  return [...text.toLowerCase().replace(TOKEN_PATTERN, ' ').replace(/\s+/g, '')];
+}
+
 /** Joins tokens into text: words separated by spaces, `. , ! ? ;` attached to the word before. */
 export function detokenize(tokens: readonly string[]): string {
   let text = '';

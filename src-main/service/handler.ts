@@ -1,6 +1,7 @@
 import { inspectCorpus } from '../model/corpusReport.ts';
 import { SlmError, clip, inputError, quote } from '../model/errors.ts';
 import { Conversation } from '../model/generation.ts';
+import { stepAnatomy } from '../model/anatomy.ts';
 import { pathDivergence } from '../model/divergence.ts';
 import { embeddingMap } from '../model/embeddingMap.ts';
 import { contextPath, distance, nearestWords } from '../model/geometry.ts';
@@ -10,7 +11,7 @@ import { type Step, type Weights, cloneWeights, copyWeightsInto, run, weightShap
 import { exportOriginal, importOriginal } from '../model/original.ts';
 import { type Projection as Pca, fitPca, project } from '../model/pca.ts';
 import { createRng } from '../model/rng.ts';
-import { tokenizeBounded, tokenizeCorpus } from '../model/tokenizer.ts';
+import { droppedCharacters, tokenizeBounded, tokenizeCorpus } from '../model/tokenizer.ts';
 import { Trainer, trainingRecord } from '../model/training.ts';
 import { BOUNDARY, buildVocabulary, encode } from '../model/vocabulary.ts';
 import {
@@ -90,6 +91,8 @@ interface OpenModel {
 export class ModelService {
   private open: OpenModel | null = null;
   private session: TrainingSession | null = null;
+  /** Epochs a second for watching a run, or null for as fast as it can. */
+  private pace: number | null = null;
 
   /** Settles when every request so far has been answered. */
   private everything: Promise<void> = Promise.resolve();
@@ -167,6 +170,10 @@ export class ModelService {
         return this.train(request);
       case 'trainControl':
         return this.control(request.action);
+      case 'trainPace':
+        this.pace = request.epochsPerSecond;
+        if (this.session && !this.session.trainer.done) this.session.setPace(this.pace);
+        return null;
       case 'exportOriginal':
         return exportOriginal(this.current().model);
       case 'exportModelFile': {
@@ -187,6 +194,8 @@ export class ModelService {
         return inspectCorpus(request.corpus);
       case 'divergence':
         return this.divergence(request);
+      case 'anatomy':
+        return this.anatomy(request);
       case 'embeddingMap': {
         const { model } = this.current();
         return embeddingMap(model.weights, model.vocabulary, request.method, request.seed);
@@ -364,7 +373,13 @@ export class ModelService {
       const next = turn.next();
       if (next.done) {
         const line = next.value;
-        return { reply: line.text, tokens: line.tokens.map((row) => model.vocabulary.tokens[row]), ended: line.ended, steps };
+        return {
+          reply: line.text,
+          tokens: line.tokens.map((row) => model.vocabulary.tokens[row]),
+          ended: line.ended,
+          dropped: droppedCharacters(request.prompt),
+          steps,
+        };
       }
       const { phase, step } = next.value;
       const record = this.record(step, phase === 'prompt' ? fedText[steps.length] : model.vocabulary.tokens[step.token]);
@@ -383,6 +398,24 @@ export class ModelService {
     if (words.length === 0) throw inputError('the text has no words to trace');
     const steps = run(model.weights, [BOUNDARY, ...encode(model.vocabulary, words)], undefined, model.defaultTemperature);
     return steps.map((step, i) => this.record(step, i === 0 ? '' : words[i - 1]));
+  }
+
+  private anatomy(request: RequestOf<'anatomy'>): ResultOf<'anatomy'> {
+    const { model } = this.current();
+    const { embedding, vocabulary } = model.weights;
+    if (request.row >= vocabulary) throw inputError(`the model has ${vocabulary} tokens; there is no row ${request.row}`);
+    if (request.context.length !== embedding) throw inputError(`a context must have ${embedding} numbers (the model's E), not ${request.context.length}`);
+    const a = stepAnatomy(model.weights, request.row, Float64Array.from(request.context), request.temperature);
+    return {
+      column: Array.from(a.column),
+      h1: Array.from(a.h1),
+      input: Array.from(a.input),
+      preActivation: Array.from(a.preActivation),
+      h2: Array.from(a.h2),
+      logits: Array.from(a.logits),
+      temperature: a.temperature,
+      probs: Array.from(a.probs),
+    };
   }
 
   private compare(request: RequestOf<'compare'>): ResultOf<'compare'> {
@@ -453,11 +486,15 @@ export class ModelService {
       vocabulary,
       options,
     );
-    const session = new TrainingSession(trainer, {
-      emit: (event) => this.emit(event),
-      yieldToMessages: () => this.host.yieldToMessages(),
-      now: () => this.host.now(),
-    });
+    const session = new TrainingSession(
+      trainer,
+      {
+        emit: (event) => this.emit(event),
+        yieldToMessages: () => this.host.yieldToMessages(),
+        now: () => this.host.now(),
+      },
+      this.pace,
+    );
     this.session = session;
     void session.finished.then(() => {
       const best = trainer.history[trainer.bestEpoch];
@@ -469,7 +506,7 @@ export class ModelService {
           {
             name: 'Trained model',
             vocabulary,
-            weights: cloneWeights(trainer.best),
+            weights: cloneWeights(settings.keep === 'final' ? trainer.weights : trainer.best),
             defaultTemperature: ORIGINAL_TEMPERATURE,
             training: trainingRecord(trainer, options, 'corpus from the training studio'),
           },

@@ -55,7 +55,12 @@ export const TrainingSettingsSchema = v.object({
   learningRate: v.pipe(finite, v.gtValue(limits.LEARNING_RATE.above), v.maxValue(limits.LEARNING_RATE.max)),
   seed: seedNumber,
   carryContext: v.optional(v.pipe(finite, v.minValue(limits.CARRY_CONTEXT.min), v.maxValue(limits.CARRY_CONTEXT.max))),
+  /** Which weights the trained model keeps: the best held-out epoch's (the default) or the final epoch's. */
+  keep: v.optional(v.picklist(['best', 'final'])),
 });
+
+/** A pace for watching a run learn: at most this many epochs a second, or null for as fast as it can. */
+export const TrainingPaceSchema = v.nullable(v.pipe(finite, v.gtValue(0), v.maxValue(1000)));
 
 /** One turn of a conversation: what the person said and how the reply is sampled. */
 const TurnEntries = {
@@ -92,6 +97,8 @@ export const RequestSchema = v.variant('type', [
   request('project', { vectors: v.pipe(v.array(v.pipe(vector, v.maxLength(limits.EMBEDDING.max))), v.maxLength(limits.MAX_PROJECT_VECTORS)) }),
   request('train', { settings: TrainingSettingsSchema }),
   request('trainControl', { action: v.picklist(['pause', 'resume', 'stop']) }),
+  /** Sets the pace of the run going, and of runs started after it. */
+  request('trainPace', { epochsPerSecond: TrainingPaceSchema }),
   request('exportOriginal', {}),
   request('exportModelFile', {}),
   /** Changes weights of the open model in place (all or none); a knocked-out unit is a row set to zeros. */
@@ -103,6 +110,8 @@ export const RequestSchema = v.variant('type', [
   request('inspectCorpus', { corpus: text(MAX_CORPUS) }),
   /** How two sentences' context paths move apart: per step, where most, and per unit at the end. */
   request('divergence', { sentences: v.tuple([text(MAX_TEXT), text(MAX_TEXT)]), metric: MetricSchema }),
+  /** Every intermediate number of one step of the open model, for showing its maths in order. */
+  request('anatomy', { row: v.pipe(whole, v.minValue(0)), context: v.pipe(vector, v.maxLength(TRAINING_LIMITS.embedding.max)), temperature: v.pipe(finite, v.minValue(0)) }),
   /** Every word placed by a 2-D projection of its token embedding h1 (UMAP is seeded: same seed, same map). */
   request('embeddingMap', { method: v.picklist(['pca', 'umap']), seed: v.optional(seedNumber) }),
 ]);
@@ -195,6 +204,8 @@ export const GeneratedTurnSchema = v.object({
   reply: v.string(),
   tokens: v.array(v.string()),
   ended: v.boolean(),
+  /** Characters of the prompt the tokenizer dropped (emoji, symbols, letters outside a-z), in order. */
+  dropped: v.optional(v.array(v.string())),
   /** Every step of the turn: the prompt's tokens as read (from the line boundary on), then the reply's. */
   steps: v.array(StepRecordSchema),
 });
@@ -215,6 +226,7 @@ export const ResultSchemas = {
   project: ProjectionSchema,
   train: v.null(),
   trainControl: v.null(),
+  trainPace: v.null(),
   exportOriginal: v.object({ weights: v.instance(Uint8Array), wordmap: v.string() }),
   exportModelFile: v.object({ name: v.string(), text: v.string() }),
   setWeights: ModelInfoSchema,
@@ -222,6 +234,16 @@ export const ResultSchemas = {
   bundledCorpus: v.object({ text: v.string() }),
   inspectCorpus: CorpusReportSchema,
   divergence: v.object({ stepDistances: v.array(v.number()), widestStep: whole, finalDifference: vector }),
+  anatomy: v.object({
+    column: vector,
+    h1: vector,
+    input: vector,
+    preActivation: vector,
+    h2: vector,
+    logits: vector,
+    temperature: finite,
+    probs: vector,
+  }),
   embeddingMap: v.object({
     words: v.array(v.string()),
     points: v.array(v.tuple([v.number(), v.number()])),

@@ -32,8 +32,15 @@ export class TrainingSession {
   constructor(
     readonly trainer: Trainer,
     private readonly host: SessionHost,
+    /** At most this many epochs a second, for watching a run learn; null for as fast as it can. */
+    private pace: number | null = null,
   ) {
     this.finished = this.run();
+  }
+
+  setPace(epochsPerSecond: number | null): void {
+    this.pace = epochsPerSecond;
+    this.wake?.();
   }
 
   get isPaused(): boolean {
@@ -64,15 +71,35 @@ export class TrainingSession {
         continue;
       }
       const began = this.host.now();
-      for (const report of this.trainer.runLines(linesPerSlice)) this.pending.push(toMetrics(report));
+      const pace = this.pace;
+      // At a pace, a slice ends within an epoch or so, and the run then waits its turn.
+      const lines = pace === null ? linesPerSlice : Math.min(linesPerSlice, Math.max(1, this.trainer.split.train.length));
+      const reports = this.trainer.runLines(lines);
+      for (const report of reports) this.pending.push(toMetrics(report));
       const took = this.host.now() - began;
       this.trainingMs += took;
       // Aim each slice at SLICE_MS, whatever the corpus and the machine.
       linesPerSlice = Math.max(1, Math.min(4096, Math.round(linesPerSlice * (took > 0 ? SLICE_MS / took : 2))));
-      this.emitProgress(false);
+      if (pace !== null && reports.length > 0) {
+        this.emitProgress(true);
+        await this.rest((1000 * reports.length) / pace - took);
+      } else this.emitProgress(false);
       await this.host.yieldToMessages();
     }
     this.emitProgress(true);
+  }
+
+  /** Waits, unless woken sooner (resumed, stopped, or a new pace). */
+  private async rest(ms: number): Promise<void> {
+    if (ms <= 0) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.wake = null;
   }
 
   private emitProgress(force: boolean): void {
@@ -88,7 +115,14 @@ export class TrainingSession {
       epoch: t.epoch,
       epochs: t.epochs,
       progress,
-      etaSeconds: progress > 0 && progress < 1 ? ((this.trainingMs / 1000) * (1 - progress)) / progress : progress >= 1 ? 0 : null,
+      etaSeconds:
+        this.pace !== null && progress < 1
+          ? (t.epochs - t.epoch) / this.pace
+          : progress > 0 && progress < 1
+            ? ((this.trainingMs / 1000) * (1 - progress)) / progress
+            : progress >= 1
+              ? 0
+              : null,
       tokensPerSecond: Math.round(t.tokensPerSecond),
       finished: this.pending,
       weights: { w0: Array.from(w.w0), w1: Array.from(w.w1), w2: Array.from(w.w2) },

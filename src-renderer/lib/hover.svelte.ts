@@ -21,6 +21,14 @@ export class Hover {
     this.y = event.clientY;
   }
 
+  /** Shows a tip for an element reached by keyboard, just below it. */
+  showFor(element: Element, tip: Tip | null): void {
+    const rect = element.getBoundingClientRect();
+    this.tip = tip;
+    this.x = rect.left + rect.width / 2;
+    this.y = rect.bottom;
+  }
+
   hide(): void {
     this.tip = null;
   }

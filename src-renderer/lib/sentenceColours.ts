@@ -1,4 +1,10 @@
-import { schemeTableau10 } from 'd3-scale-chromatic';
+import { schemeCategory10, schemeDark2, schemeTableau10 } from 'd3-scale-chromatic';
+
+/**
+ * Sixteen colours, one for each sentence a comparison can hold: Tableau's ten, then six from Dark2 and
+ * Category10 that none of those ten is close to.
+ */
+const SENTENCE_COLOURS = [...schemeTableau10, ...[0, 2, 3, 7].map((i) => schemeDark2[i]), schemeCategory10[8], schemeCategory10[9]];
 
 /** Letters naming the sentences of a comparison: A, B, C, ... */
 export function sentenceLetter(index: number): string {
@@ -10,5 +16,5 @@ export function sentenceLetter(index: number): string {
  * to the scales in colours.ts.
  */
 export function sentenceColour(index: number): string {
-  return schemeTableau10[index % schemeTableau10.length];
+  return SENTENCE_COLOURS[index % SENTENCE_COLOURS.length];
 }

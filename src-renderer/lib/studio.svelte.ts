@@ -21,7 +21,18 @@ export interface Turn {
   steps: number[];
   /** For a reply cut off by the length cap. */
   unfinished?: boolean;
+  /**
+   * On the person's turn: the timeline indices of the tokens Boris wrote to finish their line, before
+   * his answer. His corpus's lines are "question? answer.", so a message without a "?" is a question he
+   * first completes; those tokens are shown in the person's bubble, marked as his guess.
+   */
+  guess?: number[];
+  /** On the person's turn: characters the tokenizer dropped from the message. */
+  dropped?: string[];
 }
+
+/** The token that ends the asking half of every line Boris learned from ("question? answer."). */
+export const QUESTION_END = '?';
 
 export interface Sampling {
   temperature: number;
@@ -65,7 +76,11 @@ export class Studio {
   busy = $state(false);
   error = $state<string | null>(null);
   notice = $state<string | null>(null);
+  /** A note for the person (a file opened, a file that could not be read), shown under the header until dismissed. */
+  message = $state<{ text: string; problem: boolean } | null>(null);
   sampling = $state<Sampling>({ temperature: 0.5, topK: 0, seed: 1 });
+  /** True while a training run is going (the Train view says so), so that leaving the page asks first. */
+  trainingActive = $state(false);
 
   /** What was asked in each turn so far, to say it all again after the weights change. */
   private asked: TurnRequest[] = [];
@@ -125,6 +140,33 @@ export class Studio {
     this.clear();
   }
 
+  /** What would be lost by leaving the page now, in words, or null when nothing would be. */
+  get unsavedWork(): string | null {
+    if (this.trainingActive) return 'a training run is going';
+    if (this.model?.edited) return 'the weights were edited and not saved';
+    if (this.model && !this.bundledOpen && !this.model.storedId) return `${this.model.name} is not saved`;
+    return null;
+  }
+
+  /**
+   * Takes a model the service has just opened (a finished training run) and says the conversation so
+   * far again with it, so that nothing the person said is lost. Returns whether there was one to say.
+   */
+  async carryOver(model: ModelInfo): Promise<boolean> {
+    const asked = [...this.asked];
+    this.adopt(model);
+    if (asked.length === 0) return false;
+    return this.run(async () => {
+      const era = this.era;
+      const turns = await this.bridge.request({ type: 'replay', turns: asked });
+      if (era !== this.era) return;
+      this.asked = asked;
+      for (const turn of turns) this.append(turn);
+      this.finishReveal();
+      this.moveClock(this.timeline.length - 1, false);
+    });
+  }
+
   /**
    * Takes the open model after its weights changed and says every turn of the conversation again with
    * them, keeping the clock where it was: replies, probabilities and activations all follow.
@@ -176,6 +218,11 @@ export class Studio {
       await this.bridge.request({ type: 'resetConversation' });
       this.clear();
     });
+  }
+
+  /** Shows a note under the header (replacing the one before); null clears it. */
+  tell(text: string | null, problem = false): void {
+    this.message = text === null ? null : { text, problem };
   }
 
   /** Runs conversation-changing work after any that came before it. */
@@ -255,12 +302,36 @@ export class Studio {
       record,
     }));
     this.timeline = [...this.timeline, ...steps];
+    const asked = steps.slice(0, promptLength);
+    const written = steps.slice(promptLength);
+    // A message with no "?" is an open question: what Boris writes up to his first "?" finishes it.
+    const close = asked.some((s) => s.record.token === QUESTION_END) ? -1 : written.findIndex((s) => s.record.token === QUESTION_END);
+    const guess = written.slice(0, close + 1);
+    const answer = written.slice(close + 1);
     this.turns = [
       ...this.turns,
-      { index: turnIndex, speaker: 'you', text: prompt, steps: steps.slice(0, promptLength).map((s) => s.index) },
-      { index: turnIndex + 1, speaker: 'boris', text: result.reply, steps: steps.slice(promptLength).map((s) => s.index), unfinished: !result.ended },
+      {
+        index: turnIndex,
+        speaker: 'you',
+        text: prompt,
+        steps: asked.map((s) => s.index),
+        guess: guess.map((s) => s.index),
+        dropped: result.dropped ?? [],
+      },
+      {
+        index: turnIndex + 1,
+        speaker: 'boris',
+        text: answer.map((s) => s.record.token).join(' '),
+        steps: answer.map((s) => s.index),
+        unfinished: !result.ended,
+      },
     ];
     return first + promptLength - 1;
+  }
+
+  /** Shows every chip at once and stops playing (the tour shows a whole conversation). */
+  revealAll(): void {
+    this.finishReveal();
   }
 
   /** Shows every chip at once (a new message arrives while a reply is still being written out). */
@@ -289,7 +360,9 @@ export class Studio {
       await this.exclusive(work);
       return true;
     } catch (error) {
-      this.error = (error as Error).message;
+      // A request the service could not read is the app's slip, not the person's: never show its raw text.
+      const protocol = (error as { kind?: string }).kind === 'protocol';
+      this.error = protocol ? 'That could not be sent: check the sampling fields and try again.' : (error as Error).message;
       return false;
     } finally {
       this.busy = false;

@@ -49,6 +49,14 @@ export class TrainingRun {
   report = $state.raw<CorpusReport | null>(null);
   corpusError = $state<string | null>(null);
   settings = $state<SettingsText>({ embedding: '16', epochs: '30', learningRate: '0.005', seed: '1' });
+  /** Which weights the trained model keeps: the best held-out epoch's or the final epoch's. */
+  keep = $state<'best' | 'final'>('best');
+  /** Epochs a second, to watch a run learn; null for as fast as it can. */
+  pace = $state<number | null>(null);
+  /** How many corpus lines this run holds out (never trains on). */
+  heldOutLines = $state(0);
+  /** Which weights the last finished run kept (what `keep` was when it started). */
+  kept = $state<'best' | 'final'>('best');
 
   status = $state<RunStatus>('idle');
   epoch = $state(0);
@@ -65,6 +73,8 @@ export class TrainingRun {
   /** How the run ended, or why it could not start. */
   message = $state<string | null>(null);
   problem = $state(false);
+  /** Set while the message is about the corpus, so that it goes once the corpus is fixed. */
+  private aboutCorpus = false;
   /** Which of the studio's openings was this run's trained model, if any. */
   private openedAs = $state<number | null>(null);
 
@@ -118,6 +128,7 @@ export class TrainingRun {
       if (generation === this.inspectGeneration) {
         this.report = report;
         this.corpusError = null;
+        if (this.aboutCorpus && report.usableLines >= 2 && !this.active) this.clearMessage();
       }
       return report;
     } catch (error) {
@@ -138,8 +149,7 @@ export class TrainingRun {
       return;
     }
     this.status = 'starting';
-    this.message = null;
-    this.problem = false;
+    this.clearMessage();
     const report = await this.inspect();
     if (!report) {
       this.fail(this.corpusError ?? 'the corpus could not be read');
@@ -151,6 +161,7 @@ export class TrainingRun {
           ? 'The corpus has no lines with words in them. Type some lines, or load Boris’s corpus.'
           : 'The corpus needs at least 2 lines with words: one to train on and one to hold out.',
       );
+      this.aboutCorpus = true;
       return;
     }
     this.history = [];
@@ -164,12 +175,26 @@ export class TrainingRun {
     this.etaSeconds = null;
     this.tokensPerSecond = 0;
     this.vocabulary = report.vocabulary.map((v) => v.token);
+    this.heldOutLines = report.heldOutLines;
     this.embedding = settings.embedding;
     try {
-      await this.studio.bridge.request({ type: 'train', settings: { ...settings, corpus: this.corpus } });
+      this.kept = this.keep;
+      await this.studio.bridge.request({ type: 'trainPace', epochsPerSecond: this.pace });
+      await this.studio.bridge.request({ type: 'train', settings: { ...settings, corpus: this.corpus, keep: this.keep } });
       if (this.status === 'starting') this.status = 'running';
     } catch (error) {
       this.fail((error as Error).message);
+    }
+  }
+
+  /** Sets the pace of watching: the run going follows at once. */
+  async setPace(epochsPerSecond: number | null): Promise<void> {
+    this.pace = epochsPerSecond;
+    try {
+      await this.studio.bridge.request({ type: 'trainPace', epochsPerSecond });
+    } catch (error) {
+      this.message = (error as Error).message;
+      this.problem = true;
     }
   }
 
@@ -209,7 +234,14 @@ export class TrainingRun {
     }
   }
 
+  private clearMessage(): void {
+    this.message = null;
+    this.problem = false;
+    this.aboutCorpus = false;
+  }
+
   private fail(message: string): void {
+    this.aboutCorpus = false;
     this.status = this.history.length > 0 ? this.status : 'idle';
     if (this.status === 'starting') this.status = 'idle';
     this.message = message;
@@ -235,16 +267,25 @@ export class TrainingRun {
       this.problem = event.status === 'diverged' || event.status === 'interrupted';
       this.message = event.message ?? this.describeEnd(event.status, event.bestEpoch, event.bestAccuracy);
       if (event.model) {
-        this.studio.adopt(event.model);
+        const name = event.model.name;
+        const carried = this.studio.carryOver(event.model);
         this.openedAs = this.studio.opened;
+        void carried.then((said) =>
+          this.studio.tell(`The chat now talks to ${name}${said ? '; your conversation so far was said again with it' : ''}. It is not saved yet.`),
+        );
       }
     }
   }
 
   private describeEnd(status: RunStatus, bestEpoch: number, accuracy: number | null): string {
     const best = `the best epoch was ${bestEpoch}${accuracy === null ? '' : ` (held-out accuracy ${(accuracy * 100).toFixed(1)}%)`}`;
-    if (status === 'completed') return `Training finished: ${best}.`;
-    if (status === 'stopped') return `Training stopped: ${best}.`;
+    const last = this.history[this.history.length - 1];
+    const kept =
+      this.kept === 'final' && last
+        ? `; the model keeps the final epoch’s weights (epoch ${last.epoch}, ${(last.testAccuracy * 100).toFixed(1)}%)`
+        : '; the model keeps its weights';
+    if (status === 'completed') return `Training finished: ${best}${kept}.`;
+    if (status === 'stopped') return `Training stopped: ${best}${kept}.`;
     return `Training ended (${status}).`;
   }
 }

@@ -1,0 +1,237 @@
+import { formatNumber as n } from './numbers.ts';
+import type { Anatomy } from './stepAnatomy.svelte.ts';
+import type { Studio } from './studio.svelte.ts';
+import { inputName } from './tokens.ts';
+
+/**
+ * Every part of the screen explained in plain words: one sentence, the formula, and the live numbers
+ * of the step under the clock (all of them values the service sent; only display arithmetic here).
+ * The "?" buttons, the tour and the Anatomy of a step all read from this one place.
+ */
+export const TERMS = [
+  'chat',
+  'guess',
+  'input',
+  'embedding',
+  'context',
+  'h2',
+  'tanh',
+  'next-token',
+  'softmax',
+  'temperature',
+  'top-k',
+  'timeline',
+  'path',
+  'pca',
+  'held-out',
+  'overfitting',
+  'knock-out',
+] as const;
+export type Term = (typeof TERMS)[number];
+
+export interface Explanation {
+  title: string;
+  sentence: string;
+  formula: string | null;
+  /** Lines of this step's numbers; empty before anything was said. */
+  live: string[];
+}
+
+const quote = (token: string) => `“${inputName(token)}”`;
+
+/** The index of the largest |value|: the unit an explanation quotes as its example. */
+function loudest(values: readonly number[]): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (Math.abs(values[i]) > Math.abs(values[best])) best = i;
+  return best;
+}
+
+/** The rows of the k largest values, largest first. */
+function topRows(values: readonly number[], k: number): number[] {
+  return values
+    .map((_, row) => row)
+    .sort((a, b) => values[b] - values[a] || a - b)
+    .slice(0, k);
+}
+
+function tokenLabel(studio: Studio, row: number): string {
+  const token = studio.model?.vocabulary[row] ?? '?';
+  return row === 0 ? '“¶ end of line”' : `“${token}”`;
+}
+
+export function explain(term: Term, studio: Studio, anatomy: Anatomy | null): Explanation {
+  const name = studio.model?.name ?? 'Boris';
+  const step = studio.current;
+  const record = step?.record;
+  const where = step ? `Step ${step.index + 1} of ${studio.timeline.length}, input ${quote(record!.token)}` : '';
+  const noStep = step ? [] : ['Send a message to see this step’s numbers.'];
+  const E = studio.model?.embedding ?? 0;
+  const V = studio.model?.vocabulary.length ?? 0;
+
+  switch (term) {
+    case 'chat':
+      return {
+        title: 'The chat',
+        sentence: `Every token you send and every token ${name} writes is one step of the model; click a chip to put the clock on it.`,
+        formula: null,
+        live: step ? [`${where}.`, `The conversation has ${studio.timeline.length} steps so far.`] : noStep,
+      };
+    case 'guess':
+      return {
+        title: `${name}’s guess of how your line ends`,
+        sentence: `${name} learned from lines shaped “question? answer.”, so a message without a “?” is a question he first finishes (the dashed chips, in your bubble); only after his “?” does his answer begin.`,
+        formula: 'line = [¶, your tokens, his guess …, ?, his answer …, ¶]',
+        live: [],
+      };
+    case 'input': {
+      return {
+        title: 'The input token',
+        sentence: 'The token fed in at this step; its row in the vocabulary picks one column of W0.',
+        formula: 'row = the token’s place in the vocabulary (0 is the line boundary ¶, 1 the unknown word “-”)',
+        live: step ? [`${where}: vocabulary row ${record!.row} of ${V}.`] : noStep,
+      };
+    }
+    case 'embedding': {
+      if (!record) return { title: 'h1 · the token embedding', sentence: embeddingSentence, formula: 'h1 = tanh(W0[:, token])', live: noStep };
+      const j = loudest(record.h1);
+      const w = studio.model!.weights.w0[j * V + record.row];
+      return {
+        title: 'h1 · the token embedding',
+        sentence: embeddingSentence,
+        formula: 'h1 = tanh(W0[:, token])',
+        live: [`${where} (row ${record.row}).`, `h1 unit ${j} = tanh(W0[${j}, ${record.row}]) = tanh(${n(w)}) = ${n(record.h1[j])}, the largest of its ${E} units.`],
+      };
+    }
+    case 'context': {
+      if (!step) return { title: 'c · the context carried in', sentence: contextSentence, formula: 'c(t) = h2(t − 1), zeros at the start', live: noStep };
+      const c = studio.contextIn(step.index);
+      const j = loudest(c);
+      return {
+        title: 'c · the context carried in',
+        sentence: contextSentence,
+        formula: 'c(t) = h2(t − 1), zeros at the start',
+        live:
+          step.index === 0
+            ? [`${where}: the very first step, so c is all zeros.`]
+            : [`${where}: c is step ${step.index}’s h2.`, `c unit ${j} = ${n(c[j])}, the largest of its ${E} units.`],
+      };
+    }
+    case 'h2': {
+      const base = { title: 'h2 · the new context', sentence: h2Sentence, formula: 'h2 = tanh(W1 · [h1 ; c])' };
+      if (!record) return { ...base, live: noStep };
+      const j = loudest(record.h2);
+      return {
+        ...base,
+        live: [
+          `${where}.`,
+          anatomy
+            ? `h2 unit ${j}: W1[${j}] · [h1 ; c] = ${n(anatomy.preActivation[j])}, and tanh(${n(anatomy.preActivation[j])}) = ${n(record.h2[j])}.`
+            : `h2 unit ${j} = ${n(record.h2[j])}.`,
+        ],
+      };
+    }
+    case 'tanh': {
+      const base = {
+        title: 'tanh',
+        sentence: 'tanh squashes any number into −1 … +1: near 0 it barely changes a number, large sums are pinned close to ±1.',
+        formula: 'tanh(x) = (eˣ − e⁻ˣ) / (eˣ + e⁻ˣ)',
+      };
+      if (!record || !anatomy) return { ...base, live: noStep };
+      const j = loudest(anatomy.preActivation);
+      return { ...base, live: [`${where}.`, `h2 unit ${j}: tanh(${n(anatomy.preActivation[j])}) = ${n(record.h2[j])}.`] };
+    }
+    case 'next-token': {
+      const base = {
+        title: 'The next-token bars',
+        sentence: `How likely each token is to come next, after this step; the ✓ marks the token that did come next (${name}’s choice, or yours).`,
+        formula: 'p = softmax(W2 · h2 / T)',
+      };
+      if (!record) return { ...base, live: noStep };
+      const top = topRows(record.probs, 3);
+      return { ...base, live: [`${where}.`, top.map((row) => `${tokenLabel(studio, row)} ${n(record.probs[row] * 100)}%`).join(', ') + '.'] };
+    }
+    case 'softmax': {
+      const base = {
+        title: 'softmax at T',
+        sentence: 'softmax turns the scores W2 · h2 into probabilities that add up to 1; dividing by T first sharpens them (T < 1) or flattens them (T > 1).',
+        formula: 'p(k) = exp(s(k) / T) / Σ exp(s(i) / T)',
+      };
+      if (!record || !anatomy) return { ...base, live: noStep };
+      const [first, second] = topRows(anatomy.probs, 2);
+      return {
+        ...base,
+        live: [
+          `${where}, T = ${n(anatomy.temperature)}${step!.temperature === 0 ? ' (this turn took the likeliest token, T = 0, so the bars show T = 1)' : ''}.`,
+          `${tokenLabel(studio, first)}: score ${n(anatomy.logits[first])} → p = ${n(anatomy.probs[first])}; ${tokenLabel(studio, second)}: score ${n(anatomy.logits[second])} → p = ${n(anatomy.probs[second])}.`,
+        ],
+      };
+    }
+    case 'temperature':
+      return {
+        title: 'Temperature',
+        sentence: 'Temperature divides the scores before softmax: low T makes the likeliest token likelier still, high T evens the chances; 0 always takes the likeliest.',
+        formula: 'p = softmax(scores / T)',
+        live: [`The next message is sampled at T = ${studio.sampling.temperature}.`, ...(step ? [`The step under the clock was sampled at T = ${step.temperature}.`] : [])],
+      };
+    case 'top-k': {
+      const k = studio.sampling.topK;
+      const live = [`The next message keeps ${k > 0 ? `the ${k} likeliest tokens` : 'every token (top-k 0)'}.`];
+      if (record) {
+        const share = topRows(record.probs, 3).reduce((sum, row) => sum + record.probs[row], 0);
+        live.push(`At this step the 3 likeliest tokens hold ${n(share * 100)}% of the probability.`);
+      }
+      return {
+        title: 'Top-k',
+        sentence: 'Top-k keeps only the k likeliest tokens, shares their probability out again, and samples from them; 0 keeps them all.',
+        formula: 'p′(k) = p(k) / Σ p(top k) for the k likeliest, 0 for the rest',
+        live,
+      };
+    }
+    case 'timeline':
+      return {
+        title: 'The context timeline',
+        sentence: `One column per step: h2 on top, h1 below, each unit coloured by its value (purple −1, white 0, orange +1); bold labels are tokens ${name} wrote, grey ones yours.`,
+        formula: 'column t = [h2(t) ; h1(t)]',
+        live: step ? [`${where}: the outlined column.`] : noStep,
+      };
+    case 'path':
+      return {
+        title: 'The context path',
+        sentence: 'Each step’s context h2 becomes a point; contexts that are alike land close together, so the path shows where the conversation has been.',
+        formula: 'point(t) = PCA(h2(t))',
+        live: step ? [`${where}: the ringed point.`] : noStep,
+      };
+    case 'pca':
+      return {
+        title: 'PCA',
+        sentence: `PCA finds the two directions along which the corpus’s contexts differ most; every context is drawn by how far it lies along each, so ${E} numbers fit on a page.`,
+        formula: 'point = (u1 · (h2 − mean), u2 · (h2 − mean))',
+        live: [],
+      };
+    case 'held-out':
+      return {
+        title: 'Held-out lines',
+        sentence: 'The last tenth of the corpus’s lines is never trained on; the held-out loss and accuracy measure how the model does on lines it has not seen.',
+        formula: 'accuracy = share of held-out next tokens that the model ranks first',
+        live: [],
+      };
+    case 'overfitting':
+      return {
+        title: 'Overfitting',
+        sentence: 'When the held-out loss rises while the training loss still falls, the model is learning its training lines by heart instead of what carries over to new ones.',
+        formula: 'training loss ↓ while held-out loss ↑',
+        live: [],
+      };
+    case 'knock-out':
+      return {
+        title: 'Knocking out a unit',
+        sentence: 'A knocked-out unit has its weights set to zero, so it always reads 0; if the replies change, that unit mattered.',
+        formula: 'h1 unit: W0 row = 0 · h2 unit: W1 row = 0',
+        live: [],
+      };
+  }
+}
+
+const embeddingSentence = 'The token’s own embedding: its column of W0, squashed by tanh; it depends on the token alone, not on what came before.';
+const contextSentence = 'What the model remembers of everything before this step: the previous step’s h2, carried in as c.';
+const h2Sentence = 'The new context: each h2 unit weighs all of h1 and c through its row of W1, then tanh squashes the sum; it becomes the next step’s c.';
