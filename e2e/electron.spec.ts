@@ -42,7 +42,7 @@ test('starts on the bundled Boris, with the renderer isolated from Node', async 
     ]);
     // The page knows it is the desktop app's, and its model runs in the desktop service.
     expect(window.url()).toMatch(/^app:\/\/slm\/index\.html\?shell=desktop$/);
-    await window.getByRole('button', { name: 'About' }).click();
+    await window.getByRole('button', { name: 'About', exact: true }).click();
     await expect(window.getByTestId('backend')).toHaveAttribute('data-value', 'desktop service');
     expect(existsSync(join(userData, 'models', 'boris.slm.json'))).toBe(true);
   } finally {

@@ -37,7 +37,6 @@ test('a saved model is still listed after a reload, and opens', async ({ page })
   await picker.focus();
   await expect(picker.locator('option', { hasText: 'Pond keeper' })).toHaveCount(1);
   await picker.selectOption({ label: 'Pond keeper' });
-  await header.getByRole('button', { name: 'Open', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'Chat with Pond keeper' })).toBeVisible();
   await expect(page.getByText(/^Pond keeper · \d+ words · 4 units per layer/)).toBeVisible();
 });

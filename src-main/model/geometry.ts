@@ -4,7 +4,9 @@ import { tokenizeBounded } from './tokenizer.ts';
 import { quote } from './errors.ts';
 import { BOUNDARY, type Vocabulary, encode } from './vocabulary.ts';
 
-export type Metric = 'euclidean' | 'cosine';
+/** How two vectors' distance is measured. */
+export const METRICS = ['euclidean', 'cosine'] as const;
+export type Metric = (typeof METRICS)[number];
 
 export function distance(a: ArrayLike<number>, b: ArrayLike<number>, metric: Metric = 'euclidean'): number {
   if (metric === 'euclidean') {

@@ -5,8 +5,8 @@
  * port, a Web Worker and a Node child process unchanged.
  */
 import * as v from 'valibot';
-
 import { clip } from '../model/errors.ts';
+import { METRICS, type Metric } from '../model/geometry.ts';
 import * as limits from '../model/limits.ts';
 
 /** The limits the renderer checks typed values against too (it may import only this module from src-main). */
@@ -31,7 +31,8 @@ const modelId = v.pipe(v.string(), v.maxLength(limits.MAX_MODEL_ID_CHARACTERS, `
 export const MAX_TEXT = limits.MAX_PROMPT_CHARACTERS;
 export const MAX_CORPUS = limits.MAX_CORPUS_CHARACTERS;
 
-export const MetricSchema = v.picklist(['euclidean', 'cosine']);
+export const MetricSchema = v.picklist(METRICS);
+export type { Metric };
 export const WeightNameSchema = v.picklist(['w0', 'w1', 'w2']);
 
 export const ModelSourceSchema = v.variant('kind', [

@@ -1,4 +1,4 @@
-import type { Metric } from '../../src-main/model/geometry.ts';
+import type { Metric } from '../../src-main/service/protocol.ts';
 import type { ModelInfo, ResultOf } from '../../src-main/service/protocol.ts';
 import type { Studio } from './studio.svelte.ts';
 import { sentenceLetter } from './sentenceColours.ts';
