@@ -448,10 +448,11 @@ export class ModelService {
       seed: settings.seed,
       carryContext: settings.carryContext,
     };
+    // Epoch 0 is measured in the session's slices too, so a large corpus never holds up other requests.
     const trainer = new Trainer(
       lines.map((line) => encode(vocabulary, line)),
       vocabulary,
-      options,
+      { ...options, deferStart: true },
     );
     const session = new TrainingSession(trainer, {
       emit: (event) => this.emit(event),
