@@ -2,7 +2,7 @@ import { inspectCorpus } from '../model/corpusReport.ts';
 import { SlmError, clip, inputError, quote } from '../model/errors.ts';
 import { Conversation } from '../model/generation.ts';
 import { pathDivergence } from '../model/divergence.ts';
-import { embeddingMap } from '../model/embeddingMap.ts';
+import { embeddingMapSteps } from '../model/embeddingMap.ts';
 import { contextPath, distance, nearestWords } from '../model/geometry.ts';
 import { type Model, ORIGINAL_TEMPERATURE } from '../model/model.ts';
 import { NewerModelFileError, parseModel, serializeModel } from '../model/modelFile.ts';
@@ -189,7 +189,7 @@ export class ModelService {
         return this.divergence(request);
       case 'embeddingMap': {
         const { model } = this.current();
-        return embeddingMap(model.weights, model.vocabulary, request.method, request.seed);
+        return this.inSlices(embeddingMapSteps(model.weights, model.vocabulary, request.method, request.seed));
       }
     }
   }
@@ -370,6 +370,19 @@ export class ModelService {
       const record = this.record(step, phase === 'prompt' ? fedText[steps.length] : model.vocabulary.tokens[step.token]);
       steps.push(record);
       if (requestId !== null) this.emit({ event: 'token', requestId, phase, step: record });
+      if (this.host.now() - sliceStarted > SLICE_MS) {
+        await this.host.yieldToMessages();
+        sliceStarted = this.host.now();
+      }
+    }
+  }
+
+  /** Runs stepwise work to its end, letting waiting requests in every SLICE_MS or so. */
+  private async inSlices<T>(steps: Generator<void, T>): Promise<T> {
+    let sliceStarted = this.host.now();
+    for (;;) {
+      const next = steps.next();
+      if (next.done) return next.value;
       if (this.host.now() - sliceStarted > SLICE_MS) {
         await this.host.yieldToMessages();
         sliceStarted = this.host.now();
