@@ -350,3 +350,38 @@ describe('the trainer', () => {
 function cloneOf(w: Weights): Weights {
   return { ...w, w0: w.w0.slice(), w1: w.w1.slice(), w2: w.w2.slice() };
 }
+
+describe('a deferred start (the service measures epoch 0 in slices)', () => {
+  it('measures epoch 0 a few lines per call, then trains exactly as an eager trainer does', () => {
+    const { vocabulary, rows } = corpus(MIXED_TEXT);
+    const options = { embedding: 5, epochs: 3, learningRate: 0.01, seed: 4, samplesPerEpoch: 1 };
+    const eager = new Trainer(rows, vocabulary, options);
+    const deferred = new Trainer(rows, vocabulary, { ...options, deferStart: true });
+    expect(deferred.history).toEqual([]);
+    expect(deferred.epoch).toBe(0);
+    expect(deferred.progress).toBe(0);
+    let calls = 0;
+    while (deferred.history.length === 0) {
+      expect(deferred.runLines(2)).toEqual([]);
+      calls++;
+    }
+    expect(calls).toBe(Math.ceil(rows.length / 2));
+    const strip = ({ seconds: _, ...rest }: { seconds: number }) => rest;
+    expect(strip(deferred.history[0])).toEqual(strip(eager.history[0]));
+    while (!eager.done) eager.runLines(7);
+    while (!deferred.done) deferred.runLines(7);
+    expect(deferred.history.map(strip)).toEqual(eager.history.map(strip));
+    expectSameBits(deferred.best, eager.best);
+  });
+
+  it('a run stopped before epoch 0 is measured ends with no history and its starting weights', () => {
+    const { vocabulary, rows } = corpus(MIXED_TEXT);
+    const trainer = new Trainer(rows, vocabulary, { embedding: 5, epochs: 3, learningRate: 0.01, seed: 4, deferStart: true });
+    trainer.runLines(1);
+    trainer.stop();
+    expect(trainer.done).toBe(true);
+    expect(trainer.runLines(10)).toEqual([]);
+    expect(trainer.history).toEqual([]);
+    expectSameBits(trainer.best, initialWeights(5, vocabulary.tokens.length, 4));
+  });
+});

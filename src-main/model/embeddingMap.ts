@@ -25,6 +25,18 @@ export const MAP_SEED = 1;
  * those embeddings, or UMAP driven by a seeded generator (the same seed gives the same map).
  */
 export function embeddingMap(weights: Weights, vocabulary: Vocabulary, method: MapMethod, seed = MAP_SEED): EmbeddingMap {
+  const steps = embeddingMapSteps(weights, vocabulary, method, seed);
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}
+
+/**
+ * `embeddingMap` in steps: yields after each of UMAP's optimisation epochs, so a host can answer other
+ * requests while a large vocabulary is laid out; returns the same map.
+ */
+export function* embeddingMapSteps(weights: Weights, vocabulary: Vocabulary, method: MapMethod, seed = MAP_SEED): Generator<void, EmbeddingMap> {
   const rows = vocabulary.tokens.map((_, row) => row).filter((row) => row !== BOUNDARY);
   if (rows.length < 3) throw inputError('a map of the words needs at least 3 words in the vocabulary');
   const all = tokenEmbeddings(weights);
@@ -42,8 +54,13 @@ export function embeddingMap(weights: Weights, vocabulary: Vocabulary, method: M
     minDist: 0.1,
     random: () => rng.next(),
   });
-  const placed = umap.fit(vectors.map((v) => Array.from(v)));
-  return { words, points: placed.map((p) => pad(p)), explainedVariance: null };
+  // What umap.fit does, one epoch at a time.
+  const epochs = umap.initializeFit(vectors.map((v) => Array.from(v)));
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    umap.step();
+    yield;
+  }
+  return { words, points: umap.getEmbedding().map((p) => pad(p)), explainedVariance: null };
 }
 
 /** A 2-D point, with a missing axis (a model with E = 1) at zero. */

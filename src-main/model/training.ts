@@ -32,6 +32,12 @@ export interface TrainingOptions {
    * always starts from zeros. Default 0.
    */
   carryContext?: number;
+  /**
+   * Measure the untrained weights (epoch 0) in `runLines`' slices instead of in the constructor, so a
+   * host that trains in slices is not held up by a large corpus before its first slice. Until that is
+   * done, `history` is empty and `runLines` returns no epochs.
+   */
+  deferStart?: boolean;
 }
 
 export const TRAINING_DEFAULTS = {
@@ -137,6 +143,8 @@ export class Trainer {
   private trainingMs = 0;
   /** Time spent on held-out evaluation and samples, left out of the tokens-per-second figure. */
   private evaluationMs = 0;
+  /** The measuring of epoch 0 under way (with `deferStart`): the next line, and sums for train and test. */
+  private starting: { next: number; began: number; sums: { loss: number; correct: number; predictions: number }[] } | null = null;
 
   constructor(lines: readonly number[][], vocabulary: Vocabulary, options: TrainingOptions) {
     validateOptions(options);
@@ -165,26 +173,48 @@ export class Trainer {
     this.best = cloneWeights(start);
     // The shuffle has its own stream, so that changing the initialisation never changes the order.
     this.rng = createRng((options.seed ^ 0x5bd1e995) >>> 0);
-    const began = now();
-    const train = this.evaluate(this.split.train);
-    const test = this.evaluate(this.split.test);
+    this.starting = { next: 0, began: now(), sums: [0, 1].map(() => ({ loss: 0, correct: 0, predictions: 0 })) };
+    if (!options.deferStart) this.measureStart(Infinity);
+  }
+
+  /**
+   * Measures the untrained weights on up to `maxLines` more lines (the training lines, then the
+   * held-out ones, in order, as `evaluate` does); records epoch 0 and starts epoch 1 after the last.
+   */
+  private measureStart(maxLines: number): void {
+    const starting = this.starting!;
+    const { train, test } = this.split;
+    for (let n = 0; n < maxLines && starting.next < train.length + test.length; n++, starting.next++) {
+      const held = starting.next >= train.length;
+      const line = held ? test[starting.next - train.length] : train[starting.next];
+      const sums = starting.sums[held ? 1 : 0];
+      const steps = line.length + 1;
+      sums.loss += this.pass.forward(line) * steps;
+      sums.correct += this.pass.correctPredictions(line);
+      sums.predictions += steps;
+    }
+    if (starting.next < train.length + test.length) return;
+    this.starting = null;
+    const [trainSums, testSums] = starting.sums;
+    const trainLoss = trainSums.loss / trainSums.predictions;
+    const testLoss = testSums.loss / testSums.predictions;
     this.history.push({
       epoch: 0,
-      trainLoss: train.loss,
-      testLoss: test.loss,
-      testAccuracy: test.accuracy,
-      seconds: (now() - began) / 1000,
+      trainLoss,
+      testLoss,
+      testAccuracy: testSums.correct / testSums.predictions,
+      seconds: (now() - starting.began) / 1000,
       samples: this.samples(0),
     });
-    if (!Number.isFinite(train.loss) || !Number.isFinite(test.loss)) {
+    if (!Number.isFinite(trainLoss) || !Number.isFinite(testLoss)) {
       this.diverge('the starting weights already give a loss that is not a finite number');
     }
     this.beginEpoch();
   }
 
-  /** Completed epochs. */
+  /** Completed epochs (0 while epoch 0 is still being measured). */
   get epoch(): number {
-    return this.history.length - 1;
+    return Math.max(0, this.history.length - 1);
   }
 
   get linesPerEpoch(): number {
@@ -212,6 +242,10 @@ export class Trainer {
 
   /** Trains up to `maxLines` lines; returns the epochs that ended during the call. */
   runLines(maxLines: number): EpochReport[] {
+    if (this.starting) {
+      if (this.status === 'running') this.measureStart(maxLines);
+      return [];
+    }
     const finished: EpochReport[] = [];
     const started = now();
     const evaluationBefore = this.evaluationMs;

@@ -3,7 +3,7 @@ import { SlmError, clip, inputError, quote } from '../model/errors.ts';
 import { Conversation } from '../model/generation.ts';
 import { stepAnatomy } from '../model/anatomy.ts';
 import { pathDivergence } from '../model/divergence.ts';
-import { embeddingMap } from '../model/embeddingMap.ts';
+import { embeddingMapSteps } from '../model/embeddingMap.ts';
 import { contextPath, distance, nearestWords } from '../model/geometry.ts';
 import { type Model, ORIGINAL_TEMPERATURE } from '../model/model.ts';
 import { NewerModelFileError, parseModel, serializeModel } from '../model/modelFile.ts';
@@ -198,7 +198,7 @@ export class ModelService {
         return this.anatomy(request);
       case 'embeddingMap': {
         const { model } = this.current();
-        return embeddingMap(model.weights, model.vocabulary, request.method, request.seed);
+        return this.inSlices(embeddingMapSteps(model.weights, model.vocabulary, request.method, request.seed));
       }
     }
   }
@@ -392,6 +392,19 @@ export class ModelService {
     }
   }
 
+  /** Runs stepwise work to its end, letting waiting requests in every SLICE_MS or so. */
+  private async inSlices<T>(steps: Generator<void, T>): Promise<T> {
+    let sliceStarted = this.host.now();
+    for (;;) {
+      const next = steps.next();
+      if (next.done) return next.value;
+      if (this.host.now() - sliceStarted > SLICE_MS) {
+        await this.host.yieldToMessages();
+        sliceStarted = this.host.now();
+      }
+    }
+  }
+
   private trace(text: string): StepRecord[] {
     const { model } = this.current();
     const words = tokenizeBounded(text, 'the text');
@@ -481,10 +494,11 @@ export class ModelService {
       seed: settings.seed,
       carryContext: settings.carryContext,
     };
+    // Epoch 0 is measured in the session's slices too, so a large corpus never holds up other requests.
     const trainer = new Trainer(
       lines.map((line) => encode(vocabulary, line)),
       vocabulary,
-      options,
+      { ...options, deferStart: true },
     );
     const session = new TrainingSession(
       trainer,
