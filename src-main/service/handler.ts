@@ -94,6 +94,8 @@ export class ModelService {
   /** Epochs a second for watching a run, or null for as fast as it can. */
   private pace: number | null = null;
 
+  /** When long work last let waiting requests in (see letOthersIn). */
+  private lastLetIn = 0;
   /** Settles when every request so far has been answered. */
   private everything: Promise<void> = Promise.resolve();
   /** Settles when the last request that changes the model has been answered. */
@@ -368,7 +370,6 @@ export class ModelService {
       maxTokens: request.maxTokens,
     });
     const steps: StepRecord[] = [];
-    let sliceStarted = this.host.now();
     for (;;) {
       const next = turn.next();
       if (next.done) {
@@ -385,24 +386,27 @@ export class ModelService {
       const record = this.record(step, phase === 'prompt' ? fedText[steps.length] : model.vocabulary.tokens[step.token]);
       steps.push(record);
       if (requestId !== null) this.emit({ event: 'token', requestId, phase, step: record });
-      if (this.host.now() - sliceStarted > SLICE_MS) {
-        await this.host.yieldToMessages();
-        sliceStarted = this.host.now();
-      }
+      await this.letOthersIn();
     }
   }
 
   /** Runs stepwise work to its end, letting waiting requests in every SLICE_MS or so. */
   private async inSlices<T>(steps: Generator<void, T>): Promise<T> {
-    let sliceStarted = this.host.now();
     for (;;) {
       const next = steps.next();
       if (next.done) return next.value;
-      if (this.host.now() - sliceStarted > SLICE_MS) {
-        await this.host.yieldToMessages();
-        sliceStarted = this.host.now();
-      }
+      await this.letOthersIn();
     }
+  }
+
+  /**
+   * Lets waiting requests in once SLICE_MS has passed since the service last did. The clock runs
+   * across requests and turns: a replay of many short turns yields as often as one long turn.
+   */
+  private async letOthersIn(): Promise<void> {
+    if (this.host.now() - this.lastLetIn <= SLICE_MS) return;
+    await this.host.yieldToMessages();
+    this.lastLetIn = this.host.now();
   }
 
   private trace(text: string): StepRecord[] {
