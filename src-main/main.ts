@@ -12,11 +12,12 @@ import { type AboutInfo, CHANNELS, type BridgeAnswer } from './desktop/api.ts';
 import { appMenuTemplate } from './desktop/appMenu.ts';
 import { CommandOutbox } from './desktop/commands.ts';
 import { modelPathFromArgs } from './desktop/launchArgs.ts';
-import { modelSourceFromPath, writeOriginalFiles } from './desktop/modelSources.ts';
+import { modelSourceFromPath } from './desktop/modelSources.ts';
 import { prepareModelStore } from './desktop/modelStoreSetup.ts';
 import { APP_SCHEME, CONTENT_SECURITY_POLICY, DESKTOP_ENTRY, contentType, isAppUrl, resolveAppUrl } from './desktop/rendererFiles.ts';
 import { utilityConnection } from './desktop/utilityConnection.ts';
 import { writeFileAtomic } from './files/atomicWrite.ts';
+import { writeOriginalPair } from './files/modelFiles.ts';
 import type { RequestBody } from './service/protocol.ts';
 import { ServiceError, ServiceSupervisor } from './service/supervisor.ts';
 
@@ -203,7 +204,7 @@ app.whenReady().then(() => {
       properties: ['openDirectory', 'createDirectory'],
     });
     if (picked.canceled || picked.filePaths.length === 0) return null;
-    await writeOriginalFiles(picked.filePaths[0], files);
+    await writeOriginalPair(picked.filePaths[0], files);
     return picked.filePaths[0];
   });
 

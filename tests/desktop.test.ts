@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSyn
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { modelSourceFromPath, writeOriginalFiles } from '../src-main/desktop/modelSources.ts';
+import { modelSourceFromPath } from '../src-main/desktop/modelSources.ts';
+import { writeOriginalPair } from '../src-main/files/modelFiles.ts';
 import { prepareModelStore } from '../src-main/desktop/modelStoreSetup.ts';
 import { APP_ENTRY, CONTENT_SECURITY_POLICY, contentType, isAppUrl, resolveAppUrl } from '../src-main/desktop/rendererFiles.ts';
 import { importOriginal } from '../src-main/model/original.ts';
@@ -93,7 +94,7 @@ describe('files picked in dialogs', () => {
       copyFileSync(join(fixture, 'weights.npz'), join(folder, 'lonely', 'weights.npz'));
       await expect(modelSourceFromPath(join(folder, 'lonely', 'weights.npz'))).rejects.toThrow(/wordmap\.json beside them/);
       await expect(modelSourceFromPath(join(folder, 'nothing.npz'))).rejects.toThrow(/does not exist/);
-      await writeOriginalFiles(join(folder, 'out'), { weights: new Uint8Array([1, 2, 3]), wordmap: '{}' });
+      await writeOriginalPair(join(folder, 'out'), { weights: new Uint8Array([1, 2, 3]), wordmap: '{}' });
       expect([...readFileSync(join(folder, 'out', 'weights.npz'))]).toEqual([1, 2, 3]);
     } finally {
       rmSync(folder, { recursive: true, force: true });

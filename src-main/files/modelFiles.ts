@@ -14,7 +14,7 @@ export const MODEL_EXTENSION = '.slm.json';
  * Reads a whole file, refusing one larger than `maxBytes` before reading it (a device or pipe that
  * never ends is cut off at the limit and refused too).
  */
-async function readBytes(path: string, what: string, maxBytes: number): Promise<Uint8Array> {
+async function readBytes(path: string, what: string, maxBytes: number): Promise<Uint8Array<ArrayBuffer>> {
   let handle;
   try {
     handle = await open(path, 'r');
@@ -73,23 +73,66 @@ export function modelNameFromPath(path: string): string {
 }
 
 /**
- * Loads a model from any of the forms a person may point at: an `*.slm.json` file, a folder holding
- * the original's `weights.npz` + `wordmap.json`, or a `.npz` with `wordmap.json` beside it.
+ * A model as files on disk hold it, read but not yet parsed: the text of an `*.slm.json`, or the
+ * original's two files. It is what the desktop's dialogs hand the model service (a ModelSource of
+ * kind 'modelFile' or 'original'), and what the command line parses.
  */
-export async function loadModel(path: string): Promise<Model> {
+export type ModelFiles =
+  | { kind: 'modelFile'; name: string; text: string }
+  | { kind: 'original'; name: string; weights: Uint8Array<ArrayBuffer>; wordmap: string };
+
+/**
+ * Reads a model from any of the forms a person may point at: an `*.slm.json` file, a folder holding
+ * the original's `weights.npz` + `wordmap.json`, or a `.npz` with `wordmap.json` beside it. Every
+ * read is bounded by the limits.
+ */
+export async function readModelFiles(path: string): Promise<ModelFiles> {
   let info;
   try {
     info = await stat(path);
   } catch (error) {
     throw fileError(error, path, 'the model');
   }
-  if (info.isDirectory()) {
-    return importOriginalFiles(join(path, 'weights.npz'), join(path, 'wordmap.json'), basename(path));
+  if (info.isDirectory()) return readOriginalFiles(join(path, 'weights.npz'), join(path, 'wordmap.json'), basename(path));
+  if (extname(path).toLowerCase() === '.npz') return readOriginalFiles(path, join(dirname(path), 'wordmap.json'), modelNameFromPath(path));
+  return { kind: 'modelFile', name: basename(path), text: await readText(path, 'the model file', MAX_MODEL_FILE_CHARACTERS) };
+}
+
+async function readOriginalFiles(weightsPath: string, wordmapPath: string, name: string): Promise<ModelFiles & { kind: 'original' }> {
+  const weights = await readBytes(weightsPath, 'the weights file', MAX_WEIGHTS_FILE_BYTES);
+  try {
+    return { kind: 'original', name, weights, wordmap: await readText(wordmapPath, 'the wordmap', MAX_WORDMAP_CHARACTERS) };
+  } catch (missing) {
+    // A broken weights file is the bigger problem: name it first.
+    try {
+      readNpz(weights);
+    } catch (error) {
+      throw formatError(`${weightsPath}: ${(error as Error).message}`);
+    }
+    throw inputError(`the original's weights need wordmap.json beside them: ${(missing as Error).message}`);
   }
-  if (extname(path).toLowerCase() === '.npz') {
-    return importOriginalFiles(path, join(dirname(path), 'wordmap.json'), modelNameFromPath(path));
+}
+
+/** Loads a model from a path, in any of the forms readModelFiles takes. */
+export async function loadModel(path: string): Promise<Model> {
+  const files = await readModelFiles(path);
+  if (files.kind === 'modelFile') return parseModel(files.text, path);
+  const weightsPath = extname(path).toLowerCase() === '.npz' ? path : join(path, 'weights.npz');
+  return modelFromOriginal(files, weightsPath);
+}
+
+/** Imports the original's two files, wherever each of them is. */
+export async function importOriginalFiles(weightsPath: string, wordmapPath: string, name: string): Promise<Model> {
+  return modelFromOriginal(await readOriginalFiles(weightsPath, wordmapPath, name), weightsPath);
+}
+
+function modelFromOriginal(files: ModelFiles & { kind: 'original' }, weightsPath: string): Model {
+  try {
+    return importOriginal({ weights: files.weights, wordmap: files.wordmap }, files.name);
+  } catch (error) {
+    if (error instanceof SlmError) throw formatError(`${weightsPath}: ${error.message}`);
+    throw error;
   }
-  return parseModel(await readText(path, 'the model file', MAX_MODEL_FILE_CHARACTERS), path);
 }
 
 /** The files `loadModel(path)` reads, so that a command never writes over one of them. */
@@ -103,28 +146,6 @@ export async function modelInputs(path: string): Promise<string[]> {
   return [path];
 }
 
-export async function importOriginalFiles(weightsPath: string, wordmapPath: string, name: string): Promise<Model> {
-  const weights = await readBytes(weightsPath, 'the weights file', MAX_WEIGHTS_FILE_BYTES);
-  let wordmap: string;
-  try {
-    wordmap = await readText(wordmapPath, 'the wordmap', MAX_WORDMAP_CHARACTERS);
-  } catch (missing) {
-    // A broken weights file is the bigger problem: name it first.
-    try {
-      readNpz(weights);
-    } catch (error) {
-      throw formatError(`${weightsPath}: ${(error as Error).message}`);
-    }
-    throw missing;
-  }
-  try {
-    return importOriginal({ weights, wordmap }, name);
-  } catch (error) {
-    if (error instanceof SlmError) throw formatError(`${weightsPath}: ${error.message}`);
-    throw error;
-  }
-}
-
 export async function saveModel(model: Model, path: string): Promise<void> {
   await writeFileAtomic(path, serializeModel(model));
 }
@@ -135,12 +156,16 @@ export function originalPaths(folder: string): { weights: string; wordmap: strin
 }
 
 /** Writes `weights.npz` and `wordmap.json` into a folder as a pair: both are replaced, or neither. */
-export async function exportOriginalFiles(model: Model, folder: string): Promise<{ weights: string; wordmap: string }> {
-  const files = exportOriginal(model);
+export async function writeOriginalPair(folder: string, files: { weights: Uint8Array; wordmap: string }): Promise<{ weights: string; wordmap: string }> {
   const paths = originalPaths(folder);
   await writeFilesAtomic([
     { path: paths.weights, data: files.weights },
     { path: paths.wordmap, data: files.wordmap },
   ]);
   return paths;
+}
+
+/** Exports a model as the original's pair of files, into a folder (see writeOriginalPair). */
+export async function exportOriginalFiles(model: Model, folder: string): Promise<{ weights: string; wordmap: string }> {
+  return writeOriginalPair(folder, exportOriginal(model));
 }
