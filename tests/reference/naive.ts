@@ -24,7 +24,7 @@ export interface NaiveStep {
   probs: number[];
 }
 
-export function matVec(m: Matrix, v: readonly number[]): number[] {
+function matVec(m: Matrix, v: readonly number[]): number[] {
   return m.map((row) => row.reduce((sum, w, j) => sum + w * v[j], 0));
 }
 
@@ -33,7 +33,7 @@ const outer = (a: readonly number[], b: readonly number[]): Matrix => a.map((x) 
 const add = (a: Matrix, b: Matrix): Matrix => a.map((row, i) => row.map((x, j) => x + b[i][j]));
 const zeros = (rows: number, cols: number): Matrix => Array.from({ length: rows }, () => new Array<number>(cols).fill(0));
 
-export function oneHot(row: number, size: number): number[] {
+function oneHot(row: number, size: number): number[] {
   return Array.from({ length: size }, (_, i) => (i === row ? 1 : 0));
 }
 
@@ -45,7 +45,7 @@ export function softmax(logits: readonly number[]): number[] {
 }
 
 /** A row-major matrix of `rows` x `cols` as nested arrays. */
-export function nested(data: ArrayLike<number>, rows: number, cols: number): Matrix {
+function nested(data: ArrayLike<number>, rows: number, cols: number): Matrix {
   return Array.from({ length: rows }, (_, r) => Array.from({ length: cols }, (_, c) => data[r * cols + c]));
 }
 
