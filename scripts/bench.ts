@@ -9,7 +9,7 @@ import { step } from '../src-main/model/network.ts';
 import { tokenizeCorpus } from '../src-main/model/tokenizer.ts';
 import { TRAINING_DEFAULTS, Trainer } from '../src-main/model/training.ts';
 import { type Vocabulary, buildVocabulary, encode, vocabularyFromWordmap } from '../src-main/model/vocabulary.ts';
-import { NaiveTrainer, naiveFrom, naiveStep } from './naive-model.ts';
+import { NaiveTrainer, naiveModel, naiveStep } from '../tests/reference/naive.ts';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const seedData = join(root, '..', 'shared', 'seed-data');
@@ -58,7 +58,7 @@ function naiveTrainingSpeed(corpus: Corpus): { tokensPerSecond: number; runs: nu
   const runs: number[] = [];
   for (let r = 0; r < 3; r++) {
     const start = trainerFor(corpus, 1, r + 1);
-    const naive = new NaiveTrainer(naiveFrom(start.weights), TRAINING_DEFAULTS.learningRate);
+    const naive = new NaiveTrainer(naiveModel(start.weights), TRAINING_DEFAULTS.learningRate);
     const began = performance.now();
     let tokens = 0;
     for (const line of start.split.train) {
@@ -74,7 +74,7 @@ function naiveTrainingSpeed(corpus: Corpus): { tokensPerSecond: number; runs: nu
 function stepLatency(corpus: Corpus): { engine: number; naive: number } {
   const trainer = trainerFor(corpus, 1, 1);
   const weights = trainer.weights;
-  const naive = naiveFrom(weights);
+  const naive = naiveModel(weights);
   const batch = 2000;
   const engine: number[] = [];
   const baseline: number[] = [];

@@ -37,9 +37,6 @@ const corpusLines = ['who are you? i am boris.', 'what do you love? frogs.', 'ho
 const tinyCorpus = join(scratch, 'tiny.txt');
 writeFileSync(tinyCorpus, Array.from({ length: 20 }, (_, i) => corpusLines[i % corpusLines.length]).join('\n') + '\n');
 
-beforeAll(() => {
-  execFileSync(process.execPath, [join(root, 'scripts', 'build-node.mjs')], { cwd: root });
-});
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('slm on the original-format fixture', () => {

@@ -8,9 +8,8 @@
  * `npm test` runs a few hundred cases each with a fixed seed; `npm run fuzz` runs many more
  * (FUZZ_RUNS, FUZZ_SEED, FUZZ_TIMEOUT_MS set them).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -189,9 +188,6 @@ describe('fuzzing the readers', () => {
 describe('fuzzing the service protocol (in a service process)', () => {
   const entry = join(root, 'dist', 'electron', 'service.cjs');
   const store = mkdtempSync(join(tmpdir(), 'slm-fuzz-store-'));
-  beforeAll(() => {
-    execFileSync(process.execPath, [join(root, 'scripts', 'build-node.mjs')], { cwd: root });
-  });
   afterAll(() => rmSync(store, { recursive: true, force: true }));
 
   it(

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Trainer, initialWeights } from '../src-main/model/training.ts';
 import { vocabularyFromTokens } from '../src-main/model/vocabulary.ts';
-import { NaiveTrainer, naiveFrom } from '../scripts/naive-model.ts';
+import { NaiveTrainer, naiveModel } from './reference/naive.ts';
 
 /**
  * The WebAssembly training kernel against the naive nested-array implementation of the same update
@@ -18,7 +18,7 @@ function trainBoth(clipNorm: number, epochs: number) {
   const start = initialWeights(5, vocabulary.tokens.length, 11);
   const trainer = new Trainer(lines, vocabulary, { embedding: 5, epochs, learningRate: 0.05, seed: 11, clipNorm, samplesPerEpoch: 0 });
   while (!trainer.done) trainer.runLines(100);
-  const naive = new NaiveTrainer(naiveFrom(start), 0.05, clipNorm);
+  const naive = new NaiveTrainer(naiveModel(start), 0.05, clipNorm);
   for (let e = 0; e < epochs; e++) naive.trainLine(lines[0]);
   return { trainer, naive };
 }

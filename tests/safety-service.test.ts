@@ -3,8 +3,7 @@
  * the real service in child processes (dist/electron/service.cjs, the file Electron's utility process
  * runs), talking to it with raw messages as a hostile or careless client could.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
+import { afterAll, describe, expect, it } from 'vitest';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -16,9 +15,6 @@ const entry = join(root, 'dist', 'electron', 'service.cjs');
 const boris = join(root, 'resources', 'models', 'boris.slm.json');
 const scratch = mkdtempSync(join(tmpdir(), 'slm-safety-service-'));
 
-beforeAll(() => {
-  execFileSync(process.execPath, [join(root, 'scripts', 'build-node.mjs')], { cwd: root });
-});
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 interface Answer {

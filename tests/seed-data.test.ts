@@ -7,6 +7,7 @@ import { Conversation } from '../src-main/model/generation.ts';
 import { readNpz } from '../src-main/model/npz.ts';
 import { exportOriginal, importOriginal } from '../src-main/model/original.ts';
 import { createRng } from '../src-main/model/rng.ts';
+import { embeddingSize, naiveDistance, naiveFeed, naiveModel, naiveNeighbours, naiveRun, vocabularySize } from './reference/naive.ts';
 
 /**
  * Checks against the original project's own trained model (`../shared/seed-data/`, never committed).
@@ -18,75 +19,24 @@ const weightsPath = join(seedDir, 'weights.npz');
 const wordmapPath = join(seedDir, 'wordmap.json');
 const present = existsSync(weightsPath) && existsSync(wordmapPath);
 
-type Matrix = number[][];
-
-/** A float64 reference written from DESIGN.md with nested arrays, independent of the engine. */
-class NaiveModel {
-  readonly W0: Matrix;
-  readonly W1: Matrix;
-  readonly W2: Matrix;
-  readonly E: number;
-  readonly V: number;
-
-  constructor(
-    arrays: Map<string, { shape: number[]; data: Float64Array }>,
-    readonly wordmap: Record<string, number>,
-  ) {
-    const nested = (name: string): Matrix => {
-      const { shape, data } = arrays.get(name)!;
-      return Array.from({ length: shape[0] }, (_, r) => Array.from(data.subarray(r * shape[1], (r + 1) * shape[1])));
-    };
-    this.W0 = nested('w0');
-    this.W1 = nested('w1');
-    this.W2 = nested('w2');
-    this.E = this.W0.length;
-    this.V = this.W0[0].length;
-  }
-
-  static matVec(m: Matrix, x: readonly number[]): number[] {
-    return m.map((row) => {
-      let sum = 0;
-      for (let j = 0; j < row.length; j++) sum += row[j] * x[j];
-      return sum;
-    });
-  }
-
-  h1(row: number): number[] {
-    const onehot = Array.from({ length: this.V }, (_, j) => (j === row ? 1 : 0));
-    return NaiveModel.matVec(this.W0, onehot).map(Math.tanh);
-  }
-
-  finalContext(sentence: string): number[] {
-    const words = sentence.toLowerCase().match(/[a-z0-9']+|[-.,!?;]/g) ?? [];
-    const rows = [0, ...words.map((w) => this.wordmap[w] ?? 1)];
-    let c = new Array<number>(this.E).fill(0);
-    for (const row of rows) c = NaiveModel.matVec(this.W1, [...this.h1(row), ...c]).map(Math.tanh);
-    return c;
-  }
-
-  static euclidean(a: readonly number[], b: readonly number[]): number {
-    let sum = 0;
-    for (let i = 0; i < a.length; i++) sum += (a[i] - b[i]) ** 2;
-    return Math.sqrt(sum);
-  }
-
-  neighbours(word: string, k: number): { word: string; distance: number }[] {
-    const tokens = Object.keys(this.wordmap).sort((a, b) => this.wordmap[a] - this.wordmap[b]);
-    const row = this.wordmap[word];
-    const mine = this.h1(row);
-    const found = tokens
-      .map((token, other) => ({ word: token, other, distance: NaiveModel.euclidean(mine, this.h1(other)) }))
-      .filter((n) => n.other !== row && n.other !== 0);
-    found.sort((a, b) => a.distance - b.distance || a.other - b.other);
-    return found.slice(0, k).map(({ word: w, distance }) => ({ word: w, distance }));
-  }
+/** The reference model of the original's arrays, with its tokens in row order. */
+function naiveOriginal(arrays: Map<string, { shape: number[]; data: Float64Array }>, wordmap: Record<string, number>) {
+  const [embedding, vocabulary] = arrays.get('w0')!.shape;
+  const model = naiveModel({ embedding, vocabulary, w0: arrays.get('w0')!.data, w1: arrays.get('w1')!.data, w2: arrays.get('w2')!.data });
+  const tokens = Object.keys(wordmap).sort((x, y) => wordmap[x] - wordmap[y]);
+  return {
+    E: embeddingSize(model),
+    V: vocabularySize(model),
+    finalContext: (sentence: string) => naiveRun(model, naiveFeed(tokens, sentence)).at(-1)!.h2,
+    neighbours: (word: string, k: number) => naiveNeighbours(model, tokens, word, k),
+  };
 }
 
 describe.skipIf(!present)('the original project seed data (../shared/seed-data)', () => {
   const weightBytes = present ? new Uint8Array(readFileSync(weightsPath)) : new Uint8Array();
   const wordmapText = present ? readFileSync(wordmapPath, 'utf8') : '{}';
   const model = present ? importOriginal({ weights: weightBytes, wordmap: wordmapText }) : null!;
-  const naive = present ? new NaiveModel(readNpz(weightBytes), JSON.parse(wordmapText)) : null!;
+  const naive = present ? naiveOriginal(readNpz(weightBytes), JSON.parse(wordmapText)) : null!;
 
   it('imports with the original sampling temperature and the original shapes', () => {
     expect(model.defaultTemperature).toBe(0.5);
@@ -104,7 +54,7 @@ describe.skipIf(!present)('the original project seed data (../shared/seed-data)'
     ];
     for (const [a, b, quoted] of cases) {
       const ours = sentenceDistance(model.weights, model.vocabulary, a, b);
-      const reference = NaiveModel.euclidean(naive.finalContext(a), naive.finalContext(b));
+      const reference = naiveDistance(naive.finalContext(a), naive.finalContext(b));
       expect(Math.abs(ours - reference)).toBeLessThanOrEqual(1e-12);
       expect(Math.abs(ours - quoted)).toBeLessThanOrEqual(1e-9);
     }

@@ -26,7 +26,6 @@ const corpusText = Array.from({ length: 40 }, (_, i) =>
 ).join('\n');
 
 beforeAll(async () => {
-  execFileSync(process.execPath, [join(root, 'scripts', 'build-node.mjs')], { cwd: root });
   mkdirSync(join(resources, 'corpus'), { recursive: true });
   mkdirSync(join(resources, 'models'), { recursive: true });
   writeFileSync(join(resources, 'corpus', 'boris.txt'), corpusText);

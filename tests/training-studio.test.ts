@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from './helpers.ts';
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -23,7 +22,6 @@ const borisModel = readFileSync(join(root, 'resources', 'models', 'boris.slm.jso
 const borisCorpus = readFileSync(join(root, 'resources', 'corpus', 'boris.txt'), 'utf8');
 
 beforeAll(() => {
-  execFileSync(process.execPath, [join(root, 'scripts', 'build-node.mjs')], { cwd: root });
   mkdirSync(join(resources, 'corpus'), { recursive: true });
   mkdirSync(join(resources, 'models'), { recursive: true });
   writeFileSync(join(resources, 'corpus', 'boris.txt'), borisCorpus);

@@ -7,36 +7,10 @@ import { Trainer, initialWeights, lineLossAndGradients, splitCorpus, type Traini
 import { generateLine } from '../src-main/model/generation.ts';
 import { createRng } from '../src-main/model/rng.ts';
 import { expectSameBits, expectSlmError, randomWeights, sameBits } from './helpers.ts';
+import { naiveLineLoss, naiveModel } from './reference/naive.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers written for the tests, independent of the engine.
-
-/**
- * The mean cross-entropy of a line, written from DESIGN.md with nested arrays and an explicit
- * one-hot product: feed [boundary, line...], predict [line..., boundary].
- */
-function naiveLineLoss(w: Weights, line: readonly number[]): number {
-  const E = w.embedding;
-  const V = w.vocabulary;
-  const W0 = Array.from({ length: E }, (_, i) => Array.from({ length: V }, (_, j) => w.w0[i * V + j]));
-  const W1 = Array.from({ length: E }, (_, i) => Array.from({ length: 2 * E }, (_, j) => w.w1[i * 2 * E + j]));
-  const W2 = Array.from({ length: V }, (_, k) => Array.from({ length: E }, (_, j) => w.w2[k * E + j]));
-  const matVec = (m: number[][], x: number[]) => m.map((row) => row.reduce((s, v, j) => s + v * x[j], 0));
-  const inputs = [BOUNDARY, ...line];
-  const targets = [...line, BOUNDARY];
-  let c = new Array<number>(E).fill(0);
-  let loss = 0;
-  inputs.forEach((token, s) => {
-    const onehot = Array.from({ length: V }, (_, j) => (j === token ? 1 : 0));
-    const h1 = matVec(W0, onehot).map(Math.tanh);
-    c = matVec(W1, [...h1, ...c]).map(Math.tanh);
-    const logits = matVec(W2, c);
-    const max = Math.max(...logits);
-    const logTotal = Math.log(logits.reduce((sum, l) => sum + Math.exp(l - max), 0)) + max;
-    loss -= logits[targets[s]] - logTotal;
-  });
-  return loss / inputs.length;
-}
 
 /** Runs a trainer to the end in chunks, as a host would. */
 function finish(trainer: Trainer, chunk = 7): void {
@@ -92,16 +66,16 @@ describe('gradients', () => {
     for (const [index, line] of lines.entries()) {
       const weights = randomWeights(E, V, 500 + index, 1);
       const { loss, gradients } = lineLossAndGradients(weights, line);
-      expect(Math.abs(loss - naiveLineLoss(weights, line))).toBeLessThan(1e-12);
+      expect(Math.abs(loss - naiveLineLoss(naiveModel(weights), line))).toBeLessThan(1e-12);
       const h = 1e-6;
       for (const name of ['w0', 'w1', 'w2'] as const) {
         const matrix = weights[name];
         for (let i = 0; i < matrix.length; i++) {
           const held = matrix[i];
           matrix[i] = held + h;
-          const plus = naiveLineLoss(weights, line);
+          const plus = naiveLineLoss(naiveModel(weights), line);
           matrix[i] = held - h;
-          const minus = naiveLineLoss(weights, line);
+          const minus = naiveLineLoss(naiveModel(weights), line);
           matrix[i] = held;
           const numeric = (plus - minus) / (2 * h);
           const analytic = gradients[name][i];
