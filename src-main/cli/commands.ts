@@ -14,6 +14,7 @@ import { bundledChecksPath, bundledCorpusPath, bundledModelPath } from '../files
 import { UsageError, numberOption, parse, stringOption } from './args.ts';
 import type { CliIo } from './io.ts';
 import { formatDuration, progressLine } from './progress.ts';
+import { EXPLAIN_COMMANDS, EXPLAIN_USAGE } from './explainCommands.ts';
 
 export const USAGE = `slm: a tiny recurrent language model on the command line
 
@@ -26,6 +27,7 @@ export const USAGE = `slm: a tiny recurrent language model on the command line
   slm eval [--model P] [--checks F] [--corpus F] [--json]
   slm import WEIGHTS.npz [WORDMAP.json] --out MODEL.slm.json [--name NAME]
   slm export [--model P] --out-dir DIR
+${EXPLAIN_USAGE}
 
 --model takes a model file (*.slm.json), a folder holding weights.npz + wordmap.json, or an .npz
 with wordmap.json beside it; without it, the bundled Boris.`;
@@ -312,4 +314,5 @@ export const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<voi
   eval: evaluate,
   import: importCommand,
   export: exportCommand,
+  ...EXPLAIN_COMMANDS,
 };

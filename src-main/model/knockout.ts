@@ -6,6 +6,9 @@
 import { inputError } from './errors.ts';
 import { KernelPass } from './kernel/linePass.ts';
 import { type Weights, copyWeightsInto } from './network.ts';
+import { tokenizeCorpus } from './tokenizer.ts';
+import { splitCorpus } from './training.ts';
+import { type Vocabulary, encode } from './vocabulary.ts';
 
 export type Layer = 'h1' | 'h2';
 
@@ -132,4 +135,11 @@ export function knockoutTable(weights: Weights, heldOut: readonly (readonly numb
     }
   }
   return { heldOutLines: heldOut.length, predictions: intact.predictions, loss: intact.loss, accuracy: intact.accuracy, units };
+}
+
+/** A corpus as a model sees it: every line with words, as rows of its vocabulary, and the held-out last 10%. */
+export function corpusRows(vocabulary: Vocabulary, text: string): { lines: number[][]; heldOut: number[][] } {
+  const lines = tokenizeCorpus(text).map((line) => encode(vocabulary, line));
+  if (lines.length < 2) throw inputError(`the corpus needs at least 2 lines with words in them (to hold some out); it has ${lines.length}`);
+  return { lines, heldOut: splitCorpus(lines).test };
 }
