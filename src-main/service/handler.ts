@@ -30,6 +30,7 @@ import {
 } from './protocol.ts';
 import type { ModelStore } from './store.ts';
 import { TrainingSession, toMetrics } from './trainingSession.ts';
+import { ExplanationService } from './explanations.ts';
 
 /** What a host (utility process, worker, child process) gives the service. */
 export interface ServiceHost {
@@ -62,6 +63,11 @@ interface OpenModel {
 export class ModelService {
   private open: OpenModel | null = null;
   private session: TrainingSession | null = null;
+  /** Saliency, reply trees, unit profiles and knock-outs; cancellable. */
+  private readonly explanations = new ExplanationService(
+    () => this.current().model,
+    async () => this.current().corpus ?? (await this.host.bundled()).corpus,
+  );
 
   /** Requests are answered one at a time, in the order they arrived. */
   private queue: Promise<void> = Promise.resolve();
@@ -70,6 +76,12 @@ export class ModelService {
 
   /** Takes one arriving message; it is handled after those before it. Never throws. */
   handle(message: unknown): Promise<void> {
+    // Explanation requests are noted on arrival, so that a newer one (or a cancel) stops older ones waiting.
+    const early = this.explanations.arrive(message);
+    if (early) {
+      this.host.post(early);
+      return this.queue;
+    }
     this.queue = this.queue.then(() => this.handleNow(message));
     return this.queue;
   }
@@ -82,6 +94,7 @@ export class ModelService {
     }
     const request = parsed.request;
     try {
+      this.explanations.begin(request);
       const result = await this.dispatch(request);
       this.host.post({ type: 'reply', id: request.id, result });
     } catch (error) {
@@ -140,6 +153,7 @@ export class ModelService {
         const open = this.current();
         copyWeightsInto(open.model.weights, open.saved);
         open.edited = false;
+        this.explanations.forget();
         return this.info(open);
       }
       case 'bundledCorpus':
@@ -152,6 +166,12 @@ export class ModelService {
         const { model } = this.current();
         return embeddingMap(model.weights, model.vocabulary, request.method, request.seed);
       }
+      case 'explain':
+      case 'replyTree':
+      case 'unitProfile':
+      case 'knockoutTable':
+      case 'cancelExplanations':
+        return this.explanations.answer(request);
     }
   }
 
@@ -161,6 +181,7 @@ export class ModelService {
   }
 
   private use(model: Model, storedId: string | null, corpus: string | null = null): ModelInfo {
+    this.explanations.forget();
     this.open = {
       model,
       storedId,
@@ -440,6 +461,7 @@ export class ModelService {
       weights[edit.matrix][edit.row * columns + edit.column] = edit.value;
     }
     open.edited = true;
+    this.explanations.forget();
     return this.info(open);
   }
 }
