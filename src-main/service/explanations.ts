@@ -68,10 +68,10 @@ export class ExplanationService {
     }
   }
 
-  /** Drops what was kept for the weights: call when they change or another model opens. */
-  forget(): void {
+  /** Drops what was kept for the weights: call when they change, and with `model` when another model opens. */
+  forget(model = false): void {
     this.knockouts = null;
-    this.corpus = null;
+    if (model) this.corpus = null;
   }
 
   async answer(request: ExplanationRequest): Promise<unknown> {

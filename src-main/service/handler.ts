@@ -181,7 +181,7 @@ export class ModelService {
   }
 
   private use(model: Model, storedId: string | null, corpus: string | null = null): ModelInfo {
-    this.explanations.forget();
+    this.explanations.forget(true);
     this.open = {
       model,
       storedId,
