@@ -1,0 +1,78 @@
+/**
+ * "Export image": a panel's drawing as a PNG at twice its size, and, for the SVG (d3) panels, as the
+ * SVG itself. Styles that come from the page's CSS (colours from the theme's variables, fonts) are
+ * written onto a copy of each element, so the file looks as the panel does, in light or dark.
+ */
+
+const STYLED = ['fill', 'stroke', 'stroke-width', 'stroke-dasharray', 'opacity', 'fill-opacity', 'stroke-opacity', 'font-family', 'font-size', 'font-weight', 'text-anchor', 'dominant-baseline', 'paint-order', 'visibility', 'display'] as const;
+
+/** A standalone copy of an SVG element, its computed styles inlined and its background painted. */
+export function standaloneSvg(svg: SVGSVGElement): string {
+  const copy = svg.cloneNode(true) as SVGSVGElement;
+  const sources = [svg, ...svg.querySelectorAll('*')];
+  const targets = [copy, ...copy.querySelectorAll('*')];
+  sources.forEach((source, i) => {
+    const style = getComputedStyle(source);
+    const target = targets[i] as SVGElement;
+    const inline = STYLED.map((name) => `${name}:${style.getPropertyValue(name)}`).join(';');
+    target.setAttribute('style', `${inline};${target.getAttribute('style') ?? ''}`);
+  });
+  const { width, height } = svg.getBoundingClientRect();
+  copy.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
+  copy.setAttribute('width', String(width));
+  copy.setAttribute('height', String(height));
+  if (!copy.getAttribute('viewBox')) copy.setAttribute('viewBox', `0 0 ${width} ${height}`);
+  const background = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
+  background.setAttribute('width', '100%');
+  background.setAttribute('height', '100%');
+  background.setAttribute('fill', panelColour(svg));
+  copy.insertBefore(background, copy.firstChild);
+  return new XMLSerializer().serializeToString(copy);
+}
+
+/** The colour behind an element: the first ancestor with a background that is not transparent. */
+function panelColour(element: Element): string {
+  for (let e: Element | null = element; e; e = e.parentElement) {
+    const colour = getComputedStyle(e).backgroundColor;
+    if (colour && colour !== 'transparent' && !/rgba\(.*,\s*0\)$/.test(colour)) return colour;
+  }
+  return '#ffffff';
+}
+
+/** The drawing as a PNG at `scale` times its size on screen. */
+export async function pngOf(svg: SVGSVGElement, scale = 2): Promise<Blob> {
+  const { width, height } = svg.getBoundingClientRect();
+  const url = URL.createObjectURL(new Blob([standaloneSvg(svg)], { type: 'image/svg+xml' }));
+  try {
+    const image = new Image();
+    image.src = url;
+    await image.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = Math.round(width * scale);
+    canvas.height = Math.round(height * scale);
+    const context = canvas.getContext('2d');
+    if (!context) throw new Error('this browser cannot draw the image');
+    context.scale(scale, scale);
+    context.drawImage(image, 0, 0, width, height);
+    return await new Promise<Blob>((resolve, reject) => canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('the image could not be made'))), 'image/png'));
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}
+
+/** A file name from the view, the model and the step: "reply-tree-boris-step-12.png". */
+export function imageName(view: string, model: string, step: number, extension: 'png' | 'svg'): string {
+  const slug = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'model';
+  return `${slug(view)}-${slug(model)}${step >= 0 ? `-step-${step + 1}` : ''}.${extension}`;
+}
+
+export function download(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
