@@ -149,6 +149,15 @@ test("the knock-out table holds every unit's exact effect, sorts, and opens a ca
   expect(byAccuracy).toEqual([...byAccuracy].sort((a, b) => a - b));
   await table.getByRole('button', { name: 'h2 5', exact: true }).click();
   await expect(page.getByRole('dialog', { name: 'Unit h2 5' })).toBeVisible();
+  await page.getByRole('button', { name: 'Close' }).click();
+
+  // A heatmap's row number opens that unit's card too: W0's rows are h1 units.
+  const w0 = page.locator('canvas[data-matrix="w0"]');
+  const [left, top, cell] = await Promise.all(['data-left', 'data-top', 'data-cell'].map(async (a) => Number(await w0.getAttribute(a))));
+  await w0.click({ position: { x: left / 2, y: top + 2.5 * cell } });
+  const card = page.getByRole('dialog', { name: 'Unit h1 2' });
+  await expect(card).toBeVisible();
+  await expect(card.getByTestId('knockout-accuracy')).toHaveAttribute('data-value', String(expected.find((u) => u.unit === 'h1:2')!.accuracy));
 });
 
 test('Export image saves the reply tree as a PNG at twice its size and as SVG, named after view, model and step', async ({ page }) => {
@@ -160,6 +169,7 @@ test('Export image saves the reply tree as a PNG at twice its size and as SVG, n
   await panel.getByRole('button', { name: 'Export image' }).click();
   const [png] = await Promise.all([page.waitForEvent('download'), panel.getByRole('menuitem', { name: 'PNG (2x)' }).click()]);
   expect(png.suggestedFilename()).toBe('reply-tree-boris-step-5.png');
+  await png.saveAs('test-results/screens/reply-tree-export.png');
   const bytes = readFileSync(await png.path());
   expect(bytes.subarray(1, 4).toString()).toBe('PNG');
   expect(bytes.readUInt32BE(16)).toBe(Math.round(box!.width * 2));
@@ -174,7 +184,7 @@ for (const scheme of ['light', 'dark'] as const) {
     test.use({ colorScheme: scheme });
     test(`screenshots and accessibility of the explanations (${scheme})`, async ({ page }) => {
       await chat(page);
-      await page.getByLabel('Temperature').fill('0.8');
+      await page.getByLabel('Temperature').fill('2');
       await page.getByRole('button', { name: 'Explain' }).click();
       await expect(page.getByRole('tree', { name: 'Reply tree' }).getByRole('treeitem').nth(2)).toBeVisible();
       await page.waitForTimeout(600);
