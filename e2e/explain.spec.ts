@@ -179,6 +179,29 @@ test('Export image saves the reply tree as a PNG at twice its size and as SVG, n
   expect(readFileSync(await svg.path(), 'utf8')).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"[\s\S]*data-token="i"/);
 });
 
+test('Export image on the network view, the timeline and the context path: PNGs at 2x named after view, model and step', async ({ page }) => {
+  await chat(page);
+  for (const [view, file] of [
+    ['Network view', 'network-view-boris-step-5.png'],
+    ['Context timeline', 'context-timeline-boris-step-5.png'],
+    ['Context path', 'context-path-boris-step-5.png'],
+  ] as const) {
+    const button = page
+      .getByRole('button', { name: 'Export image' })
+      .and(page.locator(view === 'Network view' ? '.explain-toggle *' : `figure:has(figcaption:has-text("${view}")) *`));
+    await button.click();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('menuitem', { name: 'PNG (2x)' }).click()]);
+    expect(download.suggestedFilename()).toBe(file);
+    const bytes = readFileSync(await download.path());
+    expect(bytes.subarray(1, 4).toString()).toBe('PNG');
+    if (view === 'Network view') {
+      const box = (await page.locator('figure.network > svg').first().boundingBox())!;
+      expect(bytes.readUInt32BE(16)).toBe(Math.round(box.width * 2));
+      await download.saveAs('test-results/screens/network-view-export.png');
+    }
+  }
+});
+
 for (const scheme of ['light', 'dark'] as const) {
   test.describe(`${scheme}`, () => {
     test.use({ colorScheme: scheme });
@@ -193,6 +216,7 @@ for (const scheme of ['light', 'dark'] as const) {
       expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`)).toEqual([]);
       await page.locator('.network [data-layer="h2"][data-unit="5"]').click();
       await expect(page.getByTestId('knockout-accuracy')).toBeVisible();
+      await page.mouse.move(4, 790);
       await page.screenshot({ path: `test-results/screens/unit-card-${scheme}.png` });
       ({ violations } = await new AxeBuilder({ page }).include('[role="dialog"]').analyze());
       expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`)).toEqual([]);

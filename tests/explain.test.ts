@@ -9,7 +9,7 @@ import { type Weights, cloneWeights, run } from '../src-main/model/network.ts';
 import { replyTree, type ReplyNode } from '../src-main/model/replyTree.ts';
 import { tokenizeCorpus } from '../src-main/model/tokenizer.ts';
 import { Trainer, splitCorpus } from '../src-main/model/training.ts';
-import { HISTOGRAM_BINS, unitActivations, unitProfile } from '../src-main/model/unitProfile.ts';
+import { HISTOGRAM_BINS, corpusContexts, unitActivations, unitProfile } from '../src-main/model/unitProfile.ts';
 import { BOUNDARY, encode } from '../src-main/model/vocabulary.ts';
 import { expectSlmError, randomWeights, testRandom } from './helpers.ts';
 
@@ -346,6 +346,10 @@ describe('unit profiles and knock-outs', () => {
       const V = boris.weights.vocabulary;
       const stepTokens = [BOUNDARY, ...encode(boris.vocabulary, ['do', 'you', 'love', 'frogs', '?'])];
       const profile = unitProfile(boris.weights, borisLines, id, { heldOut, top: 10, stepTokens });
+
+      // The same profile from contexts computed once for the corpus.
+      const contexts = corpusContexts(boris.weights, borisLines);
+      expect(unitProfile(boris.weights, borisLines, id, { heldOut, top: 10, stepTokens, contexts })).toEqual(profile);
 
       // Every activation, directly.
       const all: { line: number; step: number; value: number }[] = [];

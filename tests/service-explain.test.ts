@@ -109,6 +109,16 @@ describe('explanation requests', () => {
     expect((await ask({ type: 'explain', tokens, step: 1 })).steps).toHaveLength(2);
   });
 
+  it('measures the knock-out table in idle time after the weights change, the same numbers', async () => {
+    await ask({ type: 'resetWeights' });
+    const direct = knockoutTable(boris.weights, corpus.heldOut);
+    // Idle: the service measures one unit per macrotask; then the table is answered from what it kept.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const table = await ask({ type: 'knockoutTable' });
+    expect(table.units.map((u) => [u.unit, u.loss, u.accuracy])).toEqual(direct.units.map((u) => [`${u.layer}:${u.unit}`, u.loss, u.accuracy]));
+    expect(table.loss).toBe(direct.loss);
+  });
+
   it('refuses what it cannot use with a message', async () => {
     const id = nextId++;
     await service.handle({ type: 'explain', tokens: [0, 1], step: 5, id });

@@ -74,6 +74,25 @@ export interface UnitProfileOptions {
   heldOut: readonly (readonly number[])[];
   /** Token rows fed from zeros up to the step whose prediction the knock-out may change. */
   stepTokens?: readonly number[];
+  /** The corpus's contexts, when already computed for these weights (see `corpusContexts`). */
+  contexts?: readonly Float64Array[];
+}
+
+/** Every context h2 over the corpus, line by line: (n + 1) x E values for a line of n tokens. */
+export function corpusContexts(weights: Weights, lines: readonly (readonly number[])[]): Float64Array[] {
+  const E = weights.embedding;
+  const h1 = new Float64Array(E);
+  return lines.map((line) => {
+    const out = new Float64Array((line.length + 1) * E);
+    let context = new Float64Array(E);
+    for (let s = 0; s <= line.length; s++) {
+      tokenEmbedding(weights, s === 0 ? BOUNDARY : line[s - 1], h1);
+      const next = out.subarray(s * E, (s + 1) * E);
+      nextContext(weights, h1, context, next);
+      context = next;
+    }
+    return out;
+  });
 }
 
 /** The unit's activation at every step of every line, fed [boundary, tokens...] from zeros. */
@@ -111,31 +130,50 @@ export function unitProfile(weights: Weights, corpus: readonly (readonly number[
   const E = weights.embedding;
   const V = weights.vocabulary;
 
-  const activations = unitActivations(weights, corpus, id);
+  const activations =
+    options.contexts && layer === 'h2'
+      ? options.contexts.map((contexts) => {
+          const values = new Float64Array(contexts.length / E);
+          for (let s = 0; s < values.length; s++) values[s] = contexts[s * E + unit];
+          return values;
+        })
+      : unitActivations(weights, corpus, id);
   const histogram = new Array<number>(HISTOGRAM_BINS).fill(0);
   let count = 0;
   let total = 0;
-  const candidates: { line: number; step: number; activation: number }[] = [];
-  activations.forEach((values, line) => {
+  const all = new Float64Array(activations.reduce((n, values) => n + values.length, 0));
+  activations.forEach((values) => {
     for (let step = 0; step < values.length; step++) {
       histogram[histogramBin(values[step])]++;
       total += values[step];
-      count++;
-      candidates.push({ line, step, activation: values[step] });
+      all[count++] = values[step];
     }
   });
-  candidates.sort((a, b) => b.activation - a.activation || a.line - b.line || a.step - b.step);
-  // A corpus repeats lines; each context (the line's tokens up to the step) is listed once.
-  const seen = new Set<string>();
-  const topContexts: TopContext[] = [];
-  for (const candidate of candidates) {
-    if (topContexts.length >= top) break;
-    const rows = [BOUNDARY, ...corpus[candidate.line]];
-    const key = `${rows.slice(0, candidate.step + 1).join(',')}|${candidate.step}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    topContexts.push({ line: candidate.line, rows, step: candidate.step, activation: candidate.activation });
-  }
+  // Only the highest activations are ranked: those at or above the value that many places down
+  // (the whole corpus when repeated contexts leave too few distinct ones above it).
+  const rank = (cutoff: number) => {
+    const candidates: { line: number; step: number; activation: number }[] = [];
+    activations.forEach((values, line) => {
+      for (let step = 0; step < values.length; step++) if (values[step] >= cutoff) candidates.push({ line, step, activation: values[step] });
+    });
+    candidates.sort((a, b) => b.activation - a.activation || a.line - b.line || a.step - b.step);
+    // A corpus repeats lines; each context (the line's tokens up to the step) is listed once.
+    const seen = new Set<string>();
+    const found: TopContext[] = [];
+    for (const candidate of candidates) {
+      if (found.length >= top) break;
+      const rows = [BOUNDARY, ...corpus[candidate.line]];
+      const key = `${rows.slice(0, candidate.step + 1).join(',')}|${candidate.step}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      found.push({ line: candidate.line, rows, step: candidate.step, activation: candidate.activation });
+    }
+    return found;
+  };
+  const sorted = all.slice().sort();
+  const reach = Math.min(count, top * 40);
+  let topContexts = rank(sorted[count - reach]);
+  if (topContexts.length < top && reach < count) topContexts = rank(-Infinity);
 
   const ranked = (values: (row: number) => number, count: number) => {
     const rows = Array.from({ length: count }, (_, row) => ({ row, weight: values(row) }));

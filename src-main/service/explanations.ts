@@ -8,11 +8,11 @@
 import { SlmError, inputError } from '../model/errors.ts';
 import { explainPrediction } from '../model/explain.ts';
 import { knockoutTableRecord, unitProfileRecord } from '../model/explainRecords.ts';
-import { corpusRows, knockoutTable } from '../model/knockout.ts';
+import { LineEvaluator, type UnitKnockout, corpusRows, knockoutTable } from '../model/knockout.ts';
 import type { Model } from '../model/model.ts';
 import { nextContext, tokenEmbedding } from '../model/network.ts';
 import { replyTree, type ReplyNode } from '../model/replyTree.ts';
-import { unitProfile } from '../model/unitProfile.ts';
+import { corpusContexts, unitProfile } from '../model/unitProfile.ts';
 import { EXPLANATION_TYPES, type ExplanationType, type KnockoutTableResult, type ReplyNodeResult, type Request, type RequestOf, type ResultOf, type ServiceMessage } from './protocol.ts';
 
 type ExplanationRequest = RequestOf<ExplanationType> | RequestOf<'cancelExplanations'>;
@@ -25,6 +25,10 @@ export class ExplanationService {
   private readonly cancelled = new Set<number>();
   private corpus: { lines: number[][]; heldOut: number[][] } | null = null;
   private knockouts: KnockoutTableResult | null = null;
+  /** The corpus's contexts under the current weights, for unit profiles. */
+  private contexts: Float64Array[] | null = null;
+  /** Bumped when the weights change, so that a knock-out table being measured in idle time is dropped. */
+  private generation = 0;
 
   constructor(
     private readonly model: () => Model,
@@ -71,7 +75,47 @@ export class ExplanationService {
   /** Drops what was kept for the weights: call when they change, and with `model` when another model opens. */
   forget(model = false): void {
     this.knockouts = null;
+    this.contexts = null;
     if (model) this.corpus = null;
+    this.generation++;
+    this.measureWhenIdle();
+  }
+
+  /**
+   * Measures the knock-out table in idle time, one unit per macrotask (a few milliseconds each), so
+   * that a request for it later is answered at once. A weight change or a new model starts it over.
+   */
+  private measureWhenIdle(): void {
+    const generation = this.generation;
+    let evaluator: LineEvaluator | null = null;
+    let intact: ReturnType<LineEvaluator['evaluate']> | null = null;
+    const units: UnitKnockout[] = [];
+    const next = async () => {
+      if (generation !== this.generation || this.knockouts) return;
+      try {
+        const model = this.model();
+        if (!evaluator) {
+          evaluator = new LineEvaluator(model.weights, (await this.corpusRows()).heldOut);
+          if (generation !== this.generation) return;
+          intact = evaluator.evaluate();
+        } else {
+          const E = model.weights.embedding;
+          const k = units.length;
+          const id = { layer: k < E ? ('h1' as const) : ('h2' as const), unit: k % E };
+          const knocked = evaluator.evaluateWithout(id);
+          units.push({ ...id, loss: knocked.loss, accuracy: knocked.accuracy, lossChange: knocked.loss - intact!.loss, accuracyChange: knocked.accuracy - intact!.accuracy });
+          if (units.length === 2 * E) {
+            const { heldOut } = await this.corpusRows();
+            this.knockouts = knockoutTableRecord({ heldOutLines: heldOut.length, predictions: intact!.predictions, loss: intact!.loss, accuracy: intact!.accuracy, units });
+            return;
+          }
+        }
+      } catch {
+        return; // no model open yet, or a corpus it cannot use: a request will say why
+      }
+      setTimeout(() => void next(), 0);
+    };
+    setTimeout(() => void next(), 20);
   }
 
   async answer(request: ExplanationRequest): Promise<unknown> {
@@ -137,7 +181,13 @@ export class ExplanationService {
   private async unitProfile(request: RequestOf<'unitProfile'>): Promise<ResultOf<'unitProfile'>> {
     const model = this.model();
     const { lines, heldOut } = await this.corpusRows();
-    const profile = unitProfile(model.weights, lines, { layer: request.layer, unit: request.unit }, { top: request.top, heldOut, stepTokens: request.stepTokens });
+    this.contexts ??= corpusContexts(model.weights, lines);
+    const profile = unitProfile(
+      model.weights,
+      lines,
+      { layer: request.layer, unit: request.unit },
+      { top: request.top, heldOut, stepTokens: request.stepTokens, contexts: this.contexts },
+    );
     return unitProfileRecord(profile, model.vocabulary);
   }
 

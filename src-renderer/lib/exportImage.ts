@@ -6,8 +6,8 @@
 
 const STYLED = ['fill', 'stroke', 'stroke-width', 'stroke-dasharray', 'opacity', 'fill-opacity', 'stroke-opacity', 'font-family', 'font-size', 'font-weight', 'text-anchor', 'dominant-baseline', 'paint-order', 'visibility', 'display'] as const;
 
-/** A standalone copy of an SVG element, its computed styles inlined and its background painted. */
-export function standaloneSvg(svg: SVGSVGElement): string {
+/** A copy of an SVG element with its computed styles written onto every element. */
+function styledCopy(svg: SVGSVGElement): SVGSVGElement {
   const copy = svg.cloneNode(true) as SVGSVGElement;
   const sources = [svg, ...svg.querySelectorAll('*')];
   const targets = [copy, ...copy.querySelectorAll('*')];
@@ -17,17 +17,40 @@ export function standaloneSvg(svg: SVGSVGElement): string {
     const inline = STYLED.map((name) => `${name}:${style.getPropertyValue(name)}`).join(';');
     target.setAttribute('style', `${inline};${target.getAttribute('style') ?? ''}`);
   });
-  const { width, height } = svg.getBoundingClientRect();
-  copy.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
-  copy.setAttribute('width', String(width));
-  copy.setAttribute('height', String(height));
-  if (!copy.getAttribute('viewBox')) copy.setAttribute('viewBox', `0 0 ${width} ${height}`);
-  const background = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
+  return copy;
+}
+
+/**
+ * One standalone SVG from a panel's drawing: a single SVG element, or several stacked layers (the
+ * network view draws its wiring, lit edges and cells as layers), their styles inlined and the
+ * panel's background painted behind them.
+ */
+export function standaloneSvg(drawing: SVGSVGElement | readonly SVGSVGElement[]): string {
+  const layers = Array.isArray(drawing) ? (drawing as readonly SVGSVGElement[]) : [drawing as SVGSVGElement];
+  const base = layers[0];
+  const origin = base.getBoundingClientRect();
+  const ns = 'http://www.w3.org/2000/svg';
+  const root = document.createElementNS(ns, 'svg');
+  root.setAttribute('xmlns', ns);
+  root.setAttribute('width', String(origin.width));
+  root.setAttribute('height', String(origin.height));
+  root.setAttribute('viewBox', `0 0 ${origin.width} ${origin.height}`);
+  const background = document.createElementNS(ns, 'rect');
   background.setAttribute('width', '100%');
   background.setAttribute('height', '100%');
-  background.setAttribute('fill', panelColour(svg));
-  copy.insertBefore(background, copy.firstChild);
-  return new XMLSerializer().serializeToString(copy);
+  background.setAttribute('fill', panelColour(base));
+  root.append(background);
+  for (const layer of layers) {
+    const box = layer.getBoundingClientRect();
+    const copy = styledCopy(layer);
+    copy.setAttribute('x', String(box.left - origin.left));
+    copy.setAttribute('y', String(box.top - origin.top));
+    copy.setAttribute('width', String(box.width));
+    copy.setAttribute('height', String(box.height));
+    for (const attribute of ['role', 'aria-label', 'tabindex']) copy.removeAttribute(attribute);
+    root.append(copy);
+  }
+  return new XMLSerializer().serializeToString(root);
 }
 
 /** The colour behind an element: the first ancestor with a background that is not transparent. */
@@ -40,8 +63,8 @@ function panelColour(element: Element): string {
 }
 
 /** The drawing as a PNG at `scale` times its size on screen. */
-export async function pngOf(svg: SVGSVGElement, scale = 2): Promise<Blob> {
-  const { width, height } = svg.getBoundingClientRect();
+export async function pngOf(svg: SVGSVGElement | readonly SVGSVGElement[], scale = 2): Promise<Blob> {
+  const { width, height } = (Array.isArray(svg) ? (svg as readonly SVGSVGElement[])[0] : (svg as SVGSVGElement)).getBoundingClientRect();
   // A data: URL, which the app's Content-Security-Policy allows for images (blob: it does not).
   const url = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(standaloneSvg(svg))}`;
   {
