@@ -162,6 +162,7 @@ test("the knock-out table holds every unit's exact effect, sorts, and opens a ca
 
 test('Export image saves the reply tree as a PNG at twice its size and as SVG, named after view, model and step', async ({ page }) => {
   await chat(page);
+  await page.getByLabel('Temperature').fill('2');
   await page.getByRole('button', { name: 'Explain' }).click();
   await expect(page.getByRole('tree', { name: 'Reply tree' }).getByRole('treeitem').first()).toBeVisible();
   const panel = page.locator('figure.reply-tree');
@@ -176,7 +177,7 @@ test('Export image saves the reply tree as a PNG at twice its size and as SVG, n
   await panel.getByRole('button', { name: 'Export image' }).click();
   const [svg] = await Promise.all([page.waitForEvent('download'), panel.getByRole('menuitem', { name: 'SVG' }).click()]);
   expect(svg.suggestedFilename()).toBe('reply-tree-boris-step-5.svg');
-  expect(readFileSync(await svg.path(), 'utf8')).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"[\s\S]*data-token="i"/);
+  expect(readFileSync(await svg.path(), 'utf8')).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"[\s\S]*data-token="am"/);
 });
 
 test('Export image on the network view, the timeline and the context path: PNGs at 2x named after view, model and step', async ({ page }) => {

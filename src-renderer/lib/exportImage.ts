@@ -27,6 +27,16 @@ function styledCopy(svg: SVGSVGElement): SVGSVGElement {
  */
 export function standaloneSvg(drawing: SVGSVGElement | readonly SVGSVGElement[]): string {
   const layers = Array.isArray(drawing) ? (drawing as readonly SVGSVGElement[]) : [drawing as SVGSVGElement];
+  // The picture is of where things are going: nodes still fading in or gliding are taken at their end.
+  for (const layer of layers) {
+    for (const animation of layer.getAnimations?.({ subtree: true }) ?? []) {
+      try {
+        animation.finish();
+      } catch {
+        // an endless animation has no end to jump to; it is taken as it is
+      }
+    }
+  }
   const base = layers[0];
   const origin = base.getBoundingClientRect();
   const ns = 'http://www.w3.org/2000/svg';
