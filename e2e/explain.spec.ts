@@ -203,6 +203,21 @@ test('Export image on the network view, the timeline and the context path: PNGs 
   }
 });
 
+test('Export image in the Embeddings view saves the word map as a PNG at 2x', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByText(/Boris · \d+ words/)).toBeVisible();
+  await page.getByRole('tab', { name: 'Embeddings' }).click();
+  const map = page.locator('#view-embeddings svg[aria-label^="Map of every word"]');
+  await expect(map).toBeVisible();
+  const box = (await map.boundingBox())!;
+  await page.locator('#view-embeddings').getByRole('button', { name: 'Export image' }).click();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('menuitem', { name: 'PNG (2x)' }).click()]);
+  expect(download.suggestedFilename()).toBe('word-map-boris.png');
+  const bytes = readFileSync(await download.path());
+  expect(bytes.readUInt32BE(16)).toBe(Math.round(box.width * 2));
+  expect(bytes.readUInt32BE(20)).toBe(Math.round(box.height * 2));
+});
+
 for (const scheme of ['light', 'dark'] as const) {
   test.describe(`${scheme}`, () => {
     test.use({ colorScheme: scheme });
