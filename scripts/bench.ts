@@ -10,6 +10,7 @@ import { tokenizeCorpus } from '../src-main/model/tokenizer.ts';
 import { TRAINING_DEFAULTS, Trainer } from '../src-main/model/training.ts';
 import { type Vocabulary, buildVocabulary, encode, vocabularyFromWordmap } from '../src-main/model/vocabulary.ts';
 import { NaiveTrainer, naiveModel, naiveStep } from '../tests/reference/naive.ts';
+import { explanationLatency } from './bench-explain.ts';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const seedData = join(root, '..', 'shared', 'seed-data');
@@ -124,6 +125,7 @@ for (const corpus of corpora) {
 const latency = stepLatency(main);
 const long = thousandEpochs(main);
 const mainSpeed = (training[main.name] as { tokensPerSecond: number }).tokensPerSecond;
+const explanations = await explanationLatency(root);
 
 console.log(
   JSON.stringify(
@@ -134,6 +136,7 @@ console.log(
       training,
       generationStepMicroseconds: { engine: round(latency.engine), naive: round(latency.naive), speedup: round(latency.naive / latency.engine) },
       thousandEpochs: { corpus: main.name, ...long },
+      explanationRequestsMs: explanations,
       targets: {
         trainingTokensPerSecond: { target: 500_000, measured: mainSpeed, met: mainSpeed >= 500_000 },
         thousandEpochsSeconds: { target: 10, measured: long.seconds, met: long.seconds < 10 },

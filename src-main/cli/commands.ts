@@ -10,12 +10,14 @@ import { tokenizeBounded, tokenizeCorpus } from '../model/tokenizer.ts';
 import { CARRY_CONTEXT, EMBEDDING, EPOCHS, LEARNING_RATE, MAX_CHECKS_CHARACTERS, MAX_CORPUS_CHARACTERS, MAX_WORDMAP_CHARACTERS, NEIGHBOURS, SEED, TEMPERATURE, TOP_K } from '../model/limits.ts';
 import { TRAINING_DEFAULTS, Trainer, type TrainingOptions, trainingRecord } from '../model/training.ts';
 import { BOUNDARY, buildVocabulary, encode, vocabularyFromWordmap } from '../model/vocabulary.ts';
-import { exportOriginalFiles, importOriginalFiles, loadModel, modelInputs, modelNameFromPath, originalPaths, readText, saveModel } from '../files/modelFiles.ts';
+import { exportOriginalFiles, importOriginalFiles, modelInputs, modelNameFromPath, originalPaths, readText, saveModel } from '../files/modelFiles.ts';
 import { checkTarget, sameFile } from '../files/atomicWrite.ts';
-import { bundledChecksPath, bundledCorpusPath, bundledModelPath } from '../files/resources.ts';
+import { bundledChecksPath, bundledCorpusPath } from '../files/resources.ts';
 import { UsageError, numberOption, parse, printable, stringOption } from './args.ts';
 import type { CliIo } from './io.ts';
 import { formatDuration, progressLine } from './progress.ts';
+import { EXPLAIN_COMMANDS, EXPLAIN_USAGE } from './explainCommands.ts';
+import { jsonOption, modelOption, modelPath, openModel } from './modelOption.ts';
 
 export const USAGE = `slm: a tiny recurrent language model on the command line
 
@@ -28,21 +30,11 @@ export const USAGE = `slm: a tiny recurrent language model on the command line
   slm eval [--model P] [--checks F] [--corpus F] [--json]
   slm import WEIGHTS.npz [WORDMAP.json] --out MODEL.slm.json [--name NAME]
   slm export [--model P] --out-dir DIR
+${EXPLAIN_USAGE}
 
 --model takes a model file (*.slm.json), a folder holding weights.npz + wordmap.json, or an .npz
 with wordmap.json beside it; without it, the bundled Boris.`;
 
-const modelOption = { model: { type: 'string' } } as const;
-const jsonOption = { json: { type: 'boolean' } } as const;
-
-function modelPath(value: string | boolean | undefined): string {
-  const path = stringOption(value);
-  return path ? resolve(path) : bundledModelPath();
-}
-
-async function openModel(value: string | boolean | undefined): Promise<Model> {
-  return loadModel(modelPath(value));
-}
 
 /**
  * Refuses to write `target` when it is one of the command's own inputs (the same path or a link to
@@ -356,6 +348,7 @@ export const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<voi
   eval: evaluate,
   import: importCommand,
   export: exportCommand,
+  ...EXPLAIN_COMMANDS,
 };
 
 /** The command called `name`, looked up among COMMANDS' own names only. */

@@ -31,6 +31,7 @@ import {
 } from './protocol.ts';
 import type { ModelStore } from './store.ts';
 import { TrainingSession, toMetrics } from './trainingSession.ts';
+import { ExplanationService } from './explanations.ts';
 
 /** What a host (utility process, worker, child process) gives the service. */
 export interface ServiceHost {
@@ -93,6 +94,11 @@ export class ModelService {
   private session: TrainingSession | null = null;
   /** Epochs a second for watching a run, or null for as fast as it can. */
   private pace: number | null = null;
+  /** Saliency, reply trees, unit profiles and knock-outs; cancellable. */
+  private readonly explanations = new ExplanationService(
+    () => this.current().model,
+    async () => this.current().corpus ?? (await this.host.bundled()).corpus,
+  );
 
   /** When long work last let waiting requests in (see letOthersIn). */
   private lastLetIn = 0;
@@ -107,6 +113,12 @@ export class ModelService {
 
   /** Takes one arriving message and answers it in its turn (see `Lane`). Never throws. */
   handle(message: unknown): Promise<void> {
+    // Explanation requests are noted on arrival, so that a newer one (or a cancel) stops older ones waiting.
+    const early = this.explanations.arrive(message);
+    if (early) {
+      this.host.post(early);
+      return Promise.resolve();
+    }
     const lane = laneOf(message);
     const after =
       lane === 'model' ? this.everything : lane === 'conversation' ? Promise.all([this.lastModelChange, this.lastConversation]) : this.lastModelChange;
@@ -125,6 +137,7 @@ export class ModelService {
     }
     const request = parsed.request;
     try {
+      this.explanations.begin(request);
       const result = await this.dispatch(request);
       this.host.post({ type: 'reply', id: request.id, result });
     } catch (error) {
@@ -188,6 +201,7 @@ export class ModelService {
         const open = this.current();
         copyWeightsInto(open.model.weights, open.saved);
         open.edited = false;
+        this.explanations.forget();
         return this.info(open);
       }
       case 'bundledCorpus':
@@ -202,6 +216,12 @@ export class ModelService {
         const { model } = this.current();
         return this.inSlices(embeddingMapSteps(model.weights, model.vocabulary, request.method, request.seed));
       }
+      case 'explain':
+      case 'replyTree':
+      case 'unitProfile':
+      case 'knockoutTable':
+      case 'cancelExplanations':
+        return this.explanations.answer(request);
     }
   }
 
@@ -211,6 +231,7 @@ export class ModelService {
   }
 
   private use(model: Model, storedId: string | null, corpus: string | null = null): ModelInfo {
+    this.explanations.forget(true);
     this.open = {
       model,
       storedId,
@@ -569,6 +590,7 @@ export class ModelService {
       weights[edit.matrix][edit.row * columns + edit.column] = edit.value;
     }
     open.edited = true;
+    this.explanations.forget();
     return this.info(open);
   }
 }

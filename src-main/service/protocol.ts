@@ -77,6 +77,31 @@ const WeightEditSchema = v.object({ matrix: WeightNameSchema, row: v.pipe(whole,
 const request = <T extends string, E extends v.ObjectEntries>(type: T, entries: E) =>
   v.object({ id: v.pipe(whole, v.minValue(0)), type: v.literal(type), ...entries });
 
+// Explanations (DESIGN.md section 5). Token rows are fed from zeros: the whole conversation up to a step.
+const rows = v.pipe(v.array(v.pipe(whole, v.minValue(0))), v.maxLength(100_000));
+const LayerSchema = v.picklist(['h1', 'h2']);
+/** Requests a newer one of the same type supersedes, and `cancelExplanations` stops. */
+export const EXPLANATION_TYPES = ['explain', 'replyTree', 'unitProfile', 'knockoutTable'] as const;
+export type ExplanationType = (typeof EXPLANATION_TYPES)[number];
+const ExplanationRequests = [
+  /** Saliency through time for the prediction after `step` of `tokens`. */
+  request('explain', { tokens: rows, step: v.pipe(whole, v.minValue(0)), target: v.optional(v.pipe(whole, v.minValue(0))), igSteps: v.optional(v.pipe(whole, v.minValue(1), v.maxValue(1024))) }),
+  /** The reply tree from the context after `tokens`. */
+  request('replyTree', {
+    tokens: rows,
+    depth: v.optional(v.pipe(whole, v.minValue(1), v.maxValue(12))),
+    temperature: v.pipe(finite, v.minValue(0), v.maxValue(10)),
+    topK: v.pipe(whole, v.minValue(0)),
+    minProbability: v.optional(v.pipe(finite, v.gtValue(0), v.maxValue(1))),
+  }),
+  /** A unit's profile over the open model's corpus; with `stepTokens`, also the knock-out's effect on that step. */
+  request('unitProfile', { layer: LayerSchema, unit: v.pipe(whole, v.minValue(0)), top: v.optional(v.pipe(whole, v.minValue(1), v.maxValue(100))), stepTokens: v.optional(rows) }),
+  /** Every unit's knock-out effect on the held-out lines. */
+  request('knockoutTable', {}),
+  /** Stops explanation requests still waiting (of one type, or all); they are answered "cancelled". */
+  request('cancelExplanations', { kind: v.optional(v.picklist(EXPLANATION_TYPES)) }),
+] as const;
+
 export const RequestSchema = v.variant('type', [
   request('open', { source: ModelSourceSchema }),
   request('listModels', {}),
@@ -115,6 +140,7 @@ export const RequestSchema = v.variant('type', [
   request('anatomy', { row: v.pipe(whole, v.minValue(0)), context: v.pipe(vector, v.maxLength(TRAINING_LIMITS.embedding.max)), temperature: v.pipe(finite, v.minValue(0)) }),
   /** Every word placed by a 2-D projection of its token embedding h1 (UMAP is seeded: same seed, same map). */
   request('embeddingMap', { method: v.picklist(['pca', 'umap']), seed: v.optional(seedNumber) }),
+  ...ExplanationRequests,
 ]);
 
 export type Request = v.InferOutput<typeof RequestSchema>;
@@ -212,6 +238,70 @@ export const GeneratedTurnSchema = v.object({
 });
 export type GeneratedTurn = v.InferOutput<typeof GeneratedTurnSchema>;
 
+export interface ReplyNodeResult {
+  row: number;
+  probability: number;
+  pathProbability: number;
+  children: ReplyNodeResult[];
+}
+const ReplyNodeSchema: v.GenericSchema<ReplyNodeResult> = v.object({
+  row: whole,
+  probability: finite,
+  pathProbability: finite,
+  children: v.array(v.lazy(() => ReplyNodeSchema)),
+});
+const TokenWeightsSchema = v.object({ up: v.array(v.object({ token: v.string(), weight: finite })), down: v.array(v.object({ token: v.string(), weight: finite })) });
+const TokenChanceSchema = v.object({ token: v.string(), probability: finite });
+
+export const UnitProfileSchema = v.object({
+  unit: v.string(),
+  layer: LayerSchema,
+  index: whole,
+  activations: whole,
+  mean: finite,
+  histogram: v.array(whole),
+  topContexts: v.array(v.object({ line: whole, tokens: v.array(v.string()), step: whole, activation: finite })),
+  drivenByTokens: v.nullable(TokenWeightsSchema),
+  drivenByInputs: v.nullable(v.array(v.object({ input: v.string(), weight: finite }))),
+  votes: v.nullable(TokenWeightsSchema),
+  knockout: v.object({ heldOutLines: whole, predictions: whole, loss: v.number(), accuracy: v.number(), knockedOutLoss: v.number(), knockedOutAccuracy: v.number() }),
+  stepChange: v.nullable(v.object({ before: TokenChanceSchema, after: TokenChanceSchema })),
+});
+export type UnitProfileResult = v.InferOutput<typeof UnitProfileSchema>;
+
+export const KnockoutTableSchema = v.object({
+  heldOutLines: whole,
+  predictions: whole,
+  loss: v.number(),
+  accuracy: v.number(),
+  units: v.array(
+    v.object({ unit: v.string(), layer: LayerSchema, index: whole, loss: v.number(), accuracy: v.number(), lossChange: v.number(), accuracyChange: v.number() }),
+  ),
+});
+export type KnockoutTableResult = v.InferOutput<typeof KnockoutTableSchema>;
+
+export const ExplanationSchema = v.object({
+  step: whole,
+  /** The target's row: the token that came next, or the most likely one. */
+  target: whole,
+  targetGiven: v.boolean(),
+  logProbability: v.number(),
+  baselineLogProbability: v.number(),
+  /** Sum of the integrated gradients minus (L(h1) - L(0)). */
+  completenessGap: v.number(),
+  igPoints: whole,
+  steps: v.array(v.object({ row: whole, gradientNorm: v.number(), saliency: v.number(), integratedGradient: v.number() })),
+});
+export type ExplanationResult = v.InferOutput<typeof ExplanationSchema>;
+
+const ExplanationResults = {
+  explain: ExplanationSchema,
+  replyTree: v.object({ children: v.array(ReplyNodeSchema) }),
+  unitProfile: UnitProfileSchema,
+  knockoutTable: KnockoutTableSchema,
+  cancelExplanations: v.object({ cancelled: whole }),
+};
+
 export const ResultSchemas = {
   open: ModelInfoSchema,
   listModels: v.array(StoredModelSchema),
@@ -251,6 +341,7 @@ export const ResultSchemas = {
     /** For PCA, the share of variance along each axis; null for UMAP. */
     explainedVariance: v.nullable(v.array(v.number())),
   }),
+  ...ExplanationResults,
 } satisfies Record<RequestType, v.GenericSchema>;
 
 export type ResultOf<T extends RequestType> = v.InferOutput<(typeof ResultSchemas)[T]>;

@@ -1,0 +1,248 @@
+import AxeBuilder from '@axe-core/playwright';
+import { type Page, expect, test } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { parseModel } from '../src-main/model/modelFile.ts';
+import { inPage } from './helpers/explainInPage.ts';
+
+/** Explanations in the app: the numbers shown are the engine's, computed here in the same page. */
+const modelText = readFileSync('resources/models/boris.slm.json', 'utf8');
+const corpusText = readFileSync('resources/corpus/boris.txt', 'utf8');
+const boris = parseModel(modelText);
+const PROMPT = 'who are you?';
+
+async function chat(page: Page) {
+  await page.goto('/');
+  await expect(page.getByText(/Boris · \d+ words/)).toBeVisible();
+  await page.getByLabel('Temperature').fill('0');
+  await page.getByRole('textbox', { name: 'Message' }).fill(PROMPT);
+  await page.getByRole('button', { name: 'Send' }).click();
+  const chips = page.getByRole('log', { name: 'Conversation' }).getByRole('button');
+  await expect(chips).toHaveCount(9); // ¶ who are you ? i am boris .
+  // The "?" the model reads before it answers: step 5.
+  await chips.nth(4).click();
+  return chips;
+}
+
+test("Explain tints the chips and the timeline with the engine's saliency for the step under the clock", async ({ page }) => {
+  const chips = await chat(page);
+  await page.getByRole('button', { name: 'Explain' }).click();
+  await expect(page.getByRole('button', { name: 'Explain' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(chips.nth(0)).toHaveAttribute('data-saliency', /.+/);
+  const rows = [0, ...['who', 'are', 'you', '?', 'i'].map((w) => boris.vocabulary.rows.get(w)!)];
+  const expected = await inPage(page, { modelText, rows }, (engine, { modelText, rows }) => {
+    const model = engine.parseModel(modelText);
+    // The prediction after "?" (step 5), whose target is the token that came next: "i".
+    return engine.explainPrediction(model.weights, rows, 4, { target: rows[5] }).steps.map((s: { saliency: number }) => s.saliency);
+  });
+  for (let s = 0; s < 5; s++) {
+    await expect(chips.nth(s)).toHaveAttribute('data-saliency', String(expected[s]));
+    await expect(page.locator(`[data-layer="saliency"][data-step="${s}"]`)).toHaveAttribute('data-value', String(expected[s]));
+  }
+  // Steps after the clock's are not part of this prediction.
+  await expect(chips.nth(5)).not.toHaveAttribute('data-saliency', /.*/);
+  await expect(page.locator('[data-layer="saliency"]')).toHaveCount(5);
+  await expect(page.getByRole('img', { name: /Saliency against distance/ }).locator('rect')).toHaveCount(5);
+  // Moving the clock explains the new step.
+  await chips.nth(6).click();
+  await expect(page.locator('[data-layer="saliency"]')).toHaveCount(7);
+  await page.getByRole('button', { name: 'Explain' }).click();
+  await expect(chips.nth(0)).not.toHaveAttribute('data-saliency', /.*/);
+  await expect(page.locator('[data-layer="saliency"]')).toHaveCount(0);
+});
+
+type Item = { token: string; path: number };
+/** Nodes in one order for comparing (the app lists them level by level, the engine's walk depth first). */
+const ordered = (items: Item[]) => [...items].sort((a, b) => b.path - a.path || a.token.localeCompare(b.token));
+const treeItems = async (page: Page) =>
+  ordered(
+    await page
+      .getByRole('tree', { name: 'Reply tree' })
+      .getByRole('treeitem')
+      .evaluateAll((items) => items.map((i) => ({ token: i.getAttribute('data-token')!, path: Number(i.getAttribute('data-path-probability')) }))),
+  );
+
+async function engineTree(page: Page, temperature: number, topK: number): Promise<Item[]> {
+  const rows = [0, ...['who', 'are', 'you', '?'].map((w) => boris.vocabulary.rows.get(w)!)];
+  return inPage(page, { modelText, rows, temperature, topK }, (engine, { modelText, rows, temperature, topK }) => {
+    const model = engine.parseModel(modelText);
+    const steps = engine.run(model.weights, rows);
+    const out: { token: string; path: number }[] = [];
+    const walk = (nodes: any[]) => {
+      for (const n of nodes) {
+        out.push({ token: model.vocabulary.tokens[n.row], path: n.pathProbability });
+        walk(n.children);
+      }
+    };
+    walk(engine.replyTree(model.weights, steps[steps.length - 1].context, { temperature, topK }));
+    return out;
+  }).then(ordered);
+}
+
+test('the reply tree is the greedy chain at temperature 0, reshapes with temperature and top-k, and a leaf is said', async ({ page }) => {
+  await chat(page);
+  await page.getByRole('button', { name: 'Explain' }).click();
+  const tree = page.getByRole('tree', { name: 'Reply tree' });
+  await expect(tree.getByRole('treeitem').first()).toBeVisible();
+  const greedy = await engineTree(page, 0, 0);
+  expect(greedy.every((n) => n.path === 1)).toBe(true);
+  await expect.poll(() => treeItems(page)).toEqual(greedy);
+
+  await page.getByLabel('Temperature').fill('3');
+  await page.getByLabel('Top-k').fill('3');
+  const wider = await engineTree(page, 3, 3);
+  expect(wider.length).toBeGreaterThan(greedy.length);
+  await expect.poll(() => treeItems(page)).toEqual(wider);
+
+  // Hover shows the exact numbers; clicking a leaf says that reply.
+  const leaf = tree.locator('[role="treeitem"][tabindex="0"]').first();
+  await leaf.hover();
+  await expect(page.getByRole('tooltip')).toContainText(`path probability ${await leaf.getAttribute('data-path-probability')}`);
+  const turns = page.getByRole('log', { name: 'Conversation' }).locator('.turn');
+  const before = await turns.count();
+  await leaf.click();
+  await expect(turns).toHaveCount(before + 2);
+});
+
+test("a unit's card shows the engine's profile, and knocks the unit out in the Weights view", async ({ page }) => {
+  await chat(page);
+  await page.locator('.network [data-layer="h2"][data-unit="5"]').click();
+  const card = page.getByRole('dialog', { name: 'Unit h2 5' });
+  await expect(card).toBeVisible();
+  await expect(card.getByRole('list', { name: 'Top contexts' }).getByRole('listitem')).toHaveCount(10);
+  const expected = await inPage(page, { modelText, corpusText }, (engine, { modelText, corpusText }) => {
+    const model = engine.parseModel(modelText);
+    const { lines, heldOut } = engine.corpusRows(model.vocabulary, corpusText);
+    const p = engine.unitProfile(model.weights, lines, { layer: 'h2', unit: 5 }, { heldOut });
+    return { accuracy: p.knockout.knockedOut.accuracy, top: p.topContexts.map((c: { activation: number }) => c.activation) };
+  });
+  await expect(card.getByTestId('knockout-accuracy')).toHaveAttribute('data-value', String(expected.accuracy));
+  const shown = await card.getByRole('listitem').evaluateAll((items) => items.map((i) => Number(i.getAttribute('data-activation'))));
+  expect(shown).toEqual(expected.top);
+
+  await card.getByRole('button', { name: 'Knock out in the Weights view' }).click();
+  await expect(page.getByRole('tab', { name: 'Weights' })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByRole('button', { name: 'Knock out h2 unit 5' })).toHaveAttribute('aria-pressed', 'true');
+  // The table, measured afresh with the unit out, has the card's knocked-out accuracy as its intact one.
+  await expect(page.locator('[data-unit="h2:5"]')).toHaveAttribute('data-accuracy', String(expected.accuracy));
+});
+
+test("the knock-out table holds every unit's exact effect, sorts, and opens a card", async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByText(/Boris · \d+ words/)).toBeVisible();
+  await page.getByRole('tab', { name: 'Weights' }).click();
+  const table = page.getByRole('table');
+  await expect(table.getByRole('row')).toHaveCount(1 + 2 * boris.weights.embedding);
+  const expected = await inPage(page, { modelText, corpusText }, (engine, { modelText, corpusText }) => {
+    const model = engine.parseModel(modelText);
+    const t = engine.knockoutTable(model.weights, engine.corpusRows(model.vocabulary, corpusText).heldOut);
+    return t.units.map((u: { layer: string; unit: number; loss: number; accuracy: number }) => ({ unit: `${u.layer}:${u.unit}`, loss: u.loss, accuracy: u.accuracy }));
+  });
+  const shown = async () =>
+    table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => ({ unit: r.getAttribute('data-unit')!, loss: Number(r.getAttribute('data-loss')), accuracy: Number(r.getAttribute('data-accuracy')) })));
+  const rows = await shown();
+  expect([...rows].sort((a, b) => a.unit.localeCompare(b.unit))).toEqual([...expected].sort((a, b) => a.unit.localeCompare(b.unit)));
+  // Sorted by the loss change, largest first; then by accuracy, lowest first.
+  expect(rows.map((r) => r.loss)).toEqual([...rows.map((r) => r.loss)].sort((a, b) => b - a));
+  await table.getByRole('button', { name: 'Accuracy', exact: true }).click();
+  await table.getByRole('button', { name: /^Accuracy/ }).click();
+  const byAccuracy = (await shown()).map((r) => r.accuracy);
+  expect(byAccuracy).toEqual([...byAccuracy].sort((a, b) => a - b));
+  await table.getByRole('button', { name: 'h2 5', exact: true }).click();
+  await expect(page.getByRole('dialog', { name: 'Unit h2 5' })).toBeVisible();
+  await page.getByRole('button', { name: 'Close' }).click();
+
+  // A heatmap's row number opens that unit's card too: W0's rows are h1 units.
+  const w0 = page.locator('canvas[data-matrix="w0"]');
+  const [left, top, cell] = await Promise.all(['data-left', 'data-top', 'data-cell'].map(async (a) => Number(await w0.getAttribute(a))));
+  await w0.click({ position: { x: left / 2, y: top + 2.5 * cell } });
+  const card = page.getByRole('dialog', { name: 'Unit h1 2' });
+  await expect(card).toBeVisible();
+  await expect(card.getByTestId('knockout-accuracy')).toHaveAttribute('data-value', String(expected.find((u) => u.unit === 'h1:2')!.accuracy));
+});
+
+test('Export image saves the reply tree as a PNG at twice its size and as SVG, named after view, model and step', async ({ page }) => {
+  await chat(page);
+  await page.getByLabel('Temperature').fill('2');
+  await page.getByRole('button', { name: 'Explain' }).click();
+  await expect(page.getByRole('tree', { name: 'Reply tree' }).getByRole('treeitem').first()).toBeVisible();
+  const panel = page.locator('figure.reply-tree');
+  const box = await panel.getByRole('tree').boundingBox();
+  await panel.getByRole('button', { name: 'Export image' }).click();
+  const [png] = await Promise.all([page.waitForEvent('download'), panel.getByRole('menuitem', { name: 'PNG (2x)' }).click()]);
+  expect(png.suggestedFilename()).toBe('reply-tree-boris-step-5.png');
+  await png.saveAs('test-results/screens/reply-tree-export.png');
+  const bytes = readFileSync(await png.path());
+  expect(bytes.subarray(1, 4).toString()).toBe('PNG');
+  expect(bytes.readUInt32BE(16)).toBe(Math.round(box!.width * 2));
+  await panel.getByRole('button', { name: 'Export image' }).click();
+  const [svg] = await Promise.all([page.waitForEvent('download'), panel.getByRole('menuitem', { name: 'SVG' }).click()]);
+  expect(svg.suggestedFilename()).toBe('reply-tree-boris-step-5.svg');
+  expect(readFileSync(await svg.path(), 'utf8')).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"[\s\S]*data-token="am"/);
+});
+
+test('Export image on the network view, the timeline and the context path: PNGs at 2x named after view, model and step', async ({ page }) => {
+  await chat(page);
+  for (const [view, file] of [
+    ['Network view', 'network-view-boris-step-5.png'],
+    ['Context timeline', 'context-timeline-boris-step-5.png'],
+    ['Context path', 'context-path-boris-step-5.png'],
+  ] as const) {
+    const button = page
+      .getByRole('button', { name: 'Export image' })
+      .and(page.locator(view === 'Network view' ? '.explain-toggle *' : `figure:has(figcaption:has-text("${view}")) *`));
+    await button.click();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('menuitem', { name: 'PNG (2x)' }).click()]);
+    expect(download.suggestedFilename()).toBe(file);
+    const bytes = readFileSync(await download.path());
+    expect(bytes.subarray(1, 4).toString()).toBe('PNG');
+    if (view === 'Network view') {
+      const box = (await page.locator('figure.network > svg').first().boundingBox())!;
+      expect(bytes.readUInt32BE(16)).toBe(Math.round(box.width * 2));
+      await download.saveAs('test-results/screens/network-view-export.png');
+    }
+  }
+});
+
+test('Export image in the Embeddings view saves the word map as a PNG at 2x', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByText(/Boris · \d+ words/)).toBeVisible();
+  await page.getByRole('tab', { name: 'Embeddings' }).click();
+  const map = page.locator('#view-embeddings svg[aria-label^="Map of every word"]');
+  await expect(map).toBeVisible();
+  const box = (await map.boundingBox())!;
+  await page.locator('#view-embeddings').getByRole('button', { name: 'Export image' }).click();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('menuitem', { name: 'PNG (2x)' }).click()]);
+  expect(download.suggestedFilename()).toBe('word-map-boris.png');
+  const bytes = readFileSync(await download.path());
+  expect(bytes.readUInt32BE(16)).toBe(Math.round(box.width * 2));
+  expect(bytes.readUInt32BE(20)).toBe(Math.round(box.height * 2));
+});
+
+for (const scheme of ['light', 'dark'] as const) {
+  test.describe(`${scheme}`, () => {
+    test.use({ colorScheme: scheme });
+    test(`screenshots and accessibility of the explanations (${scheme})`, async ({ page }) => {
+      await chat(page);
+      await page.getByLabel('Temperature').fill('2');
+      await page.getByRole('button', { name: 'Explain' }).click();
+      await expect(page.getByRole('tree', { name: 'Reply tree' }).getByRole('treeitem').nth(2)).toBeVisible();
+      await page.waitForTimeout(600);
+      await page.screenshot({ path: `test-results/screens/explain-${scheme}.png` });
+      let { violations } = await new AxeBuilder({ page }).include('#view-inside').include('.log').analyze();
+      expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`)).toEqual([]);
+      await page.locator('.network [data-layer="h2"][data-unit="5"]').click();
+      await expect(page.getByTestId('knockout-accuracy')).toBeVisible();
+      await page.mouse.move(4, 790);
+      await page.screenshot({ path: `test-results/screens/unit-card-${scheme}.png` });
+      ({ violations } = await new AxeBuilder({ page }).include('[role="dialog"]').analyze());
+      expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`)).toEqual([]);
+      await page.getByRole('button', { name: 'Close' }).click();
+      await page.getByRole('tab', { name: 'Weights' }).click();
+      await page.getByRole('table').scrollIntoViewIfNeeded();
+      await expect(page.locator('tbody tr')).toHaveCount(32);
+      await page.screenshot({ path: `test-results/screens/knockout-table-${scheme}.png` });
+      ({ violations } = await new AxeBuilder({ page }).include('.knockout-table').analyze());
+      expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`)).toEqual([]);
+    });
+  });
+}

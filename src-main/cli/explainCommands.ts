@@ -1,0 +1,174 @@
+/**
+ * `slm explain`, `slm tree`, `slm unit` and `slm ablate`: why the model says what it says, with the
+ * numbers the app shows (the records come from src-main/model/explainRecords.ts).
+ */
+import { resolve } from 'node:path';
+import { inputError } from '../model/errors.ts';
+import { DEFAULT_IG_STEPS, MAX_IG_STEPS, explainPrediction } from '../model/explain.ts';
+import { explanationRecord, knockoutTableRecord, type ReplyNodeRecord, replyNodeRecords, unitProfileRecord } from '../model/explainRecords.ts';
+import { corpusRows, knockoutTable, parseUnitId } from '../model/knockout.ts';
+import type { Model } from '../model/model.ts';
+import { run } from '../model/network.ts';
+import { MAX_TREE_DEPTH, REPLY_TREE_DEFAULTS, replyTree } from '../model/replyTree.ts';
+import { tokenizeBounded } from '../model/tokenizer.ts';
+import { MAX_CORPUS_CHARACTERS } from '../model/limits.ts';
+import { DEFAULT_TOP_CONTEXTS, unitProfile } from '../model/unitProfile.ts';
+import { BOUNDARY, encode } from '../model/vocabulary.ts';
+import { readText } from '../files/modelFiles.ts';
+import { bundledCorpusPath } from '../files/resources.ts';
+import { UsageError, numberOption, parse, stringOption } from './args.ts';
+import type { CliIo } from './io.ts';
+import { jsonOption, modelOption, openModel } from './modelOption.ts';
+
+export const EXPLAIN_USAGE = `  slm explain TEXT [--target WORD] [--ig-steps M] [--model P] [--json]
+  slm tree PROMPT [--depth D] [--temperature T] [--top-k K] [--min-probability P] [--model P] [--json]
+  slm unit h2:5 [--corpus F] [--top N] [--text TEXT] [--model P] [--json]
+  slm ablate [--corpus F] [--model P] [--json]`;
+
+const common = { ...modelOption, ...jsonOption } as const;
+
+/** The corpus a unit is profiled on: --corpus, or Boris's. */
+async function corpusFor(model: Model, value: string | boolean | undefined) {
+  const path = resolve(stringOption(value) ?? bundledCorpusPath());
+  return corpusRows(model.vocabulary, await readText(path, 'the corpus', MAX_CORPUS_CHARACTERS));
+}
+
+function fedWords(text: string, what: string): string[] {
+  const words = tokenizeBounded(text, `the ${what}`);
+  if (words.length === 0) throw inputError(`the ${what} has no words the model can read`);
+  return words;
+}
+
+const percent = (p: number) => `${(p * 100).toFixed(1)}%`;
+const signed = (x: number, digits = 4) => (x >= 0 ? '+' : '') + x.toFixed(digits);
+/** Four decimals, or three significant digits for what would round to zero. */
+const small = (x: number) => (x !== 0 && Math.abs(x) < 5e-4 ? (x > 0 ? '+' : '') + x.toExponential(2) : signed(x));
+
+export async function explain(args: string[], io: CliIo): Promise<void> {
+  const { values, positionals } = parse(args, { ...common, target: { type: 'string' }, 'ig-steps': { type: 'string' } }, { min: 1, max: 1, names: 'TEXT' });
+  const model = await openModel(values.model);
+  const words = fedWords(positionals[0], 'text');
+  const rows = [BOUNDARY, ...encode(model.vocabulary, words)];
+  const igSteps = numberOption(values['ig-steps'], '--ig-steps', DEFAULT_IG_STEPS, { min: 1, integer: true });
+  if (igSteps > MAX_IG_STEPS) throw new UsageError(`--ig-steps is at most ${MAX_IG_STEPS}`);
+  const targetWord = stringOption(values.target);
+  let target: number | undefined;
+  if (targetWord !== undefined) {
+    const word = targetWord === '' ? '' : tokenizeBounded(targetWord, '--target').join(' ');
+    target = model.vocabulary.rows.get(word);
+    if (target === undefined) throw inputError(`--target ${JSON.stringify(targetWord)} is not in the model's vocabulary`);
+  }
+  const explanation = explainPrediction(model.weights, rows, rows.length - 1, { target, igSteps });
+  const record = explanationRecord(explanation, ['', ...words], model.vocabulary);
+  if (Math.abs(explanation.completenessGap) > 1e-4) {
+    io.err(
+      `note: the integrated gradients add up to ${signed(explanation.completenessGap, 6)} away from L(h1) - L(0) at ${igSteps} points; ` +
+        `this text's path turns too sharply for them (more --ig-steps may help)\n`,
+    );
+  }
+  if (values.json) {
+    io.out(JSON.stringify(record) + '\n');
+    return;
+  }
+  io.out(`Why "${record.target || '<end>'}" next: log-probability ${record.logProbability.toFixed(4)} (${record.baselineLogProbability.toFixed(4)} with every h1 zero)\n`);
+  io.out(`${'token'.padEnd(10)} ${'|gradient|'.padStart(11)} ${'saliency'.padStart(10)} ${'integrated'.padStart(11)}\n`);
+  for (const s of record.steps) {
+    io.out(`${(s.token || '<start>').padEnd(10)} ${small(s.gradientNorm).replace('+', '').padStart(11)} ${small(s.saliency).padStart(10)} ${small(s.integratedGradient).padStart(11)}\n`);
+  }
+}
+
+export async function tree(args: string[], io: CliIo): Promise<void> {
+  const { values, positionals } = parse(
+    args,
+    { ...common, depth: { type: 'string' }, temperature: { type: 'string' }, 'top-k': { type: 'string' }, 'min-probability': { type: 'string' } },
+    { min: 1, max: 1, names: 'PROMPT' },
+  );
+  const model = await openModel(values.model);
+  const prompt = positionals[0];
+  const rows = [BOUNDARY, ...encode(model.vocabulary, fedWords(prompt, 'prompt'))];
+  const depth = numberOption(values.depth, '--depth', REPLY_TREE_DEFAULTS.depth, { min: 1, integer: true });
+  if (depth > MAX_TREE_DEPTH) throw new UsageError(`--depth is at most ${MAX_TREE_DEPTH}`);
+  const minProbability = numberOption(values['min-probability'], '--min-probability', REPLY_TREE_DEFAULTS.minProbability);
+  if (!(minProbability > 0 && minProbability <= 1)) throw new UsageError('--min-probability must be above 0 and at most 1');
+  const options = {
+    depth,
+    temperature: numberOption(values.temperature, '--temperature', model.defaultTemperature, { min: 0 }),
+    topK: numberOption(values['top-k'], '--top-k', 0, { min: 0, integer: true }),
+    minProbability,
+  };
+  const steps = run(model.weights, rows);
+  const children = replyNodeRecords(replyTree(model.weights, steps[steps.length - 1].context, options), model.vocabulary);
+  if (values.json) {
+    io.out(JSON.stringify({ prompt, children }) + '\n');
+    return;
+  }
+  io.out(`${prompt}\n`);
+  const draw = (nodes: ReplyNodeRecord[], indent: string) => {
+    nodes.forEach((node, i) => {
+      const last = i === nodes.length - 1;
+      io.out(`${indent}${last ? '└─ ' : '├─ '}${node.token || '<end>'}  ${percent(node.probability)} (path ${percent(node.pathProbability)})\n`);
+      draw(node.children, indent + (last ? '   ' : '│  '));
+    });
+  };
+  draw(children, '');
+}
+
+export async function unit(args: string[], io: CliIo): Promise<void> {
+  const { values, positionals } = parse(args, { ...common, corpus: { type: 'string' }, top: { type: 'string' }, text: { type: 'string' } }, { min: 1, max: 1, names: 'UNIT (like h2:5)' });
+  const model = await openModel(values.model);
+  let id;
+  try {
+    id = parseUnitId(positionals[0]);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const top = numberOption(values.top, '--top', DEFAULT_TOP_CONTEXTS, { min: 1, integer: true });
+  const { lines, heldOut } = await corpusFor(model, values.corpus);
+  const text = stringOption(values.text);
+  const stepTokens = text !== undefined ? [BOUNDARY, ...encode(model.vocabulary, fedWords(text, '--text'))] : undefined;
+  const record = unitProfileRecord(unitProfile(model.weights, lines, id, { top, heldOut, stepTokens }), model.vocabulary);
+  if (values.json) {
+    io.out(JSON.stringify(record) + '\n');
+    return;
+  }
+  const k = record.knockout;
+  io.out(`Unit ${record.layer} ${record.index}: ${record.activations} activations over the corpus, mean ${signed(record.mean)}\n`);
+  io.out(`histogram over [-1, 1]: ${record.histogram.join(' ')}\n`);
+  io.out('top contexts:\n');
+  for (const c of record.topContexts) {
+    const shown = c.tokens.map((t, i) => (i === c.step ? `[${t || '<start>'}]` : t || '<start>')).join(' ');
+    io.out(`  ${signed(c.activation)}  ${shown}\n`);
+  }
+  const list = (items: { token: string; weight: number }[]) => items.map((t) => `${t.token || '<end>'} ${signed(t.weight, 2)}`).join(', ');
+  if (record.drivenByTokens) io.out(`driven up by: ${list(record.drivenByTokens.up)}\ndriven down by: ${list(record.drivenByTokens.down)}\n`);
+  if (record.drivenByInputs) io.out(`strongest inputs: ${record.drivenByInputs.map((i) => `${i.input} ${signed(i.weight, 2)}`).join(', ')}\n`);
+  if (record.votes) io.out(`votes for: ${list(record.votes.up)}\nvotes against: ${list(record.votes.down)}\n`);
+  io.out(
+    `knocked out: held-out loss ${k.loss.toFixed(4)} -> ${k.knockedOutLoss.toFixed(4)}, accuracy ${percent(k.accuracy)} -> ${percent(k.knockedOutAccuracy)} ` +
+      `(${k.heldOutLines} lines, ${k.predictions} predictions)\n`,
+  );
+  if (record.stepChange) {
+    const { before, after } = record.stepChange;
+    io.out(`next token after --text: ${before.token || '<end>'} ${percent(before.probability)} -> ${after.token || '<end>'} ${percent(after.probability)}\n`);
+  }
+}
+
+export async function ablate(args: string[], io: CliIo): Promise<void> {
+  const { values } = parse(args, { ...common, corpus: { type: 'string' } }, { min: 0, max: 0, names: '' });
+  const model = await openModel(values.model);
+  const { heldOut } = await corpusFor(model, values.corpus);
+  const record = knockoutTableRecord(knockoutTable(model.weights, heldOut));
+  if (values.json) {
+    io.out(JSON.stringify(record) + '\n');
+    return;
+  }
+  io.out(`Held-out: ${record.heldOutLines} lines, ${record.predictions} predictions; intact loss ${record.loss.toFixed(4)}, accuracy ${percent(record.accuracy)}\n`);
+  io.out(`${'unit'.padEnd(6)} ${'loss'.padStart(8)} ${'change'.padStart(9)} ${'accuracy'.padStart(9)} ${'change'.padStart(8)}\n`);
+  for (const u of [...record.units].sort((a, b) => b.lossChange - a.lossChange)) {
+    io.out(
+      `${u.unit.padEnd(6)} ${u.loss.toFixed(4).padStart(8)} ${signed(u.lossChange).padStart(9)} ${percent(u.accuracy).padStart(9)} ${(signed(u.accuracyChange * 100, 1) + '%').padStart(8)}\n`,
+    );
+  }
+}
+
+export const EXPLAIN_COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<void>> = { explain, tree, unit, ablate };

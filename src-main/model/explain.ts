@@ -1,0 +1,268 @@
+/**
+ * Saliency through time (DESIGN.md section 5): why the model predicts what it does after step k.
+ *
+ * Tokens t_0..t_n are fed from a starting context c_{-1} (zeros for a fresh line), with
+ * h1_s = tanh(W0[:, t_s]) and c_s = tanh(W1 . [h1_s ; c_{s-1}]). For the prediction after step k and a
+ * target y, L = log softmax(W2 . c_k)[y] at temperature 1. Each step s <= k gets
+ *
+ *   g_s                = dL/dh1_s through the recurrence (everything else held fixed)
+ *   gradientNorm       = |g_s|
+ *   saliency           = g_s . h1_s                      (gradient times input)
+ *   integratedGradient = h1_s . integral_0^1 g_s(alpha h1) d alpha
+ *
+ * where the integrated-gradient path scales every h1 by alpha together (baseline: all h1 zero), so the
+ * steps' integrated gradients add up to L(h1) - L(0).
+ *
+ * The integral is taken by Gauss-Legendre quadrature with m points on [0, 1] (default 64): exact for
+ * polynomials of degree 2m - 1, and for a smooth L(alpha) the steps' sum meets L(h1) - L(0) to far
+ * below 1e-4. `completenessGap` reports what the quadrature missed. A trained model can make L(alpha)
+ * anything but smooth: near alpha = 0 the recurrence amplifies (its gain at the zero context is above
+ * 1), so a text's contexts leap from nearly zero to saturated, and flip between saturated states, within
+ * tiny stretches of alpha, where the gradient is enormous. No fixed rule of 64 points resolves that
+ * (nor a few thousand, for Boris's longer lines); a larger m (up to 1024) helps short texts, and the gap
+ * says how far to trust the integrated gradients. Gradient times input (`saliency`) has no such limit.
+ */
+import { inputError } from './errors.ts';
+import { type Weights, nextTokenLogits, softmaxInPlace, tokenEmbedding } from './network.ts';
+import { argmax } from './sampling.ts';
+
+export const DEFAULT_IG_STEPS = 64;
+export const MAX_IG_STEPS = 1024;
+
+export interface StepSaliency {
+  /** The fed token's row. */
+  row: number;
+  gradientNorm: number;
+  saliency: number;
+  integratedGradient: number;
+}
+
+export interface Explanation {
+  /** The step whose prediction is explained. */
+  step: number;
+  /** The target token's row. */
+  target: number;
+  /** Whether the target was given (the token that came next) or taken as the most likely token. */
+  targetGiven: boolean;
+  /** L(h1): log-probability of the target. */
+  logProbability: number;
+  /** L(0): the same with every h1 set to zero (the integrated gradients' baseline). */
+  baselineLogProbability: number;
+  /** One entry per step 0..step. */
+  steps: StepSaliency[];
+  /** Quadrature points (gradient evaluations) the integrated gradients took. */
+  igPoints: number;
+  /** Sum of the integrated gradients minus (L(h1) - L(0)): what the quadrature missed. */
+  completenessGap: number;
+}
+
+export interface ExplainOptions {
+  /** Target row; when omitted, the most likely token after the step. */
+  target?: number;
+  /** Quadrature points for the integrated gradients (default 64). */
+  igSteps?: number;
+  /** The context before the first token (zeros when omitted); held fixed. */
+  startContext?: ArrayLike<number>;
+}
+
+/** L and g_s for every step, for token embeddings `h1` (rows of E, one per step, possibly scaled). */
+export interface LossGradient {
+  loss: number;
+  /** g_s, flattened: step s's gradient is [s * E, (s + 1) * E). */
+  gradients: Float64Array;
+}
+
+/**
+ * The log-probability of `target` after the last of the given embeddings, and its gradient with
+ * respect to every embedding, by back-propagation through time. `h1` holds (k + 1) x E values.
+ */
+export function lossAndGradient(weights: Weights, h1: Float64Array, target: number, startContext?: ArrayLike<number>): LossGradient {
+  const E = weights.embedding;
+  const V = weights.vocabulary;
+  const steps = h1.length / E;
+  const width = 2 * E;
+  const { w1, w2 } = weights;
+  const contexts = new Float64Array(steps * E);
+  for (let s = 0; s < steps; s++) {
+    for (let i = 0; i < E; i++) {
+      const row = i * width;
+      let sum = 0;
+      for (let j = 0; j < E; j++) sum += w1[row + j] * h1[s * E + j];
+      for (let j = 0; j < E; j++) sum += w1[row + E + j] * (s > 0 ? contexts[(s - 1) * E + j] : (startContext?.[j] ?? 0));
+      contexts[s * E + i] = Math.tanh(sum);
+    }
+  }
+  const last = contexts.subarray((steps - 1) * E, steps * E);
+  const logits = nextTokenLogits(weights, last);
+  const loss = logSoftmaxAt(logits, target);
+  const probs = softmaxInPlace(logits, 1);
+  // dL/dlogits = onehot(y) - p; dL/dc_k = W2^T (onehot(y) - p).
+  let dContext = new Float64Array(E);
+  for (let k = 0; k < V; k++) {
+    const d = (k === target ? 1 : 0) - probs[k];
+    for (let j = 0; j < E; j++) dContext[j] += w2[k * E + j] * d;
+  }
+  const gradients = new Float64Array(steps * E);
+  const dPre = new Float64Array(E);
+  for (let s = steps - 1; s >= 0; s--) {
+    for (let i = 0; i < E; i++) {
+      const c = contexts[s * E + i];
+      dPre[i] = dContext[i] * (1 - c * c);
+    }
+    const before = new Float64Array(E);
+    for (let i = 0; i < E; i++) {
+      const d = dPre[i];
+      if (d === 0) continue;
+      const row = i * width;
+      for (let j = 0; j < E; j++) {
+        gradients[s * E + j] += w1[row + j] * d;
+        before[j] += w1[row + E + j] * d;
+      }
+    }
+    dContext = before;
+  }
+  return { loss, gradients };
+}
+
+/** Gauss-Legendre nodes and weights on [0, 1] with m points (Newton's method on P_m). */
+export function gaussLegendre(m: number): { nodes: Float64Array; weights: Float64Array } {
+  const nodes = new Float64Array(m);
+  const weights = new Float64Array(m);
+  for (let i = 0; i < Math.ceil(m / 2); i++) {
+    let x = Math.cos((Math.PI * (i + 0.75)) / (m + 0.5));
+    let derivative = 0;
+    for (let iteration = 0; iteration < 100; iteration++) {
+      let p0 = 1;
+      let p1 = x;
+      for (let n = 2; n <= m; n++) {
+        const p2 = ((2 * n - 1) * x * p1 - (n - 1) * p0) / n;
+        p0 = p1;
+        p1 = p2;
+      }
+      derivative = (m * (x * p1 - p0)) / (x * x - 1);
+      const dx = p1 / derivative;
+      x -= dx;
+      if (Math.abs(dx) < 1e-16) break;
+    }
+    const w = 2 / ((1 - x * x) * derivative * derivative);
+    // Map [-1, 1] to [0, 1]: node (1 - x) / 2 ascending, weight halved.
+    nodes[i] = (1 - x) / 2;
+    nodes[m - 1 - i] = (1 + x) / 2;
+    weights[i] = w / 2;
+    weights[m - 1 - i] = w / 2;
+  }
+  return { nodes, weights };
+}
+
+/**
+ * Explains the prediction after step `step` of `tokens` (rows, the first usually the boundary): the
+ * gradient, saliency and integrated gradient of every step up to it.
+ */
+export function explainPrediction(weights: Weights, tokens: readonly number[], step: number, options: ExplainOptions = {}): Explanation {
+  const E = weights.embedding;
+  const V = weights.vocabulary;
+  if (tokens.length === 0) throw inputError('there is nothing to explain: give at least one token');
+  if (!Number.isInteger(step) || step < 0 || step >= tokens.length) {
+    throw inputError(`the step to explain must be a whole number from 0 to ${tokens.length - 1}, not ${step}`);
+  }
+  const m = options.igSteps ?? DEFAULT_IG_STEPS;
+  if (!Number.isInteger(m) || m < 1 || m > MAX_IG_STEPS) {
+    throw inputError(`the number of integrated-gradient steps must be a whole number from 1 to ${MAX_IG_STEPS}, not ${m}`);
+  }
+  for (const row of tokens) if (!(Number.isInteger(row) && row >= 0 && row < V)) throw inputError(`the token row ${row} is outside the vocabulary of ${V}`);
+  if (options.startContext && options.startContext.length !== E) {
+    throw inputError(`the starting context must have ${E} numbers (the model's E), not ${options.startContext.length}`);
+  }
+  const count = step + 1;
+  const h1 = new Float64Array(count * E);
+  const cell = new Float64Array(E);
+  for (let s = 0; s < count; s++) h1.set(tokenEmbedding(weights, tokens[s], cell), s * E);
+
+  const targetGiven = options.target !== undefined;
+  let target = options.target ?? -1;
+  if (!targetGiven) {
+    // The most likely token after the step (the same at every temperature).
+    target = argmax(finalLogits(weights, h1, options.startContext));
+  } else if (!(Number.isInteger(target) && target >= 0 && target < V)) {
+    throw inputError(`the target row ${target} is outside the vocabulary of ${V}`);
+  }
+
+  const full = lossAndGradient(weights, h1, target, options.startContext);
+  const baseline = lossAndGradient(weights, new Float64Array(count * E), target, options.startContext);
+
+  const integral = integratedGradientSums(weights, h1, target, m, options.startContext, full.loss - baseline.loss);
+
+  const steps: StepSaliency[] = [];
+  for (let s = 0; s < count; s++) {
+    let norm = 0;
+    let saliency = 0;
+    let integrated = 0;
+    for (let j = 0; j < E; j++) {
+      const g = full.gradients[s * E + j];
+      norm += g * g;
+      saliency += g * h1[s * E + j];
+      integrated += integral.sums[s * E + j] * h1[s * E + j];
+    }
+    steps.push({ row: tokens[s], gradientNorm: Math.sqrt(norm), saliency, integratedGradient: integrated });
+  }
+  return {
+    step,
+    target,
+    targetGiven,
+    logProbability: full.loss,
+    baselineLogProbability: baseline.loss,
+    steps,
+    igPoints: integral.points,
+    completenessGap: integral.gap,
+  };
+}
+
+/** The integral over alpha in [0, 1] of g(alpha h1), per cell, by m-point Gauss-Legendre quadrature. */
+function integratedGradientSums(
+  weights: Weights,
+  h1: Float64Array,
+  target: number,
+  m: number,
+  startContext: ArrayLike<number> | undefined,
+  change: number,
+): { sums: Float64Array; points: number; gap: number } {
+  const rule = gaussLegendre(m);
+  const scaled = new Float64Array(h1.length);
+  const sums = new Float64Array(h1.length);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < scaled.length; j++) scaled[j] = rule.nodes[i] * h1[j];
+    const { gradients } = lossAndGradient(weights, scaled, target, startContext);
+    for (let j = 0; j < sums.length; j++) sums[j] += rule.weights[i] * gradients[j];
+  }
+  let total = 0;
+  for (let j = 0; j < sums.length; j++) total += sums[j] * h1[j];
+  return { sums, points: m, gap: total - change };
+}
+
+/** log softmax(logits)[target], without underflow. */
+function logSoftmaxAt(logits: Float64Array, target: number): number {
+  let max = -Infinity;
+  for (let k = 0; k < logits.length; k++) if (logits[k] > max) max = logits[k];
+  let total = 0;
+  for (let k = 0; k < logits.length; k++) total += Math.exp(logits[k] - max);
+  return logits[target] - max - Math.log(total);
+}
+
+/** W2 . c_k for embeddings `h1`. */
+function finalLogits(weights: Weights, h1: Float64Array, startContext?: ArrayLike<number>): Float64Array {
+  const E = weights.embedding;
+  const width = 2 * E;
+  let context = new Float64Array(E);
+  if (startContext) for (let j = 0; j < E; j++) context[j] = startContext[j];
+  for (let s = 0; s < h1.length / E; s++) {
+    const next = new Float64Array(E);
+    for (let i = 0; i < E; i++) {
+      let sum = 0;
+      for (let j = 0; j < E; j++) sum += weights.w1[i * width + j] * h1[s * E + j];
+      for (let j = 0; j < E; j++) sum += weights.w1[i * width + E + j] * context[j];
+      next[i] = Math.tanh(sum);
+    }
+    context = next;
+  }
+  return nextTokenLogits(weights, context);
+}

@@ -1,0 +1,145 @@
+/**
+ * Knocking out a unit, exactly as the Weights view does it: an h1 unit by setting its W0 row to zeros
+ * (its embedding cell is then tanh(0) = 0 for every token), an h2 (context) unit by setting its W1 row
+ * to zeros (the cell is then 0 at every step). And the effect of that on the held-out lines.
+ */
+import { inputError } from './errors.ts';
+import { KernelPass } from './kernel/linePass.ts';
+import { type Weights, copyWeightsInto } from './network.ts';
+import { tokenizeCorpus } from './tokenizer.ts';
+import { splitCorpus } from './training.ts';
+import { type Vocabulary, encode } from './vocabulary.ts';
+
+export type Layer = 'h1' | 'h2';
+
+export interface UnitId {
+  layer: Layer;
+  unit: number;
+}
+
+/** The weight row whose zeroing knocks a unit out: W0's row for h1, W1's row for h2. */
+export function knockoutRow(weights: Weights, { layer, unit }: UnitId): { matrix: 'w0' | 'w1'; row: number; start: number; width: number } {
+  checkUnit(weights, { layer, unit });
+  const width = layer === 'h1' ? weights.vocabulary : 2 * weights.embedding;
+  return { matrix: layer === 'h1' ? 'w0' : 'w1', row: unit, start: unit * width, width };
+}
+
+/** Zeroes the unit's row in `weights` (in place). */
+export function knockOutInPlace(weights: Weights, id: UnitId): void {
+  const { matrix, start, width } = knockoutRow(weights, id);
+  weights[matrix].fill(0, start, start + width);
+}
+
+export function checkUnit(weights: Weights, { layer, unit }: UnitId): void {
+  if (layer !== 'h1' && layer !== 'h2') throw inputError(`a unit's layer is h1 or h2, not ${JSON.stringify(layer)}`);
+  if (!Number.isInteger(unit) || unit < 0 || unit >= weights.embedding) {
+    throw inputError(`${layer} has units 0 to ${weights.embedding - 1}; there is no unit ${unit}`);
+  }
+}
+
+/** Reads "h2:5" (also "h2 5" or "h2-5"). */
+export function parseUnitId(text: string): UnitId {
+  const match = /^\s*(h1|h2)\s*[:\s-]\s*(\d+)\s*$/i.exec(text);
+  if (!match) throw inputError(`name a unit as LAYER:INDEX, like h2:5 or h1:0, not ${JSON.stringify(text)}`);
+  return { layer: match[1].toLowerCase() as Layer, unit: Number(match[2]) };
+}
+
+export interface LinesEvaluation {
+  /** Mean cross-entropy per prediction. */
+  loss: number;
+  /** Share of predictions whose most likely token is the right one. */
+  accuracy: number;
+  predictions: number;
+}
+
+/**
+ * Loss and accuracy over lines fed [boundary, tokens..., boundary] from zeros, the numbers training
+ * reports for the held-out set (the same kernel computes them). One pass is reused for many weights.
+ */
+export class LineEvaluator {
+  private readonly pass: KernelPass;
+
+  constructor(
+    weights: Weights,
+    private readonly lines: readonly (readonly number[])[],
+  ) {
+    const longest = lines.reduce((most, line) => Math.max(most, line.length), 0) + 1;
+    this.pass = new KernelPass(weights.embedding, weights.vocabulary, longest);
+    copyWeightsInto(this.pass.weights, weights);
+  }
+
+  /** The evaluation with the weights as given. */
+  evaluate(): LinesEvaluation {
+    let loss = 0;
+    let correct = 0;
+    let predictions = 0;
+    for (const line of this.lines) {
+      const steps = line.length + 1;
+      loss += this.pass.forward(line) * steps;
+      correct += this.pass.correctPredictions(line);
+      predictions += steps;
+    }
+    return { loss: predictions > 0 ? loss / predictions : NaN, accuracy: predictions > 0 ? correct / predictions : NaN, predictions };
+  }
+
+  /** The evaluation with one unit knocked out (the weights are put back afterwards). */
+  evaluateWithout(id: UnitId): LinesEvaluation {
+    const { matrix, start, width } = knockoutRow(this.pass.weights, id);
+    const row = this.pass.weights[matrix].slice(start, start + width);
+    this.pass.weights[matrix].fill(0, start, start + width);
+    try {
+      return this.evaluate();
+    } finally {
+      this.pass.weights[matrix].set(row, start);
+    }
+  }
+}
+
+export interface UnitKnockout {
+  layer: Layer;
+  unit: number;
+  loss: number;
+  accuracy: number;
+  /** Knocked-out minus intact: positive when the unit's loss rises without it. */
+  lossChange: number;
+  accuracyChange: number;
+}
+
+export interface KnockoutTable {
+  heldOutLines: number;
+  predictions: number;
+  /** The intact model. */
+  loss: number;
+  accuracy: number;
+  /** Every h1 unit, then every h2 unit. */
+  units: UnitKnockout[];
+}
+
+/** Every unit's knock-out effect on the held-out lines. */
+export function knockoutTable(weights: Weights, heldOut: readonly (readonly number[])[]): KnockoutTable {
+  if (heldOut.length === 0) throw inputError('there are no held-out lines to measure knock-outs on');
+  const evaluator = new LineEvaluator(weights, heldOut);
+  const intact = evaluator.evaluate();
+  const units: UnitKnockout[] = [];
+  for (const layer of ['h1', 'h2'] as const) {
+    for (let unit = 0; unit < weights.embedding; unit++) {
+      const knocked = evaluator.evaluateWithout({ layer, unit });
+      units.push({
+        layer,
+        unit,
+        loss: knocked.loss,
+        accuracy: knocked.accuracy,
+        lossChange: knocked.loss - intact.loss,
+        accuracyChange: knocked.accuracy - intact.accuracy,
+      });
+    }
+  }
+  return { heldOutLines: heldOut.length, predictions: intact.predictions, loss: intact.loss, accuracy: intact.accuracy, units };
+}
+
+/** A corpus as a model sees it: every line with words, as rows of its vocabulary, and the held-out last 10%. */
+export function corpusRows(vocabulary: Vocabulary, text: string): { lines: number[][]; heldOut: number[][] } {
+  const lines = tokenizeCorpus(text).map((line) => encode(vocabulary, line));
+  if (lines.length < 2) throw inputError(`the corpus needs at least 2 lines with words in them (to hold some out); it has ${lines.length}`);
+  return { lines, heldOut: splitCorpus(lines).test };
+}

@@ -1,0 +1,201 @@
+/**
+ * The model service's explanation requests: saliency through time, the reply tree, unit profiles and
+ * the knock-out table. They are cancellable: a request of the same type arriving later supersedes one
+ * still waiting in the queue, and `cancelExplanations` stops those waiting at once; either way the
+ * stopped request is answered with an error of kind "cancelled". The corpus's rows and the knock-out
+ * table are kept until the weights change.
+ */
+import { SlmError, inputError } from '../model/errors.ts';
+import { explainPrediction } from '../model/explain.ts';
+import { knockoutTableRecord, unitProfileRecord } from '../model/explainRecords.ts';
+import { LineEvaluator, type UnitKnockout, corpusRows, knockoutTable } from '../model/knockout.ts';
+import type { Model } from '../model/model.ts';
+import { nextContext, tokenEmbedding } from '../model/network.ts';
+import { replyTree, type ReplyNode } from '../model/replyTree.ts';
+import { corpusContexts, unitProfile } from '../model/unitProfile.ts';
+import { EXPLANATION_TYPES, type ExplanationType, type KnockoutTableResult, type ReplyNodeResult, type Request, type RequestOf, type ResultOf, type ServiceMessage } from './protocol.ts';
+
+type ExplanationRequest = RequestOf<ExplanationType> | RequestOf<'cancelExplanations'>;
+
+const isExplanationType = (type: unknown): type is ExplanationType => (EXPLANATION_TYPES as readonly unknown[]).includes(type);
+
+export class ExplanationService {
+  /** Explanation requests that arrived and have not started: id -> type. */
+  private readonly waiting = new Map<number, ExplanationType>();
+  private readonly cancelled = new Set<number>();
+  private corpus: { lines: number[][]; heldOut: number[][] } | null = null;
+  private knockouts: KnockoutTableResult | null = null;
+  /** The corpus's contexts under the current weights, for unit profiles. */
+  private contexts: Float64Array[] | null = null;
+  /** Bumped when the weights change, so that a knock-out table being measured in idle time is dropped. */
+  private generation = 0;
+
+  constructor(
+    private readonly model: () => Model,
+    private readonly corpusText: () => Promise<string>,
+  ) {}
+
+  /**
+   * Sees a message as it arrives, before the queue. A newer explanation request supersedes waiting
+   * ones of its type; a cancel is answered at once (returned, for the host to post).
+   */
+  arrive(message: unknown): ServiceMessage | null {
+    if (typeof message !== 'object' || message === null) return null;
+    const { id, type, kind } = message as { id?: unknown; type?: unknown; kind?: unknown };
+    if (!Number.isInteger(id)) return null;
+    if (isExplanationType(type)) {
+      for (const [waitingId, waitingType] of this.waiting) {
+        if (waitingType === type) this.stop(waitingId);
+      }
+      this.waiting.set(id as number, type);
+      return null;
+    }
+    if (type === 'cancelExplanations' && (kind === undefined || isExplanationType(kind))) {
+      let count = 0;
+      for (const [waitingId, waitingType] of this.waiting) {
+        if (kind === undefined || waitingType === kind) {
+          this.stop(waitingId);
+          count++;
+        }
+      }
+      return { type: 'reply', id: id as number, result: { cancelled: count } };
+    }
+    return null;
+  }
+
+  /** Called as a request starts; refuses one that was superseded or cancelled while it waited. */
+  begin(request: Request): void {
+    if (!isExplanationType(request.type)) return;
+    this.waiting.delete(request.id);
+    if (this.cancelled.delete(request.id)) {
+      throw new SlmError('cancelled', `this ${request.type} request was cancelled: a newer one replaced it, or it was stopped`);
+    }
+  }
+
+  /** Drops what was kept for the weights: call when they change, and with `model` when another model opens. */
+  forget(model = false): void {
+    this.knockouts = null;
+    this.contexts = null;
+    if (model) this.corpus = null;
+    this.generation++;
+    this.measureWhenIdle();
+  }
+
+  /**
+   * Measures the knock-out table in idle time, one unit per macrotask (a few milliseconds each), so
+   * that a request for it later is answered at once. A weight change or a new model starts it over.
+   */
+  private measureWhenIdle(): void {
+    const generation = this.generation;
+    let evaluator: LineEvaluator | null = null;
+    let intact: ReturnType<LineEvaluator['evaluate']> | null = null;
+    const units: UnitKnockout[] = [];
+    const next = async () => {
+      if (generation !== this.generation || this.knockouts) return;
+      try {
+        const model = this.model();
+        if (!evaluator) {
+          evaluator = new LineEvaluator(model.weights, (await this.corpusRows()).heldOut);
+          if (generation !== this.generation) return;
+          intact = evaluator.evaluate();
+        } else {
+          const E = model.weights.embedding;
+          const k = units.length;
+          const id = { layer: k < E ? ('h1' as const) : ('h2' as const), unit: k % E };
+          const knocked = evaluator.evaluateWithout(id);
+          units.push({ ...id, loss: knocked.loss, accuracy: knocked.accuracy, lossChange: knocked.loss - intact!.loss, accuracyChange: knocked.accuracy - intact!.accuracy });
+          if (units.length === 2 * E) {
+            const { heldOut } = await this.corpusRows();
+            this.knockouts = knockoutTableRecord({ heldOutLines: heldOut.length, predictions: intact!.predictions, loss: intact!.loss, accuracy: intact!.accuracy, units });
+            return;
+          }
+        }
+      } catch {
+        return; // no model open yet, or a corpus it cannot use: a request will say why
+      }
+      setTimeout(() => void next(), 0);
+    };
+    setTimeout(() => void next(), 20);
+  }
+
+  async answer(request: ExplanationRequest): Promise<unknown> {
+    switch (request.type) {
+      case 'explain':
+        return this.explain(request);
+      case 'replyTree':
+        return this.replyTree(request);
+      case 'unitProfile':
+        return this.unitProfile(request);
+      case 'knockoutTable':
+        return this.knockoutTable();
+      case 'cancelExplanations':
+        // Answered on arrival; only reached when a cancel is sent through the queue directly.
+        return { cancelled: 0 };
+    }
+  }
+
+  private stop(id: number): void {
+    this.waiting.delete(id);
+    this.cancelled.add(id);
+  }
+
+  private explain(request: RequestOf<'explain'>): ResultOf<'explain'> {
+    const { weights } = this.model();
+    const e = explainPrediction(weights, request.tokens, request.step, { target: request.target, igSteps: request.igSteps });
+    return {
+      step: e.step,
+      target: e.target,
+      targetGiven: e.targetGiven,
+      logProbability: e.logProbability,
+      baselineLogProbability: e.baselineLogProbability,
+      completenessGap: e.completenessGap,
+      igPoints: e.igPoints,
+      steps: e.steps.map((s) => ({ row: s.row, gradientNorm: s.gradientNorm, saliency: s.saliency, integratedGradient: s.integratedGradient })),
+    };
+  }
+
+  private replyTree(request: RequestOf<'replyTree'>): ResultOf<'replyTree'> {
+    const { weights } = this.model();
+    if (request.tokens.length === 0) throw inputError('the reply tree needs the tokens said so far: at least one');
+    let context: Float64Array = new Float64Array(weights.embedding);
+    for (const row of request.tokens) {
+      if (row >= weights.vocabulary) throw inputError(`the token row ${row} is outside the vocabulary of ${weights.vocabulary}`);
+      context = nextContext(weights, tokenEmbedding(weights, row), context);
+    }
+    const nodes = replyTree(weights, context, {
+      depth: request.depth,
+      temperature: request.temperature,
+      topK: request.topK,
+      minProbability: request.minProbability,
+    });
+    const plain = (list: ReplyNode[]): ReplyNodeResult[] =>
+      list.map((n) => ({ row: n.row, probability: n.probability, pathProbability: n.pathProbability, children: plain(n.children) }));
+    return { children: plain(nodes) };
+  }
+
+  private async corpusRows(): Promise<{ lines: number[][]; heldOut: number[][] }> {
+    if (!this.corpus) this.corpus = corpusRows(this.model().vocabulary, await this.corpusText());
+    return this.corpus;
+  }
+
+  private async unitProfile(request: RequestOf<'unitProfile'>): Promise<ResultOf<'unitProfile'>> {
+    const model = this.model();
+    const { lines, heldOut } = await this.corpusRows();
+    this.contexts ??= corpusContexts(model.weights, lines);
+    const profile = unitProfile(
+      model.weights,
+      lines,
+      { layer: request.layer, unit: request.unit },
+      { top: request.top, heldOut, stepTokens: request.stepTokens, contexts: this.contexts },
+    );
+    return unitProfileRecord(profile, model.vocabulary);
+  }
+
+  private async knockoutTable(): Promise<ResultOf<'knockoutTable'>> {
+    if (!this.knockouts) {
+      const { heldOut } = await this.corpusRows();
+      this.knockouts = knockoutTableRecord(knockoutTable(this.model().weights, heldOut));
+    }
+    return this.knockouts;
+  }
+}

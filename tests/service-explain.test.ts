@@ -1,0 +1,130 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { explainPrediction } from '../src-main/model/explain.ts';
+import { corpusRows, knockOutInPlace, knockoutTable } from '../src-main/model/knockout.ts';
+import { parseModel } from '../src-main/model/modelFile.ts';
+import { cloneWeights, run } from '../src-main/model/network.ts';
+import { replyTree } from '../src-main/model/replyTree.ts';
+import { tokenize } from '../src-main/model/tokenizer.ts';
+import { unitProfile } from '../src-main/model/unitProfile.ts';
+import { BOUNDARY, encode } from '../src-main/model/vocabulary.ts';
+import { ModelService } from '../src-main/service/handler.ts';
+import { type RequestBody, type ResultOf, type ServiceMessage, parseResult } from '../src-main/service/protocol.ts';
+import { MemoryStore } from '../src-main/service/store.ts';
+
+/** The explanation requests of the real model service, in-process: the engine's numbers, checked replies, cancelling. */
+const modelText = readFileSync('resources/models/boris.slm.json', 'utf8');
+const corpusText = readFileSync('resources/corpus/boris.txt', 'utf8');
+const boris = parseModel(modelText);
+const corpus = corpusRows(boris.vocabulary, corpusText);
+const rowsOf = (text: string) => [BOUNDARY, ...encode(boris.vocabulary, tokenize(text))];
+
+let nextId = 1;
+const replies = new Map<number, ServiceMessage>();
+const service = new ModelService({
+  post: (message) => {
+    if (message.type !== 'event' && message.id !== null) replies.set(message.id, message);
+  },
+  store: new MemoryStore(),
+  bundled: async () => ({ model: modelText, corpus: corpusText }),
+  yieldToMessages: async () => {},
+  now: () => performance.now(),
+});
+
+async function ask<B extends RequestBody>(body: B): Promise<ResultOf<B['type']>> {
+  const id = nextId++;
+  await service.handle({ ...body, id });
+  const reply = replies.get(id);
+  if (!reply || reply.type !== 'reply') throw new Error(reply?.type === 'error' ? `${reply.kind}: ${reply.message}` : 'no reply');
+  return parseResult(body.type, reply.result);
+}
+
+beforeAll(async () => {
+  await ask({ type: 'open', source: { kind: 'bundled' } });
+});
+
+describe('explanation requests', () => {
+  it("explain answers the engine's saliency for a conversation's step", async () => {
+    const tokens = [...rowsOf('who are you?'), ...encode(boris.vocabulary, ['i', 'am']), ...rowsOf('do you love frogs?')];
+    const result = await ask({ type: 'explain', tokens, step: 7, target: tokens[8] });
+    const expected = explainPrediction(boris.weights, tokens, 7, { target: tokens[8] });
+    expect(result.steps).toHaveLength(8);
+    expect(result.steps.map((s) => s.saliency)).toEqual(expected.steps.map((s) => s.saliency));
+    expect(result.logProbability).toBe(expected.logProbability);
+    expect(result.completenessGap).toBe(expected.completenessGap);
+    expect(result.targetGiven).toBe(true);
+  });
+
+  it("replyTree grows from the context after the tokens, under the request's temperature and top-k", async () => {
+    const tokens = rowsOf('what do you love?');
+    const result = await ask({ type: 'replyTree', tokens, temperature: 0.7, topK: 5 });
+    const expected = replyTree(boris.weights, run(boris.weights, tokens).at(-1)!.context, { temperature: 0.7, topK: 5 });
+    expect(result.children).toEqual(JSON.parse(JSON.stringify(expected)));
+  });
+
+  it('unitProfile and knockoutTable give the numbers of the engine on the corpus’s held-out lines', async () => {
+    const profile = await ask({ type: 'unitProfile', layer: 'h2', unit: 5, stepTokens: rowsOf('hello') });
+    const expected = unitProfile(boris.weights, corpus.lines, { layer: 'h2', unit: 5 }, { heldOut: corpus.heldOut, stepTokens: rowsOf('hello') });
+    expect(profile.histogram).toEqual(expected.histogram);
+    expect(profile.knockout.knockedOutAccuracy).toBe(expected.knockout.knockedOut.accuracy);
+    expect(profile.stepChange?.after.probability).toBe(expected.stepChange!.after.probability);
+    const table = await ask({ type: 'knockoutTable' });
+    const direct = knockoutTable(boris.weights, corpus.heldOut);
+    expect(table.units.map((u) => u.accuracy)).toEqual(direct.units.map((u) => u.accuracy));
+    expect(table.units.find((u) => u.unit === 'h2:5')!.accuracy).toBe(profile.knockout.knockedOutAccuracy);
+  });
+
+  it('the knock-out the Weights view makes (setWeights zeroing the W1 row) gives the held-out accuracy the card predicted', async () => {
+    const before = await ask({ type: 'unitProfile', layer: 'h2', unit: 3 });
+    const E = boris.weights.embedding;
+    // Exactly the edits WeightEditor.toggleUnit('h2', 3) sends.
+    await ask({ type: 'setWeights', edits: Array.from({ length: 2 * E }, (_, column) => ({ matrix: 'w1' as const, row: 3, column, value: 0 })) });
+    const after = await ask({ type: 'knockoutTable' });
+    expect(after.accuracy).toBe(before.knockout.knockedOutAccuracy);
+    expect(after.loss).toBe(before.knockout.knockedOutLoss);
+    const knocked = cloneWeights(boris.weights);
+    knockOutInPlace(knocked, { layer: 'h2', unit: 3 });
+    expect(after.units).toEqual(knockoutTable(knocked, corpus.heldOut).units.map((u) => expect.objectContaining({ loss: u.loss, accuracy: u.accuracy })));
+    await ask({ type: 'resetWeights' });
+    expect((await ask({ type: 'knockoutTable' })).accuracy).toBe(before.knockout.accuracy);
+  });
+
+  it('a newer request of the same kind supersedes one still waiting; cancelExplanations stops the rest', async () => {
+    const tokens = rowsOf('who are you?');
+    // Three arrive together: the first runs (or waits), the second is superseded by the third.
+    const ids = [nextId++, nextId++, nextId++, nextId++];
+    const handled = [
+      service.handle({ type: 'unitProfile', layer: 'h1', unit: 0, id: ids[0] }),
+      service.handle({ type: 'explain', tokens, step: 2, id: ids[1] }),
+      service.handle({ type: 'explain', tokens, step: 3, id: ids[2] }),
+      service.handle({ type: 'cancelExplanations', kind: 'unitProfile', id: ids[3] }),
+    ];
+    await Promise.all(handled);
+    const [profile, older, newer, cancel] = ids.map((id) => replies.get(id)!);
+    expect(profile).toMatchObject({ type: 'error', kind: 'cancelled' });
+    expect(older).toMatchObject({ type: 'error', kind: 'cancelled' });
+    expect(newer.type).toBe('reply');
+    expect(cancel).toEqual({ type: 'reply', id: ids[3], result: { cancelled: 1 } });
+    // Other kinds are not touched, and the service goes on answering.
+    expect((await ask({ type: 'explain', tokens, step: 1 })).steps).toHaveLength(2);
+  });
+
+  it('measures the knock-out table in idle time after the weights change, the same numbers', async () => {
+    await ask({ type: 'resetWeights' });
+    const direct = knockoutTable(boris.weights, corpus.heldOut);
+    // Idle: the service measures one unit per macrotask; then the table is answered from what it kept.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const table = await ask({ type: 'knockoutTable' });
+    expect(table.units.map((u) => [u.unit, u.loss, u.accuracy])).toEqual(direct.units.map((u) => [`${u.layer}:${u.unit}`, u.loss, u.accuracy]));
+    expect(table.loss).toBe(direct.loss);
+  });
+
+  it('refuses what it cannot use with a message', async () => {
+    const id = nextId++;
+    await service.handle({ type: 'explain', tokens: [0, 1], step: 5, id });
+    expect(replies.get(id)).toMatchObject({ type: 'error', kind: 'input' });
+    const other = nextId++;
+    await service.handle({ type: 'unitProfile', layer: 'h2', unit: 99, id: other });
+    expect(replies.get(other)).toMatchObject({ type: 'error', kind: 'input', message: expect.stringMatching(/no unit 99/) });
+  });
+});
