@@ -1,15 +1,15 @@
 import { basename, resolve } from 'node:path';
 import { parseChecks, scoreChecks } from '../model/checks.ts';
 import { inputError } from '../model/errors.ts';
-import { Conversation } from '../model/generation.ts';
+import { Conversation, traceText } from '../model/generation.ts';
 import { type Metric, nearestWords, sentenceDistance } from '../model/geometry.ts';
 import { type Model, ORIGINAL_TEMPERATURE } from '../model/model.ts';
-import { run } from '../model/network.ts';
 import { createRng } from '../model/rng.ts';
-import { tokenizeBounded, tokenizeCorpus } from '../model/tokenizer.ts';
+import { topRows } from '../model/sampling.ts';
+import { tokenizeCorpus } from '../model/tokenizer.ts';
 import { CARRY_CONTEXT, EMBEDDING, EPOCHS, LEARNING_RATE, MAX_CHECKS_CHARACTERS, MAX_CORPUS_CHARACTERS, MAX_WORDMAP_CHARACTERS, NEIGHBOURS, SEED, TEMPERATURE, TOP_K } from '../model/limits.ts';
 import { TRAINING_DEFAULTS, Trainer, type TrainingOptions, trainingRecord } from '../model/training.ts';
-import { BOUNDARY, buildVocabulary, encode, vocabularyFromWordmap } from '../model/vocabulary.ts';
+import { buildVocabulary, encode, vocabularyFromWordmap } from '../model/vocabulary.ts';
 import { exportOriginalFiles, importOriginalFiles, modelInputs, modelNameFromPath, originalPaths, readText, saveModel } from '../files/modelFiles.ts';
 import { checkTarget, sameFile } from '../files/atomicWrite.ts';
 import { bundledChecksPath, bundledCorpusPath } from '../files/resources.ts';
@@ -136,26 +136,19 @@ export async function trace(args: string[], io: CliIo): Promise<void> {
   numberOption(values.temperature, '--temperature', 0, TEMPERATURE);
   const model = await openModel(values.model);
   const temperature = numberOption(values.temperature, '--temperature', model.defaultTemperature, TEMPERATURE);
-  const words = tokenizeBounded(positionals[0], 'the text');
-  if (words.length === 0) throw inputError('the text has no words to trace');
-  const rows = [BOUNDARY, ...encode(model.vocabulary, words)];
-  const steps = run(model.weights, rows, undefined, temperature);
-  const records = steps.map((s, i) => ({
-    token: i === 0 ? '' : words[i - 1],
-    h1: Array.from(s.tokenEmbedding),
-    h2: Array.from(s.context),
-    probs: Array.from(s.nextTokenProbs),
+  const records = traceText(model, positionals[0], temperature).map(({ step, text }) => ({
+    token: text,
+    h1: Array.from(step.tokenEmbedding),
+    h2: Array.from(step.context),
+    probs: Array.from(step.nextTokenProbs),
   }));
   if (values.json) {
     io.out(JSON.stringify(records) + '\n');
     return;
   }
   for (const record of records) {
-    const best = record.probs
-      .map((p, row) => ({ p, token: model.vocabulary.tokens[row] || '<end>' }))
-      .sort((a, b) => b.p - a.p)
-      .slice(0, 3)
-      .map(({ p, token }) => `${token} ${(p * 100).toFixed(1)}%`)
+    const best = topRows(record.probs, 3)
+      .map((row) => `${model.vocabulary.tokens[row] || '<end>'} ${(record.probs[row] * 100).toFixed(1)}%`)
       .join(', ');
     io.out(`${(record.token || '<start>').padEnd(10)} h2 [${record.h2.map((v) => v.toFixed(2).padStart(5)).join(' ')}]  next: ${best}\n`);
   }

@@ -1,5 +1,6 @@
 import { inputError } from './errors.ts';
-import { type Step, type Weights, step } from './network.ts';
+import type { Model } from './model.ts';
+import { type Step, type Weights, run, step } from './network.ts';
 import type { Rng } from './rng.ts';
 import { sampleToken } from './sampling.ts';
 import { detokenize } from './tokenizer.ts';
@@ -150,4 +151,14 @@ export class Conversation {
     this.context = lastStep.context.slice();
     return line;
   }
+}
+
+/**
+ * Every step of feeding `[boundary, words of text...]` from a zero context, each with the text of the
+ * token it fed ("" for the boundary): what `slm trace` prints and the app's trace request answers.
+ */
+export function traceText(model: Model, text: string, temperature = model.defaultTemperature): { text: string; step: Step }[] {
+  const words = tokenizeBounded(text, 'the text');
+  if (words.length === 0) throw inputError('the text has no words to trace');
+  return run(model.weights, [BOUNDARY, ...encode(model.vocabulary, words)], undefined, temperature).map((fed, i) => ({ text: i === 0 ? '' : words[i - 1], step: fed }));
 }

@@ -226,7 +226,7 @@ function inflateBounded(stored: Uint8Array, size: number, who: string): Uint8Arr
 }
 
 /** Writes arrays as an `.npz` archive (a stored zip of float64 `.npy` members), like `np.savez`. */
-export function writeNpz(arrays: Record<string, NpyArray>): Uint8Array {
+export function writeNpz(arrays: Record<string, NpyArray>): Uint8Array<ArrayBuffer> {
   const files: Record<string, Uint8Array> = Object.create(null);
   for (const [name, array] of Object.entries(arrays)) {
     if (name === '') throw formatError('Cannot write an .npz file with an array whose name is empty.');
@@ -234,7 +234,8 @@ export function writeNpz(arrays: Record<string, NpyArray>): Uint8Array {
   }
   try {
     // Fixed timestamps (numpy uses 1980-01-01 too) make the output depend on the arrays only.
-    return zipSync(files, { level: 0, mtime: new Date(1980, 0, 1, 0, 0, 0) });
+    // fflate writes into a new, plain ArrayBuffer.
+    return zipSync(files, { level: 0, mtime: new Date(1980, 0, 1, 0, 0, 0) }) as Uint8Array<ArrayBuffer>;
   } catch (error) {
     throw formatError(`Cannot write the .npz file (${describeError(error)}).`);
   }

@@ -66,7 +66,7 @@ function copyArray(array: NpyArray, weights: ReturnType<typeof createWeights>, k
 }
 
 /** The original's two files for a model, loadable by its numpy scripts. */
-export function exportOriginal(model: Model): OriginalFiles {
+export function exportOriginal(model: Model): OriginalFiles & { weights: Uint8Array<ArrayBuffer> } {
   const { weights } = model;
   const arrays: Record<string, NpyArray> = {};
   for (const key of ['w0', 'w1', 'w2'] as const) arrays[key] = { shape: weightShape(weights, key), data: weights[key] };

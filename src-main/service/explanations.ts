@@ -13,9 +13,9 @@ import type { Model } from '../model/model.ts';
 import { nextContext, tokenEmbedding } from '../model/network.ts';
 import { replyTree, type ReplyNode } from '../model/replyTree.ts';
 import { corpusContexts, unitProfile } from '../model/unitProfile.ts';
+import type { HandlersFor } from './context.ts';
 import { EXPLANATION_TYPES, type ExplanationType, type KnockoutTableResult, type ReplyNodeResult, type Request, type RequestOf, type ResultOf, type ServiceMessage } from './protocol.ts';
 
-type ExplanationRequest = RequestOf<ExplanationType> | RequestOf<'cancelExplanations'>;
 
 const isExplanationType = (type: unknown): type is ExplanationType => (EXPLANATION_TYPES as readonly unknown[]).includes(type);
 
@@ -118,20 +118,16 @@ export class ExplanationService {
     setTimeout(() => void next(), 20);
   }
 
-  async answer(request: ExplanationRequest): Promise<unknown> {
-    switch (request.type) {
-      case 'explain':
-        return this.explain(request);
-      case 'replyTree':
-        return this.replyTree(request);
-      case 'unitProfile':
-        return this.unitProfile(request);
-      case 'knockoutTable':
-        return this.knockoutTable();
-      case 'cancelExplanations':
-        // Answered on arrival; only reached when a cancel is sent through the queue directly.
-        return { cancelled: 0 };
-    }
+  /** The explanation requests' part of the service's request table. */
+  handlers(): HandlersFor<ExplanationType | 'cancelExplanations'> {
+    return {
+      explain: (request) => this.explain(request),
+      replyTree: (request) => this.replyTree(request),
+      unitProfile: (request) => this.unitProfile(request),
+      knockoutTable: () => this.knockoutTable(),
+      // Answered on arrival (see arrive); only reached when a cancel is handled in its turn.
+      cancelExplanations: () => ({ cancelled: 0 }),
+    };
   }
 
   private stop(id: number): void {

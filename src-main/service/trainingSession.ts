@@ -1,10 +1,11 @@
 import type { Trainer, EpochReport } from '../model/training.ts';
 import type { EpochMetrics, ServiceEvent } from './protocol.ts';
 
+import { SLICE_MS } from './scheduler.ts';
+import { weightsOnWire } from './wire.ts';
+
 /** Progress events go out at most this often (30 a second). */
-export const PROGRESS_INTERVAL_MS = 1000 / 30;
-/** Training works in slices of about this long, then lets waiting messages in. */
-const SLICE_MS = 8;
+const PROGRESS_INTERVAL_MS = 1000 / 30;
 
 export interface SessionHost {
   emit(event: ServiceEvent): void;
@@ -41,10 +42,6 @@ export class TrainingSession {
   setPace(epochsPerSecond: number | null): void {
     this.pace = epochsPerSecond;
     this.wake?.();
-  }
-
-  get isPaused(): boolean {
-    return this.paused;
   }
 
   pause(): void {
@@ -125,7 +122,7 @@ export class TrainingSession {
               : null,
       tokensPerSecond: Math.round(t.tokensPerSecond),
       finished: this.pending,
-      weights: { w0: Array.from(w.w0), w1: Array.from(w.w1), w2: Array.from(w.w2) },
+      weights: weightsOnWire(w),
     });
     this.pending = [];
   }

@@ -1,0 +1,95 @@
+/**
+ * The service's read-only looks at the open model: word neighbours, sentence distances and where
+ * two sentences' contexts part, the PCA plane of the corpus's contexts, the word map, one step's
+ * anatomy, and corpora (Boris's, and what training would make of one).
+ */
+import { stepAnatomy } from '../model/anatomy.ts';
+import { inspectCorpus } from '../model/corpusReport.ts';
+import { pathDivergence } from '../model/divergence.ts';
+import { embeddingMapSteps } from '../model/embeddingMap.ts';
+import { inputError } from '../model/errors.ts';
+import { contextPath, distance, nearestWords } from '../model/geometry.ts';
+import { run } from '../model/network.ts';
+import { fitPca, project } from '../model/pca.ts';
+import { tokenizeBounded, tokenizeCorpus } from '../model/tokenizer.ts';
+import { BOUNDARY, encode } from '../model/vocabulary.ts';
+import type { HandlersFor, ServiceContext } from './context.ts';
+import type { OpenModel } from './openModel.ts';
+import { numbers } from './wire.ts';
+
+/** At most this many corpus contexts are used to fit the projection. */
+const PROJECTION_SAMPLE = 5000;
+
+type AnalysisRequest = 'neighbours' | 'compare' | 'divergence' | 'project' | 'embeddingMap' | 'anatomy' | 'bundledCorpus' | 'inspectCorpus';
+
+export function analysisRequests({ host, models, scheduler }: ServiceContext): HandlersFor<AnalysisRequest> {
+  /** Each sentence's context path through the open model; a sentence without words is refused. */
+  function contextPaths(sentences: readonly string[]) {
+    const { model } = models.current();
+    return sentences.map((sentence, i) => {
+      if (tokenizeBounded(sentence, `sentence ${i + 1}`).length === 0) throw inputError(`sentence ${i + 1} has no words to compare`);
+      return contextPath(model.weights, model.vocabulary, sentence);
+    });
+  }
+
+  /** Every context (h2) the model passes through on its corpus's lines (Boris's, when unknown). */
+  async function corpusContexts(open: OpenModel): Promise<Float64Array[]> {
+    const { model } = open;
+    const corpus = open.corpus ?? (await host.bundled()).corpus;
+    const contexts: Float64Array[] = [];
+    for (const line of tokenizeCorpus(corpus)) {
+      for (const step of run(model.weights, [BOUNDARY, ...encode(model.vocabulary, line)])) contexts.push(step.context);
+      if (contexts.length >= PROJECTION_SAMPLE) break;
+    }
+    return contexts;
+  }
+
+  return {
+    neighbours: ({ word, k, metric }) => {
+      const { model } = models.current();
+      return nearestWords(model.weights, model.vocabulary, word, k, metric);
+    },
+    compare: ({ sentences, metric }) => {
+      const paths = contextPaths(sentences).map((path, i) => ({ sentence: sentences[i], tokens: path.tokens, contexts: path.contexts.map(numbers) }));
+      const finals = paths.map((p) => p.contexts[p.contexts.length - 1]);
+      return { distances: finals.map((a) => finals.map((b) => distance(a, b, metric))), paths };
+    },
+    divergence: ({ sentences, metric }) => {
+      const [a, b] = contextPaths(sentences);
+      return pathDivergence(a.contexts, b.contexts, metric);
+    },
+    async project({ vectors }) {
+      const open = models.current();
+      open.projection ??= fitPca(await corpusContexts(open), 2);
+      const E = open.model.weights.embedding;
+      for (const vector of vectors) {
+        if (vector.length !== E) throw inputError(`a vector to project must have ${E} numbers (the model's E), not ${vector.length}`);
+      }
+      const projection = open.projection;
+      return { points: vectors.map((vector) => project(projection, vector) as [number, number]), explainedVariance: projection.explainedVariance };
+    },
+    embeddingMap: ({ method, seed }) => {
+      const { model } = models.current();
+      return scheduler.inSlices(embeddingMapSteps(model.weights, model.vocabulary, method, seed));
+    },
+    anatomy: ({ row, context, temperature }) => {
+      const { model } = models.current();
+      const { embedding, vocabulary } = model.weights;
+      if (row >= vocabulary) throw inputError(`the model has ${vocabulary} tokens; there is no row ${row}`);
+      if (context.length !== embedding) throw inputError(`a context must have ${embedding} numbers (the model's E), not ${context.length}`);
+      const a = stepAnatomy(model.weights, row, Float64Array.from(context), temperature);
+      return {
+        column: numbers(a.column),
+        h1: numbers(a.h1),
+        input: numbers(a.input),
+        preActivation: numbers(a.preActivation),
+        h2: numbers(a.h2),
+        logits: numbers(a.logits),
+        temperature: a.temperature,
+        probs: numbers(a.probs),
+      };
+    },
+    bundledCorpus: async () => ({ text: (await host.bundled()).corpus }),
+    inspectCorpus: ({ corpus }) => inspectCorpus(corpus),
+  };
+}

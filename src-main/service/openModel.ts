@@ -1,0 +1,172 @@
+/**
+ * The model the service has open: its weights (with the saved ones kept for "reset"), its
+ * conversation, where it came from, and what is fitted on it (the PCA projection). One owner for all
+ * of it; the other parts of the service read it through `current()` and change it through the methods
+ * here, which tell the listeners (the explanations' caches) when the model or its weights change.
+ */
+import { SlmError, inputError, quote } from '../model/errors.ts';
+import { Conversation } from '../model/generation.ts';
+import type { Model } from '../model/model.ts';
+import { NewerModelFileError, parseModel } from '../model/modelFile.ts';
+import { type Weights, cloneWeights, copyWeightsInto, weightShape } from '../model/network.ts';
+import { importOriginal } from '../model/original.ts';
+import type { Projection } from '../model/pca.ts';
+import type { ServiceHost } from './host.ts';
+import type { ModelInfo, ModelSource, WeightEdit } from './protocol.ts';
+import { weightsOnWire } from './wire.ts';
+
+export interface OpenModel {
+  model: Model;
+  storedId: string | null;
+  saved: Weights;
+  edited: boolean;
+  conversation: Conversation;
+  /** The corpus the model was trained on here, when known; the projection is fitted on it. */
+  corpus: string | null;
+  projection: Projection | null;
+}
+
+/** What changed: the weights of the open model, or which model is open. */
+export type ModelChange = 'weights' | 'model';
+
+export class OpenModels {
+  private open: OpenModel | null = null;
+  private readonly listeners = new Set<(change: ModelChange) => void>();
+
+  constructor(private readonly host: ServiceHost) {}
+
+  onChange(listener: (change: ModelChange) => void): void {
+    this.listeners.add(listener);
+  }
+
+  current(): OpenModel {
+    if (!this.open) throw inputError('no model is open yet: open Boris or another model first');
+    return this.open;
+  }
+
+  /** The stored model's id, when the open model is one. */
+  get storedId(): string | null {
+    return this.open?.storedId ?? null;
+  }
+
+  /** Opens a model: the conversation starts afresh with it. */
+  use(model: Model, storedId: string | null, corpus: string | null = null): ModelInfo {
+    this.open = {
+      model,
+      storedId,
+      saved: cloneWeights(model.weights),
+      edited: false,
+      conversation: new Conversation(model.weights, model.vocabulary, model.name),
+      corpus,
+      projection: null,
+    };
+    this.changed('model');
+    return this.info();
+  }
+
+  async openSource(source: ModelSource): Promise<ModelInfo> {
+    switch (source.kind) {
+      case 'bundled':
+        return this.use(parseModel((await this.host.bundled()).model, 'the bundled Boris model'), null);
+      case 'stored': {
+        const text = await this.host.store.read(source.id);
+        try {
+          return this.use(parseModel(text, `the stored model ${quote(source.id)}`), source.id);
+        } catch (error) {
+          // A newer app's file is not damaged: it stays where it is.
+          if (error instanceof NewerModelFileError) throw error;
+          if (error instanceof SlmError && error.kind === 'format') {
+            const aside = await this.host.store.setAside(source.id);
+            throw new SlmError('format', `${error.message}. The file was set aside as ${aside}; nothing was overwritten`);
+          }
+          throw error;
+        }
+      }
+      case 'modelFile':
+        return this.use(parseModel(source.text, quote(source.name)), null);
+      case 'original':
+        return this.use(importOriginal({ weights: source.weights, wordmap: source.wordmap }, source.name), null);
+    }
+  }
+
+  info(): ModelInfo {
+    const { model, storedId, edited } = this.current();
+    const t = model.training;
+    return {
+      name: model.name,
+      storedId,
+      embedding: model.weights.embedding,
+      vocabulary: [...model.vocabulary.tokens],
+      defaultTemperature: model.defaultTemperature,
+      weights: weightsOnWire(model.weights),
+      edited,
+      training: t
+        ? {
+            corpus: t.corpus,
+            epochs: t.epochs,
+            bestEpoch: t.bestEpoch,
+            bestAccuracy: t.history[t.bestEpoch]?.testAccuracy ?? null,
+            seed: t.seed,
+            learningRate: t.learningRate,
+          }
+        : null,
+    };
+  }
+
+  /** Changes weights in place, all or none: every edit is checked before any is made. */
+  setWeights(edits: WeightEdit[]): ModelInfo {
+    const open = this.current();
+    const weights = open.model.weights;
+    for (const edit of edits) {
+      const [rows, columns] = weightShape(weights, edit.matrix);
+      if (edit.row >= rows || edit.column >= columns) {
+        throw inputError(`${edit.matrix} has ${rows} rows and ${columns} columns; there is no cell (${edit.row}, ${edit.column})`);
+      }
+    }
+    for (const edit of edits) {
+      const columns = weightShape(weights, edit.matrix)[1];
+      weights[edit.matrix][edit.row * columns + edit.column] = edit.value;
+    }
+    open.edited = true;
+    this.changed('weights');
+    return this.info();
+  }
+
+  /** Brings back the weights as they were opened or last saved. */
+  resetWeights(): ModelInfo {
+    const open = this.current();
+    copyWeightsInto(open.model.weights, open.saved);
+    open.edited = false;
+    this.changed('weights');
+    return this.info();
+  }
+
+  /** The open model was saved in the store under `id` as `name`: its weights are now the saved ones. */
+  saved(id: string, name: string): void {
+    const open = this.current();
+    this.named(name);
+    open.storedId = id;
+    copyWeightsInto(open.saved, open.model.weights);
+    open.edited = false;
+  }
+
+  /** A stored model was renamed; the open one too, if it is that one. */
+  renamed(id: string, name: string): void {
+    if (this.open?.storedId === id) this.named(name);
+  }
+
+  /** A stored model was deleted; the open one, if it was that one, is now unsaved. */
+  removed(id: string): void {
+    if (this.open?.storedId === id) this.open.storedId = null;
+  }
+
+  private named(name: string): void {
+    const open = this.current();
+    open.model.name = name;
+    open.conversation.name = name;
+  }
+
+  private changed(change: ModelChange): void {
+    for (const listener of this.listeners) listener(change);
+  }
+}
