@@ -73,7 +73,7 @@ export function explain(term: Term, studio: Studio, anatomy: Anatomy | null): Ex
       return {
         title: 'The chat',
         sentence: `Every token you send and every token ${name} writes is one step of the model; click a chip to put the clock on it.`,
-        formula: null,
+        formula: 'one chip = one step: token → h1 → h2 → p(next token)',
         live: step ? [`${where}.`, `The conversation has ${studio.timeline.length} steps so far.`] : noStep,
       };
     case 'guess':
