@@ -59,7 +59,14 @@ test('bug 1: hovering the network before any message says no value, not "undefin
   await expect(tip).toContainText('h1 unit 5');
   await expect(tip).toContainText('no step yet');
   await expect(tip).not.toContainText('undefined');
-  await page.locator('figure.network svg.wiring [data-tip="w1"]').nth(40).hover({ force: true });
+  // A point a third of the way along one W1 edge, in screen coordinates.
+  const point = await page.locator('figure.network svg.wiring [data-tip="w1"]').nth(1).evaluate((path) => {
+    const p = path as SVGPathElement;
+    const at = p.getPointAtLength(p.getTotalLength() / 3);
+    const m = p.getScreenCTM()!;
+    return { x: at.x * m.a + at.y * m.c + m.e, y: at.x * m.b + at.y * m.d + m.f };
+  });
+  await page.mouse.move(point.x, point.y);
   await expect(tip).toContainText('W1[');
   await expect(tip).not.toContainText('at this step');
 });
