@@ -1,5 +1,8 @@
 import { type Locator, type Page, expect, test } from '@playwright/test';
 import { hsl } from 'd3-color';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /**
  * The rough edges a first-time learner met (issue 12, bugs 1-11). Each test failed on the code before
@@ -56,7 +59,14 @@ test('bug 1: hovering the network before any message says no value, not "undefin
   await expect(tip).toContainText('h1 unit 5');
   await expect(tip).toContainText('no step yet');
   await expect(tip).not.toContainText('undefined');
-  await page.locator('figure.network svg.wiring [data-tip="w1"]').nth(40).hover({ force: true });
+  // A point a third of the way along one W1 edge, in screen coordinates.
+  const point = await page.locator('figure.network svg.wiring [data-tip="w1"]').nth(1).evaluate((path) => {
+    const p = path as SVGPathElement;
+    const at = p.getPointAtLength(p.getTotalLength() / 3);
+    const m = p.getScreenCTM()!;
+    return { x: at.x * m.a + at.y * m.c + m.e, y: at.x * m.b + at.y * m.d + m.f };
+  });
+  await page.mouse.move(point.x, point.y);
   await expect(tip).toContainText('W1[');
   await expect(tip).not.toContainText('at this step');
 });
@@ -88,7 +98,26 @@ test('bug 2: the sampling fields are checked as the learner types, in plain word
   await expect(send).toBeEnabled();
 });
 
-test('bug 3 and 4: a finished run keeps the conversation; choosing a model in the header opens it at once', async ({ page }) => {
+test('bug 3: choosing a model in the header opens it at once; the header and the chat agree', async ({ page }) => {
+  await open(page);
+  // Another model, Mia, opened from a file.
+  const mia = join(mkdtempSync(join(tmpdir(), 'slm-learner-')), 'mia.slm.json');
+  writeFileSync(mia, JSON.stringify({ ...JSON.parse(readFileSync('resources/models/boris.slm.json', 'utf8')), name: 'Mia' }));
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByLabel('Model files').click();
+  await page.getByRole('button', { name: 'Open model file…' }).click();
+  await (await chooser).setFiles(mia);
+  await expect(page.getByText(/^Mia · 78 words/)).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Chat with Mia' })).toBeVisible();
+  const picker = page.getByRole('banner').getByRole('combobox', { name: 'Model' });
+  await expect(picker.locator('option:checked')).toHaveText('Mia (not saved)');
+  await picker.selectOption({ label: 'Boris (bundled)' });
+  await expect(page.getByText(/^Boris · 78 words/)).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Chat with Boris' })).toBeVisible();
+  await expect(picker.locator('option:checked')).toHaveText('Boris (bundled)');
+});
+
+test('bug 4: a finished run keeps the conversation, and says so', async ({ page }) => {
   await open(page);
   await say(page, 'who are you?');
   const view = await trainSmall(page);
@@ -98,11 +127,6 @@ test('bug 3 and 4: a finished run keeps the conversation; choosing a model in th
   const log = page.getByRole('log', { name: 'Conversation' });
   await expect(log.getByRole('button', { name: /^Your token/ })).toHaveCount(5);
   await expect(page.getByRole('status').filter({ hasText: 'said again' })).toBeVisible();
-  // Choosing Boris in the header's list opens him: header and chat agree, without another button.
-  const header = page.getByRole('banner');
-  await header.getByRole('combobox', { name: 'Model' }).selectOption({ label: 'Boris (bundled)' });
-  await expect(page.getByText(/^Boris · 78 words/)).toBeVisible();
-  await expect(page.getByRole('heading', { name: 'Chat with Boris' })).toBeVisible();
 });
 
 test('bug 5: a notice does not cover the transport', async ({ page }) => {

@@ -73,7 +73,7 @@ export function explain(term: Term, studio: Studio, anatomy: Anatomy | null): Ex
       return {
         title: 'The chat',
         sentence: `Every token you send and every token ${name} writes is one step of the model; click a chip to put the clock on it.`,
-        formula: null,
+        formula: 'one chip = one step: token → h1 → h2 → p(next token)',
         live: step ? [`${where}.`, `The conversation has ${studio.timeline.length} steps so far.`] : noStep,
       };
     case 'guess':
@@ -81,7 +81,7 @@ export function explain(term: Term, studio: Studio, anatomy: Anatomy | null): Ex
         title: `${name}’s guess of how your line ends`,
         sentence: `${name} learned from lines shaped “question? answer.”, so a message without a “?” is a question he first finishes (the dashed chips, in your bubble); only after his “?” does his answer begin.`,
         formula: 'line = [¶, your tokens, his guess …, ?, his answer …, ¶]',
-        live: [],
+        live: guessed(studio),
       };
     case 'input': {
       return {
@@ -230,6 +230,15 @@ export function explain(term: Term, studio: Studio, anatomy: Anatomy | null): Ex
         live: [],
       };
   }
+}
+
+/** The latest open line Boris finished: what was typed, his guess, his answer. */
+function guessed(studio: Studio): string[] {
+  const turn = [...studio.turns].reverse().find((t) => t.guess && t.guess.length > 0);
+  if (!turn) return [];
+  const words = (steps: number[]) => steps.map((i) => studio.timeline[i]?.record.token ?? '').join(' ');
+  const answer = studio.turns[turn.index + 1];
+  return [`You wrote “${turn.text}”; he finished it with “${words(turn.guess!)}”${answer && answer.steps.length > 0 ? ` and answered “${words(answer.steps)}”` : ''}.`];
 }
 
 const embeddingSentence = 'The token’s own embedding: its column of W0, squashed by tanh; it depends on the token alone, not on what came before.';
