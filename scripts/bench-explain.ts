@@ -3,11 +3,8 @@
  * (in-process, replies validated as the app's bridge does) for Boris at the defaults, over a
  * conversation of several turns. Median and 90th percentile in milliseconds.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { ModelService } from '../src-main/service/handler.ts';
-import { type RequestBody, type ResultOf, type ServiceMessage, parseResult } from '../src-main/service/protocol.ts';
-import { MemoryStore } from '../src-main/service/store.ts';
+import type { RequestBody, ResultOf } from '../src-main/service/protocol.ts';
+import { inProcessService } from '../tests/helpers/inProcessService.ts';
 
 const percentile = (values: number[], p: number): number => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -20,26 +17,10 @@ const figure = (times: number[]) => ({
 });
 
 export async function explanationLatency(root: string) {
-  const modelText = readFileSync(join(root, 'resources', 'models', 'boris.slm.json'), 'utf8');
-  const corpusText = readFileSync(join(root, 'resources', 'corpus', 'boris.txt'), 'utf8');
-  const replies = new Map<number, ServiceMessage>();
-  const service = new ModelService({
-    post: (message) => {
-      if (message.type !== 'event' && message.id !== null) replies.set(message.id, message);
-    },
-    store: new MemoryStore(),
-    bundled: async () => ({ model: modelText, corpus: corpusText }),
-    yieldToMessages: async () => {},
-    now: () => performance.now(),
-  });
-  let nextId = 1;
+  const service = inProcessService({ root });
   const ask = async <B extends RequestBody>(body: B): Promise<{ result: ResultOf<B['type']>; ms: number }> => {
-    const id = nextId++;
     const started = performance.now();
-    await service.handle({ ...body, id });
-    const reply = replies.get(id);
-    if (!reply || reply.type !== 'reply') throw new Error(reply?.type === 'error' ? reply.message : 'no reply');
-    const result = parseResult(body.type, reply.result);
+    const result = await service.ask(body);
     return { result, ms: performance.now() - started };
   };
 

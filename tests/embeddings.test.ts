@@ -1,46 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
 import { parseModel } from '../src-main/model/modelFile.ts';
 import { run } from '../src-main/model/network.ts';
 import { tokenize } from '../src-main/model/tokenizer.ts';
 import { BOUNDARY, encode } from '../src-main/model/vocabulary.ts';
-import { ModelService } from '../src-main/service/handler.ts';
-import type { RequestBody, ResultOf, ServiceMessage } from '../src-main/service/protocol.ts';
-import { parseResult } from '../src-main/service/protocol.ts';
-import { MemoryStore } from '../src-main/service/store.ts';
+import { inProcessService } from './helpers/inProcessService.ts';
 
 /** The real model service, in-process, answering the bundled Boris; replies are checked by the protocol. */
-const modelText = readFileSync('resources/models/boris.slm.json', 'utf8');
-const corpusText = readFileSync('resources/corpus/boris.txt', 'utf8');
+const { modelText, ask, askError } = inProcessService();
 const boris = parseModel(modelText);
-
-let nextId = 1;
-const replies = new Map<number, ServiceMessage>();
-const service = new ModelService({
-  post: (message) => {
-    if (message.type !== 'event' && message.id !== null) replies.set(message.id, message);
-  },
-  store: new MemoryStore(),
-  bundled: async () => ({ model: modelText, corpus: corpusText }),
-  yieldToMessages: async () => {},
-  now: () => performance.now(),
-});
-
-async function ask<B extends RequestBody>(body: B): Promise<ResultOf<B['type']>> {
-  const id = nextId++;
-  await service.handle({ ...body, id });
-  const reply = replies.get(id);
-  if (!reply || reply.type !== 'reply') throw new Error(reply?.type === 'error' ? `${reply.kind}: ${reply.message}` : 'no reply');
-  return parseResult(body.type, reply.result);
-}
-
-async function askError(body: object): Promise<{ kind: string; message: string }> {
-  const id = nextId++;
-  await service.handle({ ...body, id });
-  const reply = replies.get(id);
-  if (reply?.type !== 'error') throw new Error('expected an error');
-  return { kind: reply.kind, message: reply.message };
-}
 
 /** h1 of a row, computed here from W0 (E x V, row-major) rather than through the engine. */
 function h1(row: number): number[] {

@@ -1,43 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
 import { stepAnatomy } from '../src-main/model/anatomy.ts';
 import { parseModel } from '../src-main/model/modelFile.ts';
 import { run } from '../src-main/model/network.ts';
 import { droppedCharacters, tokenize } from '../src-main/model/tokenizer.ts';
 import { BOUNDARY, encode } from '../src-main/model/vocabulary.ts';
-import { ModelService } from '../src-main/service/handler.ts';
-import type { RequestBody, ResultOf, ServiceEvent, ServiceMessage } from '../src-main/service/protocol.ts';
-import { parseResult } from '../src-main/service/protocol.ts';
-import { MemoryStore } from '../src-main/service/store.ts';
+import { inProcessService } from './helpers/inProcessService.ts';
 import { formatNumber } from '../src-renderer/lib/numbers.ts';
 import { SAMPLING_RULES, samplingProblem } from '../src-renderer/lib/samplingCheck.ts';
 
 /** What issue 12 added to the model and the service, in-process, answering the bundled Boris. */
-const modelText = readFileSync('resources/models/boris.slm.json', 'utf8');
-const corpusText = readFileSync('resources/corpus/boris.txt', 'utf8');
+const { modelText, events, ask } = inProcessService({ yieldToMessages: () => new Promise((resolve) => setTimeout(resolve, 0)) });
 const boris = parseModel(modelText);
-
-let nextId = 1;
-const replies = new Map<number, ServiceMessage>();
-const events: ServiceEvent[] = [];
-const service = new ModelService({
-  post: (message) => {
-    if (message.type === 'event') events.push(message.payload);
-    else if (message.id !== null) replies.set(message.id, message);
-  },
-  store: new MemoryStore(),
-  bundled: async () => ({ model: modelText, corpus: corpusText }),
-  yieldToMessages: () => new Promise((resolve) => setTimeout(resolve, 0)),
-  now: () => performance.now(),
-});
-
-async function ask<B extends RequestBody>(body: B): Promise<ResultOf<B['type']>> {
-  const id = nextId++;
-  await service.handle({ ...body, id });
-  const reply = replies.get(id);
-  if (!reply || reply.type !== 'reply') throw new Error(reply?.type === 'error' ? `${reply.kind}: ${reply.message}` : 'no reply');
-  return parseResult(body.type, reply.result);
-}
 
 describe("a step's anatomy", () => {
   it("gives the step's own h1, h2 and probabilities, bit for bit, and the sums tanh turns into h2", async () => {

@@ -1,5 +1,4 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
 import { explainPrediction } from '../src-main/model/explain.ts';
 import { corpusRows, knockOutInPlace, knockoutTable } from '../src-main/model/knockout.ts';
 import { parseModel } from '../src-main/model/modelFile.ts';
@@ -8,36 +7,13 @@ import { replyTree } from '../src-main/model/replyTree.ts';
 import { tokenize } from '../src-main/model/tokenizer.ts';
 import { unitProfile } from '../src-main/model/unitProfile.ts';
 import { BOUNDARY, encode } from '../src-main/model/vocabulary.ts';
-import { ModelService } from '../src-main/service/handler.ts';
-import { type RequestBody, type ResultOf, type ServiceMessage, parseResult } from '../src-main/service/protocol.ts';
-import { MemoryStore } from '../src-main/service/store.ts';
+import { inProcessService } from './helpers/inProcessService.ts';
 
 /** The explanation requests of the real model service, in-process: the engine's numbers, checked replies, cancelling. */
-const modelText = readFileSync('resources/models/boris.slm.json', 'utf8');
-const corpusText = readFileSync('resources/corpus/boris.txt', 'utf8');
+const { modelText, corpusText, service, replies, nextId, ask } = inProcessService();
 const boris = parseModel(modelText);
 const corpus = corpusRows(boris.vocabulary, corpusText);
 const rowsOf = (text: string) => [BOUNDARY, ...encode(boris.vocabulary, tokenize(text))];
-
-let nextId = 1;
-const replies = new Map<number, ServiceMessage>();
-const service = new ModelService({
-  post: (message) => {
-    if (message.type !== 'event' && message.id !== null) replies.set(message.id, message);
-  },
-  store: new MemoryStore(),
-  bundled: async () => ({ model: modelText, corpus: corpusText }),
-  yieldToMessages: async () => {},
-  now: () => performance.now(),
-});
-
-async function ask<B extends RequestBody>(body: B): Promise<ResultOf<B['type']>> {
-  const id = nextId++;
-  await service.handle({ ...body, id });
-  const reply = replies.get(id);
-  if (!reply || reply.type !== 'reply') throw new Error(reply?.type === 'error' ? `${reply.kind}: ${reply.message}` : 'no reply');
-  return parseResult(body.type, reply.result);
-}
 
 beforeAll(async () => {
   await ask({ type: 'open', source: { kind: 'bundled' } });
@@ -92,7 +68,7 @@ describe('explanation requests', () => {
   it('a newer request of the same kind supersedes one still waiting; cancelExplanations stops the rest', async () => {
     const tokens = rowsOf('who are you?');
     // Three arrive together: the first runs (or waits), the second is superseded by the third.
-    const ids = [nextId++, nextId++, nextId++, nextId++];
+    const ids = [nextId(), nextId(), nextId(), nextId()];
     const handled = [
       service.handle({ type: 'unitProfile', layer: 'h1', unit: 0, id: ids[0] }),
       service.handle({ type: 'explain', tokens, step: 2, id: ids[1] }),
@@ -120,10 +96,10 @@ describe('explanation requests', () => {
   });
 
   it('refuses what it cannot use with a message', async () => {
-    const id = nextId++;
+    const id = nextId();
     await service.handle({ type: 'explain', tokens: [0, 1], step: 5, id });
     expect(replies.get(id)).toMatchObject({ type: 'error', kind: 'input' });
-    const other = nextId++;
+    const other = nextId();
     await service.handle({ type: 'unitProfile', layer: 'h2', unit: 99, id: other });
     expect(replies.get(other)).toMatchObject({ type: 'error', kind: 'input', message: expect.stringMatching(/no unit 99/) });
   });

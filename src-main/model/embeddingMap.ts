@@ -1,12 +1,11 @@
 import { UMAP } from 'umap-js';
 import { inputError } from './errors.ts';
-import { tokenEmbeddings } from './geometry.ts';
+import { type MapMethod, tokenEmbeddings } from './geometry.ts';
 import type { Weights } from './network.ts';
 import { fitPca, project } from './pca.ts';
 import { createRng } from './rng.ts';
 import { BOUNDARY, type Vocabulary } from './vocabulary.ts';
 
-export type MapMethod = 'pca' | 'umap';
 
 export interface EmbeddingMap {
   /** Every word of the vocabulary but the line boundary, in vocabulary order. */

@@ -8,6 +8,10 @@ import { BOUNDARY, type Vocabulary, encode } from './vocabulary.ts';
 export const METRICS = ['euclidean', 'cosine'] as const;
 export type Metric = (typeof METRICS)[number];
 
+/** How the word map places words: PCA, or UMAP (seeded); see embeddingMap.ts. */
+export const MAP_METHODS = ['pca', 'umap'] as const;
+export type MapMethod = (typeof MAP_METHODS)[number];
+
 export function distance(a: ArrayLike<number>, b: ArrayLike<number>, metric: Metric = 'euclidean'): number {
   if (metric === 'euclidean') {
     let sum = 0;

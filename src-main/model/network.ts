@@ -17,7 +17,9 @@ export interface Weights {
   readonly w2: Float64Array;
 }
 
-export type WeightName = 'w0' | 'w1' | 'w2';
+/** The three weight matrices, by the names the original's weights.npz gives them. */
+export const WEIGHT_NAMES = ['w0', 'w1', 'w2'] as const;
+export type WeightName = (typeof WEIGHT_NAMES)[number];
 
 export interface Step {
   /** Input token row. */
@@ -51,11 +53,15 @@ export function copyWeightsInto(target: Weights, source: Weights): void {
 }
 
 /** Rows and columns of one weight matrix. */
+/** A weight matrix's [rows, columns] for a model with E units and V tokens: W0 is E x V, W1 E x 2E, W2 V x E. */
+export function matrixShape(name: WeightName, embedding: number, vocabulary: number): [number, number] {
+  if (name === 'w0') return [embedding, vocabulary];
+  if (name === 'w1') return [embedding, 2 * embedding];
+  return [vocabulary, embedding];
+}
+
 export function weightShape(weights: Weights, name: WeightName): [number, number] {
-  const { embedding: e, vocabulary: v } = weights;
-  if (name === 'w0') return [e, v];
-  if (name === 'w1') return [e, 2 * e];
-  return [v, e];
+  return matrixShape(name, weights.embedding, weights.vocabulary);
 }
 
 export function allFinite(weights: Weights): boolean {

@@ -6,7 +6,9 @@
  */
 import * as v from 'valibot';
 import { clip } from '../model/errors.ts';
-import { METRICS, type Metric } from '../model/geometry.ts';
+import { MAP_METHODS, METRICS, type MapMethod, type Metric } from '../model/geometry.ts';
+import { WEIGHT_NAMES, type WeightName, matrixShape } from '../model/network.ts';
+import { topRows } from '../model/sampling.ts';
 import * as limits from '../model/limits.ts';
 
 /** The limits the renderer checks typed values against too (it may import only this module from src-main). */
@@ -32,8 +34,10 @@ export const MAX_TEXT = limits.MAX_PROMPT_CHARACTERS;
 export const MAX_CORPUS = limits.MAX_CORPUS_CHARACTERS;
 
 export const MetricSchema = v.picklist(METRICS);
-export type { Metric };
-export const WeightNameSchema = v.picklist(['w0', 'w1', 'w2']);
+export type { MapMethod, Metric, WeightName };
+/** Pure helpers the app shares with the engine, so that each is defined once: a matrix's shape, and the rows of the largest values. */
+export { matrixShape, topRows };
+export const WeightNameSchema = v.picklist(WEIGHT_NAMES);
 
 export const ModelSourceSchema = v.variant('kind', [
   v.object({ kind: v.literal('bundled') }),
@@ -139,7 +143,7 @@ export const RequestSchema = v.variant('type', [
   /** Every intermediate number of one step of the open model, for showing its maths in order. */
   request('anatomy', { row: v.pipe(whole, v.minValue(0)), context: v.pipe(vector, v.maxLength(TRAINING_LIMITS.embedding.max)), temperature: v.pipe(finite, v.minValue(0)) }),
   /** Every word placed by a 2-D projection of its token embedding h1 (UMAP is seeded: same seed, same map). */
-  request('embeddingMap', { method: v.picklist(['pca', 'umap']), seed: v.optional(seedNumber) }),
+  request('embeddingMap', { method: v.picklist(MAP_METHODS), seed: v.optional(seedNumber) }),
   ...ExplanationRequests,
 ]);
 
