@@ -157,7 +157,7 @@ test("the knock-out table holds every unit's exact effect, sorts, and opens a ca
   await w0.click({ position: { x: left / 2, y: top + 2.5 * cell } });
   const card = page.getByRole('dialog', { name: 'Unit h1 2' });
   await expect(card).toBeVisible();
-  await expect(card.getByTestId('knockout-accuracy')).toHaveAttribute('data-value', String(expected.find((u) => u.unit === 'h1:2')!.accuracy));
+  await expect(card.getByTestId('knockout-accuracy')).toHaveAttribute('data-value', String(expected.find((u: { unit: string }) => u.unit === 'h1:2')!.accuracy));
 });
 
 test('Export image saves the reply tree as a PNG at twice its size and as SVG, named after view, model and step', async ({ page }) => {

@@ -208,7 +208,7 @@ test('bug 9: the first-run intro keeps "c · context carried in" in sight', asyn
   await open(page);
   const hint = await box(page.locator('.network > p.hint'));
   for (const heading of await page.locator('figure.network .headings text').all()) {
-    expect(overlap(hint, await box(heading)), await heading.textContent()).toBe(false);
+    expect(overlap(hint, await box(heading)), (await heading.textContent()) ?? undefined).toBe(false);
   }
   expect(overlap(hint, await union(page.locator('figure.network [data-layer]')))).toBe(false);
 });

@@ -14,7 +14,6 @@ import { CATS_CORPUS } from '../src-renderer/lib/presets.ts';
 
 /** What a first-time learner gets (issue 12, 12-23): an honest chat, explanations, the tour, the anatomy. */
 const boris = parseModel(readFileSync('resources/models/boris.slm.json', 'utf8'));
-const V = boris.vocabulary.tokens.length;
 const E = boris.weights.embedding;
 
 /** One greedy turn of a fresh conversation, as the engine writes it. */
@@ -124,7 +123,7 @@ test('16: the tour has 8 stops with live numbers; it can be skipped and reopened
     await expect(tour.locator('code')).not.toBeEmpty();
     if (i === 2) {
       const j = Array.from(who.tokenEmbedding).reduce((b, v, k, all) => (Math.abs(v) > Math.abs(all[b]) ? k : b), 0);
-      await expect(tour.getByTestId('tour-live')).toContainText(`h1 unit ${j} = tanh(W0[${j}, ${who.token}])`);
+      await expect(tour.getByTestId('tour-live')).toContainText(`h1 unit ${j} = tanh(W0[${j}, ${who.row}])`);
       await expect(tour.getByTestId('tour-live')).toContainText(`= ${formatNumber(who.tokenEmbedding[j])}`);
     }
     if (i < 7) await tour.getByRole('button', { name: 'Next', exact: true }).click();
@@ -169,7 +168,7 @@ test("17: every '?' of the Inside view opens an explanation with the step's live
   }
   // The new context's sum before tanh is the service's, for the loudest unit.
   const context = steps[1].context;
-  const anatomy = stepAnatomy(boris.weights, steps[2].token, context, 1);
+  const anatomy = stepAnatomy(boris.weights, steps[2].row, context, 1);
   const j = Array.from(steps[2].context).reduce((b, v, k, all) => (Math.abs(v) > Math.abs(all[b]) ? k : b), 0);
   await page.getByRole('button', { name: 'What is this? h2 · the new context' }).click();
   await expect(page.getByRole('dialog', { name: 'h2 · the new context' })).toContainText(
@@ -189,7 +188,7 @@ test("18: the anatomy of a step plays the step's maths with the engine's numbers
   // It moves on by itself, slowly.
   await expect(panel).toHaveAttribute('data-stage', '1', { timeout: 10_000 });
   await panel.getByRole('button', { name: 'Hold' }).click();
-  const expected = stepAnatomy(boris.weights, steps[3].token, steps[2].context, 1);
+  const expected = stepAnatomy(boris.weights, steps[3].row, steps[2].context, 1);
   const values = (kind: string) => panel.locator(`[data-anatomy="${kind}"]`).evaluateAll((n) => n.map((e) => Number((e as SVGElement).dataset.value)));
   await panel.getByRole('button', { name: '7. softmax at T' }).click();
   expect(await values('column')).toEqual(Array.from(expected.column));

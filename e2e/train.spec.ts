@@ -70,7 +70,7 @@ test('a short run fills the progress bar, draws the curves, and saves a model th
   const { Conversation } = await import('../src-main/model/generation.ts');
   const { createRng } = await import('../src-main/model/rng.ts');
   const reply = new Conversation(trainer.best, vocabulary).say('who are you?', { temperature: 0, rng: createRng(1) });
-  const expected = reply.written.map((step) => vocabulary.tokens[step.token] || '¶');
+  const expected = reply.written.map((step) => vocabulary.tokens[step.row] || '¶');
   const chips = page.getByRole('log', { name: 'Conversation' }).getByRole('button', { name: /^Boris's token/ });
   await expect(chips).toHaveCount(expected.length);
   expect(expected.length).toBeGreaterThan(0);

@@ -70,7 +70,7 @@ describe('the model service in a child process', () => {
       tokens.forEach((event, i) => {
         if (event.event !== 'token') return;
         expect(event.phase).toBe(i < line.fed.length ? 'prompt' : 'reply');
-        expect(event.step.row).toBe(steps[i].token);
+        expect(event.step.row).toBe(steps[i].row);
         expect(event.step.h1).toEqual(Array.from(steps[i].tokenEmbedding));
         expect(event.step.h2).toEqual(Array.from(steps[i].context));
         expect(event.step.probs).toEqual(Array.from(steps[i].nextTokenProbs));

@@ -22,8 +22,8 @@ export const WEIGHT_NAMES = ['w0', 'w1', 'w2'] as const;
 export type WeightName = (typeof WEIGHT_NAMES)[number];
 
 export interface Step {
-  /** Input token row. */
-  readonly token: number;
+  /** The input token's row in the vocabulary (its text is `vocabulary.tokens[row]`). */
+  readonly row: number;
   /** h1: the token embedding. */
   readonly tokenEmbedding: Float64Array;
   /** h2: the context after this token. */
@@ -132,7 +132,7 @@ export function step(weights: Weights, token: number, context: Float64Array, tem
   const h1 = tokenEmbedding(weights, token);
   const h2 = nextContext(weights, h1, context);
   const probs = softmaxInPlace(nextTokenLogits(weights, h2), temperature);
-  return { token, tokenEmbedding: h1, context: h2, nextTokenProbs: probs };
+  return { row: token, tokenEmbedding: h1, context: h2, nextTokenProbs: probs };
 }
 
 /** Runs tokens from a starting context (zeros when omitted), returning every step. */

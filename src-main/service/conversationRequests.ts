@@ -37,7 +37,7 @@ export function conversationRequests({ models, scheduler, emit }: ServiceContext
         };
       }
       const { phase, step } = next.value;
-      const record = stepRecord(step, phase === 'prompt' ? fedText[steps.length] : model.vocabulary.tokens[step.token]);
+      const record = stepRecord(step, phase === 'prompt' ? fedText[steps.length] : model.vocabulary.tokens[step.row]);
       steps.push(record);
       if (requestId !== null) emit({ event: 'token', requestId, phase, step: record });
       await scheduler.letOthersIn();

@@ -40,7 +40,7 @@ describe('generation', () => {
     expect(line.text).toBe('a b');
     expect(line.ended).toBe(true);
     expect(line.fed.length).toBe(1);
-    expect(line.written.map((s) => s.token)).toEqual([2, 3]);
+    expect(line.written.map((s) => s.row)).toEqual([2, 3]);
   });
 
   it('stops at the cap when the model never writes the boundary (ended = false)', () => {
@@ -106,7 +106,7 @@ describe('generation', () => {
     const second = conversation.say('what do you love?', { ...greedy(), maxTokens: 5 });
     const fresh = new Conversation(weights, vocabulary).say('what do you love?', { ...greedy(), maxTokens: 5 });
     const prompt = [0, ...encode(vocabulary, tokenize('what do you love?'))];
-    expect(second.fed.map((s) => s.token)).toEqual(prompt);
+    expect(second.fed.map((s) => s.row)).toEqual(prompt);
     // The second turn started from the first turn's context, not from zeros.
     const expectedSecond = naiveRun(net, prompt, Array.from(afterFirst));
     second.fed.forEach((s, i) => expectClose(s.context, expectedSecond[i].h2, 1e-12));

@@ -17,7 +17,7 @@ describe('network', () => {
       const c = Array.from({ length: E }, () => random() * 2 - 1);
       const actual = step(weights, token, Float64Array.from(c));
       const expected = naiveStep(net, token, c);
-      expect(actual.token).toBe(token);
+      expect(actual.row).toBe(token);
       expectClose(actual.tokenEmbedding, expected.h1, 1e-12);
       expectClose(actual.context, expected.h2, 1e-12);
       expectClose(actual.nextTokenProbs, expected.probs, 1e-12);
@@ -30,7 +30,7 @@ describe('network', () => {
     const expected = naiveRun(net, tokens);
     expect(steps.length).toBe(tokens.length);
     steps.forEach((s, i) => {
-      expect(s.token).toBe(tokens[i]);
+      expect(s.row).toBe(tokens[i]);
       expectClose(s.tokenEmbedding, expected[i].h1, 1e-12);
       expectClose(s.context, expected[i].h2, 1e-12);
       expectClose(s.nextTokenProbs, expected[i].probs, 1e-12);
