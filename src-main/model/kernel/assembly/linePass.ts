@@ -5,6 +5,8 @@
 // one Adam step. All arrays live in linear memory at offsets laid out by `layout`; the host reads
 // and writes the weights through views onto that memory. Matrices are row-major float64.
 
+import { EXP_TABLE } from './expTable';
+
 let E: i32 = 0;
 let V: i32 = 0;
 let capacity: i32 = 0;
@@ -37,6 +39,8 @@ let lastSteps: i32 = 1;
 let lastNorm: f64 = 0;
 /** How many W0 columns the last backward pass wrote (their rows are in the touched array). */
 let touchedCount: i32 = 0;
+/** G1's and G2's squared norm as the last backward pass summed them (in its own order). */
+let quickSquares: f64 = 0;
 
 @inline function f(p: usize, i: i32): f64 {
   return load<f64>(p + (<usize>i << 3));
@@ -58,6 +62,79 @@ let touchedCount: i32 = 0;
 @inline function tanh(x: f64): f64 {
   const e = Math.exp(-2 * Math.abs(x));
   return copysign<f64>((1 - e) / (1 + e), x);
+}
+
+/**
+ * Math.exp of two numbers at once, bit for bit: the library's algorithm (exp(x) = 2^(k/128) exp(r),
+ * a table for 2^(k/128) and a polynomial for exp(r)) with its operations in the same order, on two
+ * lanes. It covers 2^-54 <= |x| < 512, where the library takes the same plain path; for anything
+ * else (tiny, huge, infinite, NaN) both lanes go to Math.exp itself.
+ */
+@inline function exp2Lanes(x: v128): v128 {
+  const top0 = <u32>(i64x2.extract_lane(x, 0) >>> 52) & 0x7ff;
+  const top1 = <u32>(i64x2.extract_lane(x, 1) >>> 52) & 0x7ff;
+  if (top0 - 0x3c9 >= 0x3f || top1 - 0x3c9 >= 0x3f) {
+    return f64x2.replace_lane(f64x2.splat(Math.exp(f64x2.extract_lane(x, 0))), 1, Math.exp(f64x2.extract_lane(x, 1)));
+  }
+  const InvLn2N = reinterpret<f64>(0x3ff71547652b82fe) * 128;
+  const shift = f64x2.splat(reinterpret<f64>(0x4338000000000000));
+  const z = f64x2.mul(f64x2.splat(InvLn2N), x);
+  let kd = f64x2.add(z, shift);
+  const ki = kd;
+  kd = f64x2.sub(kd, shift);
+  const r = f64x2.add(
+    f64x2.add(x, f64x2.mul(kd, f64x2.splat(reinterpret<f64>(0xbf762e42fefa0000)))),
+    f64x2.mul(kd, f64x2.splat(reinterpret<f64>(0xbd0cf79abc9e3b3a))),
+  );
+  const k0 = i64x2.extract_lane(ki, 0);
+  const k1 = i64x2.extract_lane(ki, 1);
+  const at0 = EXP_TABLE + (<usize>(k0 & 127) << 4);
+  const at1 = EXP_TABLE + (<usize>(k1 & 127) << 4);
+  const tail = f64x2.replace_lane(f64x2.splat(load<f64>(at0)), 1, load<f64>(at1));
+  const sbits = i64x2.replace_lane(i64x2.splat(load<i64>(at0, 8) + (k0 << 45)), 1, load<i64>(at1, 8) + (k1 << 45));
+  const C2 = f64x2.splat(reinterpret<f64>(0x3fdffffffffffdbd));
+  const C3 = f64x2.splat(reinterpret<f64>(0x3fc555555555543c));
+  const C4 = f64x2.splat(reinterpret<f64>(0x3fa55555cf172b91));
+  const C5 = f64x2.splat(reinterpret<f64>(0x3f81111167a4d017));
+  const r2 = f64x2.mul(r, r);
+  const tmp = f64x2.add(
+    f64x2.add(f64x2.add(tail, r), f64x2.mul(r2, f64x2.add(C2, f64x2.mul(r, C3)))),
+    f64x2.mul(f64x2.mul(r2, r2), f64x2.add(C4, f64x2.mul(r, C5))),
+  );
+  return f64x2.add(sbits, f64x2.mul(sbits, tmp));
+}
+
+/** `tanh` of two numbers at once, bit for bit. */
+@inline function tanh2Lanes(x: v128): v128 {
+  const e = exp2Lanes(f64x2.mul(f64x2.splat(-2), f64x2.abs(x)));
+  const one = f64x2.splat(1);
+  const y = f64x2.div(f64x2.sub(one, e), f64x2.add(one, e));
+  const sign = i64x2.splat(0x8000000000000000);
+  return v128.or(v128.andnot(y, sign), v128.and(x, sign));
+}
+
+/** p[i] = tanh(p[i]) for n doubles. */
+function tanhInPlace(p: usize, n: i32): void {
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    const at = p + (<usize>i << 3);
+    v128.store(at, tanh2Lanes(v128.load(at)));
+  }
+  if (i < n) store<f64>(p + (<usize>i << 3), tanh(load<f64>(p + (<usize>i << 3))));
+}
+
+/**
+ * For tests: into the probabilities' first eight cells, the two-lane exp and tanh of (a, b), then
+ * Math.exp and the one-lane tanh of a and of b, which they must equal bit for bit.
+ */
+export function checkLanes(a: f64, b: f64): void {
+  const x = f64x2.replace_lane(f64x2.splat(a), 1, b);
+  v128.store(pProbs, exp2Lanes(x));
+  v128.store(pProbs, tanh2Lanes(x), 16);
+  setF(pProbs, 4, Math.exp(a));
+  setF(pProbs, 5, Math.exp(b));
+  setF(pProbs, 6, tanh(a));
+  setF(pProbs, 7, tanh(b));
 }
 
 /** a . b over n doubles, two lanes at a time, then the two lanes added, then an odd last element. */
@@ -174,8 +251,10 @@ function accumulateRows(acc: usize, rows: usize, stride: usize, coef: usize, cou
  * time meets the steps, with each element's sum kept in a register. `coefStride` and `xStride` are the
  * bytes from one step's coefficients (or vector) to the next.
  */
-function outerSum(g: usize, K: i32, n: i32, coef: usize, coefStride: usize, x: usize, xStride: usize, steps: i32): void {
+function outerSum(g: usize, K: i32, n: i32, coef: usize, coefStride: usize, x: usize, xStride: usize, steps: i32): f64 {
   const last = <usize>(steps - 1);
+  let squares = f64x2.splat(0);
+  let tailSquares: f64 = 0;
   for (let k = 0; k < K; k++) {
     const gk = g + (<usize>(k * n) << 3);
     const ck = coef + (<usize>k << 3) + last * coefStride;
@@ -201,6 +280,7 @@ function outerSum(g: usize, K: i32, n: i32, coef: usize, coefStride: usize, x: u
       v128.store(gk + at, a1, 16);
       v128.store(gk + at, a2, 32);
       v128.store(gk + at, a3, 48);
+      squares = f64x2.add(squares, f64x2.add(f64x2.add(f64x2.mul(a0, a0), f64x2.mul(a1, a1)), f64x2.add(f64x2.mul(a2, a2), f64x2.mul(a3, a3))));
     }
     for (; j + 1 < n; j += 2) {
       const at = <usize>j << 3;
@@ -213,6 +293,7 @@ function outerSum(g: usize, K: i32, n: i32, coef: usize, coefStride: usize, x: u
         v -= xStride;
       }
       v128.store(gk + at, a0);
+      squares = f64x2.add(squares, f64x2.mul(a0, a0));
     }
     if (j < n) {
       const at = <usize>j << 3;
@@ -225,8 +306,10 @@ function outerSum(g: usize, K: i32, n: i32, coef: usize, coefStride: usize, x: u
         v -= xStride;
       }
       store<f64>(gk + at, a);
+      tailSquares += a * a;
     }
   }
+  return f64x2.extract_lane(squares, 0) + f64x2.extract_lane(squares, 1) + tailSquares;
 }
 
 function reserve(at: usize, doubles: i32): usize {
@@ -313,7 +396,8 @@ export function forward(n: i32, carry: bool): f64 {
     const y = targetAt(n, s);
     const jo = s * width;
     const co = s * E;
-    for (let i = 0; i < E; i++) setF(pJoint, jo + i, tanh(f(pW0, i * V + x)));
+    for (let i = 0; i < E; i++) setF(pJoint, jo + i, f(pW0, i * V + x));
+    tanhInPlace(pJoint + (<usize>jo << 3), E);
     if (s == 0) {
       for (let i = 0; i < E; i++) setF(pJoint, jo + E + i, f(pCarried, i));
     } else {
@@ -322,7 +406,7 @@ export function forward(n: i32, carry: bool): f64 {
     const joint = pJoint + (<usize>jo << 3);
     const context = pContexts + (<usize>co << 3);
     dots(context, pW1, <usize>width << 3, joint, width, E);
-    for (let i = 0; i < E; i++) setF(pContexts, co + i, tanh(f(pContexts, co + i)));
+    tanhInPlace(context, E);
     const po = s * V;
     dots(pProbs + (<usize>po << 3), pW2, <usize>E << 3, context, E, V);
     let max: f64 = -Infinity;
@@ -330,12 +414,16 @@ export function forward(n: i32, carry: bool): f64 {
       const o = f(pProbs, po + k);
       if (o > max) max = o;
     }
-    let total: f64 = 0;
-    for (let k = 0; k < V; k++) {
-      const e = Math.exp(f(pProbs, po + k) - max);
-      setF(pProbs, po + k, e);
-      total += e;
+    const probs = pProbs + (<usize>po << 3);
+    const top = f64x2.splat(max);
+    let k = 0;
+    for (; k + 1 < V; k += 2) {
+      const at = probs + (<usize>k << 3);
+      v128.store(at, exp2Lanes(f64x2.sub(v128.load(at), top)));
     }
+    if (k < V) setF(pProbs, po + k, Math.exp(f(pProbs, po + k) - max));
+    let total: f64 = 0;
+    for (let k = 0; k < V; k++) total += f(pProbs, po + k);
     const inverse = 1.0 / total;
     for (let k = 0; k < V; k++) setF(pProbs, po + k, f(pProbs, po + k) * inverse);
     loss -= Math.log(f(pProbs, po + y));
@@ -401,8 +489,8 @@ export function backward(n: i32): void {
       setF(pG0, at, f(pG0, at) + f(pDJoint, j) * (1 - a * a));
     }
   }
-  outerSum(pG2, V, E, pProbs, <usize>V << 3, pContexts, <usize>E << 3, steps);
-  outerSum(pG1, E, width, pDZs, <usize>E << 3, pJoint, <usize>width << 3, steps);
+  quickSquares = outerSum(pG2, V, E, pProbs, <usize>V << 3, pContexts, <usize>E << 3, steps);
+  quickSquares += outerSum(pG1, E, width, pDZs, <usize>E << 3, pJoint, <usize>width << 3, steps);
 }
 
 function sumOfSquares(p: usize, count: i32): f64 {
@@ -420,23 +508,10 @@ export function gradientNorm(): f64 {
   return Math.sqrt(sumOfSquares(pG0, E * V) + sumOfSquares(pG1, E * width) + sumOfSquares(pG2, V * E));
 }
 
-/** Sum of squares with two lanes (so not `sumOfSquares`'s order or bits). */
-function quickSumOfSquares(p: usize, count: i32): f64 {
-  let acc = f64x2.splat(0);
-  let i = 0;
-  for (; i + 1 < count; i += 2) {
-    const g = v128.load(p + (<usize>i << 3));
-    acc = f64x2.add(acc, f64x2.mul(g, g));
-  }
-  let sum = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
-  if (i < count) sum += f(p, i) * f(p, i);
-  return sum;
-}
-
 /**
  * The gradient's squared norm summed in a quicker order: W0's part over the touched columns only
- * (zero elsewhere), the rest two lanes at a time. It differs from the index-order sum only by rounding,
- * a relative 1e-12 at most for these sizes.
+ * (zero elsewhere), the rest as the backward pass wrote it. It differs from the index-order sum only
+ * by rounding, a relative 1e-12 at most for these sizes.
  */
 function quickSquaredNorm(): f64 {
   let sum: f64 = 0;
@@ -450,7 +525,7 @@ function quickSquaredNorm(): f64 {
       sum += g * g;
     }
   }
-  return sum + quickSumOfSquares(pG1, 2 * E * E) + quickSumOfSquares(pG2, V * E);
+  return sum + quickSquares;
 }
 
 function adamStep(w: usize, g: usize, m: usize, v: usize, count: i32, stepSize: f64, gradScale: f64): void {
