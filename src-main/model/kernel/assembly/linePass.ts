@@ -416,14 +416,21 @@ export function forward(n: i32, carry: bool): f64 {
     }
     const probs = pProbs + (<usize>po << 3);
     const top = f64x2.splat(max);
+    // The total is summed in k order as the exps are made, so its chain of additions overlaps them.
+    let total: f64 = 0;
     let k = 0;
     for (; k + 1 < V; k += 2) {
       const at = probs + (<usize>k << 3);
-      v128.store(at, exp2Lanes(f64x2.sub(v128.load(at), top)));
+      const e = exp2Lanes(f64x2.sub(v128.load(at), top));
+      v128.store(at, e);
+      total += f64x2.extract_lane(e, 0);
+      total += f64x2.extract_lane(e, 1);
     }
-    if (k < V) setF(pProbs, po + k, Math.exp(f(pProbs, po + k) - max));
-    let total: f64 = 0;
-    for (let k = 0; k < V; k++) total += f(pProbs, po + k);
+    if (k < V) {
+      const e = Math.exp(f(pProbs, po + k) - max);
+      setF(pProbs, po + k, e);
+      total += e;
+    }
     const inverse = 1.0 / total;
     for (let k = 0; k < V; k++) setF(pProbs, po + k, f(pProbs, po + k) * inverse);
     loss -= Math.log(f(pProbs, po + y));
@@ -528,31 +535,31 @@ function quickSquaredNorm(): f64 {
   return sum + quickSquares;
 }
 
-function adamStep(w: usize, g: usize, m: usize, v: usize, count: i32, stepSize: f64, gradScale: f64): void {
+/** One Adam update of two weights at `at` bytes into W0..W2 (and the same into G, M and V). */
+@inline function adamPair(at: usize, scale: v128, scaled: bool, step: v128): void {
+  const g = v128.load(pG0 + at);
+  const gi = scaled ? f64x2.mul(g, scale) : g;
+  const mi = f64x2.add(f64x2.mul(f64x2.splat(0.9), v128.load(pM0 + at)), f64x2.mul(f64x2.splat(0.1), gi));
+  const vi = f64x2.add(f64x2.mul(f64x2.splat(0.999), v128.load(pV0 + at)), f64x2.mul(f64x2.mul(f64x2.splat(0.001), gi), gi));
+  v128.store(pM0 + at, mi);
+  v128.store(pV0 + at, vi);
+  const w = pW0 + at;
+  v128.store(w, f64x2.sub(v128.load(w), f64x2.div(f64x2.mul(step, mi), f64x2.add(f64x2.sqrt(vi), f64x2.splat(1e-8)))));
+}
+
+/**
+ * Adam on every weight: W0, W1 and W2 lie one after another (so do their gradients and moments, at
+ * the same distances), so one loop takes them all, padding included (which stays zero). Without
+ * clipping the gradient is used as it is: multiplying by 1 changes no bit, so it is skipped.
+ */
+function adamStep(stepSize: f64, gradScale: f64): void {
+  const bytes = pG0 - pW0;
   const scale = f64x2.splat(gradScale);
-  const b1 = f64x2.splat(0.9);
-  const c1 = f64x2.splat(0.1);
-  const b2 = f64x2.splat(0.999);
-  const c2 = f64x2.splat(0.001);
   const step = f64x2.splat(stepSize);
-  const eps = f64x2.splat(1e-8);
-  let i = 0;
-  for (; i + 1 < count; i += 2) {
-    const at = <usize>i << 3;
-    const gi = f64x2.mul(v128.load(g + at), scale);
-    const mi = f64x2.add(f64x2.mul(b1, v128.load(m + at)), f64x2.mul(c1, gi));
-    const vi = f64x2.add(f64x2.mul(b2, v128.load(v + at)), f64x2.mul(f64x2.mul(c2, gi), gi));
-    v128.store(m + at, mi);
-    v128.store(v + at, vi);
-    v128.store(w + at, f64x2.sub(v128.load(w + at), f64x2.div(f64x2.mul(step, mi), f64x2.add(f64x2.sqrt(vi), eps))));
-  }
-  for (; i < count; i++) {
-    const gi = f(g, i) * gradScale;
-    const mi = 0.9 * f(m, i) + 0.1 * gi;
-    const vi = 0.999 * f(v, i) + 0.001 * gi * gi;
-    setF(m, i, mi);
-    setF(v, i, vi);
-    setF(w, i, f(w, i) - (stepSize * mi) / (Math.sqrt(vi) + 1e-8));
+  if (gradScale == 1.0) {
+    for (let at: usize = 0; at < bytes; at += 16) adamPair(at, scale, false, step);
+  } else {
+    for (let at: usize = 0; at < bytes; at += 16) adamPair(at, scale, true, step);
   }
 }
 
@@ -575,10 +582,7 @@ export function trainLine(n: i32, carry: bool, clipNorm: f64, stepSize: f64): f6
   lastNorm = norm;
   if (!isFinite(norm)) return loss;
   const gradScale: f64 = norm > clipNorm ? clipNorm / norm : 1.0;
-  const width = 2 * E;
-  adamStep(pW0, pG0, pM0, pV0, E * V, stepSize, gradScale);
-  adamStep(pW1, pG1, pM1, pV1, E * width, stepSize, gradScale);
-  adamStep(pW2, pG2, pM2, pV2, V * E, stepSize, gradScale);
+  adamStep(stepSize, gradScale);
   return loss;
 }
 
