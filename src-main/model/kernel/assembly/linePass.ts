@@ -12,6 +12,14 @@ let V: i32 = 0;
 let capacity: i32 = 0;
 
 let pTokens: usize = 0;
+/** The tokens of the line being run: the token array, or a line of the corpus (`trainLines`). */
+let pLine: usize = 0;
+let pCorpus: usize = 0;
+let pStarts: usize = 0;
+let pOrder: usize = 0;
+let pCarry: usize = 0;
+let pStepSizes: usize = 0;
+let pLosses: usize = 0;
 let pW0: usize = 0;
 let pW1: usize = 0;
 let pW2: usize = 0;
@@ -51,7 +59,7 @@ let quickSquares: f64 = 0;
 }
 
 @inline function token(i: i32): i32 {
-  return load<i32>(pTokens + (<usize>i << 2));
+  return load<i32>(pLine + (<usize>i << 2));
 }
 
 /**
@@ -323,6 +331,7 @@ export function layout(embedding: i32, vocabulary: i32, maxSteps: i32): usize {
   capacity = maxSteps;
   const width = 2 * E;
   pTokens = (__heap_base + 15) & ~(<usize>15);
+  pLine = pTokens;
   let at = (pTokens + (<usize>maxSteps << 2) + 15) & ~(<usize>15);
   pW0 = at; at = reserve(at, E * V);
   pW1 = at; at = reserve(at, E * width);
@@ -351,6 +360,24 @@ export function layout(embedding: i32, vocabulary: i32, maxSteps: i32): usize {
   return pEnd;
 }
 
+/**
+ * After `layout`: room for a corpus of `lines` lines and `tokens` tokens in all, for `trainLines`: the
+ * tokens one line after another, where each line starts (lines + 1 entries), and per line of an
+ * epoch's slice the line's number, whether it carries its context, its Adam step size and its loss.
+ * Returns the bytes used.
+ */
+export function layoutCorpus(tokens: i32, lines: i32): usize {
+  let at = pEnd;
+  pCorpus = at; at = (at + (<usize>tokens << 2) + 15) & ~(<usize>15);
+  pStarts = at; at = (at + (<usize>(lines + 1) << 2) + 15) & ~(<usize>15);
+  pOrder = at; at = (at + (<usize>lines << 2) + 15) & ~(<usize>15);
+  pCarry = at; at = (at + (<usize>lines << 2) + 15) & ~(<usize>15);
+  pStepSizes = at; at = reserve(at, lines);
+  pLosses = at; at = reserve(at, lines);
+  pEnd = at;
+  return pEnd;
+}
+
 /** Byte offsets of the arrays the host reads or writes: 0 tokens, 1-3 W0..W2, 4-6 gradients, 7 probs. */
 export function offset(which: i32): usize {
   switch (which) {
@@ -364,6 +391,12 @@ export function offset(which: i32): usize {
     case 7: return pProbs;
     case 8: return pM0;
     case 9: return pV0;
+    case 10: return pCorpus;
+    case 11: return pStarts;
+    case 12: return pOrder;
+    case 13: return pCarry;
+    case 14: return pStepSizes;
+    case 15: return pLosses;
     default: return pEnd;
   }
 }
@@ -381,6 +414,11 @@ export function offset(which: i32): usize {
  * the context the previous call ended with. Returns the mean cross-entropy of its predictions.
  */
 export function forward(n: i32, carry: bool): f64 {
+  pLine = pTokens;
+  return forwardLine(n, carry);
+}
+
+function forwardLine(n: i32, carry: bool): f64 {
   const steps = n + 1;
   const width = 2 * E;
   if (carry) {
@@ -569,7 +607,36 @@ function adamStep(stepSize: f64, gradScale: f64): void {
  * reads `lastGradientNorm` to tell which).
  */
 export function trainLine(n: i32, carry: bool, clipNorm: f64, stepSize: f64): f64 {
-  const loss = forward(n, carry);
+  pLine = pTokens;
+  return trainCurrentLine(n, carry, clipNorm, stepSize);
+}
+
+/**
+ * Trains `count` lines of the corpus one after another: for slot i from `from` on, the line numbered
+ * order[i], carrying its context if carry[i] is 1, with Adam's step size stepSizes[i]; its loss goes
+ * to losses[i]. Stops after the first line whose loss or gradient is not finite (that line leaves the
+ * weights untouched) and returns how many lines trained cleanly, so `count` when all did.
+ */
+export function trainLines(from: i32, count: i32, clipNorm: f64): i32 {
+  for (let i = from; i < from + count; i++) {
+    const line = load<i32>(pOrder + (<usize>i << 2));
+    const start = load<i32>(pStarts + (<usize>line << 2));
+    const n = load<i32>(pStarts + (<usize>(line + 1) << 2)) - start;
+    pLine = pCorpus + (<usize>start << 2);
+    const carry = load<i32>(pCarry + (<usize>i << 2)) != 0;
+    const loss = trainCurrentLine(n, carry, clipNorm, f(pStepSizes, i));
+    setF(pLosses, i, loss);
+    if (!isFinite(loss) || !isFinite(lastNorm)) {
+      pLine = pTokens;
+      return i - from;
+    }
+  }
+  pLine = pTokens;
+  return count;
+}
+
+function trainCurrentLine(n: i32, carry: bool, clipNorm: f64, stepSize: f64): f64 {
+  const loss = forwardLine(n, carry);
   if (!isFinite(loss)) {
     lastNorm = 0;
     return loss;
