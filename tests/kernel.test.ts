@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Trainer, initialWeights } from '../src-main/model/training.ts';
 import { vocabularyFromTokens } from '../src-main/model/vocabulary.ts';
 import { NaiveTrainer, naiveModel } from './reference/naive.ts';
+import { KernelPass } from '../src-main/model/kernel/linePass.ts';
 import { LINE_PASS_WASM_BASE64 } from '../src-main/model/kernel/linePassWasm.ts';
 import { createRng } from '../src-main/model/rng.ts';
 
@@ -96,5 +97,47 @@ describe("the kernel's two-lane exp and tanh", () => {
     const pairs: number[] = [];
     for (const a of edges) for (const b of edges) pairs.push(a, b);
     expect(mismatches(pairs)).toBe(0);
+  });
+});
+
+describe('training slices of an epoch in one kernel call', () => {
+  const V = vocabulary.tokens.length;
+  const corpus = [[2, 3, 4, 5, 6, 7], [2, 5, 6], [4, 4, 3, 2, 7, 7, 6, 5, 1], [7]];
+  const order = [2, 0, 3, 1];
+  const carry = [0, 1, 1, 0];
+
+  function passes(rate: number) {
+    const start = initialWeights(5, V, 4);
+    const make = () => {
+      const pass = new KernelPass(5, V, 16, corpus);
+      for (const key of ['w0', 'w1', 'w2'] as const) pass.weights[key].set(start[key]);
+      return pass;
+    };
+    return { sliced: make(), byLine: make(), steps: order.map((_, i) => rate / (i + 1)) };
+  }
+
+  it('gives the same weights and losses, bit for bit, as training the same lines one call each', () => {
+    const { sliced, byLine, steps } = passes(0.05);
+    sliced.corpus!.order.set(order);
+    sliced.corpus!.carry.set(carry);
+    sliced.corpus!.stepSizes.set(steps);
+    expect(sliced.trainSlots(0, 3, 5)).toBe(3);
+    expect(sliced.trainSlots(3, 1, 5)).toBe(1);
+    const losses = order.map((line, i) => byLine.trainLine(corpus[line], carry[i] === 1, 5, steps[i]).loss);
+    expect([...sliced.corpus!.losses]).toEqual(losses);
+    for (const key of ['w0', 'w1', 'w2'] as const) expect([...sliced.weights[key]]).toEqual([...byLine.weights[key]]);
+  });
+
+  it('stops at the first line whose loss is not finite and leaves the weights as they were before it', () => {
+    const { sliced } = passes(0.05);
+    sliced.corpus!.order.set(order);
+    sliced.corpus!.stepSizes.set(order.map(() => 0.01));
+    expect(sliced.trainSlots(0, 2, 5)).toBe(2);
+    const before = Float64Array.from(sliced.weights.w2);
+    sliced.weights.w2[3] = Number.NaN;
+    before[3] = Number.NaN;
+    expect(sliced.trainSlots(2, 2, 5)).toBe(0);
+    expect(Number.isFinite(sliced.corpus!.losses[2])).toBe(false);
+    expect([...sliced.weights.w2]).toEqual([...before]);
   });
 });

@@ -72,6 +72,11 @@ let quickSquares: f64 = 0;
   return copysign<f64>((1 - e) / (1 + e), x);
 }
 
+/** Math.exp, with the library's own answer for |x| < 2^-54 (exactly 1) given without the call. */
+@inline function expOne(x: f64): f64 {
+  return Math.abs(x) < reinterpret<f64>(0x3c90000000000000) ? 1.0 : Math.exp(x);
+}
+
 /**
  * Math.exp of two numbers at once, bit for bit: the library's algorithm (exp(x) = 2^(k/128) exp(r),
  * a table for 2^(k/128) and a polynomial for exp(r)) with its operations in the same order, on two
@@ -79,10 +84,10 @@ let quickSquares: f64 = 0;
  * else (tiny, huge, infinite, NaN) both lanes go to Math.exp itself.
  */
 @inline function exp2Lanes(x: v128): v128 {
-  const top0 = <u32>(i64x2.extract_lane(x, 0) >>> 52) & 0x7ff;
-  const top1 = <u32>(i64x2.extract_lane(x, 1) >>> 52) & 0x7ff;
-  if (top0 - 0x3c9 >= 0x3f || top1 - 0x3c9 >= 0x3f) {
-    return f64x2.replace_lane(f64x2.splat(Math.exp(f64x2.extract_lane(x, 0))), 1, Math.exp(f64x2.extract_lane(x, 1)));
+  // The plain path's range, 2^-54 <= |x| < 2^9, is the library's test on the exponent bits; NaN fails it.
+  const size = f64x2.abs(x);
+  if (!i64x2.all_true(v128.and(f64x2.ge(size, f64x2.splat(reinterpret<f64>(0x3c90000000000000))), f64x2.lt(size, f64x2.splat(512))))) {
+    return f64x2.replace_lane(f64x2.splat(expOne(f64x2.extract_lane(x, 0))), 1, expOne(f64x2.extract_lane(x, 1)));
   }
   const InvLn2N = reinterpret<f64>(0x3ff71547652b82fe) * 128;
   const shift = f64x2.splat(reinterpret<f64>(0x4338000000000000));
@@ -447,16 +452,21 @@ function forwardLine(n: i32, carry: bool): f64 {
     tanhInPlace(context, E);
     const po = s * V;
     dots(pProbs + (<usize>po << 3), pW2, <usize>E << 3, context, E, V);
-    let max: f64 = -Infinity;
-    for (let k = 0; k < V; k++) {
-      const o = f(pProbs, po + k);
-      if (o > max) max = o;
-    }
+    // The largest score, two lanes at a time: pmax keeps its first argument unless the second is
+    // larger, as `if (o > max) max = o` does (NaN never wins); only which zero wins a tie of +0 and -0
+    // can differ, and o - max is then the same number.
+    let lanes = f64x2.splat(-Infinity);
+    let k = 0;
+    for (; k + 1 < V; k += 2) lanes = f64x2.pmax(lanes, v128.load(pProbs + (<usize>(po + k) << 3)));
+    let max = f64x2.extract_lane(lanes, 0);
+    const other = f64x2.extract_lane(lanes, 1);
+    if (other > max) max = other;
+    if (k < V && f(pProbs, po + k) > max) max = f(pProbs, po + k);
     const probs = pProbs + (<usize>po << 3);
     const top = f64x2.splat(max);
     // The total is summed in k order as the exps are made, so its chain of additions overlaps them.
     let total: f64 = 0;
-    let k = 0;
+    k = 0;
     for (; k + 1 < V; k += 2) {
       const at = probs + (<usize>k << 3);
       const e = exp2Lanes(f64x2.sub(v128.load(at), top));
@@ -470,7 +480,13 @@ function forwardLine(n: i32, carry: bool): f64 {
       total += e;
     }
     const inverse = 1.0 / total;
-    for (let k = 0; k < V; k++) setF(pProbs, po + k, f(pProbs, po + k) * inverse);
+    const scale = f64x2.splat(inverse);
+    k = 0;
+    for (; k + 1 < V; k += 2) {
+      const at = probs + (<usize>k << 3);
+      v128.store(at, f64x2.mul(v128.load(at), scale));
+    }
+    if (k < V) setF(pProbs, po + k, f(pProbs, po + k) * inverse);
     loss -= Math.log(f(pProbs, po + y));
   }
   return loss / <f64>steps;
