@@ -2,8 +2,11 @@
 // It does exactly what DESIGN.md's maths says for one line fed as [boundary, tokens...]:
 //   h1 = tanh(W0[:, token]),  h2 = tanh(W1 . [h1 ; c]),  p = softmax(W2 . h2)
 // then back-propagates the mean cross-entropy through time, clips the gradient's norm and takes
-// one Adam step. All arrays live in linear memory at offsets laid out by `layout`; the host reads
-// and writes the weights through views onto that memory. Matrices are row-major float64.
+// one Adam step; `trainLines` does that for a whole slice of an epoch over a corpus held in memory.
+// All arrays live in linear memory at offsets laid out by `layout` (and `layoutCorpus`); the host
+// reads and writes the weights through views onto that memory. Matrices are row-major float64.
+// Every speed-up here keeps each number's operations and their order, so results are bit for bit
+// those of the plain line-by-line loop (tests/kernel.test.ts, tests/quality.test.ts).
 
 import { EXP_TABLE } from './expTable';
 
