@@ -1,20 +1,27 @@
 // The renderer's part of `npm run bench`, measured in Chromium against the built renderer (dist/renderer)
 // with the real model service in its Web Worker: the frame rate while a conversation plays, the time
 // from Send to Boris's first drawn token, the frame rate while a model trains, and the size of the JavaScript the window loads. Prints one
-// JSON object. Run after `npm run build`.
+// JSON object. Run after `npm run build`. It also runs one training run (Boris's corpus, E = 16) in a
+// Web Worker in the page and in this Node process, interleaved, and reports the worker's speed as a
+// ratio of Node's (the same engine code, bundled once for each from scripts/bench-training-run.ts).
 import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, findChromium } from './find-chromium.mjs';
 import { spawn } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const port = Number(process.env.BENCH_PORT ?? 4179);
 const SENDS = 20;
 const PLAYS = 3;
 const TRAINING_SECONDS = 4;
+const WORKER_RUNS = 5;
+const WORKER_TRAINING = { embedding: 16, epochs: 10, learningRate: 0.005, seed: 1 };
 const PROMPTS = ['who are you?', 'what do you love?', 'do you like frogs?', 'where do you live?', 'hello boris!'];
 
 const median = (values) => {
@@ -132,12 +139,66 @@ async function playAndRecordFrames(page) {
   return recordFrames(page, { play: true });
 }
 
+/**
+ * The same training run in this Node process and in a Web Worker of a page on the preview's origin,
+ * alternately, WORKER_RUNS times each; the medians of their training tokens per second and the ratio.
+ */
+async function trainingInWorker(browser) {
+  const bundle = (format, entry) =>
+    build({ entryPoints: [join(root, 'scripts', entry)], bundle: true, write: false, format, platform: format === 'esm' ? 'node' : 'browser', target: 'es2022', logLevel: 'warning' }).then(
+      (result) => result.outputFiles[0].text,
+    );
+  const folder = mkdtempSync(join(tmpdir(), 'slm-bench-worker-'));
+  try {
+    const nodeModule = join(folder, 'training-run.mjs');
+    writeFileSync(nodeModule, await bundle('esm', 'bench-training-run.ts'));
+    const { trainingRun } = await import(pathToFileURL(nodeModule).href);
+    const workerCode = await bundle('iife', 'bench-worker.ts');
+    const request = { corpus: readFileSync(join(root, 'resources', 'corpus', 'boris.txt'), 'utf8'), ...WORKER_TRAINING };
+
+    const page = await browser.newPage();
+    const base = `http://127.0.0.1:${port}/__bench-worker/`;
+    await page.route(`${base}**`, (route) => {
+      const isScript = route.request().url().endsWith('.js');
+      route.fulfill({ contentType: isScript ? 'text/javascript' : 'text/html', body: isScript ? workerCode : '<!doctype html><title>training worker</title>' });
+    });
+    await page.goto(`${base}index.html`);
+    await page.evaluate(() => {
+      window.benchWorker = new Worker('/__bench-worker/worker.js');
+    });
+    const inWorker = () =>
+      page.evaluate(
+        (request) =>
+          new Promise((resolve, reject) => {
+            window.benchWorker.onmessage = (event) => (event.data.ok ? resolve(event.data.result) : reject(new Error(event.data.error)));
+            window.benchWorker.postMessage(request);
+          }),
+        request,
+      );
+    // One untimed run on each side first, so that both measure compiled code.
+    trainingRun({ ...request, epochs: 2 });
+    await inWorker();
+    const node = [];
+    const worker = [];
+    for (let r = 0; r < WORKER_RUNS; r++) {
+      node.push(trainingRun(request).tokensPerSecond);
+      worker.push((await inWorker()).tokensPerSecond);
+    }
+    await page.close();
+    const ratio = round(median(worker) / median(node));
+    return { corpus: 'boris', ...WORKER_TRAINING, nodeTokensPerSecond: median(node), nodeRuns: node, workerTokensPerSecond: median(worker), workerRuns: worker, ratio };
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
 const server = await startPreview();
 let browser;
 try {
   const found = await findChromium();
   console.error(`Renderer benchmark in ${found.source}: ${found.path}`);
   browser = await chromium.launch({ executablePath: found.path, args: CHROMIUM_ARGS, env: { ...process.env, ...found.env } });
+  const training = await trainingInWorker(browser);
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   await page.goto(`http://127.0.0.1:${port}/`);
   await page.getByText(/Boris · \d+ words/).waitFor();
@@ -171,7 +232,7 @@ try {
   }
   // The app while a model trains in the worker: the Train view shows the curves and the heatmaps moving.
   await page.getByRole('tab', { name: 'Train' }).click();
-  await page.getByLabel('Epochs').fill('200');
+  await page.getByRole('textbox', { name: /^Epochs/ }).fill('200');
   await page.getByRole('button', { name: 'Start training' }).click();
   await page.getByRole('progressbar').waitFor();
   await page.waitForTimeout(1000);
@@ -198,7 +259,9 @@ try {
             serviceRoundTripMedianMs: round(median(serviceRoundTrip)),
           },
           javascript: size,
+          trainingInWorker: training,
           targets: {
+            browserWorkerVsNode: { target: 0.8, ratio: training.ratio, met: training.ratio >= 0.8 },
             playingFps: { target: 55, measured: fps, met: fps >= 55 },
             trainingFps: { target: 50, measured: trainingFps, met: trainingFps >= 50 },
             sendToFirstTokenMs: { target: 50, measured: sendMs, met: sendMs <= 50 },

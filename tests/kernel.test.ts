@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { Trainer, initialWeights } from '../src-main/model/training.ts';
 import { vocabularyFromTokens } from '../src-main/model/vocabulary.ts';
 import { NaiveTrainer, naiveModel } from './reference/naive.ts';
+import { KernelPass } from '../src-main/model/kernel/linePass.ts';
+import { LINE_PASS_WASM_BASE64 } from '../src-main/model/kernel/linePassWasm.ts';
+import { createRng } from '../src-main/model/rng.ts';
 
 /**
  * The WebAssembly training kernel against the naive nested-array implementation of the same update
@@ -46,5 +49,95 @@ describe('the training kernel', () => {
     let moved = 0;
     trainer.weights.w1.forEach((w, i) => (moved = Math.max(moved, Math.abs(w - unclipped.weights.w1[i]))));
     expect(moved).toBeGreaterThan(1e-6);
+  });
+});
+
+describe("the kernel's two-lane exp and tanh", () => {
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(LINE_PASS_WASM_BASE64, 'base64')), { env: { abort() {} } });
+  const kernel = instance.exports as unknown as {
+    memory: WebAssembly.Memory;
+    layout(e: number, v: number, steps: number): number;
+    offset(which: number): number;
+    checkLanes(a: number, b: number): void;
+  };
+  const end = kernel.layout(4, 8, 4);
+  if (end > kernel.memory.buffer.byteLength) kernel.memory.grow(Math.ceil((end - kernel.memory.buffer.byteLength) / 65536));
+  const cells = new Float64Array(kernel.memory.buffer, kernel.offset(7), 8);
+  const bits = (x: number) => new BigUint64Array(new Float64Array([x]).buffer)[0];
+
+  /** Pairs whose lanes must equal Math.exp and the one-lane tanh bit for bit; the count of mismatches. */
+  function mismatches(values: number[]): number {
+    let wrong = 0;
+    for (let i = 0; i + 1 < values.length; i += 2) {
+      kernel.checkLanes(values[i], values[i + 1]);
+      const [e0, e1, t0, t1, me0, me1, mt0, mt1] = cells;
+      for (const [got, want] of [[e0, me0], [e1, me1], [t0, mt0], [t1, mt1]]) {
+        if (!(Number.isNaN(got) && Number.isNaN(want)) && bits(got) !== bits(want)) wrong++;
+      }
+    }
+    return wrong;
+  }
+
+  it('equals Math.exp and tanh bit for bit over the ranges training meets', () => {
+    const rng = createRng(12345);
+    const values: number[] = [];
+    for (let i = 0; i < 200_000; i++) {
+      const scale = [1e-3, 0.1, 1, 5, 40, 700][i % 6];
+      values.push((rng.next() * 2 - 1) * scale);
+    }
+    expect(mismatches(values)).toBe(0);
+    kernel.checkLanes(1, -0.5);
+    expect([cells[0], cells[3]]).toEqual([cells[4], cells[7]]);
+    expect(Math.abs(cells[0] - Math.E)).toBeLessThan(1e-15);
+    expect(Math.abs(cells[3] - Math.tanh(-0.5))).toBeLessThan(1e-15);
+  });
+
+  it('agrees at the edges: zero, tiny, huge, infinite and NaN, in either lane', () => {
+    const edges = [0, -0, 1e-300, -1e-17, 2 ** -54, 511.9, -511.9, 512, -745.2, 709.8, 1e10, -1e10, Infinity, -Infinity, NaN, 0.5];
+    const pairs: number[] = [];
+    for (const a of edges) for (const b of edges) pairs.push(a, b);
+    expect(mismatches(pairs)).toBe(0);
+  });
+});
+
+describe('training slices of an epoch in one kernel call', () => {
+  const V = vocabulary.tokens.length;
+  const corpus = [[2, 3, 4, 5, 6, 7], [2, 5, 6], [4, 4, 3, 2, 7, 7, 6, 5, 1], [7]];
+  const order = [2, 0, 3, 1];
+  const carry = [0, 1, 1, 0];
+
+  function passes(rate: number) {
+    const start = initialWeights(5, V, 4);
+    const make = () => {
+      const pass = new KernelPass(5, V, 16, corpus);
+      for (const key of ['w0', 'w1', 'w2'] as const) pass.weights[key].set(start[key]);
+      return pass;
+    };
+    return { sliced: make(), byLine: make(), steps: order.map((_, i) => rate / (i + 1)) };
+  }
+
+  it('gives the same weights and losses, bit for bit, as training the same lines one call each', () => {
+    const { sliced, byLine, steps } = passes(0.05);
+    sliced.corpus!.order.set(order);
+    sliced.corpus!.carry.set(carry);
+    sliced.corpus!.stepSizes.set(steps);
+    expect(sliced.trainSlots(0, 3, 5)).toBe(3);
+    expect(sliced.trainSlots(3, 1, 5)).toBe(1);
+    const losses = order.map((line, i) => byLine.trainLine(corpus[line], carry[i] === 1, 5, steps[i]).loss);
+    expect([...sliced.corpus!.losses]).toEqual(losses);
+    for (const key of ['w0', 'w1', 'w2'] as const) expect([...sliced.weights[key]]).toEqual([...byLine.weights[key]]);
+  });
+
+  it('stops at the first line whose loss is not finite and leaves the weights as they were before it', () => {
+    const { sliced } = passes(0.05);
+    sliced.corpus!.order.set(order);
+    sliced.corpus!.stepSizes.set(order.map(() => 0.01));
+    expect(sliced.trainSlots(0, 2, 5)).toBe(2);
+    const before = Float64Array.from(sliced.weights.w2);
+    sliced.weights.w2[3] = Number.NaN;
+    before[3] = Number.NaN;
+    expect(sliced.trainSlots(2, 2, 5)).toBe(0);
+    expect(Number.isFinite(sliced.corpus!.losses[2])).toBe(false);
+    expect([...sliced.weights.w2]).toEqual([...before]);
   });
 });

@@ -168,7 +168,7 @@ export class Trainer {
       throw inputError(`the starting weights are for E = ${start.embedding}, V = ${start.vocabulary}, not E = ${options.embedding}, V = ${V}`);
     }
     const longest = lines.reduce((most, line) => Math.max(most, line.length), 0) + 1;
-    this.pass = kernelFor(start, longest);
+    this.pass = kernelFor(start, longest, this.split.train);
     this.weights = this.pass.weights;
     this.best = cloneWeights(start);
     // The shuffle has its own stream, so that changing the initialisation never changes the order.
@@ -250,21 +250,34 @@ export class Trainer {
     const started = now();
     const evaluationBefore = this.evaluationMs;
     let tokens = 0;
-    for (let n = 0; n < maxLines && this.status === 'running'; n++) {
-      const line = this.split.train[this.order[this.position]];
-      this.adamSteps++;
-      const stepSize = (this.learningRate * Math.sqrt(1 - BETA2 ** this.adamSteps)) / (1 - BETA1 ** this.adamSteps);
-      const carry = this.carryContext > 0 && this.carryRng.next() < this.carryContext;
-      const { loss, norm } = this.pass.trainLine(line, carry, this.clipNorm, stepSize);
-      if (!Number.isFinite(loss) || !Number.isFinite(norm)) {
+    const slots = this.pass.corpus!;
+    // Lines train in slices of the epoch inside the kernel: the step sizes and carry choices for a
+    // slice are worked out here first, in line order, exactly as they would be line by line.
+    for (let n = 0; n < maxLines && this.status === 'running'; ) {
+      const from = this.position;
+      const count = Math.min(maxLines - n, this.order.length - from);
+      for (let slot = from; slot < from + count; slot++) {
+        this.adamSteps++;
+        slots.stepSizes[slot] = (this.learningRate * Math.sqrt(1 - BETA2 ** this.adamSteps)) / (1 - BETA1 ** this.adamSteps);
+        slots.carry[slot] = this.carryContext > 0 && this.carryRng.next() < this.carryContext ? 1 : 0;
+      }
+      const trained = this.pass.trainSlots(from, count, this.clipNorm);
+      for (let slot = from; slot < from + trained; slot++) {
+        const steps = this.split.train[this.order[slot]].length + 1;
+        tokens += steps;
+        this.epochLoss += slots.losses[slot] * steps;
+        this.epochPredictions += steps;
+      }
+      this.position += trained;
+      n += trained;
+      if (trained < count) {
+        this.adamSteps -= count - trained - 1;
+        const loss = slots.losses[this.position];
+        const norm = this.pass.lastGradientNorm();
         const what = Number.isFinite(loss) ? `the gradient became ${norm}` : `the loss became ${loss}`;
         this.diverge(`${what} at epoch ${this.epoch + 1}, line ${this.position + 1}`);
         break;
       }
-      tokens += line.length + 1;
-      this.epochLoss += loss * (line.length + 1);
-      this.epochPredictions += line.length + 1;
-      this.position++;
       if (this.position === this.order.length) {
         const report = this.endEpoch();
         if (report) finished.push(report);
@@ -292,6 +305,7 @@ export class Trainer {
 
   private beginEpoch(): void {
     this.order = shuffle(Array.from({ length: this.split.train.length }, (_, i) => i), this.rng);
+    this.pass.corpus!.order.set(this.order);
     this.position = 0;
     this.epochLoss = 0;
     this.epochPredictions = 0;
@@ -380,9 +394,9 @@ export function lineLossAndGradients(weights: Weights, line: readonly number[]):
   return { loss, gradients: cloneWeights(pass.gradients) };
 }
 
-/** A kernel holding a copy of `weights`, for lines of up to `capacity` steps. */
-function kernelFor(weights: Weights, capacity: number): KernelPass {
-  const pass = new KernelPass(weights.embedding, weights.vocabulary, capacity);
+/** A kernel holding a copy of `weights`, for lines of up to `capacity` steps (and `corpus`, to train on). */
+function kernelFor(weights: Weights, capacity: number, corpus?: readonly number[][]): KernelPass {
+  const pass = new KernelPass(weights.embedding, weights.vocabulary, capacity, corpus);
   copyWeightsInto(pass.weights, weights);
   return pass;
 }

@@ -2,14 +2,27 @@
 // It does exactly what DESIGN.md's maths says for one line fed as [boundary, tokens...]:
 //   h1 = tanh(W0[:, token]),  h2 = tanh(W1 . [h1 ; c]),  p = softmax(W2 . h2)
 // then back-propagates the mean cross-entropy through time, clips the gradient's norm and takes
-// one Adam step. All arrays live in linear memory at offsets laid out by `layout`; the host reads
-// and writes the weights through views onto that memory. Matrices are row-major float64.
+// one Adam step; `trainLines` does that for a whole slice of an epoch over a corpus held in memory.
+// All arrays live in linear memory at offsets laid out by `layout` (and `layoutCorpus`); the host
+// reads and writes the weights through views onto that memory. Matrices are row-major float64.
+// Every speed-up here keeps each number's operations and their order, so results are bit for bit
+// those of the plain line-by-line loop (tests/kernel.test.ts, tests/quality.test.ts).
+
+import { EXP_TABLE } from './expTable';
 
 let E: i32 = 0;
 let V: i32 = 0;
 let capacity: i32 = 0;
 
 let pTokens: usize = 0;
+/** The tokens of the line being run: the token array, or a line of the corpus (`trainLines`). */
+let pLine: usize = 0;
+let pCorpus: usize = 0;
+let pStarts: usize = 0;
+let pOrder: usize = 0;
+let pCarry: usize = 0;
+let pStepSizes: usize = 0;
+let pLosses: usize = 0;
 let pW0: usize = 0;
 let pW1: usize = 0;
 let pW2: usize = 0;
@@ -29,10 +42,16 @@ let pDContext: usize = 0;
 let pDJoint: usize = 0;
 let pDZ: usize = 0;
 let pCarried: usize = 0;
+let pDZs: usize = 0;
+let pTouched: usize = 0;
 let pEnd: usize = 0;
 
 let lastSteps: i32 = 1;
 let lastNorm: f64 = 0;
+/** How many W0 columns the last backward pass wrote (their rows are in the touched array). */
+let touchedCount: i32 = 0;
+/** G1's and G2's squared norm as the last backward pass summed them (in its own order). */
+let quickSquares: f64 = 0;
 
 @inline function f(p: usize, i: i32): f64 {
   return load<f64>(p + (<usize>i << 3));
@@ -43,7 +62,7 @@ let lastNorm: f64 = 0;
 }
 
 @inline function token(i: i32): i32 {
-  return load<i32>(pTokens + (<usize>i << 2));
+  return load<i32>(pLine + (<usize>i << 2));
 }
 
 /**
@@ -56,7 +75,85 @@ let lastNorm: f64 = 0;
   return copysign<f64>((1 - e) / (1 + e), x);
 }
 
-/** a . b over n doubles, two lanes at a time. */
+/** Math.exp, with the library's own answer for |x| < 2^-54 (exactly 1) given without the call. */
+@inline function expOne(x: f64): f64 {
+  return Math.abs(x) < reinterpret<f64>(0x3c90000000000000) ? 1.0 : Math.exp(x);
+}
+
+/**
+ * Math.exp of two numbers at once, bit for bit: the library's algorithm (exp(x) = 2^(k/128) exp(r),
+ * a table for 2^(k/128) and a polynomial for exp(r)) with its operations in the same order, on two
+ * lanes. It covers 2^-54 <= |x| < 512, where the library takes the same plain path; for anything
+ * else (tiny, huge, infinite, NaN) both lanes go to Math.exp itself.
+ */
+@inline function exp2Lanes(x: v128): v128 {
+  // The plain path's range, 2^-54 <= |x| < 2^9, is the library's test on the exponent bits; NaN fails it.
+  const size = f64x2.abs(x);
+  if (!i64x2.all_true(v128.and(f64x2.ge(size, f64x2.splat(reinterpret<f64>(0x3c90000000000000))), f64x2.lt(size, f64x2.splat(512))))) {
+    return f64x2.replace_lane(f64x2.splat(expOne(f64x2.extract_lane(x, 0))), 1, expOne(f64x2.extract_lane(x, 1)));
+  }
+  const InvLn2N = reinterpret<f64>(0x3ff71547652b82fe) * 128;
+  const shift = f64x2.splat(reinterpret<f64>(0x4338000000000000));
+  const z = f64x2.mul(f64x2.splat(InvLn2N), x);
+  let kd = f64x2.add(z, shift);
+  const ki = kd;
+  kd = f64x2.sub(kd, shift);
+  const r = f64x2.add(
+    f64x2.add(x, f64x2.mul(kd, f64x2.splat(reinterpret<f64>(0xbf762e42fefa0000)))),
+    f64x2.mul(kd, f64x2.splat(reinterpret<f64>(0xbd0cf79abc9e3b3a))),
+  );
+  const k0 = i64x2.extract_lane(ki, 0);
+  const k1 = i64x2.extract_lane(ki, 1);
+  const at0 = EXP_TABLE + (<usize>(k0 & 127) << 4);
+  const at1 = EXP_TABLE + (<usize>(k1 & 127) << 4);
+  const tail = f64x2.replace_lane(f64x2.splat(load<f64>(at0)), 1, load<f64>(at1));
+  const sbits = i64x2.replace_lane(i64x2.splat(load<i64>(at0, 8) + (k0 << 45)), 1, load<i64>(at1, 8) + (k1 << 45));
+  const C2 = f64x2.splat(reinterpret<f64>(0x3fdffffffffffdbd));
+  const C3 = f64x2.splat(reinterpret<f64>(0x3fc555555555543c));
+  const C4 = f64x2.splat(reinterpret<f64>(0x3fa55555cf172b91));
+  const C5 = f64x2.splat(reinterpret<f64>(0x3f81111167a4d017));
+  const r2 = f64x2.mul(r, r);
+  const tmp = f64x2.add(
+    f64x2.add(f64x2.add(tail, r), f64x2.mul(r2, f64x2.add(C2, f64x2.mul(r, C3)))),
+    f64x2.mul(f64x2.mul(r2, r2), f64x2.add(C4, f64x2.mul(r, C5))),
+  );
+  return f64x2.add(sbits, f64x2.mul(sbits, tmp));
+}
+
+/** `tanh` of two numbers at once, bit for bit. */
+@inline function tanh2Lanes(x: v128): v128 {
+  const e = exp2Lanes(f64x2.mul(f64x2.splat(-2), f64x2.abs(x)));
+  const one = f64x2.splat(1);
+  const y = f64x2.div(f64x2.sub(one, e), f64x2.add(one, e));
+  const sign = i64x2.splat(0x8000000000000000);
+  return v128.or(v128.andnot(y, sign), v128.and(x, sign));
+}
+
+/** p[i] = tanh(p[i]) for n doubles. */
+function tanhInPlace(p: usize, n: i32): void {
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    const at = p + (<usize>i << 3);
+    v128.store(at, tanh2Lanes(v128.load(at)));
+  }
+  if (i < n) store<f64>(p + (<usize>i << 3), tanh(load<f64>(p + (<usize>i << 3))));
+}
+
+/**
+ * For tests: into the probabilities' first eight cells, the two-lane exp and tanh of (a, b), then
+ * Math.exp and the one-lane tanh of a and of b, which they must equal bit for bit.
+ */
+export function checkLanes(a: f64, b: f64): void {
+  const x = f64x2.replace_lane(f64x2.splat(a), 1, b);
+  v128.store(pProbs, exp2Lanes(x));
+  v128.store(pProbs, tanh2Lanes(x), 16);
+  setF(pProbs, 4, Math.exp(a));
+  setF(pProbs, 5, Math.exp(b));
+  setF(pProbs, 6, tanh(a));
+  setF(pProbs, 7, tanh(b));
+}
+
+/** a . b over n doubles, two lanes at a time, then the two lanes added, then an odd last element. */
 @inline function dot(a: usize, b: usize, n: i32): f64 {
   let acc = f64x2.splat(0);
   let j = 0;
@@ -69,20 +166,166 @@ let lastNorm: f64 = 0;
   return sum;
 }
 
-/** Both halves of a back-propagation row at once: g += alpha * x, and acc += w * alpha, over n doubles. */
-@inline function backRow(g: usize, x: usize, acc: usize, w: usize, alpha: f64, n: i32): void {
-  const a = f64x2.splat(alpha);
+/**
+ * out[r] = rows[r] . x for `count` rows of n doubles, `stride` bytes apart. Four rows at a time, each
+ * with its own accumulator and exactly `dot`'s order of operations (so the same bits), which keeps four
+ * independent chains of additions in flight instead of one.
+ */
+function dots(out: usize, rows: usize, stride: usize, x: usize, n: i32, count: i32): void {
+  let r = 0;
+  for (; r + 3 < count; r += 4) {
+    const r0 = rows + <usize>r * stride;
+    const r1 = r0 + stride;
+    const r2 = r1 + stride;
+    const r3 = r2 + stride;
+    let a0 = f64x2.splat(0);
+    let a1 = f64x2.splat(0);
+    let a2 = f64x2.splat(0);
+    let a3 = f64x2.splat(0);
+    let j = 0;
+    for (; j + 1 < n; j += 2) {
+      const at = <usize>j << 3;
+      const xj = v128.load(x + at);
+      a0 = f64x2.add(a0, f64x2.mul(v128.load(r0 + at), xj));
+      a1 = f64x2.add(a1, f64x2.mul(v128.load(r1 + at), xj));
+      a2 = f64x2.add(a2, f64x2.mul(v128.load(r2 + at), xj));
+      a3 = f64x2.add(a3, f64x2.mul(v128.load(r3 + at), xj));
+    }
+    let s0 = f64x2.extract_lane(a0, 0) + f64x2.extract_lane(a0, 1);
+    let s1 = f64x2.extract_lane(a1, 0) + f64x2.extract_lane(a1, 1);
+    let s2 = f64x2.extract_lane(a2, 0) + f64x2.extract_lane(a2, 1);
+    let s3 = f64x2.extract_lane(a3, 0) + f64x2.extract_lane(a3, 1);
+    if (j < n) {
+      const at = <usize>j << 3;
+      const xj = load<f64>(x + at);
+      s0 += load<f64>(r0 + at) * xj;
+      s1 += load<f64>(r1 + at) * xj;
+      s2 += load<f64>(r2 + at) * xj;
+      s3 += load<f64>(r3 + at) * xj;
+    }
+    const o = out + (<usize>r << 3);
+    store<f64>(o, s0);
+    store<f64>(o, s1, 8);
+    store<f64>(o, s2, 16);
+    store<f64>(o, s3, 24);
+  }
+  for (; r < count; r++) store<f64>(out + (<usize>r << 3), dot(rows + <usize>r * stride, x, n));
+}
+
+/**
+ * acc[j] += coef[r] * rows[r][j] for r = 0, 1, ... count - 1 in that order, over n doubles; the rows are
+ * `stride` bytes apart. Eight columns at a time are kept in registers across all the rows; each
+ * element sees the same additions in the same order as a row-by-row update would.
+ */
+function accumulateRows(acc: usize, rows: usize, stride: usize, coef: usize, count: i32, n: i32): void {
   let j = 0;
+  for (; j + 7 < n; j += 8) {
+    const at = <usize>j << 3;
+    let a0 = v128.load(acc + at);
+    let a1 = v128.load(acc + at, 16);
+    let a2 = v128.load(acc + at, 32);
+    let a3 = v128.load(acc + at, 48);
+    let row = rows + at;
+    for (let r = 0; r < count; r++) {
+      const c = f64x2.splat(load<f64>(coef + (<usize>r << 3)));
+      a0 = f64x2.add(a0, f64x2.mul(c, v128.load(row)));
+      a1 = f64x2.add(a1, f64x2.mul(c, v128.load(row, 16)));
+      a2 = f64x2.add(a2, f64x2.mul(c, v128.load(row, 32)));
+      a3 = f64x2.add(a3, f64x2.mul(c, v128.load(row, 48)));
+      row += stride;
+    }
+    v128.store(acc + at, a0);
+    v128.store(acc + at, a1, 16);
+    v128.store(acc + at, a2, 32);
+    v128.store(acc + at, a3, 48);
+  }
   for (; j + 1 < n; j += 2) {
     const at = <usize>j << 3;
-    v128.store(g + at, f64x2.add(v128.load(g + at), f64x2.mul(a, v128.load(x + at))));
-    v128.store(acc + at, f64x2.add(v128.load(acc + at), f64x2.mul(a, v128.load(w + at))));
+    let a0 = v128.load(acc + at);
+    let row = rows + at;
+    for (let r = 0; r < count; r++) {
+      a0 = f64x2.add(a0, f64x2.mul(f64x2.splat(load<f64>(coef + (<usize>r << 3))), v128.load(row)));
+      row += stride;
+    }
+    v128.store(acc + at, a0);
   }
   if (j < n) {
     const at = <usize>j << 3;
-    store<f64>(g + at, load<f64>(g + at) + alpha * load<f64>(x + at));
-    store<f64>(acc + at, load<f64>(acc + at) + alpha * load<f64>(w + at));
+    let a = load<f64>(acc + at);
+    let row = rows + at;
+    for (let r = 0; r < count; r++) {
+      a += load<f64>(coef + (<usize>r << 3)) * load<f64>(row);
+      row += stride;
+    }
+    store<f64>(acc + at, a);
   }
+}
+
+/**
+ * g[k][j] = sum over s = steps - 1 down to 0 of coef[s][k] * x[s][j], starting from zero, for K rows of
+ * n doubles: the gradient of a matrix used at every step, summed in the order back-propagation through
+ * time meets the steps, with each element's sum kept in a register. `coefStride` and `xStride` are the
+ * bytes from one step's coefficients (or vector) to the next.
+ */
+function outerSum(g: usize, K: i32, n: i32, coef: usize, coefStride: usize, x: usize, xStride: usize, steps: i32): f64 {
+  const last = <usize>(steps - 1);
+  let squares = f64x2.splat(0);
+  let tailSquares: f64 = 0;
+  for (let k = 0; k < K; k++) {
+    const gk = g + (<usize>(k * n) << 3);
+    const ck = coef + (<usize>k << 3) + last * coefStride;
+    let j = 0;
+    for (; j + 7 < n; j += 8) {
+      const at = <usize>j << 3;
+      let a0 = f64x2.splat(0);
+      let a1 = f64x2.splat(0);
+      let a2 = f64x2.splat(0);
+      let a3 = f64x2.splat(0);
+      let c = ck;
+      let v = x + at + last * xStride;
+      for (let s = steps - 1; s >= 0; s--) {
+        const alpha = f64x2.splat(load<f64>(c));
+        a0 = f64x2.add(a0, f64x2.mul(alpha, v128.load(v)));
+        a1 = f64x2.add(a1, f64x2.mul(alpha, v128.load(v, 16)));
+        a2 = f64x2.add(a2, f64x2.mul(alpha, v128.load(v, 32)));
+        a3 = f64x2.add(a3, f64x2.mul(alpha, v128.load(v, 48)));
+        c -= coefStride;
+        v -= xStride;
+      }
+      v128.store(gk + at, a0);
+      v128.store(gk + at, a1, 16);
+      v128.store(gk + at, a2, 32);
+      v128.store(gk + at, a3, 48);
+      squares = f64x2.add(squares, f64x2.add(f64x2.add(f64x2.mul(a0, a0), f64x2.mul(a1, a1)), f64x2.add(f64x2.mul(a2, a2), f64x2.mul(a3, a3))));
+    }
+    for (; j + 1 < n; j += 2) {
+      const at = <usize>j << 3;
+      let a0 = f64x2.splat(0);
+      let c = ck;
+      let v = x + at + last * xStride;
+      for (let s = steps - 1; s >= 0; s--) {
+        a0 = f64x2.add(a0, f64x2.mul(f64x2.splat(load<f64>(c)), v128.load(v)));
+        c -= coefStride;
+        v -= xStride;
+      }
+      v128.store(gk + at, a0);
+      squares = f64x2.add(squares, f64x2.mul(a0, a0));
+    }
+    if (j < n) {
+      const at = <usize>j << 3;
+      let a: f64 = 0;
+      let c = ck;
+      let v = x + at + last * xStride;
+      for (let s = steps - 1; s >= 0; s--) {
+        a += load<f64>(c) * load<f64>(v);
+        c -= coefStride;
+        v -= xStride;
+      }
+      store<f64>(gk + at, a);
+      tailSquares += a * a;
+    }
+  }
+  return f64x2.extract_lane(squares, 0) + f64x2.extract_lane(squares, 1) + tailSquares;
 }
 
 function reserve(at: usize, doubles: i32): usize {
@@ -96,6 +339,7 @@ export function layout(embedding: i32, vocabulary: i32, maxSteps: i32): usize {
   capacity = maxSteps;
   const width = 2 * E;
   pTokens = (__heap_base + 15) & ~(<usize>15);
+  pLine = pTokens;
   let at = (pTokens + (<usize>maxSteps << 2) + 15) & ~(<usize>15);
   pW0 = at; at = reserve(at, E * V);
   pW1 = at; at = reserve(at, E * width);
@@ -116,8 +360,29 @@ export function layout(embedding: i32, vocabulary: i32, maxSteps: i32): usize {
   pDJoint = at; at = reserve(at, width);
   pDZ = at; at = reserve(at, E);
   pCarried = at; at = reserve(at, E);
+  pDZs = at; at = reserve(at, maxSteps * E);
+  pTouched = at; at = (at + (<usize>maxSteps << 2) + 15) & ~(<usize>15);
   pEnd = at;
   lastSteps = 1;
+  touchedCount = 0;
+  return pEnd;
+}
+
+/**
+ * After `layout`: room for a corpus of `lines` lines and `tokens` tokens in all, for `trainLines`: the
+ * tokens one line after another, where each line starts (lines + 1 entries), and per line of an
+ * epoch's slice the line's number, whether it carries its context, its Adam step size and its loss.
+ * Returns the bytes used.
+ */
+export function layoutCorpus(tokens: i32, lines: i32): usize {
+  let at = pEnd;
+  pCorpus = at; at = (at + (<usize>tokens << 2) + 15) & ~(<usize>15);
+  pStarts = at; at = (at + (<usize>(lines + 1) << 2) + 15) & ~(<usize>15);
+  pOrder = at; at = (at + (<usize>lines << 2) + 15) & ~(<usize>15);
+  pCarry = at; at = (at + (<usize>lines << 2) + 15) & ~(<usize>15);
+  pStepSizes = at; at = reserve(at, lines);
+  pLosses = at; at = reserve(at, lines);
+  pEnd = at;
   return pEnd;
 }
 
@@ -134,6 +399,12 @@ export function offset(which: i32): usize {
     case 7: return pProbs;
     case 8: return pM0;
     case 9: return pV0;
+    case 10: return pCorpus;
+    case 11: return pStarts;
+    case 12: return pOrder;
+    case 13: return pCarry;
+    case 14: return pStepSizes;
+    case 15: return pLosses;
     default: return pEnd;
   }
 }
@@ -151,6 +422,11 @@ export function offset(which: i32): usize {
  * the context the previous call ended with. Returns the mean cross-entropy of its predictions.
  */
 export function forward(n: i32, carry: bool): f64 {
+  pLine = pTokens;
+  return forwardLine(n, carry);
+}
+
+function forwardLine(n: i32, carry: bool): f64 {
   const steps = n + 1;
   const width = 2 * E;
   if (carry) {
@@ -166,32 +442,54 @@ export function forward(n: i32, carry: bool): f64 {
     const y = targetAt(n, s);
     const jo = s * width;
     const co = s * E;
-    for (let i = 0; i < E; i++) setF(pJoint, jo + i, tanh(f(pW0, i * V + x)));
+    for (let i = 0; i < E; i++) setF(pJoint, jo + i, f(pW0, i * V + x));
+    tanhInPlace(pJoint + (<usize>jo << 3), E);
     if (s == 0) {
       for (let i = 0; i < E; i++) setF(pJoint, jo + E + i, f(pCarried, i));
     } else {
       for (let i = 0; i < E; i++) setF(pJoint, jo + E + i, f(pContexts, co - E + i));
     }
     const joint = pJoint + (<usize>jo << 3);
-    for (let i = 0; i < E; i++) {
-      setF(pContexts, co + i, tanh(dot(pW1 + (<usize>(i * width) << 3), joint, width)));
-    }
     const context = pContexts + (<usize>co << 3);
+    dots(context, pW1, <usize>width << 3, joint, width, E);
+    tanhInPlace(context, E);
     const po = s * V;
-    let max: f64 = -Infinity;
-    for (let k = 0; k < V; k++) {
-      const o = dot(pW2 + (<usize>(k * E) << 3), context, E);
-      setF(pProbs, po + k, o);
-      if (o > max) max = o;
-    }
+    dots(pProbs + (<usize>po << 3), pW2, <usize>E << 3, context, E, V);
+    // The largest score, two lanes at a time: pmax keeps its first argument unless the second is
+    // larger, as `if (o > max) max = o` does (NaN never wins); only which zero wins a tie of +0 and -0
+    // can differ, and o - max is then the same number.
+    let lanes = f64x2.splat(-Infinity);
+    let k = 0;
+    for (; k + 1 < V; k += 2) lanes = f64x2.pmax(lanes, v128.load(pProbs + (<usize>(po + k) << 3)));
+    let max = f64x2.extract_lane(lanes, 0);
+    const other = f64x2.extract_lane(lanes, 1);
+    if (other > max) max = other;
+    if (k < V && f(pProbs, po + k) > max) max = f(pProbs, po + k);
+    const probs = pProbs + (<usize>po << 3);
+    const top = f64x2.splat(max);
+    // The total is summed in k order as the exps are made, so its chain of additions overlaps them.
     let total: f64 = 0;
-    for (let k = 0; k < V; k++) {
+    k = 0;
+    for (; k + 1 < V; k += 2) {
+      const at = probs + (<usize>k << 3);
+      const e = exp2Lanes(f64x2.sub(v128.load(at), top));
+      v128.store(at, e);
+      total += f64x2.extract_lane(e, 0);
+      total += f64x2.extract_lane(e, 1);
+    }
+    if (k < V) {
       const e = Math.exp(f(pProbs, po + k) - max);
       setF(pProbs, po + k, e);
       total += e;
     }
     const inverse = 1.0 / total;
-    for (let k = 0; k < V; k++) setF(pProbs, po + k, f(pProbs, po + k) * inverse);
+    const scale = f64x2.splat(inverse);
+    k = 0;
+    for (; k + 1 < V; k += 2) {
+      const at = probs + (<usize>k << 3);
+      v128.store(at, f64x2.mul(v128.load(at), scale));
+    }
+    if (k < V) setF(pProbs, po + k, f(pProbs, po + k) * inverse);
     loss -= Math.log(f(pProbs, po + y));
   }
   return loss / <f64>steps;
@@ -209,44 +507,54 @@ export function correct(n: i32): i32 {
   return right;
 }
 
-/** Gradients of the last forward pass's mean loss, into G0..G2. */
+/**
+ * Gradients of the last forward pass's mean loss, into G0..G2. The probabilities are turned into the
+ * output's gradient in place. The recursion through time runs first and keeps each step's dz; G1 and
+ * G2 are then summed over the steps in the same order (last step first) with their sums in registers.
+ * Only the W0 columns this line (or the line before) touched are cleared and written: W0's gradient is
+ * zero everywhere else.
+ */
 export function backward(n: i32): void {
   const steps = n + 1;
   const width = 2 * E;
   const scale: f64 = 1.0 / <f64>steps;
-  memory.fill(pG0, 0, <usize>(E * V) << 3);
-  memory.fill(pG1, 0, <usize>(E * width) << 3);
-  memory.fill(pG2, 0, <usize>(V * E) << 3);
+  for (let t = 0; t < touchedCount; t++) {
+    const x = load<i32>(pTouched + (<usize>t << 2));
+    for (let j = 0; j < E; j++) setF(pG0, j * V + x, 0);
+  }
+  for (let s = 0; s < steps; s++) {
+    const x = inputAt(n, s);
+    store<i32>(pTouched + (<usize>s << 2), x);
+    for (let j = 0; j < E; j++) setF(pG0, j * V + x, 0);
+    const y = targetAt(n, s);
+    const po = s * V;
+    for (let k = 0; k < V; k++) {
+      const p = f(pProbs, po + k);
+      setF(pProbs, po + k, (k == y ? p - 1 : p) * scale);
+    }
+  }
+  touchedCount = steps;
   for (let j = 0; j < width; j++) setF(pDJoint, j, 0);
   for (let s = steps - 1; s >= 0; s--) {
     const x = inputAt(n, s);
-    const y = targetAt(n, s);
     const jo = s * width;
     const co = s * E;
-    const po = s * V;
-    const context = pContexts + (<usize>co << 3);
     for (let j = 0; j < E; j++) setF(pDContext, j, f(pDJoint, E + j));
-    for (let k = 0; k < V; k++) {
-      const p = f(pProbs, po + k);
-      const dOut = (k == y ? p - 1 : p) * scale;
-      backRow(pG2 + (<usize>(k * E) << 3), context, pDContext, pW2 + (<usize>(k * E) << 3), dOut, E);
-    }
+    accumulateRows(pDContext, pW2, <usize>E << 3, pProbs + (<usize>(s * V) << 3), V, E);
     for (let i = 0; i < E; i++) {
       const c = f(pContexts, co + i);
-      setF(pDZ, i, f(pDContext, i) * (1 - c * c));
+      setF(pDZs, co + i, f(pDContext, i) * (1 - c * c));
     }
     for (let j = 0; j < width; j++) setF(pDJoint, j, 0);
-    const joint = pJoint + (<usize>jo << 3);
-    for (let i = 0; i < E; i++) {
-      const dz = f(pDZ, i);
-      backRow(pG1 + (<usize>(i * width) << 3), joint, pDJoint, pW1 + (<usize>(i * width) << 3), dz, width);
-    }
+    accumulateRows(pDJoint, pW1, <usize>width << 3, pDZs + (<usize>co << 3), E, width);
     for (let j = 0; j < E; j++) {
       const a = f(pJoint, jo + j);
       const at = j * V + x;
       setF(pG0, at, f(pG0, at) + f(pDJoint, j) * (1 - a * a));
     }
   }
+  quickSquares = outerSum(pG2, V, E, pProbs, <usize>V << 3, pContexts, <usize>E << 3, steps);
+  quickSquares += outerSum(pG1, E, width, pDZs, <usize>E << 3, pJoint, <usize>width << 3, steps);
 }
 
 function sumOfSquares(p: usize, count: i32): f64 {
@@ -258,37 +566,57 @@ function sumOfSquares(p: usize, count: i32): f64 {
   return sum;
 }
 
-/** The norm of the whole gradient. */
+/** The norm of the whole gradient, summed in index order. */
 export function gradientNorm(): f64 {
   const width = 2 * E;
   return Math.sqrt(sumOfSquares(pG0, E * V) + sumOfSquares(pG1, E * width) + sumOfSquares(pG2, V * E));
 }
 
-function adamStep(w: usize, g: usize, m: usize, v: usize, count: i32, stepSize: f64, gradScale: f64): void {
-  const scale = f64x2.splat(gradScale);
-  const b1 = f64x2.splat(0.9);
-  const c1 = f64x2.splat(0.1);
-  const b2 = f64x2.splat(0.999);
-  const c2 = f64x2.splat(0.001);
-  const step = f64x2.splat(stepSize);
-  const eps = f64x2.splat(1e-8);
-  let i = 0;
-  for (; i + 1 < count; i += 2) {
-    const at = <usize>i << 3;
-    const gi = f64x2.mul(v128.load(g + at), scale);
-    const mi = f64x2.add(f64x2.mul(b1, v128.load(m + at)), f64x2.mul(c1, gi));
-    const vi = f64x2.add(f64x2.mul(b2, v128.load(v + at)), f64x2.mul(f64x2.mul(c2, gi), gi));
-    v128.store(m + at, mi);
-    v128.store(v + at, vi);
-    v128.store(w + at, f64x2.sub(v128.load(w + at), f64x2.div(f64x2.mul(step, mi), f64x2.add(f64x2.sqrt(vi), eps))));
+/**
+ * The gradient's squared norm summed in a quicker order: W0's part over the touched columns only
+ * (zero elsewhere), the rest as the backward pass wrote it. It differs from the index-order sum only
+ * by rounding, a relative 1e-12 at most for these sizes.
+ */
+function quickSquaredNorm(): f64 {
+  let sum: f64 = 0;
+  for (let t = 0; t < touchedCount; t++) {
+    const x = load<i32>(pTouched + (<usize>t << 2));
+    let seen = false;
+    for (let u = 0; u < t; u++) if (load<i32>(pTouched + (<usize>u << 2)) == x) seen = true;
+    if (seen) continue;
+    for (let j = 0; j < E; j++) {
+      const g = f(pG0, j * V + x);
+      sum += g * g;
+    }
   }
-  for (; i < count; i++) {
-    const gi = f(g, i) * gradScale;
-    const mi = 0.9 * f(m, i) + 0.1 * gi;
-    const vi = 0.999 * f(v, i) + 0.001 * gi * gi;
-    setF(m, i, mi);
-    setF(v, i, vi);
-    setF(w, i, f(w, i) - (stepSize * mi) / (Math.sqrt(vi) + 1e-8));
+  return sum + quickSquares;
+}
+
+/** One Adam update of two weights at `at` bytes into W0..W2 (and the same into G, M and V). */
+@inline function adamPair(at: usize, scale: v128, scaled: bool, step: v128): void {
+  const g = v128.load(pG0 + at);
+  const gi = scaled ? f64x2.mul(g, scale) : g;
+  const mi = f64x2.add(f64x2.mul(f64x2.splat(0.9), v128.load(pM0 + at)), f64x2.mul(f64x2.splat(0.1), gi));
+  const vi = f64x2.add(f64x2.mul(f64x2.splat(0.999), v128.load(pV0 + at)), f64x2.mul(f64x2.mul(f64x2.splat(0.001), gi), gi));
+  v128.store(pM0 + at, mi);
+  v128.store(pV0 + at, vi);
+  const w = pW0 + at;
+  v128.store(w, f64x2.sub(v128.load(w), f64x2.div(f64x2.mul(step, mi), f64x2.add(f64x2.sqrt(vi), f64x2.splat(1e-8)))));
+}
+
+/**
+ * Adam on every weight: W0, W1 and W2 lie one after another (so do their gradients and moments, at
+ * the same distances), so one loop takes them all, padding included (which stays zero). Without
+ * clipping the gradient is used as it is: multiplying by 1 changes no bit, so it is skipped.
+ */
+function adamStep(stepSize: f64, gradScale: f64): void {
+  const bytes = pG0 - pW0;
+  const scale = f64x2.splat(gradScale);
+  const step = f64x2.splat(stepSize);
+  if (gradScale == 1.0) {
+    for (let at: usize = 0; at < bytes; at += 16) adamPair(at, scale, false, step);
+  } else {
+    for (let at: usize = 0; at < bytes; at += 16) adamPair(at, scale, true, step);
   }
 }
 
@@ -298,20 +626,49 @@ function adamStep(w: usize, g: usize, m: usize, v: usize, count: i32, stepSize: 
  * reads `lastGradientNorm` to tell which).
  */
 export function trainLine(n: i32, carry: bool, clipNorm: f64, stepSize: f64): f64 {
-  const loss = forward(n, carry);
+  pLine = pTokens;
+  return trainCurrentLine(n, carry, clipNorm, stepSize);
+}
+
+/**
+ * Trains `count` lines of the corpus one after another: for slot i from `from` on, the line numbered
+ * order[i], carrying its context if carry[i] is 1, with Adam's step size stepSizes[i]; its loss goes
+ * to losses[i]. Stops after the first line whose loss or gradient is not finite (that line leaves the
+ * weights untouched) and returns how many lines trained cleanly, so `count` when all did.
+ */
+export function trainLines(from: i32, count: i32, clipNorm: f64): i32 {
+  for (let i = from; i < from + count; i++) {
+    const line = load<i32>(pOrder + (<usize>i << 2));
+    const start = load<i32>(pStarts + (<usize>line << 2));
+    const n = load<i32>(pStarts + (<usize>(line + 1) << 2)) - start;
+    pLine = pCorpus + (<usize>start << 2);
+    const carry = load<i32>(pCarry + (<usize>i << 2)) != 0;
+    const loss = trainCurrentLine(n, carry, clipNorm, f(pStepSizes, i));
+    setF(pLosses, i, loss);
+    if (!isFinite(loss) || !isFinite(lastNorm)) {
+      pLine = pTokens;
+      return i - from;
+    }
+  }
+  pLine = pTokens;
+  return count;
+}
+
+function trainCurrentLine(n: i32, carry: bool, clipNorm: f64, stepSize: f64): f64 {
+  const loss = forwardLine(n, carry);
   if (!isFinite(loss)) {
     lastNorm = 0;
     return loss;
   }
   backward(n);
-  const norm = gradientNorm();
+  // Clipping needs the exact norm (its bits set the scale) only when the norm may be above the clip;
+  // below it, with a margin far wider than any rounding, the scale is exactly 1 either way.
+  let norm = Math.sqrt(quickSquaredNorm());
+  if (!(norm < clipNorm * (1 - 1e-9))) norm = gradientNorm();
   lastNorm = norm;
   if (!isFinite(norm)) return loss;
   const gradScale: f64 = norm > clipNorm ? clipNorm / norm : 1.0;
-  const width = 2 * E;
-  adamStep(pW0, pG0, pM0, pV0, E * V, stepSize, gradScale);
-  adamStep(pW1, pG1, pM1, pV1, E * width, stepSize, gradScale);
-  adamStep(pW2, pG2, pM2, pV2, V * E, stepSize, gradScale);
+  adamStep(stepSize, gradScale);
   return loss;
 }
 
