@@ -1,6 +1,6 @@
 /*
- * The C reference for `npm run bench`: the same training maths as slm studio's kernel (DESIGN.md
- * section 1), written as a plain, tight C loop over float64, for `cc -O3 -march=native`.
+ * The C reference for `npm run bench`: the same training maths as slm studio's kernel (README.md,
+ * "The model"), written as a plain, tight C loop over float64, for `cc -O3 -march=native`.
  *
  *   h1 = tanh(W0[:, token]),  h2 = tanh(W1 . [h1 ; c]),  p = softmax(W2 . h2)
  *

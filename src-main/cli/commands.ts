@@ -8,7 +8,8 @@ import { createRng } from '../model/rng.ts';
 import { topRows } from '../model/sampling.ts';
 import { tokenizeCorpus } from '../model/tokenizer.ts';
 import { CARRY_CONTEXT, EMBEDDING, EPOCHS, LEARNING_RATE, MAX_CHECKS_CHARACTERS, MAX_CORPUS_CHARACTERS, MAX_WORDMAP_CHARACTERS, NEIGHBOURS, SEED, TEMPERATURE, TOP_K } from '../model/limits.ts';
-import { TRAINING_DEFAULTS, Trainer, type TrainingOptions, trainingRecord } from '../model/training.ts';
+import { LineEvaluator } from '../model/knockout.ts';
+import { TRAINING_DEFAULTS, Trainer, type TrainingOptions, splitCorpus, trainingRecord } from '../model/training.ts';
 import { buildVocabulary, encode, vocabularyFromWordmap } from '../model/vocabulary.ts';
 import { exportOriginalFiles, importOriginalFiles, modelInputs, modelNameFromPath, originalPaths, readText, saveModel } from '../files/modelFiles.ts';
 import { checkTarget, sameFile } from '../files/atomicWrite.ts';
@@ -276,16 +277,9 @@ export async function evaluate(args: string[], io: CliIo): Promise<void> {
   const corpusPath = stringOption(values.corpus);
   if (corpusPath) {
     const lines = tokenizeCorpus(await readText(resolve(corpusPath), 'the corpus', MAX_CORPUS_CHARACTERS)).map((line) => encode(model.vocabulary, line));
-    const trainer = new Trainer(lines, model.vocabulary, {
-      embedding: model.weights.embedding,
-      epochs: 1,
-      learningRate: 1,
-      seed: 0,
-      samplesPerEpoch: 0,
-      initialWeights: model.weights,
-    });
-    const result = trainer.evaluate(trainer.split.test);
-    heldOut = { lines: trainer.split.test.length, loss: result.loss, accuracy: result.accuracy };
+    const { test } = splitCorpus(lines);
+    const result = new LineEvaluator(model.weights, test).evaluate();
+    heldOut = { lines: test.length, loss: result.loss, accuracy: result.accuracy };
   }
   if (values.json) {
     io.out(JSON.stringify({ right: score.right, total: score.total, share: score.share, heldOut, results: score.results }) + '\n');

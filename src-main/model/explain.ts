@@ -1,5 +1,5 @@
 /**
- * Saliency through time (DESIGN.md section 5): why the model predicts what it does after step k.
+ * Saliency through time (README.md, "Explanations"): why the model predicts what it does after step k.
  *
  * Tokens t_0..t_n are fed from a starting context c_{-1} (zeros for a fresh line), with
  * h1_s = tanh(W0[:, t_s]) and c_s = tanh(W1 . [h1_s ; c_{s-1}]). For the prediction after step k and a

@@ -4,6 +4,7 @@
  * to zeros (the cell is then 0 at every step). And the effect of that on the held-out lines.
  */
 import { inputError } from './errors.ts';
+import { type LinesEvaluation, evaluateLines } from './evaluation.ts';
 import { KernelPass } from './kernel/linePass.ts';
 import { type Weights, copyWeightsInto } from './network.ts';
 import { tokenizeCorpus } from './tokenizer.ts';
@@ -44,13 +45,7 @@ export function parseUnitId(text: string): UnitId {
   return { layer: match[1].toLowerCase() as Layer, unit: Number(match[2]) };
 }
 
-export interface LinesEvaluation {
-  /** Mean cross-entropy per prediction. */
-  loss: number;
-  /** Share of predictions whose most likely token is the right one. */
-  accuracy: number;
-  predictions: number;
-}
+export type { LinesEvaluation };
 
 /**
  * Loss and accuracy over lines fed [boundary, tokens..., boundary] from zeros, the numbers training
@@ -70,16 +65,7 @@ export class LineEvaluator {
 
   /** The evaluation with the weights as given. */
   evaluate(): LinesEvaluation {
-    let loss = 0;
-    let correct = 0;
-    let predictions = 0;
-    for (const line of this.lines) {
-      const steps = line.length + 1;
-      loss += this.pass.forward(line) * steps;
-      correct += this.pass.correctPredictions(line);
-      predictions += steps;
-    }
-    return { loss: predictions > 0 ? loss / predictions : NaN, accuracy: predictions > 0 ? correct / predictions : NaN, predictions };
+    return evaluateLines(this.pass, this.lines);
   }
 
   /** The evaluation with one unit knocked out (the weights are put back afterwards). */

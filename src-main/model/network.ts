@@ -1,5 +1,5 @@
 /**
- * The network, exactly as DESIGN.md states it. With context `c` starting at zeros, one step is
+ * The network, exactly as README.md ("The model") states it. With context `c` starting at zeros, one step is
  *
  *     h1 = tanh(W0[:, token])          token embedding (a column lookup)
  *     h2 = tanh(W1 . [h1 ; c])         new context; it becomes c for the next step

@@ -1,5 +1,5 @@
 /**
- * The reply tree (DESIGN.md section 5): the most likely ways a reply could go on from a context.
+ * The reply tree (README.md, "Explanations"): the most likely ways a reply could go on from a context.
  *
  * A node's children are the next tokens with their probability under temperature T and top-k
  * (renormalised over the k kept), each with its path probability, the product of the probabilities

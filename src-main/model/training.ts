@@ -4,6 +4,7 @@ import { createRng, shuffle, type Rng } from './rng.ts';
 import { BOUNDARY, type Vocabulary } from './vocabulary.ts';
 import { generateLine } from './generation.ts';
 import { KernelPass } from './kernel/linePass.ts';
+import { type LinesEvaluation, evaluateLines } from './evaluation.ts';
 import type { TrainingRecord } from './model.ts';
 import { CARRY_CONTEXT, EMBEDDING, EPOCHS, LEARNING_RATE, SEED } from './limits.ts';
 
@@ -100,12 +101,8 @@ export function initialWeights(embedding: number, vocabulary: number, seed: numb
   return weights;
 }
 
-/** Loss and next-token accuracy of a set of lines, forward only. */
-export interface Evaluation {
-  loss: number;
-  accuracy: number;
-  predictions: number;
-}
+/** Loss and next-token accuracy of a set of lines, forward only (see evaluation.ts). */
+export type Evaluation = LinesEvaluation;
 
 /**
  * Trains step by step so that a host can interleave other work: `runLines(n)` trains up to n lines and
@@ -290,17 +287,7 @@ export class Trainer {
 
   /** Loss and accuracy over lines, each fed as [boundary, tokens..., boundary]. */
   evaluate(lines: readonly number[][], weights: Weights = this.weights): Evaluation {
-    const pass = weights === this.weights ? this.pass : kernelFor(weights, this.pass.capacity);
-    let loss = 0;
-    let correct = 0;
-    let predictions = 0;
-    for (const line of lines) {
-      const steps = line.length + 1;
-      loss += pass.forward(line) * steps;
-      correct += pass.correctPredictions(line);
-      predictions += steps;
-    }
-    return { loss: loss / predictions, accuracy: correct / predictions, predictions };
+    return evaluateLines(weights === this.weights ? this.pass : kernelFor(weights, this.pass.capacity), lines);
   }
 
   private beginEpoch(): void {

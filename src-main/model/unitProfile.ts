@@ -1,5 +1,5 @@
 /**
- * A unit's profile (DESIGN.md section 5): what it does over the whole corpus, each line fed
+ * A unit's profile (README.md, "Explanations"): what it does over the whole corpus, each line fed
  * [boundary, tokens...] from zeros as in training. Its activation histogram, the contexts where it is
  * highest, what drives it (for h1 its W0 row, token by token; for h2 its strongest W1 inputs), what it
  * votes for (for h2 its W2 column), and what knocking it out does to the held-out lines and, when a

@@ -81,7 +81,7 @@ const WeightEditSchema = v.object({ matrix: WeightNameSchema, row: v.pipe(whole,
 const request = <T extends string, E extends v.ObjectEntries>(type: T, entries: E) =>
   v.object({ id: v.pipe(whole, v.minValue(0)), type: v.literal(type), ...entries });
 
-// Explanations (DESIGN.md section 5). Token rows are fed from zeros: the whole conversation up to a step.
+// Explanations (README.md, "Explanations"). Token rows are fed from zeros: the whole conversation up to a step.
 const rows = v.pipe(v.array(v.pipe(whole, v.minValue(0))), v.maxLength(100_000));
 const LayerSchema = v.picklist(['h1', 'h2']);
 /** Requests a newer one of the same type supersedes, and `cancelExplanations` stops. */

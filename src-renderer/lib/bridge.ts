@@ -33,7 +33,7 @@ export class DesktopBridgeMissing extends Error {
   }
 }
 
-/** Every member the preload must give the page (DESIGN.md's preload contract). */
+/** Every member the preload must give the page (tests/preload-contract.test.ts holds the preload to it). */
 const DESKTOP_API_MEMBERS = ['request', 'onEvent', 'onCommand', 'chooseModel', 'saveModelAs', 'exportOriginal', 'about'] as const satisfies readonly (keyof SlmDesktopApi)[];
 
 function workerConnection(): ServiceConnection {

@@ -1,5 +1,5 @@
 // The training kernel, in AssemblyScript (compiled to WebAssembly by `npm run build:kernel`).
-// It does exactly what DESIGN.md's maths says for one line fed as [boundary, tokens...]:
+// It does exactly what the maths in README.md ("The model") says for one line fed as [boundary, tokens...]:
 //   h1 = tanh(W0[:, token]),  h2 = tanh(W1 . [h1 ; c]),  p = softmax(W2 . h2)
 // then back-propagates the mean cross-entropy through time, clips the gradient's norm and takes
 // one Adam step; `trainLines` does that for a whole slice of an epoch over a corpus held in memory.
