@@ -101,9 +101,6 @@ export function initialWeights(embedding: number, vocabulary: number, seed: numb
   return weights;
 }
 
-/** Loss and next-token accuracy of a set of lines, forward only (see evaluation.ts). */
-export type Evaluation = LinesEvaluation;
-
 /**
  * Trains step by step so that a host can interleave other work: `runLines(n)` trains up to n lines and
  * returns the epochs it finished. The best epoch (highest held-out accuracy, then lowest held-out loss)
@@ -286,7 +283,7 @@ export class Trainer {
   }
 
   /** Loss and accuracy over lines, each fed as [boundary, tokens..., boundary]. */
-  evaluate(lines: readonly number[][], weights: Weights = this.weights): Evaluation {
+  evaluate(lines: readonly number[][], weights: Weights = this.weights): LinesEvaluation {
     return evaluateLines(weights === this.weights ? this.pass : kernelFor(weights, this.pass.capacity), lines);
   }
 

@@ -10,28 +10,27 @@ import { MAP_METHODS, METRICS, type MapMethod, type Metric } from '../model/geom
 import { WEIGHT_NAMES, type WeightName, matrixShape } from '../model/network.ts';
 import { topRows } from '../model/sampling.ts';
 import * as limits from '../model/limits.ts';
+import { ExplanationRequests, ExplanationResults } from './explanationProtocol.ts';
+import { finite, request, vector, whole, within } from './schemaParts.ts';
 
 /** The limits the renderer checks typed values against too (it may import only this module from src-main). */
 export { limits };
+export * from './explanationProtocol.ts';
 
-const finite = v.pipe(v.number(), v.finite());
-const whole = v.pipe(v.number(), v.integer());
-const vector = v.array(finite);
 /** The ranges a training run's whole-number settings must lie in (the app checks typed values against them too). */
 export const TRAINING_LIMITS = {
   embedding: limits.EMBEDDING,
   epochs: limits.EPOCHS,
   seed: limits.SEED,
 } as const;
-const within = (range: { min: number; max: number }) => v.pipe(whole, v.minValue(range.min), v.maxValue(range.max));
 const seedNumber = within(limits.SEED);
 const text = (max: number) => v.pipe(v.string(), v.maxLength(max, `the text is longer than ${max.toLocaleString('en')} characters`));
 const name = v.pipe(v.string(), v.trim(), v.minLength(1, 'a model needs a name'), v.maxLength(limits.MAX_NAME_CHARACTERS, `a model's name has at most ${limits.MAX_NAME_CHARACTERS} characters`));
 const modelId = v.pipe(v.string(), v.maxLength(limits.MAX_MODEL_ID_CHARACTERS, `a stored model's id has at most ${limits.MAX_MODEL_ID_CHARACTERS} characters`));
 
-/** The longest message, sentence or text to trace, in characters (its tokens are bounded too). */
-export const MAX_TEXT = limits.MAX_PROMPT_CHARACTERS;
-export const MAX_CORPUS = limits.MAX_CORPUS_CHARACTERS;
+/** A message, sentence or text to trace (its tokens are bounded too), and a corpus. */
+const message = text(limits.MAX_PROMPT_CHARACTERS);
+const corpus = text(limits.MAX_CORPUS_CHARACTERS);
 
 export const MetricSchema = v.picklist(METRICS);
 export type { MapMethod, Metric, WeightName };
@@ -54,7 +53,7 @@ export const ModelSourceSchema = v.variant('kind', [
 ]);
 
 export const TrainingSettingsSchema = v.object({
-  corpus: text(MAX_CORPUS),
+  corpus: corpus,
   embedding: within(TRAINING_LIMITS.embedding),
   epochs: within(TRAINING_LIMITS.epochs),
   learningRate: v.pipe(finite, v.gtValue(limits.LEARNING_RATE.above), v.maxValue(limits.LEARNING_RATE.max)),
@@ -69,7 +68,7 @@ export const TrainingPaceSchema = v.nullable(v.pipe(finite, v.gtValue(0), v.maxV
 
 /** One turn of a conversation: what the person said and how the reply is sampled. */
 const TurnEntries = {
-  prompt: text(MAX_TEXT),
+  prompt: message,
   temperature: v.pipe(finite, v.minValue(limits.TEMPERATURE.min), v.maxValue(limits.TEMPERATURE.max)),
   topK: within(limits.TOP_K),
   seed: seedNumber,
@@ -78,33 +77,6 @@ const TurnEntries = {
 
 const WeightEditSchema = v.object({ matrix: WeightNameSchema, row: v.pipe(whole, v.minValue(0)), column: v.pipe(whole, v.minValue(0)), value: finite });
 
-const request = <T extends string, E extends v.ObjectEntries>(type: T, entries: E) =>
-  v.object({ id: v.pipe(whole, v.minValue(0)), type: v.literal(type), ...entries });
-
-// Explanations (README.md, "Explanations"). Token rows are fed from zeros: the whole conversation up to a step.
-const rows = v.pipe(v.array(v.pipe(whole, v.minValue(0))), v.maxLength(100_000));
-const LayerSchema = v.picklist(['h1', 'h2']);
-/** Requests a newer one of the same type supersedes, and `cancelExplanations` stops. */
-export const EXPLANATION_TYPES = ['explain', 'replyTree', 'unitProfile', 'knockoutTable'] as const;
-export type ExplanationType = (typeof EXPLANATION_TYPES)[number];
-const ExplanationRequests = [
-  /** Saliency through time for the prediction after `step` of `tokens`. */
-  request('explain', { tokens: rows, step: v.pipe(whole, v.minValue(0)), target: v.optional(v.pipe(whole, v.minValue(0))), igSteps: v.optional(v.pipe(whole, v.minValue(1), v.maxValue(1024))) }),
-  /** The reply tree from the context after `tokens`. */
-  request('replyTree', {
-    tokens: rows,
-    depth: v.optional(v.pipe(whole, v.minValue(1), v.maxValue(12))),
-    temperature: v.pipe(finite, v.minValue(0), v.maxValue(10)),
-    topK: v.pipe(whole, v.minValue(0)),
-    minProbability: v.optional(v.pipe(finite, v.gtValue(0), v.maxValue(1))),
-  }),
-  /** A unit's profile over the open model's corpus; with `stepTokens`, also the knock-out's effect on that step. */
-  request('unitProfile', { layer: LayerSchema, unit: v.pipe(whole, v.minValue(0)), top: v.optional(v.pipe(whole, v.minValue(1), v.maxValue(100))), stepTokens: v.optional(rows) }),
-  /** Every unit's knock-out effect on the held-out lines. */
-  request('knockoutTable', {}),
-  /** Stops explanation requests still waiting (of one type, or all); they are answered "cancelled". */
-  request('cancelExplanations', { kind: v.optional(v.picklist(EXPLANATION_TYPES)) }),
-] as const;
 
 export const RequestSchema = v.variant('type', [
   request('open', { source: ModelSourceSchema }),
@@ -121,9 +93,9 @@ export const RequestSchema = v.variant('type', [
       v.maxLength(limits.MAX_REPLAY_TURNS, `a replay has at most ${limits.MAX_REPLAY_TURNS} turns; start a new conversation to go on`),
     ),
   }),
-  request('trace', { text: text(MAX_TEXT) }),
+  request('trace', { text: message }),
   request('neighbours', { word: text(limits.MAX_WORD_CHARACTERS), k: within(limits.NEIGHBOURS), metric: MetricSchema }),
-  request('compare', { sentences: v.pipe(v.array(text(MAX_TEXT)), v.minLength(limits.COMPARE_SENTENCES.min), v.maxLength(limits.COMPARE_SENTENCES.max)), metric: MetricSchema }),
+  request('compare', { sentences: v.pipe(v.array(message), v.minLength(limits.COMPARE_SENTENCES.min), v.maxLength(limits.COMPARE_SENTENCES.max)), metric: MetricSchema }),
   request('project', { vectors: v.pipe(v.array(v.pipe(vector, v.maxLength(limits.EMBEDDING.max))), v.maxLength(limits.MAX_PROJECT_VECTORS)) }),
   request('train', { settings: TrainingSettingsSchema }),
   request('trainControl', { action: v.picklist(['pause', 'resume', 'stop']) }),
@@ -137,9 +109,9 @@ export const RequestSchema = v.variant('type', [
   /** The bundled Boris corpus, for the training studio to start from. */
   request('bundledCorpus', {}),
   /** What training would make of a corpus: its vocabulary, its split and the lines it cannot use. */
-  request('inspectCorpus', { corpus: text(MAX_CORPUS) }),
+  request('inspectCorpus', { corpus: corpus }),
   /** How two sentences' context paths move apart: per step, where most, and per unit at the end. */
-  request('divergence', { sentences: v.tuple([text(MAX_TEXT), text(MAX_TEXT)]), metric: MetricSchema }),
+  request('divergence', { sentences: v.tuple([message, message]), metric: MetricSchema }),
   /** Every intermediate number of one step of the open model, for showing its maths in order. */
   request('anatomy', { row: v.pipe(whole, v.minValue(0)), context: v.pipe(vector, v.maxLength(TRAINING_LIMITS.embedding.max)), temperature: v.pipe(finite, v.minValue(0)) }),
   /** Every word placed by a 2-D projection of its token embedding h1 (UMAP is seeded: same seed, same map). */
@@ -241,70 +213,6 @@ export const GeneratedTurnSchema = v.object({
   steps: v.array(StepRecordSchema),
 });
 export type GeneratedTurn = v.InferOutput<typeof GeneratedTurnSchema>;
-
-export interface ReplyNodeResult {
-  row: number;
-  probability: number;
-  pathProbability: number;
-  children: ReplyNodeResult[];
-}
-const ReplyNodeSchema: v.GenericSchema<ReplyNodeResult> = v.object({
-  row: whole,
-  probability: finite,
-  pathProbability: finite,
-  children: v.array(v.lazy(() => ReplyNodeSchema)),
-});
-const TokenWeightsSchema = v.object({ up: v.array(v.object({ token: v.string(), weight: finite })), down: v.array(v.object({ token: v.string(), weight: finite })) });
-const TokenChanceSchema = v.object({ token: v.string(), probability: finite });
-
-export const UnitProfileSchema = v.object({
-  unit: v.string(),
-  layer: LayerSchema,
-  index: whole,
-  activations: whole,
-  mean: finite,
-  histogram: v.array(whole),
-  topContexts: v.array(v.object({ line: whole, tokens: v.array(v.string()), step: whole, activation: finite })),
-  drivenByTokens: v.nullable(TokenWeightsSchema),
-  drivenByInputs: v.nullable(v.array(v.object({ input: v.string(), weight: finite }))),
-  votes: v.nullable(TokenWeightsSchema),
-  knockout: v.object({ heldOutLines: whole, predictions: whole, loss: v.number(), accuracy: v.number(), knockedOutLoss: v.number(), knockedOutAccuracy: v.number() }),
-  stepChange: v.nullable(v.object({ before: TokenChanceSchema, after: TokenChanceSchema })),
-});
-export type UnitProfileResult = v.InferOutput<typeof UnitProfileSchema>;
-
-export const KnockoutTableSchema = v.object({
-  heldOutLines: whole,
-  predictions: whole,
-  loss: v.number(),
-  accuracy: v.number(),
-  units: v.array(
-    v.object({ unit: v.string(), layer: LayerSchema, index: whole, loss: v.number(), accuracy: v.number(), lossChange: v.number(), accuracyChange: v.number() }),
-  ),
-});
-export type KnockoutTableResult = v.InferOutput<typeof KnockoutTableSchema>;
-
-export const ExplanationSchema = v.object({
-  step: whole,
-  /** The target's row: the token that came next, or the most likely one. */
-  target: whole,
-  targetGiven: v.boolean(),
-  logProbability: v.number(),
-  baselineLogProbability: v.number(),
-  /** Sum of the integrated gradients minus (L(h1) - L(0)). */
-  completenessGap: v.number(),
-  igPoints: whole,
-  steps: v.array(v.object({ row: whole, gradientNorm: v.number(), saliency: v.number(), integratedGradient: v.number() })),
-});
-export type ExplanationResult = v.InferOutput<typeof ExplanationSchema>;
-
-const ExplanationResults = {
-  explain: ExplanationSchema,
-  replyTree: v.object({ children: v.array(ReplyNodeSchema) }),
-  unitProfile: UnitProfileSchema,
-  knockoutTable: KnockoutTableSchema,
-  cancelExplanations: v.object({ cancelled: whole }),
-};
 
 export const ResultSchemas = {
   open: ModelInfoSchema,

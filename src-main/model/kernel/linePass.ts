@@ -137,10 +137,6 @@ export class KernelPass {
     this.kernel.backward(line.length);
   }
 
-  gradientNorm(): number {
-    return this.kernel.gradientNorm();
-  }
-
   /**
    * Forward, backward, gradient clipping and one Adam step of size `stepSize`. Returns the loss and
    * the gradient's norm; when either is not finite the weights are left as they were.

@@ -1,0 +1,97 @@
+/**
+ * The explanation requests and their results (README.md, "Explanations"), part of the service's
+ * protocol: protocol.ts puts them in its request and result tables and re-exports everything here.
+ */
+import * as v from 'valibot';
+import * as limits from '../model/limits.ts';
+import { finite, request, whole, within } from './schemaParts.ts';
+
+/** Token rows fed from zeros: the whole conversation up to a step. */
+const rows = v.pipe(v.array(v.pipe(whole, v.minValue(0))), v.maxLength(100_000));
+const LayerSchema = v.picklist(['h1', 'h2']);
+/** Requests a newer one of the same type supersedes, and `cancelExplanations` stops. */
+export const EXPLANATION_TYPES = ['explain', 'replyTree', 'unitProfile', 'knockoutTable'] as const;
+export type ExplanationType = (typeof EXPLANATION_TYPES)[number];
+export const ExplanationRequests = [
+  /** Saliency through time for the prediction after `step` of `tokens`. */
+  request('explain', { tokens: rows, step: v.pipe(whole, v.minValue(0)), target: v.optional(v.pipe(whole, v.minValue(0))), igSteps: v.optional(v.pipe(whole, v.minValue(1), v.maxValue(1024))) }),
+  /** The reply tree from the context after `tokens`. */
+  request('replyTree', {
+    tokens: rows,
+    depth: v.optional(v.pipe(whole, v.minValue(1), v.maxValue(12))),
+    temperature: v.pipe(finite, v.minValue(limits.TEMPERATURE.min), v.maxValue(limits.TEMPERATURE.max)),
+    topK: within(limits.TOP_K),
+    minProbability: v.optional(v.pipe(finite, v.gtValue(0), v.maxValue(1))),
+  }),
+  /** A unit's profile over the open model's corpus; with `stepTokens`, also the knock-out's effect on that step. */
+  request('unitProfile', { layer: LayerSchema, unit: v.pipe(whole, v.minValue(0)), top: v.optional(v.pipe(whole, v.minValue(1), v.maxValue(100))), stepTokens: v.optional(rows) }),
+  /** Every unit's knock-out effect on the held-out lines. */
+  request('knockoutTable', {}),
+  /** Stops explanation requests still waiting (of one type, or all); they are answered "cancelled". */
+  request('cancelExplanations', { kind: v.optional(v.picklist(EXPLANATION_TYPES)) }),
+] as const;
+
+
+export interface ReplyNodeResult {
+  row: number;
+  probability: number;
+  pathProbability: number;
+  children: ReplyNodeResult[];
+}
+const ReplyNodeSchema: v.GenericSchema<ReplyNodeResult> = v.object({
+  row: whole,
+  probability: finite,
+  pathProbability: finite,
+  children: v.array(v.lazy(() => ReplyNodeSchema)),
+});
+const TokenWeightsSchema = v.object({ up: v.array(v.object({ token: v.string(), weight: finite })), down: v.array(v.object({ token: v.string(), weight: finite })) });
+const TokenChanceSchema = v.object({ token: v.string(), probability: finite });
+
+export const UnitProfileSchema = v.object({
+  unit: v.string(),
+  layer: LayerSchema,
+  index: whole,
+  activations: whole,
+  mean: finite,
+  histogram: v.array(whole),
+  topContexts: v.array(v.object({ line: whole, tokens: v.array(v.string()), step: whole, activation: finite })),
+  drivenByTokens: v.nullable(TokenWeightsSchema),
+  drivenByInputs: v.nullable(v.array(v.object({ input: v.string(), weight: finite }))),
+  votes: v.nullable(TokenWeightsSchema),
+  knockout: v.object({ heldOutLines: whole, predictions: whole, loss: v.number(), accuracy: v.number(), knockedOutLoss: v.number(), knockedOutAccuracy: v.number() }),
+  stepChange: v.nullable(v.object({ before: TokenChanceSchema, after: TokenChanceSchema })),
+});
+export type UnitProfileResult = v.InferOutput<typeof UnitProfileSchema>;
+
+export const KnockoutTableSchema = v.object({
+  heldOutLines: whole,
+  predictions: whole,
+  loss: v.number(),
+  accuracy: v.number(),
+  units: v.array(
+    v.object({ unit: v.string(), layer: LayerSchema, index: whole, loss: v.number(), accuracy: v.number(), lossChange: v.number(), accuracyChange: v.number() }),
+  ),
+});
+export type KnockoutTableResult = v.InferOutput<typeof KnockoutTableSchema>;
+
+export const ExplanationSchema = v.object({
+  step: whole,
+  /** The target's row: the token that came next, or the most likely one. */
+  target: whole,
+  targetGiven: v.boolean(),
+  logProbability: v.number(),
+  baselineLogProbability: v.number(),
+  /** Sum of the integrated gradients minus (L(h1) - L(0)). */
+  completenessGap: v.number(),
+  igPoints: whole,
+  steps: v.array(v.object({ row: whole, gradientNorm: v.number(), saliency: v.number(), integratedGradient: v.number() })),
+});
+export type ExplanationResult = v.InferOutput<typeof ExplanationSchema>;
+
+export const ExplanationResults = {
+  explain: ExplanationSchema,
+  replyTree: v.object({ children: v.array(ReplyNodeSchema) }),
+  unitProfile: UnitProfileSchema,
+  knockoutTable: KnockoutTableSchema,
+  cancelExplanations: v.object({ cancelled: whole }),
+};
