@@ -8,42 +8,11 @@
 // Every speed-up here keeps each number's operations and their order, so results are bit for bit
 // those of the plain line-by-line loop (tests/kernel.test.ts, tests/quality.test.ts).
 import { accumulateRows, dot, dots, exp2Lanes, expOne, f, outerSum, setF, tanh, tanh2Lanes, tanhInPlace } from './kernelMath';
+import { E, V, arrange, capacity, pCarried, pCarry, pContexts, pCorpus, pDContext, pDJoint, pDZ, pDZs, pEnd, pG0, pG1, pG2, pJoint, pLosses, pM0, pM1, pM2, pOrder, pProbs, pStarts, pStepSizes, pTokens, pTouched, pV0, pV1, pV2, pW0, pW1, pW2 } from './memoryLayout';
+export { layoutCorpus, offset } from './memoryLayout';
 
-let E: i32 = 0;
-let V: i32 = 0;
-let capacity: i32 = 0;
-
-let pTokens: usize = 0;
 /** The tokens of the line being run: the token array, or a line of the corpus (`trainLines`). */
 let pLine: usize = 0;
-let pCorpus: usize = 0;
-let pStarts: usize = 0;
-let pOrder: usize = 0;
-let pCarry: usize = 0;
-let pStepSizes: usize = 0;
-let pLosses: usize = 0;
-let pW0: usize = 0;
-let pW1: usize = 0;
-let pW2: usize = 0;
-let pG0: usize = 0;
-let pG1: usize = 0;
-let pG2: usize = 0;
-let pM0: usize = 0;
-let pM1: usize = 0;
-let pM2: usize = 0;
-let pV0: usize = 0;
-let pV1: usize = 0;
-let pV2: usize = 0;
-let pJoint: usize = 0;
-let pContexts: usize = 0;
-let pProbs: usize = 0;
-let pDContext: usize = 0;
-let pDJoint: usize = 0;
-let pDZ: usize = 0;
-let pCarried: usize = 0;
-let pDZs: usize = 0;
-let pTouched: usize = 0;
-let pEnd: usize = 0;
 
 let lastSteps: i32 = 1;
 let lastNorm: f64 = 0;
@@ -70,85 +39,13 @@ export function checkLanes(a: f64, b: f64): void {
   setF(pProbs, 7, tanh(b));
 }
 
-function reserve(at: usize, doubles: i32): usize {
-  return (at + (<usize>doubles << 3) + 15) & ~(<usize>15);
-}
-
 /** Lays the arrays out for sizes E, V and lines of up to `maxSteps` steps; returns the bytes used. */
 export function layout(embedding: i32, vocabulary: i32, maxSteps: i32): usize {
-  E = embedding;
-  V = vocabulary;
-  capacity = maxSteps;
-  const width = 2 * E;
-  pTokens = (__heap_base + 15) & ~(<usize>15);
+  const end = arrange(embedding, vocabulary, maxSteps);
   pLine = pTokens;
-  let at = (pTokens + (<usize>maxSteps << 2) + 15) & ~(<usize>15);
-  pW0 = at; at = reserve(at, E * V);
-  pW1 = at; at = reserve(at, E * width);
-  pW2 = at; at = reserve(at, V * E);
-  pG0 = at; at = reserve(at, E * V);
-  pG1 = at; at = reserve(at, E * width);
-  pG2 = at; at = reserve(at, V * E);
-  pM0 = at; at = reserve(at, E * V);
-  pM1 = at; at = reserve(at, E * width);
-  pM2 = at; at = reserve(at, V * E);
-  pV0 = at; at = reserve(at, E * V);
-  pV1 = at; at = reserve(at, E * width);
-  pV2 = at; at = reserve(at, V * E);
-  pJoint = at; at = reserve(at, maxSteps * width);
-  pContexts = at; at = reserve(at, maxSteps * E);
-  pProbs = at; at = reserve(at, maxSteps * V);
-  pDContext = at; at = reserve(at, E);
-  pDJoint = at; at = reserve(at, width);
-  pDZ = at; at = reserve(at, E);
-  pCarried = at; at = reserve(at, E);
-  pDZs = at; at = reserve(at, maxSteps * E);
-  pTouched = at; at = (at + (<usize>maxSteps << 2) + 15) & ~(<usize>15);
-  pEnd = at;
   lastSteps = 1;
   touchedCount = 0;
-  return pEnd;
-}
-
-/**
- * After `layout`: room for a corpus of `lines` lines and `tokens` tokens in all, for `trainLines`: the
- * tokens one line after another, where each line starts (lines + 1 entries), and per line of an
- * epoch's slice the line's number, whether it carries its context, its Adam step size and its loss.
- * Returns the bytes used.
- */
-export function layoutCorpus(tokens: i32, lines: i32): usize {
-  let at = pEnd;
-  pCorpus = at; at = (at + (<usize>tokens << 2) + 15) & ~(<usize>15);
-  pStarts = at; at = (at + (<usize>(lines + 1) << 2) + 15) & ~(<usize>15);
-  pOrder = at; at = (at + (<usize>lines << 2) + 15) & ~(<usize>15);
-  pCarry = at; at = (at + (<usize>lines << 2) + 15) & ~(<usize>15);
-  pStepSizes = at; at = reserve(at, lines);
-  pLosses = at; at = reserve(at, lines);
-  pEnd = at;
-  return pEnd;
-}
-
-/** Byte offsets of the arrays the host reads or writes: 0 tokens, 1-3 W0..W2, 4-6 gradients, 7 probs. */
-export function offset(which: i32): usize {
-  switch (which) {
-    case 0: return pTokens;
-    case 1: return pW0;
-    case 2: return pW1;
-    case 3: return pW2;
-    case 4: return pG0;
-    case 5: return pG1;
-    case 6: return pG2;
-    case 7: return pProbs;
-    case 8: return pM0;
-    case 9: return pV0;
-    case 10: return pCorpus;
-    case 11: return pStarts;
-    case 12: return pOrder;
-    case 13: return pCarry;
-    case 14: return pStepSizes;
-    case 15: return pLosses;
-    default: return pEnd;
-  }
+  return end;
 }
 
 @inline function inputAt(n: i32, s: i32): i32 {
