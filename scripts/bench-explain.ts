@@ -37,6 +37,8 @@ export async function explanationLatency(root: string) {
     const id = nextId++;
     const started = performance.now();
     await service.handle({ ...body, id });
+    // Most replies come as the request is handled; the knock-out table's when it has been measured.
+    while (!replies.has(id)) await new Promise((resolve) => setTimeout(resolve, 1));
     const reply = replies.get(id);
     if (!reply || reply.type !== 'reply') throw new Error(reply?.type === 'error' ? reply.message : 'no reply');
     const result = parseResult(body.type, reply.result);

@@ -34,6 +34,8 @@ const service = new ModelService({
 async function ask<B extends RequestBody>(body: B): Promise<ResultOf<B['type']>> {
   const id = nextId++;
   await service.handle({ ...body, id });
+  // Most replies come as the request is handled; the knock-out table's when it has been measured.
+  while (!replies.has(id)) await new Promise((resolve) => setTimeout(resolve, 1));
   const reply = replies.get(id);
   if (!reply || reply.type !== 'reply') throw new Error(reply?.type === 'error' ? `${reply.kind}: ${reply.message}` : 'no reply');
   return parseResult(body.type, reply.result);
@@ -117,6 +119,30 @@ describe('explanation requests', () => {
     const table = await ask({ type: 'knockoutTable' });
     expect(table.units.map((u) => [u.unit, u.loss, u.accuracy])).toEqual(direct.units.map((u) => [`${u.layer}:${u.unit}`, u.loss, u.accuracy]));
     expect(table.loss).toBe(direct.loss);
+  });
+
+  it('measures the knock-out table beside the queue: edits are not held up, and the table is for the weights as they end up', async () => {
+    await ask({ type: 'resetWeights' });
+    const order: number[] = [];
+    const [older, table, edit] = [nextId++, nextId++, nextId++];
+    const E = boris.weights.embedding;
+    const edits = Array.from({ length: 2 * E }, (_, column) => ({ matrix: 'w1' as const, row: 7, column, value: 0 }));
+    await service.handle({ type: 'knockoutTable', id: older });
+    await service.handle({ type: 'knockoutTable', id: table });
+    await service.handle({ type: 'setWeights', edits, id: edit });
+    while (!replies.has(table)) {
+      for (const id of [edit, table]) if (replies.has(id) && !order.includes(id)) order.push(id);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    if (!order.includes(table)) order.push(table);
+    expect(order).toEqual([edit, table]);
+    expect(replies.get(older)).toMatchObject({ type: 'error', kind: 'cancelled' });
+    const reply = replies.get(table)!;
+    if (reply.type !== 'reply') throw new Error('expected the table');
+    const knocked = cloneWeights(boris.weights);
+    knockOutInPlace(knocked, { layer: 'h2', unit: 7 });
+    expect(parseResult('knockoutTable', reply.result).loss).toBe(knockoutTable(knocked, corpus.heldOut).loss);
+    await ask({ type: 'resetWeights' });
   });
 
   it('refuses what it cannot use with a message', async () => {

@@ -64,22 +64,27 @@ export class ModelService {
   private open: OpenModel | null = null;
   private session: TrainingSession | null = null;
   /** Saliency, reply trees, unit profiles and knock-outs; cancellable. */
-  private readonly explanations = new ExplanationService(
-    () => this.current().model,
-    async () => this.current().corpus ?? (await this.host.bundled()).corpus,
-  );
+  private readonly explanations: ExplanationService;
 
   /** Requests are answered one at a time, in the order they arrived. */
   private queue: Promise<void> = Promise.resolve();
 
-  constructor(private readonly host: ServiceHost) {}
+  constructor(private readonly host: ServiceHost) {
+    this.explanations = new ExplanationService(
+      () => this.current().model,
+      async () => this.current().corpus ?? (await this.host.bundled()).corpus,
+      (message) => this.host.post(message),
+      () => this.host.yieldToMessages(),
+    );
+  }
 
   /** Takes one arriving message; it is handled after those before it. Never throws. */
   handle(message: unknown): Promise<void> {
     // Explanation requests are noted on arrival, so that a newer one (or a cancel) stops older ones waiting.
     const early = this.explanations.arrive(message);
     if (early) {
-      this.host.post(early);
+      // An id of -1: taken, to be answered when ready (the knock-out table being measured).
+      if (early.type !== 'reply' || early.id !== -1) this.host.post(early);
       return this.queue;
     }
     this.queue = this.queue.then(() => this.handleNow(message));
