@@ -8,7 +8,7 @@
 import { SlmError, inputError } from '../model/errors.ts';
 import { explainPrediction } from '../model/explain.ts';
 import { knockoutTableRecord, unitProfileRecord } from '../model/explainRecords.ts';
-import { LineEvaluator, type UnitKnockout, corpusRows, knockoutTable } from '../model/knockout.ts';
+import { LineEvaluator, type UnitKnockout, corpusRows } from '../model/knockout.ts';
 import type { Model } from '../model/model.ts';
 import { nextContext, tokenEmbedding } from '../model/network.ts';
 import { replyTree, type ReplyNode } from '../model/replyTree.ts';
@@ -16,6 +16,9 @@ import { corpusContexts, unitProfile } from '../model/unitProfile.ts';
 import { EXPLANATION_TYPES, type ExplanationType, type KnockoutTableResult, type ReplyNodeResult, type Request, type RequestOf, type ResultOf, type ServiceMessage } from './protocol.ts';
 
 type ExplanationRequest = RequestOf<ExplanationType> | RequestOf<'cancelExplanations'>;
+
+/** A request taken now and answered later (the service posts nothing when it is handled). */
+export const DEFERRED: unique symbol = Symbol('deferred');
 
 /** How long the service waits after the weights change before it measures the knock-out table. */
 const IDLE_DELAY_MS = 300;
@@ -57,15 +60,6 @@ export class ExplanationService {
     if (typeof message !== 'object' || message === null) return null;
     const { id, type, kind } = message as { id?: unknown; type?: unknown; kind?: unknown };
     if (!Number.isInteger(id)) return null;
-    if (type === 'knockoutTable') {
-      // Measured in slices beside the queue, so weight edits and other requests are never held up by it.
-      for (const waiting of this.tableWaiters) this.post(cancelledReply(waiting, 'knockoutTable'));
-      this.tableWaiters = [];
-      if (this.knockouts) return { type: 'reply', id: id as number, result: this.knockouts };
-      this.tableWaiters.push(id as number);
-      this.measure(0);
-      return { type: 'reply', id: -1, result: null };
-    }
     if (isExplanationType(type)) {
       for (const [waitingId, waitingType] of this.waiting) {
         if (waitingType === type) this.stop(waitingId);
@@ -171,8 +165,7 @@ export class ExplanationService {
       case 'unitProfile':
         return this.unitProfile(request);
       case 'knockoutTable':
-        // Answered beside the queue (see `arrive`); reached only when a request is handled directly.
-        return this.knockoutTable();
+        return this.tableRequest(request.id);
       case 'cancelExplanations':
         // Answered on arrival; only reached when a cancel is sent through the queue directly.
         return { cancelled: 0 };
@@ -236,11 +229,16 @@ export class ExplanationService {
     return unitProfileRecord(profile, model.vocabulary);
   }
 
-  private async knockoutTable(): Promise<ResultOf<'knockoutTable'>> {
-    if (!this.knockouts) {
-      const { heldOut } = await this.corpusRows();
-      this.knockouts = knockoutTableRecord(knockoutTable(this.model().weights, heldOut));
-    }
-    return this.knockouts;
+  /**
+   * Takes a knock-out table request in its turn (after the edits sent before it): answered at once
+   * when the table for these weights is kept, otherwise when it has been measured, beside the queue.
+   */
+  private tableRequest(id: number): ResultOf<'knockoutTable'> | typeof DEFERRED {
+    for (const waiting of this.tableWaiters) this.post(cancelledReply(waiting, 'knockoutTable'));
+    this.tableWaiters = [];
+    if (this.knockouts) return this.knockouts;
+    this.tableWaiters.push(id);
+    this.measure(0);
+    return DEFERRED;
   }
 }

@@ -30,7 +30,7 @@ import {
 } from './protocol.ts';
 import type { ModelStore } from './store.ts';
 import { TrainingSession, toMetrics } from './trainingSession.ts';
-import { ExplanationService } from './explanations.ts';
+import { DEFERRED, ExplanationService } from './explanations.ts';
 
 /** What a host (utility process, worker, child process) gives the service. */
 export interface ServiceHost {
@@ -83,8 +83,7 @@ export class ModelService {
     // Explanation requests are noted on arrival, so that a newer one (or a cancel) stops older ones waiting.
     const early = this.explanations.arrive(message);
     if (early) {
-      // An id of -1: taken, to be answered when ready (the knock-out table being measured).
-      if (early.type !== 'reply' || early.id !== -1) this.host.post(early);
+      this.host.post(early);
       return this.queue;
     }
     this.queue = this.queue.then(() => this.handleNow(message));
@@ -101,6 +100,8 @@ export class ModelService {
     try {
       this.explanations.begin(request);
       const result = await this.dispatch(request);
+      // The knock-out table is answered when measured, beside the queue (see explanations.ts).
+      if (result === DEFERRED) return;
       this.host.post({ type: 'reply', id: request.id, result });
     } catch (error) {
       const kind = error instanceof SlmError ? error.kind : 'internal';
