@@ -7,6 +7,7 @@ import { replyTree } from '../src-main/model/replyTree.ts';
 import { tokenize } from '../src-main/model/tokenizer.ts';
 import { unitProfile } from '../src-main/model/unitProfile.ts';
 import { BOUNDARY, encode } from '../src-main/model/vocabulary.ts';
+import { parseResult } from '../src-main/service/protocol.ts';
 import { inProcessService } from './helpers/inProcessService.ts';
 
 /** The explanation requests of the real model service, in-process: the engine's numbers, checked replies, cancelling. */
@@ -93,6 +94,30 @@ describe('explanation requests', () => {
     const table = await ask({ type: 'knockoutTable' });
     expect(table.units.map((u) => [u.unit, u.loss, u.accuracy])).toEqual(direct.units.map((u) => [`${u.layer}:${u.unit}`, u.loss, u.accuracy]));
     expect(table.loss).toBe(direct.loss);
+  });
+
+  it('measures the knock-out table beside the queue: edits are not held up, and the table is for the weights as they end up', async () => {
+    await ask({ type: 'resetWeights' });
+    const order: number[] = [];
+    const [older, table, edit] = [nextId(), nextId(), nextId()];
+    const E = boris.weights.embedding;
+    const edits = Array.from({ length: 2 * E }, (_, column) => ({ matrix: 'w1' as const, row: 7, column, value: 0 }));
+    await service.handle({ type: 'knockoutTable', id: older });
+    await service.handle({ type: 'knockoutTable', id: table });
+    await service.handle({ type: 'setWeights', edits, id: edit });
+    while (!replies.has(table)) {
+      for (const id of [edit, table]) if (replies.has(id) && !order.includes(id)) order.push(id);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    if (!order.includes(table)) order.push(table);
+    expect(order).toEqual([edit, table]);
+    expect(replies.get(older)).toMatchObject({ type: 'error', kind: 'cancelled' });
+    const reply = replies.get(table)!;
+    if (reply.type !== 'reply') throw new Error('expected the table');
+    const knocked = cloneWeights(boris.weights);
+    knockOutInPlace(knocked, { layer: 'h2', unit: 7 });
+    expect(parseResult('knockoutTable', reply.result).loss).toBe(knockoutTable(knocked, corpus.heldOut).loss);
+    await ask({ type: 'resetWeights' });
   });
 
   it('refuses what it cannot use with a message', async () => {

@@ -15,7 +15,14 @@ export interface ServiceContext {
   emit(event: ServiceEvent): void;
 }
 
-export type RequestHandlers = { [T in RequestType]: (request: RequestOf<T>) => ResultOf<T> | Promise<ResultOf<T>> };
+/**
+ * What a handler returns when its part posts the reply itself, later: the knock-out table, answered
+ * when it has been measured, beside the requests that follow it (explanations.ts).
+ */
+export const ANSWERED_LATER: unique symbol = Symbol('answered later');
+type Answer<R> = R | typeof ANSWERED_LATER;
+
+export type RequestHandlers = { [T in RequestType]: (request: RequestOf<T>) => Answer<ResultOf<T>> | Promise<Answer<ResultOf<T>>> };
 
 /** Some of the request table: what one part of the service answers. */
 export type HandlersFor<T extends RequestType> = Pick<RequestHandlers, T>;

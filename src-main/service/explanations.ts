@@ -8,14 +8,22 @@
 import { SlmError, inputError } from '../model/errors.ts';
 import { explainPrediction } from '../model/explain.ts';
 import { knockoutTableRecord, unitProfileRecord } from '../model/explainRecords.ts';
-import { LineEvaluator, type UnitKnockout, corpusRows, knockoutTable } from '../model/knockout.ts';
+import { LineEvaluator, type UnitKnockout, corpusRows } from '../model/knockout.ts';
 import type { Model } from '../model/model.ts';
 import { nextContext, tokenEmbedding } from '../model/network.ts';
 import { replyTree, type ReplyNode } from '../model/replyTree.ts';
 import { corpusContexts, unitProfile } from '../model/unitProfile.ts';
-import type { HandlersFor } from './context.ts';
+import { ANSWERED_LATER, type HandlersFor } from './context.ts';
 import { EXPLANATION_TYPES, type ExplanationType, type KnockoutTableResult, type ReplyNodeResult, type Request, type RequestOf, type ResultOf, type ServiceMessage } from './protocol.ts';
 
+
+
+/** How long the service waits after the weights change before it measures the knock-out table. */
+const IDLE_DELAY_MS = 300;
+
+function cancelledReply(id: number, type: string): ServiceMessage {
+  return { type: 'error', id, kind: 'cancelled', message: `this ${type} request was cancelled: a newer one replaced it, or it was stopped` };
+}
 
 const isExplanationType = (type: unknown): type is ExplanationType => (EXPLANATION_TYPES as readonly unknown[]).includes(type);
 
@@ -30,9 +38,16 @@ export class ExplanationService {
   /** Bumped when the weights change, so that a knock-out table being measured in idle time is dropped. */
   private generation = 0;
 
+  /** Knock-out table requests waiting for the table being measured: answered when it is ready. */
+  private tableWaiters: number[] = [];
+  /** The generation whose table is being measured, or null when none is. */
+  private measuring: number | null = null;
+
   constructor(
     private readonly model: () => Model,
     private readonly corpusText: () => Promise<string>,
+    private readonly post: (message: ServiceMessage) => void,
+    private readonly yieldToMessages: () => Promise<void>,
   ) {}
 
   /**
@@ -52,6 +67,11 @@ export class ExplanationService {
     }
     if (type === 'cancelExplanations' && (kind === undefined || isExplanationType(kind))) {
       let count = 0;
+      if (kind === undefined || kind === 'knockoutTable') {
+        for (const waiting of this.tableWaiters) this.post(cancelledReply(waiting, 'knockoutTable'));
+        count += this.tableWaiters.length;
+        this.tableWaiters = [];
+      }
       for (const [waitingId, waitingType] of this.waiting) {
         if (kind === undefined || waitingType === kind) {
           this.stop(waitingId);
@@ -78,44 +98,60 @@ export class ExplanationService {
     this.contexts = null;
     if (model) this.corpus = null;
     this.generation++;
-    this.measureWhenIdle();
+    this.measuring = null;
+    // Only once things have been quiet for a moment (a drag or a series of knock-outs starts it once),
+    // or at once when a request is waiting for the table.
+    this.measure(this.tableWaiters.length > 0 ? 0 : IDLE_DELAY_MS);
   }
 
   /**
-   * Measures the knock-out table in idle time, one unit per macrotask (a few milliseconds each), so
-   * that a request for it later is answered at once. A weight change or a new model starts it over.
+   * Measures the knock-out table one unit at a time, yielding to arriving messages between units (a
+   * few milliseconds each), and answers the requests waiting for it. Started in idle time after the
+   * weights change, so that a later request is answered at once, or at once by a request. A weight
+   * change or another model starts it over.
    */
-  private measureWhenIdle(): void {
+  private measure(delay: number): void {
     const generation = this.generation;
-    let evaluator: LineEvaluator | null = null;
-    let intact: ReturnType<LineEvaluator['evaluate']> | null = null;
-    const units: UnitKnockout[] = [];
-    const next = async () => {
-      if (generation !== this.generation || this.knockouts) return;
+    if (this.measuring === generation) return;
+    this.measuring = generation;
+    const run = async () => {
+      const stale = () => generation !== this.generation;
+      // Wait for a quiet moment, unless a request for the table comes first.
+      for (let waited = 0; waited < delay && this.tableWaiters.length === 0 && !stale(); waited += 25) {
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
       try {
+        if (stale() || this.knockouts) return;
         const model = this.model();
-        if (!evaluator) {
-          evaluator = new LineEvaluator(model.weights, (await this.corpusRows()).heldOut);
-          if (generation !== this.generation) return;
-          intact = evaluator.evaluate();
-        } else {
-          const E = model.weights.embedding;
-          const k = units.length;
+        const { heldOut } = await this.corpusRows();
+        if (stale()) return;
+        const evaluator = new LineEvaluator(model.weights, heldOut);
+        const intact = evaluator.evaluate();
+        const units: UnitKnockout[] = [];
+        const E = model.weights.embedding;
+        for (let k = 0; k < 2 * E; k++) {
+          await this.yieldToMessages();
+          if (stale()) return;
           const id = { layer: k < E ? ('h1' as const) : ('h2' as const), unit: k % E };
           const knocked = evaluator.evaluateWithout(id);
-          units.push({ ...id, loss: knocked.loss, accuracy: knocked.accuracy, lossChange: knocked.loss - intact!.loss, accuracyChange: knocked.accuracy - intact!.accuracy });
-          if (units.length === 2 * E) {
-            const { heldOut } = await this.corpusRows();
-            this.knockouts = knockoutTableRecord({ heldOutLines: heldOut.length, predictions: intact!.predictions, loss: intact!.loss, accuracy: intact!.accuracy, units });
-            return;
-          }
+          units.push({ ...id, loss: knocked.loss, accuracy: knocked.accuracy, lossChange: knocked.loss - intact.loss, accuracyChange: knocked.accuracy - intact.accuracy });
         }
-      } catch {
-        return; // no model open yet, or a corpus it cannot use: a request will say why
+        this.knockouts = knockoutTableRecord({ heldOutLines: heldOut.length, predictions: intact.predictions, loss: intact.loss, accuracy: intact.accuracy, units });
+        for (const waiting of this.tableWaiters) this.post({ type: 'reply', id: waiting, result: this.knockouts });
+        this.tableWaiters = [];
+      } catch (error) {
+        for (const waiting of this.tableWaiters) {
+          const kind = error instanceof SlmError ? error.kind : 'internal';
+          this.post({ type: 'error', id: waiting, kind, message: (error as Error).message });
+        }
+        this.tableWaiters = [];
+      } finally {
+        if (this.measuring === generation) this.measuring = null;
+        // The weights changed while measuring: measure them now if someone is waiting.
+        if (stale() && this.tableWaiters.length > 0) this.measure(0);
       }
-      setTimeout(() => void next(), 0);
     };
-    setTimeout(() => void next(), 20);
+    void run();
   }
 
   /** The explanation requests' part of the service's request table. */
@@ -124,7 +160,7 @@ export class ExplanationService {
       explain: (request) => this.explain(request),
       replyTree: (request) => this.replyTree(request),
       unitProfile: (request) => this.unitProfile(request),
-      knockoutTable: () => this.knockoutTable(),
+      knockoutTable: (request) => this.tableRequest(request.id),
       // Answered on arrival (see arrive); only reached when a cancel is handled in its turn.
       cancelExplanations: () => ({ cancelled: 0 }),
     };
@@ -187,11 +223,16 @@ export class ExplanationService {
     return unitProfileRecord(profile, model.vocabulary);
   }
 
-  private async knockoutTable(): Promise<ResultOf<'knockoutTable'>> {
-    if (!this.knockouts) {
-      const { heldOut } = await this.corpusRows();
-      this.knockouts = knockoutTableRecord(knockoutTable(this.model().weights, heldOut));
-    }
-    return this.knockouts;
+  /**
+   * Takes a knock-out table request in its turn (after the edits sent before it): answered at once
+   * when the table for these weights is kept, otherwise when it has been measured, beside the queue.
+   */
+  private tableRequest(id: number): ResultOf<'knockoutTable'> | typeof ANSWERED_LATER {
+    for (const waiting of this.tableWaiters) this.post(cancelledReply(waiting, 'knockoutTable'));
+    this.tableWaiters = [];
+    if (this.knockouts) return this.knockouts;
+    this.tableWaiters.push(id);
+    this.measure(0);
+    return ANSWERED_LATER;
   }
 }

@@ -10,7 +10,7 @@
  */
 import { SlmError, clip } from '../model/errors.ts';
 import { analysisRequests } from './analysisRequests.ts';
-import type { RequestHandlers, ServiceContext } from './context.ts';
+import { ANSWERED_LATER, type RequestHandlers, type ServiceContext } from './context.ts';
 import type { ServiceHost } from './host.ts';
 import { conversationRequests } from './conversationRequests.ts';
 import { ExplanationService } from './explanations.ts';
@@ -37,6 +37,8 @@ export class ModelService {
     this.explanations = new ExplanationService(
       () => models.current().model,
       async () => models.current().corpus ?? (await host.bundled()).corpus,
+      (message) => host.post(message),
+      () => host.yieldToMessages(),
     );
     models.onChange((change) => this.explanations.forget(change === 'model'));
     this.handlers = {
@@ -69,6 +71,8 @@ export class ModelService {
     try {
       this.explanations.begin(request);
       const result = await this.answer(request);
+      // A part that answers later (the knock-out table, when measured) posts the reply itself.
+      if (result === ANSWERED_LATER) return;
       this.host.post({ type: 'reply', id: request.id, result });
     } catch (error) {
       const kind = error instanceof SlmError ? error.kind : 'internal';

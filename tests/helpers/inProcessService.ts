@@ -37,10 +37,14 @@ export function inProcessService(options: InProcessServiceOptions = {}) {
   /** A fresh request id. */
   const nextId = () => ++lastId;
 
-  /** Sends a request and waits for it to be handled; its reply (or error) is in `replies`. */
+  /**
+   * Sends a request and waits for its reply (or error), then in `replies`. Most come as the request is
+   * handled; the knock-out table's when it has been measured (for at most 60 s).
+   */
   async function send(body: object): Promise<number> {
     const id = nextId();
     await service.handle({ ...body, id });
+    for (const started = performance.now(); !replies.has(id) && performance.now() - started < 60_000; ) await new Promise((resolve) => setTimeout(resolve, 1));
     return id;
   }
 
