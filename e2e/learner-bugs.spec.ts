@@ -3,24 +3,13 @@ import { hsl } from 'd3-color';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openApp as open, sayGreedily as say } from './helpers/chat.ts';
 
 /**
  * The rough edges a first-time learner met (issue 12, bugs 1-11). Each test failed on the code before
  * its fix.
  */
 
-async function open(page: Page) {
-  await page.goto('/');
-  await expect(page.getByText(/Boris · \d+ words/)).toBeVisible();
-}
-
-async function say(page: Page, prompt: string) {
-  await page.getByLabel('Temperature').fill('0');
-  await page.getByRole('textbox', { name: 'Message' }).fill(prompt);
-  await page.getByRole('button', { name: 'Send' }).click();
-  await expect(page.getByRole('log', { name: 'Conversation' }).getByRole('button', { name: /^Boris's token/ }).first()).toBeVisible();
-  await expect(page.getByRole('button', { name: 'Play' })).toBeVisible();
-}
 
 const SMALL_CORPUS = 'who are you? i am boris.\nwhat do you love? i love frogs.\nhello. hello friend.\nfrogs are nice. yes they are.\n';
 

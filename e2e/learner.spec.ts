@@ -11,6 +11,7 @@ import { buildVocabulary, encode } from '../src-main/model/vocabulary.ts';
 import { formatNumber } from '../src-renderer/lib/numbers.ts';
 import { hoverWeight } from './helpers/heatmap.ts';
 import { CATS_CORPUS } from '../src-renderer/lib/presets.ts';
+import { openApp as open, sayGreedily as say } from './helpers/chat.ts';
 
 /** What a first-time learner gets (issue 12, 12-23): an honest chat, explanations, the tour, the anatomy. */
 const boris = parseModel(readFileSync('resources/models/boris.slm.json', 'utf8'));
@@ -21,18 +22,6 @@ function engineTurn(prompt: string) {
   return new Conversation(boris.weights, boris.vocabulary).say(prompt, { temperature: 0, rng: createRng(1) });
 }
 
-async function open(page: Page) {
-  await page.goto('/');
-  await expect(page.getByText(/Boris · \d+ words/)).toBeVisible();
-}
-
-async function say(page: Page, prompt: string) {
-  await page.getByLabel('Temperature').fill('0');
-  await page.getByRole('textbox', { name: 'Message' }).fill(prompt);
-  await page.getByRole('button', { name: 'Send' }).click();
-  await expect(page.getByRole('log', { name: 'Conversation' }).locator('.silent.writing')).toHaveCount(0, { timeout: 20_000 });
-  await expect(page.getByRole('button', { name: 'Play' })).toBeVisible();
-}
 
 const log = (page: Page) => page.getByRole('log', { name: 'Conversation' });
 

@@ -1,30 +1,13 @@
 import type { Page } from '@playwright/test';
-import { buildSync } from 'esbuild';
-import { fileURLToPath } from 'node:url';
+import { pageBundle } from './pageBundle.ts';
 
-/**
- * The engine from src-main/model, bundled and loaded into the page under test, so that expected
- * numbers come from the same JavaScript engine as the app's. (Node 20's V8 and Chromium's give
- * Math.exp results that differ in the last bit for about one input in ten, so probabilities
- * computed in Node can differ from the page's by an ulp.)
- */
-const bundle = buildSync({
-  stdin: {
-    contents: `
+/** The engine's conversation, bundled and run in the page under test (see pageBundle.ts). */
+const bundle = pageBundle(`
       import { Conversation } from './src-main/model/generation.ts';
       import { parseModel } from './src-main/model/modelFile.ts';
       import { createRng } from './src-main/model/rng.ts';
       globalThis.slmEngine = { Conversation, parseModel, createRng };
-    `,
-    resolveDir: fileURLToPath(new URL('../..', import.meta.url)),
-    loader: 'ts',
-  },
-  bundle: true,
-  format: 'iife',
-  write: false,
-  target: 'es2022',
-  logLevel: 'warning',
-}).outputFiles[0].text;
+    `);
 
 export interface WeightChange {
   matrix: 'w0' | 'w1' | 'w2';

@@ -1,14 +1,10 @@
 import type { Page } from '@playwright/test';
-import { buildSync } from 'esbuild';
-import { fileURLToPath } from 'node:url';
+import { pageBundle } from './pageBundle.ts';
 
 /**
- * The engine's explanations, bundled and run in the page under test, so that the numbers the app
- * shows are compared with the same JavaScript engine's (Node's Math.exp can differ in the last bit).
+ * The engine's explanations, bundled and run in the page under test (see pageBundle.ts).
  */
-const bundle = buildSync({
-  stdin: {
-    contents: `
+const bundle = pageBundle(`
       import { explainPrediction } from './src-main/model/explain.ts';
       import { corpusRows, knockoutTable } from './src-main/model/knockout.ts';
       import { parseModel } from './src-main/model/modelFile.ts';
@@ -16,16 +12,7 @@ const bundle = buildSync({
       import { replyTree } from './src-main/model/replyTree.ts';
       import { unitProfile } from './src-main/model/unitProfile.ts';
       globalThis.slmExplain = { explainPrediction, corpusRows, knockoutTable, parseModel, run, replyTree, unitProfile };
-    `,
-    resolveDir: fileURLToPath(new URL('../..', import.meta.url)),
-    loader: 'ts',
-  },
-  bundle: true,
-  format: 'iife',
-  write: false,
-  target: 'es2022',
-  logLevel: 'warning',
-}).outputFiles[0].text;
+    `);
 
 /** Runs `work` in the page with the engine's explanation functions and the model and corpus given. */
 export async function inPage<A, R>(page: Page, args: A, work: (engine: any, args: A) => R): Promise<R> {

@@ -1,0 +1,18 @@
+import { type Page, expect } from '@playwright/test';
+
+/** Opens the app and waits for Boris. */
+export async function openApp(page: Page) {
+  await page.goto('/');
+  await expect(page.getByText(/Boris · \d+ words/)).toBeVisible();
+}
+
+/** Says `prompt` at temperature 0 and waits until the reply has been written out and the clock stopped. */
+export async function sayGreedily(page: Page, prompt: string) {
+  await page.getByLabel('Temperature').fill('0');
+  await page.getByRole('textbox', { name: 'Message' }).fill(prompt);
+  await page.getByRole('button', { name: 'Send' }).click();
+  const conversation = page.getByRole('log', { name: 'Conversation' });
+  await expect(conversation.getByRole('button', { name: /^Boris's token/ }).first()).toBeVisible();
+  await expect(conversation.locator('.silent.writing')).toHaveCount(0, { timeout: 20_000 });
+  await expect(page.getByRole('button', { name: 'Play' })).toBeVisible();
+}
