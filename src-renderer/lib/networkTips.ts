@@ -1,5 +1,5 @@
-import type { Tip } from './hover.svelte.ts';
-import type { TimelineStep } from './studio.svelte.ts';
+import type { Tip } from './tip.ts';
+import type { StepRecord } from '../../src-main/service/protocol.ts';
 import { inputName, outputName } from './tokens.ts';
 
 /** The unknown word, as the vocabulary holds it (row 1): named as such where a row is named. */
@@ -22,8 +22,8 @@ export interface NetworkTipContext {
   w0: readonly number[];
   w1: readonly number[];
   w2: readonly number[];
-  /** The step under the clock, or null before anything was said. */
-  exact: TimelineStep | null;
+  /** The step under the clock (a TimelineStep), or null before anything was said. */
+  exact: { index: number; temperature: number; record: Pick<StepRecord, 'row' | 'h1' | 'h2'> } | null;
   /** The context carried into that step. */
   exactC: readonly number[];
   /** The token that followed that step, and who wrote it. */
@@ -34,7 +34,7 @@ export interface NetworkTipContext {
  * The network view's tooltip for the part under the pointer, in words, from the part's data
  * attributes (`data-tip` says which kind of part: a cell, an edge of W0, W1 or W2, a bar, the input).
  */
-export function networkTip(d: DOMStringMap, { vocabulary, E, w0, w1, w2, exact, exactC, chosenNow }: NetworkTipContext): Tip | null {
+export function networkTip(d: Readonly<Record<string, string | undefined>>, { vocabulary, E, w0, w1, w2, exact, exactC, chosenNow }: NetworkTipContext): Tip | null {
   const V = vocabulary.length;
   const unit = Number(d.unit);
   const where = exact ? ` at step ${exact.index + 1} (input ${inputRowName(vocabulary, exact.record.row)})` : '';

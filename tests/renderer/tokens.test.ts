@@ -30,7 +30,7 @@ describe("the network view's tooltip (networkTips)", () => {
     w1: Array.from({ length: E * 2 * E }, (_, i) => -i / 10),
     w2: Array.from({ length: V * E }, (_, i) => i / 100),
   };
-  const step = { index: 0, turn: 0, phase: 'prompt' as const, temperature: 0.5, record: { token: '', row: 0, h1: [0.1, 0.2], h2: [0.3, 0.4], probs: [0.1, 0.1, 0.2, 0.3, 0.3] } };
+  const exact = { index: 0, temperature: 0.5, record: { row: 0, h1: [0.1, 0.2], h2: [0.3, 0.4] } };
   const at = { vocabulary: VOCABULARY, E, ...weights, exactC: [0, 0], chosenNow: { row: 4, by: 'boris' as const } };
 
   it('names rows with the unknown word said to be one', () => {
@@ -41,7 +41,6 @@ describe("the network view's tooltip (networkTips)", () => {
   });
 
   it("says each part's exact weight or value, and what it means at the step under the clock", () => {
-    const exact = step as unknown as Parameters<typeof networkTip>[1]['exact'];
     expect(networkTip({ tip: 'w0', unit: '1', row: '3' }, { ...at, exact })?.title).toBe(`W0[1, 3] = ${weights.w0[1 * V + 3]}`);
     expect(networkTip({ tip: 'w2', unit: '1', row: '0' }, { ...at, exact })?.lines[0]).toBe('From h2 unit 1 to the score of ¶ end of line.');
     expect(networkTip({ tip: 'h1', unit: '0', value: '0.1' }, { ...at, exact })?.lines[0]).toBe('Token embedding at step 1 (input ¶ line start): tanh(W0[0, token]).');
