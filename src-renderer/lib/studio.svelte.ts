@@ -251,12 +251,7 @@ export class Studio {
       this.finishReveal();
       const era = this.era;
       const turn: TurnRequest = { prompt, temperature: this.#sampling.temperature, topK: this.#sampling.topK, seed: this.#sampling.seed };
-      // Marks for the benchmark: how much of Send-to-first-token is the model service's round trip.
-      performance.clearMarks('slm:send');
-      performance.clearMeasures('slm:service');
-      performance.mark('slm:send');
       const result = await this.bridge.request({ type: 'generate', ...turn });
-      performance.measure('slm:service', 'slm:send');
       if (era !== this.era) return;
       this.asked.push(turn);
       // A new seed each turn keeps replies varied, yet the whole conversation reproducible.
