@@ -1,44 +1,8 @@
 import { cubicOut } from 'svelte/easing';
 import { Tween } from 'svelte/motion';
-import type { GeneratedTurn, ModelInfo, ModelSource, ServiceEvent, StepRecord, TurnRequest } from '../../src-main/service/protocol.ts';
+import type { GeneratedTurn, ModelInfo, ModelSource, ServiceEvent, TurnRequest } from '../../src-main/service/protocol.ts';
 import type { Bridge } from './bridge.ts';
-
-/** One step on the conversation's timeline: a token fed to the model, with every activation. */
-export interface TimelineStep {
-  index: number;
-  turn: number;
-  phase: 'prompt' | 'reply';
-  /** The sampling temperature of the turn; the step's probabilities are at this T (at 1 for T = 0). */
-  temperature: number;
-  record: StepRecord;
-}
-
-export interface Turn {
-  index: number;
-  speaker: 'you' | 'boris';
-  text: string;
-  /** Timeline indices of this turn's tokens. */
-  steps: number[];
-  /** For a reply cut off by the length cap. */
-  unfinished?: boolean;
-  /**
-   * On the person's turn: the timeline indices of the tokens Boris wrote to finish their line, before
-   * his answer. His corpus's lines are "question? answer.", so a message without a "?" is a question he
-   * first completes; those tokens are shown in the person's bubble, marked as his guess.
-   */
-  guess?: number[];
-  /** On the person's turn: characters the tokenizer dropped from the message. */
-  dropped?: string[];
-}
-
-/** The token that ends the asking half of every line Boris learned from ("question? answer."). */
-export const QUESTION_END = '?';
-
-export interface Sampling {
-  temperature: number;
-  topK: number;
-  seed: number;
-}
+import { type Sampling, type TimelineStep, type Turn, placeTurn } from './conversation.ts';
 
 /** Playback speeds offered, in steps per second. */
 export const SPEEDS = [1, 2, 4, 8, 16] as const;
@@ -360,43 +324,10 @@ export class Studio {
 
   /** Adds a generated turn to the timeline; returns the index of its last prompt step. */
   private append(result: GeneratedTurn): number {
-    const turnIndex = this.#turns.length;
-    const first = this.#timeline.length;
-    const promptLength = result.steps.length - result.tokens.length;
-    const { prompt, temperature } = this.asked[turnIndex / 2];
-    const steps: TimelineStep[] = result.steps.map((record, i) => ({
-      index: first + i,
-      turn: i < promptLength ? turnIndex : turnIndex + 1,
-      phase: i < promptLength ? 'prompt' : 'reply',
-      temperature,
-      record,
-    }));
+    const { steps, turns, lastPrompt } = placeTurn(result, this.asked[this.#turns.length / 2], this.#turns.length, this.#timeline.length);
     this.#timeline = [...this.#timeline, ...steps];
-    const asked = steps.slice(0, promptLength);
-    const written = steps.slice(promptLength);
-    // A message with no "?" is an open question: what Boris writes up to his first "?" finishes it.
-    const close = asked.some((s) => s.record.token === QUESTION_END) ? -1 : written.findIndex((s) => s.record.token === QUESTION_END);
-    const guess = written.slice(0, close + 1);
-    const answer = written.slice(close + 1);
-    this.#turns = [
-      ...this.#turns,
-      {
-        index: turnIndex,
-        speaker: 'you',
-        text: prompt,
-        steps: asked.map((s) => s.index),
-        guess: guess.map((s) => s.index),
-        dropped: result.dropped ?? [],
-      },
-      {
-        index: turnIndex + 1,
-        speaker: 'boris',
-        text: answer.map((s) => s.record.token).join(' '),
-        steps: answer.map((s) => s.index),
-        unfinished: !result.ended,
-      },
-    ];
-    return first + promptLength - 1;
+    this.#turns = [...this.#turns, ...turns];
+    return lastPrompt;
   }
 
   /** Shows every chip at once and stops playing (the tour shows a whole conversation). */
