@@ -262,10 +262,14 @@ test('the service killed mid-training: the run is reported as interrupted and th
   running.kill();
   await expect(view.getByTestId('training-message')).toContainText('interrupted because the model service stopped', { timeout: 30_000 });
   await expect(page.getByText(/The model service stopped and was restarted/).first()).toBeVisible();
-  expect(host.fake.utilityProcesses.at(-1)).not.toBe(running);
+  const restarted = host.fake.utilityProcesses.at(-1);
+  expect(restarted).not.toBe(running);
   await page.screenshot({ path: join(screens, 'desktop-service-killed.png') });
-  // The restarted service answers: Boris talks again.
+  // The restarted service answers: Boris talks again, with the model opened once (by the studio).
   await chat(page, 'what do you love?');
+  expect(restarted.sent.filter((message: { type?: string }) => message.type === 'open')).toEqual([
+    expect.objectContaining({ source: { kind: 'bundled' } }),
+  ]);
   await closeDesktop(desktop);
 });
 

@@ -40,9 +40,18 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 function startService(store: string) {
   const connections: ReturnType<typeof forkService>[] = [];
+  /** What the supervisor sent each service it started, in order. */
+  const sent: unknown[][] = [];
   const supervisor = new ServiceSupervisor(() => {
     const connection = forkService(entry, ['--store', store, '--resources', resources]);
+    const messages: unknown[] = [];
+    const send = connection.send.bind(connection);
+    connection.send = (message) => {
+      messages.push(message);
+      send(message);
+    };
     connections.push(connection);
+    sent.push(messages);
     return connection;
   });
   const events: ServiceEvent[] = [];
@@ -51,7 +60,7 @@ function startService(store: string) {
     events.push(event);
     arrivals.push(performance.now());
   });
-  return { supervisor, events, arrivals, connections };
+  return { supervisor, events, arrivals, connections, sent };
 }
 
 describe('the model service in a child process', () => {
@@ -202,9 +211,9 @@ describe('the model service in a child process', () => {
     }
   });
 
-  it('restarts a service killed mid-training, reports the run interrupted and reopens the model', async () => {
+  it('restarts a service killed mid-training and reports the run interrupted, leaving what to open to the app', async () => {
     const store = join(scratch, 'store-crash');
-    const { supervisor, events, connections } = startService(store);
+    const { supervisor, events, connections, sent } = startService(store);
     try {
       await supervisor.request({ type: 'open', source: { kind: 'bundled' } });
       const saved = await supervisor.request({ type: 'saveModel', name: 'Keep me' });
@@ -219,8 +228,12 @@ describe('the model service in a child process', () => {
       const restarted = await until(() => events.find((e) => e.event === 'serviceStatus' && e.state === 'restarted'), 'the restart');
       expect(restarted.event === 'serviceStatus' && restarted.message).toMatch(/SIGKILL/);
       expect(connections).toHaveLength(2);
-      // The saved model is intact and was opened again in the new process.
+      // The supervisor opens nothing by itself in the new process: the app decides (the studio's recover()).
+      await expect(supervisor.request({ type: 'neighbours', word: 'frogs', k: 2, metric: 'euclidean' })).rejects.toThrow(/no model is open/);
+      expect(sent[1].map((m) => (m as { type: string }).type)).toEqual(['neighbours']);
+      // The saved model is intact and opens in the new process, as the app asks.
       expect(readFileSync(join(store, `${saved.id}.slm.json`), 'utf8')).toBe(before);
+      await supervisor.request({ type: 'open', source: { kind: 'stored', id: saved.id } });
       const neighbours = await supervisor.request({ type: 'neighbours', word: 'frogs', k: 2, metric: 'euclidean' });
       expect(neighbours).toHaveLength(2);
     } finally {

@@ -1,5 +1,4 @@
 import {
-  type ModelSource,
   type RequestBody,
   type RequestType,
   type ResultOf,
@@ -44,14 +43,15 @@ export interface SupervisorOptions {
 /**
  * The app's side of the model service: numbers requests, validates every reply and event on
  * arrival, and restarts the service if it dies: pending requests fail with a message, a training
- * run in progress is reported as interrupted, and the model that was open is opened again.
+ * run in progress is reported as interrupted, and a `restarted` status says so. What to open in the
+ * new service is the app's to decide (the renderer's studio does, in `recover()`), so the supervisor
+ * opens nothing by itself.
  */
 export class ServiceSupervisor {
   private connection: ServiceConnection;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly listeners = new Set<(event: ServiceEvent) => void>();
-  private lastOpened: ModelSource | null = null;
   private training = false;
   private deaths: number[] = [];
   private stopped = false;
@@ -81,8 +81,6 @@ export class ServiceSupervisor {
       this.pending.set(id, { type: body.type, resolve: resolve as (result: unknown) => void, reject });
       this.connection.send({ ...body, id });
     }).then((result) => {
-      if (body.type === 'open') this.lastOpened = (body as RequestBody<'open'>).source;
-      if (body.type === 'saveModel') this.lastOpened = { kind: 'stored', id: (result as ResultOf<'saveModel'>).id };
       if (body.type === 'train') this.training = true;
       return result;
     });
@@ -117,7 +115,6 @@ export class ServiceSupervisor {
     }
     if (message.type === 'event') {
       if (message.payload.event === 'trainDone') this.training = false;
-      if (message.payload.event === 'trainDone' && message.payload.model) this.lastOpened = null;
       this.emit(message.payload);
       return;
     }
@@ -169,16 +166,6 @@ export class ServiceSupervisor {
       return;
     }
     this.connection = this.start();
-    const reopen = this.lastOpened;
-    this.emit({
-      event: 'serviceStatus',
-      state: 'restarted',
-      message: `the model service stopped (${reason}) and was restarted${reopen ? '; the open model was opened again' : ''}`,
-    });
-    if (reopen) {
-      this.request({ type: 'open', source: reopen }).catch((error: Error) =>
-        this.emitProblem(`the model could not be opened again: ${error.message}`),
-      );
-    }
+    this.emit({ event: 'serviceStatus', state: 'restarted', message: `the model service stopped (${reason}) and was restarted` });
   }
 }

@@ -46,12 +46,7 @@ export class CompareState {
   private asked = 0;
   private runs = 0;
 
-  /** `studio` is read when needed (a view passes its prop as a getter). */
-  constructor(private readonly studioOf: () => Studio) {}
-
-  private get studio(): Studio {
-    return this.studioOf();
-  }
+  constructor(private readonly studio: Studio) {}
 
   get canAdd(): boolean {
     return this.sentences.length < MAX_SENTENCES;

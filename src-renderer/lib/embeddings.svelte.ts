@@ -1,8 +1,5 @@
-import type { Metric } from '../../src-main/service/protocol.ts';
-import { type ModelInfo, type ResultOf, limits } from '../../src-main/service/protocol.ts';
+import { type MapMethod, type Metric, type ModelInfo, type ResultOf, limits } from '../../src-main/service/protocol.ts';
 import type { Studio } from './studio.svelte.ts';
-
-export type MapMethod = 'pca' | 'umap';
 
 export interface WordMap extends ResultOf<'embeddingMap'> {
   model: ModelInfo;
@@ -39,11 +36,7 @@ export class EmbeddingsState {
   private mapTicket = 0;
   private neighbourTicket = 0;
 
-  constructor(private readonly studioOf: () => Studio) {}
-
-  private get studio(): Studio {
-    return this.studioOf();
-  }
+  constructor(private readonly studio: Studio) {}
 
   /** The word whose neighbours are listed. */
   get focus(): string {

@@ -1,7 +1,8 @@
+import { topRows } from '../../src-main/service/protocol.ts';
 import { formatNumber as n } from './numbers.ts';
 import type { Anatomy } from './stepAnatomy.svelte.ts';
 import type { Studio } from './studio.svelte.ts';
-import { inputName } from './tokens.ts';
+import { LINE_MARK, quotedInput, quotedOutput } from './tokens.ts';
 
 /**
  * Every part of the screen explained in plain words: one sentence, the formula, and the live numbers
@@ -37,8 +38,6 @@ export interface Explanation {
   live: string[];
 }
 
-const quote = (token: string) => `“${inputName(token)}”`;
-
 /** The index of the largest |value|: the unit an explanation quotes as its example. */
 function loudest(values: readonly number[]): number {
   let best = 0;
@@ -46,24 +45,15 @@ function loudest(values: readonly number[]): number {
   return best;
 }
 
-/** The rows of the k largest values, largest first. */
-function topRows(values: readonly number[], k: number): number[] {
-  return values
-    .map((_, row) => row)
-    .sort((a, b) => values[b] - values[a] || a - b)
-    .slice(0, k);
-}
-
 function tokenLabel(studio: Studio, row: number): string {
-  const token = studio.model?.vocabulary[row] ?? '?';
-  return row === 0 ? '“¶ end of line”' : `“${token}”`;
+  return quotedOutput(studio.model?.vocabulary[row] ?? '?');
 }
 
 export function explain(term: Term, studio: Studio, anatomy: Anatomy | null): Explanation {
   const name = studio.model?.name ?? 'Boris';
   const step = studio.current;
   const record = step?.record;
-  const where = step ? `Step ${step.index + 1} of ${studio.timeline.length}, input ${quote(record!.token)}` : '';
+  const where = step ? `Step ${step.index + 1} of ${studio.timeline.length}, input ${quotedInput(record!.token)}` : '';
   const noStep = step ? [] : ['Send a message to see this step’s numbers.'];
   const E = studio.model?.embedding ?? 0;
   const V = studio.model?.vocabulary.length ?? 0;
@@ -80,14 +70,14 @@ export function explain(term: Term, studio: Studio, anatomy: Anatomy | null): Ex
       return {
         title: `${name}’s guess of how your line ends`,
         sentence: `${name} learned from lines shaped “question? answer.”, so a message without a “?” is a question he first finishes (the dashed chips, in your bubble); only after his “?” does his answer begin.`,
-        formula: 'line = [¶, your tokens, his guess …, ?, his answer …, ¶]',
+        formula: `line = [${LINE_MARK}, your tokens, his guess …, ?, his answer …, ${LINE_MARK}]`,
         live: guessed(studio),
       };
     case 'input': {
       return {
         title: 'The input token',
         sentence: 'The token fed in at this step; its row in the vocabulary picks one column of W0.',
-        formula: 'row = the token’s place in the vocabulary (0 is the line boundary ¶, 1 the unknown word “-”)',
+        formula: `row = the token’s place in the vocabulary (0 is the line boundary ${LINE_MARK}, 1 the unknown word “-”)`,
         live: step ? [`${where}: vocabulary row ${record!.row} of ${V}.`] : noStep,
       };
     }

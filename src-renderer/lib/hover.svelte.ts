@@ -1,8 +1,6 @@
-/** What the tooltip shows: a heading and lines of detail, near the pointer. */
-export interface Tip {
-  title: string;
-  lines: string[];
-}
+import type { Tip } from './tip.ts';
+
+export type { Tip };
 
 /**
  * The one tooltip of the window. A view hands it a function that describes the element under the

@@ -1,4 +1,5 @@
 import { scaleLinear } from 'd3-scale';
+import { topRows } from '../../src-main/service/protocol.ts';
 
 /** How many next-token bars the network view draws (plus the token that followed, when it ranks lower). */
 export const TOP_TOKENS = 6;
@@ -44,12 +45,11 @@ export function link(x0: number, y0: number, x1: number, y1: number): string {
 }
 
 /**
- * The rows drawn as bars, most likely first (equal ones in vocabulary order): the top `count`, and the
- * one that followed if it ranks lower.
+ * The rows drawn as bars, most likely first (equal ones in vocabulary order, as the engine ranks them):
+ * the top `count`, and the one that followed if it ranks lower.
  */
-export function topRows(probs: readonly number[], keep: number | null, count = TOP_TOKENS): number[] {
-  const rows = probs.map((_, row) => row).sort((a, b) => probs[b] - probs[a] || a - b);
-  const top = rows.slice(0, count);
+export function barRows(probs: readonly number[], keep: number | null, count = TOP_TOKENS): number[] {
+  const top = topRows(probs, count);
   if (keep !== null && !top.includes(keep)) top.push(keep);
   return top;
 }

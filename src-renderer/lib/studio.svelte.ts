@@ -1,44 +1,8 @@
 import { cubicOut } from 'svelte/easing';
 import { Tween } from 'svelte/motion';
-import type { GeneratedTurn, ModelInfo, ModelSource, ServiceEvent, StepRecord, TurnRequest } from '../../src-main/service/protocol.ts';
+import type { GeneratedTurn, ModelInfo, ModelSource, ServiceEvent, TurnRequest } from '../../src-main/service/protocol.ts';
 import type { Bridge } from './bridge.ts';
-
-/** One step on the conversation's timeline: a token fed to the model, with every activation. */
-export interface TimelineStep {
-  index: number;
-  turn: number;
-  phase: 'prompt' | 'reply';
-  /** The sampling temperature of the turn; the step's probabilities are at this T (at 1 for T = 0). */
-  temperature: number;
-  record: StepRecord;
-}
-
-export interface Turn {
-  index: number;
-  speaker: 'you' | 'boris';
-  text: string;
-  /** Timeline indices of this turn's tokens. */
-  steps: number[];
-  /** For a reply cut off by the length cap. */
-  unfinished?: boolean;
-  /**
-   * On the person's turn: the timeline indices of the tokens Boris wrote to finish their line, before
-   * his answer. His corpus's lines are "question? answer.", so a message without a "?" is a question he
-   * first completes; those tokens are shown in the person's bubble, marked as his guess.
-   */
-  guess?: number[];
-  /** On the person's turn: characters the tokenizer dropped from the message. */
-  dropped?: string[];
-}
-
-/** The token that ends the asking half of every line Boris learned from ("question? answer."). */
-export const QUESTION_END = '?';
-
-export interface Sampling {
-  temperature: number;
-  topK: number;
-  seed: number;
-}
+import { type Sampling, type TimelineStep, type Turn, placeTurn } from './conversation.ts';
 
 /** Playback speeds offered, in steps per second. */
 export const SPEEDS = [1, 2, 4, 8, 16] as const;
@@ -52,35 +16,90 @@ export const SPEEDS = [1, 2, 4, 8, 16] as const;
  */
 export class Studio {
   // Replaced whole, never changed in place: raw state spares every read of a vector a proxy.
-  model = $state.raw<ModelInfo | null>(null);
+  #model = $state.raw<ModelInfo | null>(null);
+  #bundledOpen = $state(false);
+  #opened = $state(0);
+  #turns = $state.raw<Turn[]>([]);
+  #timeline = $state.raw<TimelineStep[]>([]);
+  #clock = $state(-1);
+  readonly #position = new Tween(-1, { easing: cubicOut });
+  #revealed = $state(-1);
+  #reached = $state(-1);
+  #playing = $state(false);
+  #speed = $state<number>(8);
+  #busy = $state(false);
+  #error = $state<string | null>(null);
+  #notice = $state<string | null>(null);
+  #message = $state<{ text: string; problem: boolean } | null>(null);
+  #sampling = $state<Sampling>({ temperature: 0.5, topK: 0, seed: 1 });
+  #trainingActive = $state(false);
+
+  /** The open model, or null before the first one opens. */
+  get model(): ModelInfo | null {
+    return this.#model;
+  }
   /** Whether the open model is the bundled Boris (a stored one has `model.storedId`). */
-  bundledOpen = $state(false);
+  get bundledOpen(): boolean {
+    return this.#bundledOpen;
+  }
   /** Counts the models opened, so that a view can tell whether the one it opened is still open. */
-  opened = $state(0);
-  turns = $state.raw<Turn[]>([]);
-  timeline = $state.raw<TimelineStep[]>([]);
+  get opened(): number {
+    return this.#opened;
+  }
+  get turns(): readonly Turn[] {
+    return this.#turns;
+  }
+  get timeline(): readonly TimelineStep[] {
+    return this.#timeline;
+  }
   /** The step under the clock (an index into the timeline), or -1 before anything was said. */
-  clock = $state(-1);
+  get clock(): number {
+    return this.#clock;
+  }
   /** Where the views are drawn: eases towards `clock`. */
-  readonly position = new Tween(-1, { easing: cubicOut });
+  get position(): number {
+    return this.#position.current;
+  }
   /**
    * The last step shown in the chat. A reply is written out as the clock plays through it: the chip
    * after the clock (the token chosen at the clock's step) is shown, later ones appear as it moves.
    */
-  revealed = $state(-1);
+  get revealed(): number {
+    return this.#revealed;
+  }
   /** The furthest step the clock has reached: the timeline and the context path show steps up to it. */
-  reached = $state(-1);
-  playing = $state(false);
+  get reached(): number {
+    return this.#reached;
+  }
+  get playing(): boolean {
+    return this.#playing;
+  }
   /** Steps per second while playing. */
-  speed = $state<number>(8);
-  busy = $state(false);
-  error = $state<string | null>(null);
-  notice = $state<string | null>(null);
+  get speed(): number {
+    return this.#speed;
+  }
+  get busy(): boolean {
+    return this.#busy;
+  }
+  get error(): string | null {
+    return this.#error;
+  }
+  /** What the model service says of itself (restarted, stopped), until dismissed. */
+  get notice(): string | null {
+    return this.#notice;
+  }
   /** A note for the person (a file opened, a file that could not be read), shown under the header until dismissed. */
-  message = $state<{ text: string; problem: boolean } | null>(null);
-  sampling = $state<Sampling>({ temperature: 0.5, topK: 0, seed: 1 });
+  get message(): { text: string; problem: boolean } | null {
+    return this.#message;
+  }
+  /** The sampling of the next message, as typed (a field may hold what the service would refuse). */
+  get sampling(): Readonly<Sampling> {
+    return this.#sampling;
+  }
   /** True while a training run is going (the Train view says so), so that leaving the page asks first. */
-  trainingActive = $state(false);
+  get trainingActive(): boolean {
+    return this.#trainingActive;
+  }
 
   /** What was asked in each turn so far, to say it all again after the weights change. */
   private asked: TurnRequest[] = [];
@@ -95,16 +114,16 @@ export class Studio {
   }
 
   get current(): TimelineStep | null {
-    return this.timeline[this.clock] ?? null;
+    return this.#timeline[this.#clock] ?? null;
   }
 
   get atEnd(): boolean {
-    return this.clock >= this.timeline.length - 1;
+    return this.#clock >= this.#timeline.length - 1;
   }
 
   /** The context a step starts from: the previous step's h2, or zeros at the very start. */
   contextIn(index: number): number[] {
-    return index > 0 ? this.timeline[index - 1].record.h2 : new Array<number>(this.model?.embedding ?? 0).fill(0);
+    return index > 0 ? this.#timeline[index - 1].record.h2 : new Array<number>(this.#model?.embedding ?? 0).fill(0);
   }
 
   /**
@@ -112,11 +131,11 @@ export class Studio {
    * the person wrote. Null at the end of the conversation or where a new message begins.
    */
   followerOf(index: number): { row: number; by: 'boris' | 'you' } | null {
-    const step = this.timeline[index];
+    const step = this.#timeline[index];
     if (!step) return null;
-    const next = this.timeline[index + 1];
+    const next = this.#timeline[index + 1];
     if (next && (next.phase === 'reply' || next.turn === step.turn)) return { row: next.record.row, by: next.phase === 'reply' ? 'boris' : 'you' };
-    const reply = this.turns[step.phase === 'prompt' ? step.turn + 1 : step.turn];
+    const reply = this.#turns[step.phase === 'prompt' ? step.turn + 1 : step.turn];
     return reply && !reply.unfinished ? { row: 0, by: 'boris' } : null;
   }
 
@@ -132,19 +151,19 @@ export class Studio {
   }
 
   /** Takes a newly opened model (the service has started a fresh conversation with it). */
-  adopt(model: ModelInfo, bundled = false): void {
-    this.model = model;
-    this.bundledOpen = bundled;
-    this.opened++;
-    this.sampling.temperature = model.defaultTemperature;
+  private adopt(model: ModelInfo, bundled = false): void {
+    this.#model = model;
+    this.#bundledOpen = bundled;
+    this.#opened++;
+    this.#sampling.temperature = model.defaultTemperature;
     this.clear();
   }
 
   /** What would be lost by leaving the page now, in words, or null when nothing would be. */
   get unsavedWork(): string | null {
-    if (this.trainingActive) return 'a training run is going';
-    if (this.model?.edited) return 'the weights were edited and not saved';
-    if (this.model && !this.bundledOpen && !this.model.storedId) return `${this.model.name} is not saved`;
+    if (this.#trainingActive) return 'a training run is going';
+    if (this.#model?.edited) return 'the weights were edited and not saved';
+    if (this.#model && !this.#bundledOpen && !this.#model.storedId) return `${this.#model.name} is not saved`;
     return null;
   }
 
@@ -163,7 +182,7 @@ export class Studio {
       this.asked = asked;
       for (const turn of turns) this.append(turn);
       this.finishReveal();
-      this.moveClock(this.timeline.length - 1, false);
+      this.moveClock(this.#timeline.length - 1, false);
     });
   }
 
@@ -177,35 +196,30 @@ export class Studio {
       const asked = [...this.asked];
       const turns = asked.length > 0 ? await this.bridge.request({ type: 'replay', turns: asked }) : [];
       if (era !== this.era) return;
-      this.model = model;
+      this.#model = model;
       if (asked.length === 0) return;
-      const clock = this.clock;
+      const clock = this.#clock;
       this.pause();
-      this.timeline = [];
-      this.turns = [];
+      this.#timeline = [];
+      this.#turns = [];
       for (const turn of turns) this.append(turn);
       this.finishReveal();
-      this.moveClock(Math.min(clock, this.timeline.length - 1), false);
+      this.moveClock(Math.min(clock, this.#timeline.length - 1), false);
     });
   }
 
   async send(text: string): Promise<boolean> {
     const prompt = text.trim();
-    if (!prompt || this.busy) return false;
+    if (!prompt || this.#busy) return false;
     return this.run(async () => {
       this.finishReveal();
       const era = this.era;
-      const turn: TurnRequest = { prompt, temperature: this.sampling.temperature, topK: this.sampling.topK, seed: this.sampling.seed };
-      // Marks for the benchmark: how much of Send-to-first-token is the model service's round trip.
-      performance.clearMarks('slm:send');
-      performance.clearMeasures('slm:service');
-      performance.mark('slm:send');
+      const turn: TurnRequest = { prompt, temperature: this.#sampling.temperature, topK: this.#sampling.topK, seed: this.#sampling.seed };
       const result = await this.bridge.request({ type: 'generate', ...turn });
-      performance.measure('slm:service', 'slm:send');
       if (era !== this.era) return;
       this.asked.push(turn);
       // A new seed each turn keeps replies varied, yet the whole conversation reproducible.
-      this.sampling.seed = (turn.seed + 1) >>> 0;
+      this.#sampling.seed = (turn.seed + 1) >>> 0;
       const lastPrompt = this.append(result);
       // Show the prompt as read, with the first reply token chosen; the rest is written out by playing.
       this.moveClock(lastPrompt, false);
@@ -222,7 +236,27 @@ export class Studio {
 
   /** Shows a note under the header (replacing the one before); null clears it. */
   tell(text: string | null, problem = false): void {
-    this.message = text === null ? null : { text, problem };
+    this.#message = text === null ? null : { text, problem };
+  }
+
+  /** Puts away what the model service said of itself. */
+  dismissNotice(): void {
+    this.#notice = null;
+  }
+
+  /** Sets one sampling field of the next message, as typed (the chat checks it before sending). */
+  setSampling<F extends keyof Sampling>(field: F, value: Sampling[F]): void {
+    this.#sampling[field] = value;
+  }
+
+  /** Whether a training run is going, as the Train view sees it. */
+  setTrainingActive(active: boolean): void {
+    this.#trainingActive = active;
+  }
+
+  /** The service saved the open model under a name: the studio's copy follows (saved, so no longer edited). */
+  renamedAs(name: string, storedId: string): void {
+    if (this.#model) this.#model = { ...this.#model, name, storedId, edited: false };
   }
 
   /** Runs conversation-changing work after any that came before it. */
@@ -239,94 +273,61 @@ export class Studio {
   }
 
   stepBy(delta: number): void {
-    this.seek(this.clock + delta);
+    this.seek(this.#clock + delta);
   }
 
   play(): void {
-    if (this.timeline.length === 0) return;
+    if (this.#timeline.length === 0) return;
     if (this.atEnd) this.moveClock(0, true);
-    this.playing = true;
+    this.#playing = true;
     this.schedule();
   }
 
   pause(): void {
-    this.playing = false;
+    this.#playing = false;
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
   }
 
   togglePlay(): void {
-    if (this.playing) this.pause();
+    if (this.#playing) this.pause();
     else this.play();
   }
 
   setSpeed(stepsPerSecond: number): void {
-    this.speed = stepsPerSecond;
-    if (this.playing) this.schedule();
+    this.#speed = stepsPerSecond;
+    if (this.#playing) this.schedule();
   }
 
   private schedule(): void {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = null;
-      if (!this.playing) return;
-      this.moveClock(this.clock + 1, true);
+      if (!this.#playing) return;
+      this.moveClock(this.#clock + 1, true);
       if (this.atEnd) this.pause();
       else this.schedule();
-    }, 1000 / this.speed);
+    }, 1000 / this.#speed);
   }
 
   private moveClock(step: number, animate: boolean): void {
-    if (this.timeline.length === 0) return;
-    const target = Math.max(0, Math.min(this.timeline.length - 1, step));
-    const distance = Math.abs(target - this.position.current);
-    this.clock = target;
-    this.reached = Math.max(this.reached, target);
-    this.revealed = Math.min(this.timeline.length - 1, Math.max(this.revealed, target + 1));
+    if (this.#timeline.length === 0) return;
+    const target = Math.max(0, Math.min(this.#timeline.length - 1, step));
+    const distance = Math.abs(target - this.#position.current);
+    this.#clock = target;
+    this.#reached = Math.max(this.#reached, target);
+    this.#revealed = Math.min(this.#timeline.length - 1, Math.max(this.#revealed, target + 1));
     // While playing, each move takes most of a step's time; a jump takes longer the further it goes.
-    const duration = !animate ? 0 : this.playing ? 850 / this.speed : Math.min(450, 140 + 40 * distance);
-    void this.position.set(target, { duration });
+    const duration = !animate ? 0 : this.#playing ? 850 / this.#speed : Math.min(450, 140 + 40 * distance);
+    void this.#position.set(target, { duration });
   }
 
   /** Adds a generated turn to the timeline; returns the index of its last prompt step. */
   private append(result: GeneratedTurn): number {
-    const turnIndex = this.turns.length;
-    const first = this.timeline.length;
-    const promptLength = result.steps.length - result.tokens.length;
-    const { prompt, temperature } = this.asked[turnIndex / 2];
-    const steps: TimelineStep[] = result.steps.map((record, i) => ({
-      index: first + i,
-      turn: i < promptLength ? turnIndex : turnIndex + 1,
-      phase: i < promptLength ? 'prompt' : 'reply',
-      temperature,
-      record,
-    }));
-    this.timeline = [...this.timeline, ...steps];
-    const asked = steps.slice(0, promptLength);
-    const written = steps.slice(promptLength);
-    // A message with no "?" is an open question: what Boris writes up to his first "?" finishes it.
-    const close = asked.some((s) => s.record.token === QUESTION_END) ? -1 : written.findIndex((s) => s.record.token === QUESTION_END);
-    const guess = written.slice(0, close + 1);
-    const answer = written.slice(close + 1);
-    this.turns = [
-      ...this.turns,
-      {
-        index: turnIndex,
-        speaker: 'you',
-        text: prompt,
-        steps: asked.map((s) => s.index),
-        guess: guess.map((s) => s.index),
-        dropped: result.dropped ?? [],
-      },
-      {
-        index: turnIndex + 1,
-        speaker: 'boris',
-        text: answer.map((s) => s.record.token).join(' '),
-        steps: answer.map((s) => s.index),
-        unfinished: !result.ended,
-      },
-    ];
-    return first + promptLength - 1;
+    const { steps, turns, lastPrompt } = placeTurn(result, this.asked[this.#turns.length / 2], this.#turns.length, this.#timeline.length);
+    this.#timeline = [...this.#timeline, ...steps];
+    this.#turns = [...this.#turns, ...turns];
+    return lastPrompt;
   }
 
   /** Shows every chip at once and stops playing (the tour shows a whole conversation). */
@@ -337,41 +338,41 @@ export class Studio {
   /** Shows every chip at once (a new message arrives while a reply is still being written out). */
   private finishReveal(): void {
     this.pause();
-    this.revealed = this.timeline.length - 1;
-    this.reached = this.timeline.length - 1;
+    this.#revealed = this.#timeline.length - 1;
+    this.#reached = this.#timeline.length - 1;
   }
 
   private clear(): void {
     this.pause();
     this.era++;
     this.asked = [];
-    this.turns = [];
-    this.timeline = [];
-    this.clock = -1;
-    this.revealed = -1;
-    this.reached = -1;
-    void this.position.set(-1, { duration: 0 });
+    this.#turns = [];
+    this.#timeline = [];
+    this.#clock = -1;
+    this.#revealed = -1;
+    this.#reached = -1;
+    void this.#position.set(-1, { duration: 0 });
   }
 
   private async run(work: () => Promise<void>): Promise<boolean> {
-    this.busy = true;
-    this.error = null;
+    this.#busy = true;
+    this.#error = null;
     try {
       await this.exclusive(work);
       return true;
     } catch (error) {
       // A request the service could not read is the app's slip, not the person's: never show its raw text.
       const protocol = (error as { kind?: string }).kind === 'protocol';
-      this.error = protocol ? 'That could not be sent: check the sampling fields and try again.' : (error as Error).message;
+      this.#error = protocol ? 'That could not be sent: check the sampling fields and try again.' : (error as Error).message;
       return false;
     } finally {
-      this.busy = false;
+      this.#busy = false;
     }
   }
 
   private onEvent(event: ServiceEvent): void {
     if (event.event !== 'serviceStatus') return;
-    this.notice = event.message;
+    this.#notice = event.message;
     if (event.state === 'restarted') void this.recover();
   }
 
@@ -380,14 +381,14 @@ export class Studio {
    * open the same model again where it can be, or Boris, and start the chat afresh, saying so.
    */
   private async recover(): Promise<void> {
-    const model = this.model;
+    const model = this.#model;
     const lost = model?.edited ? ' Weight edits that were not saved are lost.' : '';
     const stored = model?.storedId;
     const source = stored ? { kind: 'stored' as const, id: stored } : { kind: 'bundled' as const };
-    const reopening = stored || this.bundledOpen || !model ? '' : ` ${model.name} was not saved, so Boris is open again.`;
+    const reopening = stored || this.#bundledOpen || !model ? '' : ` ${model.name} was not saved, so Boris is open again.`;
     await this.run(async () => {
       await this.open(source);
-      this.notice = `The model service stopped and was restarted; the conversation starts afresh.${lost}${reopening}`;
+      this.#notice = `The model service stopped and was restarted; the conversation starts afresh.${lost}${reopening}`;
     });
   }
 }

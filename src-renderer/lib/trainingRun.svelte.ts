@@ -223,7 +223,7 @@ export class TrainingRun {
       library.remember(saved);
       void library.refresh();
       // The service renamed the open model; the studio's copy follows.
-      if (this.studio.model) this.studio.model = { ...this.studio.model, name: saved.name, storedId: saved.id, edited: false };
+      this.studio.renamedAs(saved.name, saved.id);
       return true;
     } catch (error) {
       this.message = `The model could not be saved: ${(error as Error).message}`;

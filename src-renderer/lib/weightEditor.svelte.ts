@@ -1,9 +1,9 @@
-import type { ModelInfo, WeightEdit } from '../../src-main/service/protocol.ts';
+import { type ModelInfo, type WeightEdit, type WeightName, matrixShape } from '../../src-main/service/protocol.ts';
 import type { Studio } from './studio.svelte.ts';
-import { type MatrixName, isKnockedOut, matrixShape } from './weightMaps.ts';
+import { isKnockedOut } from './weightMaps.ts';
 
 export interface CellAddress {
-  matrix: MatrixName;
+  matrix: WeightName;
   row: number;
   column: number;
 }
@@ -35,9 +35,9 @@ export class WeightEditor {
     const model = this.model;
     if (!model) return null;
     const { matrix, row, column } = this.selected;
-    const shape = matrixShape(matrix, model.embedding, model.vocabulary.length);
-    if (row >= shape.rows || column >= shape.columns) return null;
-    return model.weights[matrix][row * shape.columns + column];
+    const [rows, columns] = matrixShape(matrix, model.embedding, model.vocabulary.length);
+    if (row >= rows || column >= columns) return null;
+    return model.weights[matrix][row * columns + column];
   }
 
   select(cell: CellAddress): void {
@@ -63,7 +63,7 @@ export class WeightEditor {
     const model = this.model;
     if (!model) return Promise.resolve();
     const matrix = layer === 'h1' ? 'w0' : 'w1';
-    const width = matrixShape(matrix, model.embedding, model.vocabulary.length).columns;
+    const [, width] = matrixShape(matrix, model.embedding, model.vocabulary.length);
     // An unedited model (just opened, or reset) has no knock-outs of ours to bring back.
     if (!model.edited) this.knockedRows.clear();
     const key = `${layer}:${unit}`;

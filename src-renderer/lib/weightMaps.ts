@@ -1,29 +1,17 @@
-import { tokenMark } from './tokens.ts';
-import type { ModelInfo } from '../../src-main/service/protocol.ts';
+import type { ModelInfo, WeightName } from '../../src-main/service/protocol.ts';
 import { activationColour } from './colours.ts';
+import { quotedInput, quotedOutput, tokenMark } from './tokens.ts';
 
 /**
- * How the weight matrices are laid out and coloured. Weights are row-major as the model stores them:
- * W0 is E x V, W1 is E x 2E, W2 is V x E. Colour comes from the one diverging scale (made for tanh
- * values in [-1, 1]), with each matrix's values divided by its largest |w|, so 0 is always neutral.
+ * How the weight matrices are laid out and coloured. Weights are row-major as the model stores them
+ * (the protocol's `matrixShape`: W0 is E x V, W1 is E x 2E, W2 is V x E). Colour comes from the one
+ * diverging scale (made for tanh values in [-1, 1]), with each matrix's values divided by its largest
+ * |w|, so 0 is always neutral.
  */
-export type MatrixName = 'w0' | 'w1' | 'w2';
-
 export interface MatrixWeights {
   w0: ArrayLike<number>;
   w1: ArrayLike<number>;
   w2: ArrayLike<number>;
-}
-
-export interface MatrixShape {
-  rows: number;
-  columns: number;
-}
-
-export function matrixShape(name: MatrixName, embedding: number, vocabulary: number): MatrixShape {
-  if (name === 'w0') return { rows: embedding, columns: vocabulary };
-  if (name === 'w1') return { rows: embedding, columns: 2 * embedding };
-  return { rows: vocabulary, columns: embedding };
 }
 
 export function largestMagnitude(values: ArrayLike<number>): number {
@@ -51,13 +39,13 @@ export function weightColour(value: number, scale: number): string {
 }
 
 /** What a cell connects, in the model's own words. */
-export function describeCell(name: MatrixName, row: number, column: number, vocabulary: readonly string[], embedding: number): string {
-  const token = (row: number) => (vocabulary[row] === '' ? 'the line boundary' : `“${vocabulary[row] ?? '?'}”`);
-  if (name === 'w0') return `token ${token(column)} into h1 unit ${row}`;
+export function describeCell(name: WeightName, row: number, column: number, vocabulary: readonly string[], embedding: number): string {
+  const token = (row: number) => vocabulary[row] ?? '?';
+  if (name === 'w0') return `token ${quotedInput(token(column))} into h1 unit ${row}`;
   if (name === 'w1') {
     return column < embedding ? `h1 unit ${column} into context unit ${row}` : `previous context unit ${column - embedding} into context unit ${row}`;
   }
-  return `context unit ${column} into the score of token ${token(row)}`;
+  return `context unit ${column} into the score of token ${quotedOutput(token(row))}`;
 }
 
 /** An h1 unit is knocked out when its W0 row is all zeros; an h2 (context) unit when its W1 row is. */
@@ -71,7 +59,7 @@ export function isKnockedOut(model: ModelInfo, layer: 'h1' | 'h2', unit: number)
 
 /** What a heatmap of one matrix needs besides its values: shape, orientation, labels, axis names. */
 export interface HeatmapSpec {
-  name: MatrixName;
+  name: WeightName;
   title: string;
   rows: number;
   columns: number;
@@ -85,7 +73,7 @@ export interface HeatmapSpec {
  * W0 and W2 both have a token axis; W2 is drawn turned (units down, tokens across) so that a token's
  * column sits in the same place in both.
  */
-export function heatmapSpec(name: MatrixName, embedding: number, vocabulary: readonly string[]): HeatmapSpec {
+export function heatmapSpec(name: WeightName, embedding: number, vocabulary: readonly string[]): HeatmapSpec {
   const V = vocabulary.length;
   const units = Array.from({ length: embedding }, (_, i) => String(i));
   const tokens = vocabulary.map(tokenMark);

@@ -95,7 +95,12 @@ const utilityProcess = {
     const wrapper = new EventEmitter();
     child.on('message', (message) => wrapper.emit('message', message));
     child.on('exit', (code) => wrapper.emit('exit', code ?? 1));
-    wrapper.postMessage = (message) => child.connected && child.send(message);
+    /** Every message main posted to this process, in order. */
+    wrapper.sent = [];
+    wrapper.postMessage = (message) => {
+      wrapper.sent.push(message);
+      return child.connected && child.send(message);
+    };
     wrapper.kill = () => child.kill();
     wrapper.pid = child.pid;
     fake.utilityProcesses.push(wrapper);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TOP_TOKENS, carryOpacity, edgeWidthScale, link, networkLayout, topRows } from '../../src-renderer/lib/networkLayout.ts';
+import { TOP_TOKENS, barRows, carryOpacity, edgeWidthScale, link, networkLayout } from '../../src-renderer/lib/networkLayout.ts';
 
 /** Drawing sizes the network view meets: from a small window's panel to a large screen. */
 const SIZES: [number, number][] = [
@@ -88,25 +88,25 @@ describe('the network view layout (networkLayout)', () => {
   });
 });
 
-describe('the next-token bars (topRows)', () => {
+describe('the next-token bars (barRows)', () => {
   const probs = [0.05, 0.3, 0.1, 0.25, 0.2, 0.1, 0, 0, 0];
 
   it('lists the most likely rows first, equal ones in vocabulary order', () => {
-    expect(topRows(probs, null, 4)).toEqual([1, 3, 4, 2]);
-    expect(topRows(probs, null, 6)).toEqual([1, 3, 4, 2, 5, 0]);
-    expect(topRows(probs, null).length).toBe(TOP_TOKENS);
-    expect(topRows([0.25, 0.25, 0.25, 0.25], null, 3)).toEqual([0, 1, 2]);
+    expect(barRows(probs, null, 4)).toEqual([1, 3, 4, 2]);
+    expect(barRows(probs, null, 6)).toEqual([1, 3, 4, 2, 5, 0]);
+    expect(barRows(probs, null).length).toBe(TOP_TOKENS);
+    expect(barRows([0.25, 0.25, 0.25, 0.25], null, 3)).toEqual([0, 1, 2]);
   });
 
   it('adds the row that followed when it ranks lower, once', () => {
-    expect(topRows(probs, 8, 3)).toEqual([1, 3, 4, 8]);
-    expect(topRows(probs, 3, 3)).toEqual([1, 3, 4]);
-    expect(topRows(probs, 0, 3)).toEqual([1, 3, 4, 0]);
+    expect(barRows(probs, 8, 3)).toEqual([1, 3, 4, 8]);
+    expect(barRows(probs, 3, 3)).toEqual([1, 3, 4]);
+    expect(barRows(probs, 0, 3)).toEqual([1, 3, 4, 0]);
   });
 
   it('gives every row when asked for more than there are', () => {
-    expect(topRows([0.5, 0.2, 0.3], null, 10)).toEqual([0, 2, 1]);
-    expect(topRows([0.5, 0.2, 0.3], 1, 10)).toEqual([0, 2, 1]);
+    expect(barRows([0.5, 0.2, 0.3], null, 10)).toEqual([0, 2, 1]);
+    expect(barRows([0.5, 0.2, 0.3], 1, 10)).toEqual([0, 2, 1]);
   });
 });
 

@@ -1,21 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createWeights } from '../../src-main/model/network.ts';
-import type { ModelInfo } from '../../src-main/service/protocol.ts';
+import { type ModelInfo, type WeightName, matrixShape } from '../../src-main/service/protocol.ts';
 import { activationColour } from '../../src-renderer/lib/colours.ts';
-import {
-  type MatrixName,
-  colourReach,
-  describeCell,
-  fitCell,
-  heatmapSpec,
-  isKnockedOut,
-  largestMagnitude,
-  matrixShape,
-  weightColour,
-} from '../../src-renderer/lib/weightMaps.ts';
+import { colourReach, describeCell, fitCell, heatmapSpec, isKnockedOut, largestMagnitude, weightColour } from '../../src-renderer/lib/weightMaps.ts';
 import { randomWeights } from '../helpers.ts';
 
-const NAMES: MatrixName[] = ['w0', 'w1', 'w2'];
+const NAMES: WeightName[] = ['w0', 'w1', 'w2'];
 const VOCABULARY = ['', '-', 'i', 'am', 'boris', '.', 'frogs'];
 
 /** The red and blue channels of an `rgb(r, g, b)` colour. */
@@ -47,12 +37,12 @@ describe('weight matrices as heatmaps (weightMaps)', () => {
     ]) {
       const weights = createWeights(E, V);
       for (const name of NAMES) {
-        const { rows, columns } = matrixShape(name, E, V);
+        const [rows, columns] = matrixShape(name, E, V);
         expect(rows * columns).toBe(weights[name].length);
       }
-      expect(matrixShape('w0', E, V)).toEqual({ rows: E, columns: V });
-      expect(matrixShape('w1', E, V)).toEqual({ rows: E, columns: 2 * E });
-      expect(matrixShape('w2', E, V)).toEqual({ rows: V, columns: E });
+      expect(matrixShape('w0', E, V)).toEqual([E, V]);
+      expect(matrixShape('w1', E, V)).toEqual([E, 2 * E]);
+      expect(matrixShape('w2', E, V)).toEqual([V, E]);
     }
   });
 
@@ -61,8 +51,7 @@ describe('weight matrices as heatmaps (weightMaps)', () => {
     const specs = Object.fromEntries(NAMES.map((name) => [name, heatmapSpec(name, E, VOCABULARY)]));
     for (const name of NAMES) {
       const spec = specs[name];
-      const shape = matrixShape(name, E, VOCABULARY.length);
-      expect([spec.rows, spec.columns]).toEqual([shape.rows, shape.columns]);
+      expect([spec.rows, spec.columns]).toEqual(matrixShape(name, E, VOCABULARY.length));
       const [drawnRows, drawnColumns] = spec.turned ? [spec.columns, spec.rows] : [spec.rows, spec.columns];
       expect(spec.rowLabels.length).toBe(drawnRows);
       expect(spec.columnLabels.length).toBe(drawnColumns);
