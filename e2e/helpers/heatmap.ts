@@ -1,18 +1,26 @@
 import type { Locator, Page } from '@playwright/test';
 
-/** Moves the mouse over one cell (as the model stores it) of a heatmap and returns the readout's exact value. */
+/**
+ * Moves the mouse over one cell (as the model stores it) of a heatmap and returns the readout's exact
+ * value. The heatmap's place is measured again on each try: panels that fill in later (the knock-out
+ * table, measured in idle time) can move it between measuring and pointing.
+ */
 export async function hoverWeight(page: Page, scope: Locator, matrix: 'w0' | 'w1' | 'w2', row: number, column: number): Promise<number> {
   const canvas = scope.locator(`canvas[data-matrix="${matrix}"]`);
-  await canvas.scrollIntoViewIfNeeded();
-  const [left, top, cell, turned] = await canvas.evaluate((node) => {
-    const d = (node as HTMLElement).dataset;
-    return [Number(d.left), Number(d.top), Number(d.cell), d.turned === 'true'] as const;
-  });
-  const box = await canvas.boundingBox();
-  if (!box) throw new Error(`the ${matrix} heatmap is not visible`);
-  const [r, c] = turned ? [column, row] : [row, column];
-  await page.mouse.move(box.x + left + (c + 0.5) * cell, box.y + top + (r + 0.5) * cell);
   const readout = scope.locator(`output[data-matrix="${matrix}"][data-row="${row}"][data-column="${column}"]`);
+  for (let attempt = 0; ; attempt++) {
+    await canvas.scrollIntoViewIfNeeded();
+    const [left, top, cell, turned] = await canvas.evaluate((node) => {
+      const d = (node as HTMLElement).dataset;
+      return [Number(d.left), Number(d.top), Number(d.cell), d.turned === 'true'] as const;
+    });
+    const box = await canvas.boundingBox();
+    if (!box) throw new Error(`the ${matrix} heatmap is not visible`);
+    const [r, c] = turned ? [column, row] : [row, column];
+    await page.mouse.move(box.x + left + (c + 0.5) * cell, box.y + top + (r + 0.5) * cell);
+    if (attempt >= 4 || (await readout.count()) > 0) break;
+    await page.waitForTimeout(200);
+  }
   return Number(await readout.getAttribute('data-value'));
 }
 
