@@ -1,14 +1,15 @@
-import type { Locator, Page } from '@playwright/test';
+import { type Locator, type Page, expect } from '@playwright/test';
 
 /**
  * Moves the mouse over one cell (as the model stores it) of a heatmap and returns the readout's exact
- * value. The heatmap's place is measured again on each try: panels that fill in later (the knock-out
- * table, measured in idle time) can move it between measuring and pointing.
+ * value. The heatmap is measured again and pointed at again until the readout names that cell: after
+ * an edit the view may still be settling (a panel above it filled in, a scroll bar come or gone), and
+ * a pointer placed by the old layout lands on another cell.
  */
 export async function hoverWeight(page: Page, scope: Locator, matrix: 'w0' | 'w1' | 'w2', row: number, column: number): Promise<number> {
   const canvas = scope.locator(`canvas[data-matrix="${matrix}"]`);
   const readout = scope.locator(`output[data-matrix="${matrix}"][data-row="${row}"][data-column="${column}"]`);
-  for (let attempt = 0; ; attempt++) {
+  await expect(async () => {
     await canvas.scrollIntoViewIfNeeded();
     const [left, top, cell, turned] = await canvas.evaluate((node) => {
       const d = (node as HTMLElement).dataset;
@@ -18,9 +19,8 @@ export async function hoverWeight(page: Page, scope: Locator, matrix: 'w0' | 'w1
     if (!box) throw new Error(`the ${matrix} heatmap is not visible`);
     const [r, c] = turned ? [column, row] : [row, column];
     await page.mouse.move(box.x + left + (c + 0.5) * cell, box.y + top + (r + 0.5) * cell);
-    if (attempt >= 4 || (await readout.count()) > 0) break;
-    await page.waitForTimeout(200);
-  }
+    await expect(readout).toHaveCount(1, { timeout: 1000 });
+  }).toPass({ timeout: 20_000 });
   return Number(await readout.getAttribute('data-value'));
 }
 
