@@ -59,13 +59,11 @@ export function analysisRequests({ host, models, scheduler }: ServiceContext): H
       return pathDivergence(a.contexts, b.contexts, metric);
     },
     async project({ vectors }) {
-      const open = models.current();
-      open.projection ??= fitPca(await corpusContexts(open), 2);
-      const E = open.model.weights.embedding;
+      const E = models.current().model.weights.embedding;
       for (const vector of vectors) {
         if (vector.length !== E) throw inputError(`a vector to project must have ${E} numbers (the model's E), not ${vector.length}`);
       }
-      const projection = open.projection;
+      const projection = await models.projection(async (open) => fitPca(await corpusContexts(open), 2));
       return { points: vectors.map((vector) => project(projection, vector) as [number, number]), explainedVariance: projection.explainedVariance };
     },
     embeddingMap: ({ method, seed }) => {

@@ -113,6 +113,13 @@ export class OpenModels {
     };
   }
 
+  /** The PCA plane fitted on the open model's corpus contexts: fitted once per model, by `fit`. */
+  async projection(fit: (open: OpenModel) => Promise<Projection>): Promise<Projection> {
+    const open = this.current();
+    open.projection ??= await fit(open);
+    return open.projection;
+  }
+
   /** Changes weights in place, all or none: every edit is checked before any is made. */
   setWeights(edits: WeightEdit[]): ModelInfo {
     const open = this.current();
