@@ -57,6 +57,7 @@ function makeModel(weights: Weights, tokens = TOKENS): Model {
         { epoch: 1, trainLoss: 1.1, testLoss: 1.3, testAccuracy: 0.5 },
         { epoch: 2, trainLoss: 0.1 + 0.2, testLoss: 1 / 3, testAccuracy: 2 / 3 },
       ],
+      checkpoints: [],
     },
   };
 }

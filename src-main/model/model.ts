@@ -19,6 +19,17 @@ export interface TrainingRecord {
   carryContext: number;
   bestEpoch: number;
   history: EpochRecord[];
+  /**
+   * The weights after each epoch, epoch 0 being the initial weights: `checkpoints[i].epoch` equals
+   * `history[i].epoch`. Empty when the run kept none (files written before checkpoints existed).
+   */
+  checkpoints: Checkpoint[];
+}
+
+/** The weights of a training run at the end of one epoch (epoch 0: before any training). */
+export interface Checkpoint {
+  epoch: number;
+  weights: Weights;
 }
 
 /** A model as the app and the command line use it: vocabulary, weights and how to sample from it. */

@@ -201,5 +201,6 @@ function readTraining(value: unknown, source: string): TrainingRecord {
     carryContext: t.carryContext === undefined ? 0 : number('carryContext'),
     bestEpoch: number('bestEpoch'),
     history,
+    checkpoints: [],
   };
 }

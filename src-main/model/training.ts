@@ -396,5 +396,6 @@ export function trainingRecord(trainer: Trainer, options: TrainingOptions, corpu
     carryContext: options.carryContext ?? 0,
     bestEpoch: trainer.bestEpoch,
     history: trainer.history.map(({ epoch, trainLoss, testLoss, testAccuracy }) => ({ epoch, trainLoss, testLoss, testAccuracy })),
+    checkpoints: [],
   };
 }
