@@ -1,0 +1,69 @@
+/**
+ * Memory across turns: the same last turn said after two different histories. Each history is a list
+ * of turns said to the model at temperature 0 (greedy, so the figures are reproducible), from a zero
+ * context; an empty history is a fresh start. Then the last turn's [boundary, words...] is fed from
+ * each history's context, and the model replies at temperature 0. How far apart the two contexts are,
+ * step by step, is the decay curve: what is left of the history. The spectral radius of each step's
+ * Jacobian stands beside it (dynamics.ts): below 1, a difference carried in shrinks at that step.
+ */
+import { stepSpectrum } from './dynamics.ts';
+import { Conversation } from './generation.ts';
+import { distance } from './geometry.ts';
+import type { Model } from './model.ts';
+import { createRng } from './rng.ts';
+import { tokenizeBounded } from './tokenizer.ts';
+import { inputError } from './errors.ts';
+
+export interface MemoryStep {
+  /** The token fed ("" for the line boundary). */
+  token: string;
+  /** |cA - cB| (Euclidean) after this step. */
+  distance: number;
+  /** The spectral radius of this step's Jacobian after history A, and after history B. */
+  spectralRadius: [number, number];
+}
+
+export interface MemoryComparison {
+  /** |cA - cB| before the last turn: how different the histories left the context. */
+  startDistance: number;
+  steps: MemoryStep[];
+  /** The model's reply to the last turn after each history (temperature 0). */
+  replies: [string, string];
+  /** Each history's replies, turn by turn (temperature 0). */
+  historyReplies: [string[], string[]];
+  /** The contexts each history left, and after every step of the last turn (for drawing). */
+  paths: [Float64Array[], Float64Array[]];
+}
+
+const greedy = () => ({ temperature: 0, rng: createRng(0) });
+
+/** Says the history's turns and then the last turn, all at temperature 0, from a zero context. */
+function sayAfter(model: Model, turns: readonly string[], lastTurn: string) {
+  const conversation = new Conversation(model.weights, model.vocabulary, model.name);
+  const replies = turns.map((turn) => conversation.say(turn, greedy()).text);
+  const context = conversation.currentContext;
+  const last = conversation.say(lastTurn, greedy());
+  return { context, replies, fed: last.fed, reply: last.text };
+}
+
+/** The last turn after history A and after history B: the distance between the contexts, step by step. */
+export function compareMemory(model: Model, histories: readonly [readonly string[], readonly string[]], lastTurn: string): MemoryComparison {
+  const words = tokenizeBounded(lastTurn, 'the last turn');
+  if (words.length === 0) throw inputError(`the last turn has no words ${model.name} can read`);
+  const tokens = ['', ...words];
+  const [a, b] = histories.map((turns) => sayAfter(model, turns, lastTurn));
+  return {
+    startDistance: distance(a.context, b.context),
+    steps: tokens.map((token, i) => ({
+      token,
+      distance: distance(a.fed[i].context, b.fed[i].context),
+      spectralRadius: [stepSpectrum(model.weights, a.fed[i].context).spectralRadius, stepSpectrum(model.weights, b.fed[i].context).spectralRadius],
+    })),
+    replies: [a.reply, b.reply],
+    historyReplies: [a.replies, b.replies],
+    paths: [
+      [a.context, ...a.fed.map((s) => s.context)],
+      [b.context, ...b.fed.map((s) => s.context)],
+    ],
+  };
+}
