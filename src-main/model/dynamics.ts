@@ -118,7 +118,7 @@ function maxDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 /** The largest |g(c)| for g(c) = c - tanh(W1 . [h1 ; c]); `scratch` gets tanh(W1 . [h1 ; c]). */
-function residualOf(weights: Weights, h1: Float64Array, c: Float64Array, scratch: Float64Array): number {
+function residualOf(weights: Weights, h1: Float64Array, c: Float64Array, scratch: Float64Array<ArrayBuffer>): number {
   nextContext(weights, h1, c, scratch);
   return maxDifference(c, scratch);
 }
@@ -128,7 +128,7 @@ function residualOf(weights: Weights, h1: Float64Array, c: Float64Array, scratch
  * It starts from the middle of where the iteration circled (c and the step after it), and halves a
  * step until |g| falls, so that it cannot jump back onto the circle. Returns the steps taken.
  */
-function newton(weights: Weights, h1: Float64Array, c: Float64Array, scratch: Float64Array): number {
+function newton(weights: Weights, h1: Float64Array, c: Float64Array, scratch: Float64Array<ArrayBuffer>): number {
   const e = weights.embedding;
   nextContext(weights, h1, c, scratch);
   for (let i = 0; i < e; i++) c[i] = (c[i] + scratch[i]) / 2;
