@@ -18,6 +18,7 @@ import { UsageError, numberOption, parse, printable, stringOption } from './args
 import type { CliIo } from './io.ts';
 import { formatDuration, progressLine } from './progress.ts';
 import { EXPLAIN_COMMANDS, EXPLAIN_USAGE } from './explainCommands.ts';
+import { DYNAMICS_USAGE, dynamics } from './dynamicsCommand.ts';
 import { jsonOption, modelOption, modelPath, openModel } from './modelOption.ts';
 
 export const USAGE = `slm: a tiny recurrent language model on the command line
@@ -32,6 +33,7 @@ export const USAGE = `slm: a tiny recurrent language model on the command line
   slm import WEIGHTS.npz [WORDMAP.json] --out MODEL.slm.json [--name NAME]
   slm export [--model P] --out-dir DIR
 ${EXPLAIN_USAGE}
+${DYNAMICS_USAGE}
 
 --model takes a model file (*.slm.json), a folder holding weights.npz + wordmap.json, or an .npz
 with wordmap.json beside it; without it, the bundled Boris.`;
@@ -336,6 +338,7 @@ export const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<voi
   import: importCommand,
   export: exportCommand,
   ...EXPLAIN_COMMANDS,
+  dynamics,
 };
 
 /** The command called `name`, looked up among COMMANDS' own names only. */
