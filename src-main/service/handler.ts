@@ -4,7 +4,8 @@
  * from one request table that the compiler holds to the protocol (context.ts: a handler for every
  * request type, returning that type's result). The table is put together from the service's parts:
  * models (modelRequests.ts), the conversation (conversationRequests.ts), read-only analysis
- * (analysisRequests.ts), training (trainingRequests.ts) and explanations (explanations.ts); the
+ * (analysisRequests.ts), training (trainingRequests.ts), the context's dynamics (dynamicsRequests.ts)
+ * and explanations (explanations.ts); the
  * open model has one owner (openModel.ts), and the scheduler (scheduler.ts) decides when each
  * request runs. docs/ARCHITECTURE.md shows where a new request goes.
  */
@@ -13,6 +14,7 @@ import { analysisRequests } from './analysisRequests.ts';
 import { ANSWERED_LATER, type RequestHandlers, type ServiceContext } from './context.ts';
 import type { ServiceHost } from './host.ts';
 import { conversationRequests } from './conversationRequests.ts';
+import { dynamicsRequests } from './dynamicsRequests.ts';
 import { ExplanationService } from './explanations.ts';
 import { modelRequests } from './modelRequests.ts';
 import { OpenModels } from './openModel.ts';
@@ -46,6 +48,7 @@ export class ModelService {
       ...conversationRequests(context),
       ...analysisRequests(context),
       ...trainingRequests(context),
+      ...dynamicsRequests(context),
       ...this.explanations.handlers(),
     };
   }

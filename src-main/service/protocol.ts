@@ -11,11 +11,13 @@ import { WEIGHT_NAMES, type WeightName, matrixShape } from '../model/network.ts'
 import { topRows } from '../model/sampling.ts';
 import * as limits from '../model/limits.ts';
 import { ExplanationRequests, ExplanationResults } from './explanationProtocol.ts';
+import { DynamicsRequests, DynamicsResults } from './dynamicsProtocol.ts';
 import { finite, request, vector, whole, within } from './schemaParts.ts';
 
 /** The limits the renderer checks typed values against too (it may import only this module from src-main). */
 export { limits };
 export * from './explanationProtocol.ts';
+export * from './dynamicsProtocol.ts';
 
 /** The ranges a training run's whole-number settings must lie in (the app checks typed values against them too). */
 export const TRAINING_LIMITS = {
@@ -117,6 +119,7 @@ export const RequestSchema = v.variant('type', [
   /** Every word placed by a 2-D projection of its token embedding h1 (UMAP is seeded: same seed, same map). */
   request('embeddingMap', { method: v.picklist(MAP_METHODS), seed: v.optional(seedNumber) }),
   ...ExplanationRequests,
+  ...DynamicsRequests,
 ]);
 
 export type Request = v.InferOutput<typeof RequestSchema>;
@@ -254,6 +257,7 @@ export const ResultSchemas = {
     explainedVariance: v.nullable(v.array(v.number())),
   }),
   ...ExplanationResults,
+  ...DynamicsResults,
 } satisfies Record<RequestType, v.GenericSchema>;
 
 export type ResultOf<T extends RequestType> = v.InferOutput<(typeof ResultSchemas)[T]>;

@@ -1,0 +1,63 @@
+/**
+ * The dynamics requests and their results (model/dynamics.ts, model/memory.ts), part of the service's
+ * protocol: protocol.ts puts them in its request and result tables and re-exports everything here.
+ */
+import * as v from 'valibot';
+import * as limits from '../model/limits.ts';
+import { finite, request, vector, whole } from './schemaParts.ts';
+
+const text = (max: number) => v.pipe(v.string(), v.maxLength(max, `the text is longer than ${max.toLocaleString('en')} characters`));
+/** One history: turns said to the model at temperature 0 from a fresh start (none: a fresh start). */
+const history = v.pipe(v.array(text(limits.MAX_PROMPT_CHARACTERS)), v.maxLength(limits.MAX_REPLAY_TURNS, `a history has at most ${limits.MAX_REPLAY_TURNS} turns`));
+
+export const DynamicsRequests = [
+  /** The Jacobian's spectrum at each of these contexts (h2 of a step): the conversation's steps. */
+  request('stepDynamics', {
+    contexts: v.pipe(v.array(v.pipe(vector, v.maxLength(limits.EMBEDDING.max))), v.maxLength(limits.MAX_PROJECT_VECTORS)),
+  }),
+  /** A word's fixed point ("" for the line boundary), its spectrum and the trajectory from zeros. */
+  request('fixedPoint', { word: text(limits.MAX_WORD_CHARACTERS) }),
+  /** Per checkpoint of the open model's training run: the boundary's fixed-point spectral radius and W1[:, E:2E]'s largest singular value. */
+  request('trainingDynamics', {}),
+  /** The same last turn after two histories (temperature 0): the distance between the contexts, step by step. */
+  request('memory', { histories: v.tuple([history, history]), lastTurn: text(limits.MAX_PROMPT_CHARACTERS) }),
+] as const;
+
+const ComplexSchema = v.tuple([v.number(), v.number()]);
+export const SpectrumSchema = v.object({ spectralRadius: v.number(), eigenvalues: v.array(ComplexSchema) });
+export type SpectrumResult = v.InferOutput<typeof SpectrumSchema>;
+
+export const FixedPointSchema = v.object({
+  word: v.string(),
+  row: whole,
+  point: vector,
+  iterations: whole,
+  method: v.picklist(['iteration', 'newton']),
+  converged: v.boolean(),
+  residual: v.number(),
+  spectralRadius: v.number(),
+  stable: v.boolean(),
+  eigenvalues: v.array(ComplexSchema),
+  /** The contexts from zeros as the word is fed again and again (the first ones, zeros first). */
+  trajectory: v.array(vector),
+});
+export type FixedPointResult = v.InferOutput<typeof FixedPointSchema>;
+
+export const CheckpointDynamicsSchema = v.object({ epoch: whole, boundarySpectralRadius: v.number(), boundaryConverged: v.boolean(), largestSingularValue: finite });
+export type CheckpointDynamicsResult = v.InferOutput<typeof CheckpointDynamicsSchema>;
+
+export const MemorySchema = v.object({
+  startDistance: v.number(),
+  steps: v.array(v.object({ token: v.string(), distance: v.number(), spectralRadius: v.tuple([v.number(), v.number()]) })),
+  replies: v.tuple([v.string(), v.string()]),
+  historyReplies: v.tuple([v.array(v.string()), v.array(v.string())]),
+  paths: v.tuple([v.array(vector), v.array(vector)]),
+});
+export type MemoryResult = v.InferOutput<typeof MemorySchema>;
+
+export const DynamicsResults = {
+  stepDynamics: v.array(SpectrumSchema),
+  fixedPoint: FixedPointSchema,
+  trainingDynamics: v.array(CheckpointDynamicsSchema),
+  memory: MemorySchema,
+};

@@ -1,0 +1,47 @@
+/**
+ * The service's dynamics requests: the Jacobian's spectrum at the conversation's steps, a word's fixed
+ * point, the memory figures over a training run's checkpoints, and the same last turn after two
+ * histories (model/dynamics.ts, model/memory.ts). Read-only looks at the open model.
+ */
+import { fixedPoint, stepSpectrum, trainingDynamics } from '../model/dynamics.ts';
+import { inputError } from '../model/errors.ts';
+import { compareMemory } from '../model/memory.ts';
+import { tokenizeBounded } from '../model/tokenizer.ts';
+import type { HandlersFor, ServiceContext } from './context.ts';
+import type { CheckpointDynamicsResult } from './dynamicsProtocol.ts';
+import { numbers } from './wire.ts';
+
+type DynamicsRequest = 'stepDynamics' | 'fixedPoint' | 'trainingDynamics' | 'memory';
+
+export function dynamicsRequests({ models }: ServiceContext): HandlersFor<DynamicsRequest> {
+  /** The curves over training, kept for the weights they were measured on (checkpoints never change in place). */
+  let curves: { checkpoints: unknown; result: CheckpointDynamicsResult[] } | null = null;
+
+  return {
+    stepDynamics: ({ contexts }) => {
+      const { weights } = models.current().model;
+      return contexts.map((context) => {
+        if (context.length !== weights.embedding) throw inputError(`a context must have ${weights.embedding} numbers (the model's E), not ${context.length}`);
+        return stepSpectrum(weights, context);
+      });
+    },
+    fixedPoint: ({ word }) => {
+      const { model } = models.current();
+      const token = word === '' ? '' : tokenizeBounded(word, 'the word').join(' ');
+      const row = model.vocabulary.rows.get(token);
+      if (row === undefined) throw inputError(`"${token || word}" is not one word ${model.name} knows; pick a word from the vocabulary`);
+      const found = fixedPoint(model.weights, row);
+      return { ...found, word: token, point: numbers(found.point), trajectory: found.trajectory.map(numbers) };
+    },
+    trainingDynamics: () => {
+      const checkpoints = models.current().model.training?.checkpoints ?? [];
+      if (curves?.checkpoints !== checkpoints) curves = { checkpoints, result: trainingDynamics(checkpoints) };
+      return curves.result;
+    },
+    memory: ({ histories, lastTurn }) => {
+      const { model } = models.current();
+      const found = compareMemory(model, histories, lastTurn);
+      return { ...found, paths: [found.paths[0].map(numbers), found.paths[1].map(numbers)] };
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { fixedPoint, stepSpectrum } from '../src-main/model/dynamics.ts';
+import { compareMemory } from '../src-main/model/memory.ts';
+import { parseModel } from '../src-main/model/modelFile.ts';
+import { run } from '../src-main/model/network.ts';
+import { tokenize } from '../src-main/model/tokenizer.ts';
+import { BOUNDARY, encode } from '../src-main/model/vocabulary.ts';
+import { inProcessService } from './helpers/inProcessService.ts';
+
+/** The dynamics requests of the real model service, in-process: the engine's numbers, checked replies. */
+const { modelText, ask, askError } = inProcessService();
+const boris = parseModel(modelText);
+
+beforeAll(async () => {
+  await ask({ type: 'open', source: { kind: 'bundled' } });
+});
+
+describe('dynamics requests', () => {
+  it("stepDynamics answers each context's Jacobian spectrum, the engine's numbers", async () => {
+    const steps = run(boris.weights, [BOUNDARY, ...encode(boris.vocabulary, tokenize('do you like frogs?'))]);
+    const result = await ask({ type: 'stepDynamics', contexts: steps.map((s) => Array.from(s.context)) });
+    expect(result).toHaveLength(steps.length);
+    result.forEach((spectrum, i) => expect(spectrum).toEqual(stepSpectrum(boris.weights, steps[i].context)));
+    expect((await askError({ type: 'stepDynamics', contexts: [[1, 2]] })).message).toMatch(/must have 16 numbers/);
+  });
+
+  it('fixedPoint answers the point, its stability and the trajectory from zeros; an unknown word is refused', async () => {
+    const result = await ask({ type: 'fixedPoint', word: 'Frogs' });
+    const expected = fixedPoint(boris.weights, boris.vocabulary.rows.get('frogs')!);
+    expect(result.word).toBe('frogs');
+    expect(result.point).toEqual(Array.from(expected.point));
+    expect(result.spectralRadius).toBe(expected.spectralRadius);
+    expect(result.stable).toBe(expected.stable);
+    expect(result.trajectory.length).toBe(expected.trajectory.length);
+    expect((await ask({ type: 'fixedPoint', word: '' })).row).toBe(BOUNDARY);
+    const error = await askError({ type: 'fixedPoint', word: 'zebra' });
+    expect(error.kind).toBe('input');
+    expect(error.message).toMatch(/"zebra" is not one word Boris knows/);
+  });
+
+  it('trainingDynamics is empty for a model without checkpoints', async () => {
+    expect(await ask({ type: 'trainingDynamics' })).toEqual([]);
+  });
+
+  it('memory answers the same last turn after two histories, as the engine compares them', async () => {
+    const result = await ask({ type: 'memory', histories: [['do you like frogs?'], []], lastTurn: 'why?' });
+    const expected = compareMemory(boris, [['do you like frogs?'], []], 'why?');
+    expect(result.steps).toEqual(expected.steps);
+    expect(result.startDistance).toBe(expected.startDistance);
+    expect(result.replies).toEqual(expected.replies);
+    expect((await askError({ type: 'memory', histories: [[], []], lastTurn: '~~' })).kind).toBe('input');
+    expect((await askError({ type: 'memory', histories: [['   '], []], lastTurn: 'why?' })).message).toMatch(/no words/);
+  });
+});
