@@ -27,6 +27,9 @@ export const TERMS = [
   'held-out',
   'overfitting',
   'knock-out',
+  'dynamics',
+  'fixed-point',
+  'memory',
 ] as const;
 export type Term = (typeof TERMS)[number];
 
@@ -217,6 +220,35 @@ export function explain(term: Term, studio: Studio, anatomy: Anatomy | null): Ex
         title: 'Knocking out a unit',
         sentence: 'A knocked-out unit has its weights set to zero, so it always reads 0; if the replies change, that unit mattered.',
         formula: 'h1 unit: W0 row = 0 · h2 unit: W1 row = 0',
+        live: [],
+      };
+    // The dynamics terms' live numbers come from the Dynamics and Memory panels (Explain's `extra`).
+    case 'dynamics':
+      return {
+        title: 'Why a context saturates or fades',
+        sentence:
+          'Two slightly different contexts carried in become two new contexts whose difference is J times the old one. ' +
+          'J is W1’s context half, with each row scaled by the slope of tanh, 1 − h2²: a unit pinned near ±1 has slope near 0 and forgets what came in. ' +
+          'The eigenvalues of J say by how much each direction is stretched; the largest |λ|, the spectral radius ρ, decides: below 1 differences fade, above 1 they grow until tanh saturates them.',
+        formula: 'J = diag(1 − h2²) · W1[:, E:2E] · ρ = max |λ(J)|',
+        live: step ? [`${where}.`] : noStep,
+      };
+    case 'fixed-point':
+      return {
+        title: 'A word’s fixed point',
+        sentence:
+          'Feed one word again and again and the context moves until it stops changing: the fixed point c*, where the step gives back what it was given. ' +
+          'If J there has ρ < 1, contexts nearby fall into it (stable); the line boundary’s fixed point is where a line’s start pulls every context.',
+        formula: 'c* = tanh(W1 · [h1(word) ; c*])',
+        live: [],
+      };
+    case 'memory':
+      return {
+        title: 'Memory across turns',
+        sentence:
+          `The same last turn said after two different histories: the distance between the two contexts, step by step, is what ${name} still remembers of the difference. ` +
+          'Each step multiplies the difference by about its J, so where ρ is below 1 the curve falls.',
+        formula: 'd(t) = |cA(t) − cB(t)| · d(t) ≈ |J(t) · (cA(t−1) − cB(t−1))|',
         live: [],
       };
   }

@@ -1,0 +1,83 @@
+import AxeBuilder from '@axe-core/playwright';
+import { type Page, expect, test } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { textDynamics, wordFixedPoint } from '../src-main/cli/dynamicsCommand.ts';
+import { compareMemory } from '../src-main/model/memory.ts';
+import { parseModel } from '../src-main/model/modelFile.ts';
+
+/** The Dynamics and Memory panels: the numbers shown are the engine's, as `slm dynamics` computes them in this process. */
+const boris = parseModel(readFileSync('resources/models/boris.slm.json', 'utf8'), 'Boris');
+const PROMPT = 'do you like frogs?';
+
+async function chat(page: Page) {
+  await page.goto('/');
+  await expect(page.getByText(/Boris · \d+ words/)).toBeVisible();
+  await page.getByLabel('Temperature').fill('0');
+  await page.getByRole('textbox', { name: 'Message' }).fill(PROMPT);
+  await page.getByRole('button', { name: 'Send' }).click();
+  const chips = page.getByRole('log', { name: 'Conversation' }).getByRole('button');
+  await expect(chips.nth(6)).toBeVisible();
+  return chips;
+}
+
+test("the spectral radius shown is the engine's for the step under the clock, and follows the clock", async ({ page }) => {
+  const chips = await chat(page);
+  const expected = textDynamics(boris, PROMPT); // ¶ do you like frogs ?
+  const radius = page.getByTestId('spectral-radius');
+  for (const step of [4, 1, 5]) {
+    await chips.nth(step).click();
+    await expect(radius).toHaveAttribute('data-value', String(expected[step].spectralRadius));
+  }
+  await expect(page.getByRole('region', { name: 'Dynamics and memory' })).toContainText(`step 6 “?”`);
+});
+
+test("the Dynamics panel finds a word's fixed point, and the Memory panel compares two histories, with the engine's numbers", async ({ page }) => {
+  await chat(page);
+  await page.getByRole('button', { name: 'Dynamics and memory' }).click();
+  // The line boundary's fixed point comes first.
+  const boundary = wordFixedPoint(boris, '');
+  await expect(page.getByTestId('fixed-point')).toHaveAttribute('data-value', String(boundary.spectralRadius));
+  await expect(page.getByTestId('fixed-point')).toContainText(`settles after ${boundary.iterations} steps`);
+  await page.getByRole('textbox', { name: 'Fixed-point word' }).fill('frogs');
+  await page.getByRole('button', { name: 'Find' }).click();
+  const frogs = wordFixedPoint(boris, 'frogs');
+  await expect(page.getByTestId('fixed-point')).toHaveAttribute('data-value', String(frogs.spectralRadius));
+  await expect(page.getByTestId('fixed-point')).toHaveAttribute('data-stable', String(frogs.stable));
+  await expect(page.getByRole('img', { name: /Eigenvalues of J/ }).locator('circle.eig')).toHaveCount(boris.weights.embedding);
+  await expect(page.getByRole('img', { name: /Eigenvalues of J/ }).locator('circle.fixed')).toHaveCount(boris.weights.embedding);
+  await page.getByRole('textbox', { name: 'Fixed-point word' }).fill('zebra');
+  await page.getByRole('button', { name: 'Find' }).click();
+  await expect(page.getByRole('alert')).toContainText('"zebra" is not one word Boris knows');
+  // Boris kept no checkpoints: the curves over training say so instead of drawing nothing.
+  await expect(page.getByText(/Curves of memory over training appear here/)).toBeVisible();
+
+  // Memory: "why?" after "do you like frogs?" and after a fresh start.
+  const memory = compareMemory(boris, [['do you like frogs?'], []], 'why?');
+  const bars = page.locator('figure.memory-panel rect.bar');
+  await expect(bars).toHaveCount(memory.steps.length + 1);
+  await expect(bars.nth(0)).toHaveAttribute('data-value', String(memory.startDistance));
+  for (let i = 0; i < memory.steps.length; i++) await expect(bars.nth(i + 1)).toHaveAttribute('data-value', String(memory.steps[i].distance));
+  await page.getByRole('textbox', { name: 'First turn B' }).fill('do you like cars?');
+  await page.getByRole('button', { name: 'Compare histories' }).click();
+  const cars = compareMemory(boris, [['do you like frogs?'], ['do you like cars?']], 'why?');
+  await expect(bars.nth(0)).toHaveAttribute('data-value', String(cars.startDistance));
+});
+
+for (const scheme of ['light', 'dark'] as const) {
+  test.describe(`${scheme} theme`, () => {
+    test.use({ colorScheme: scheme });
+    test(`screenshots and accessibility (${scheme})`, async ({ page }) => {
+      const chips = await chat(page);
+      await chips.nth(5).click();
+      await expect(page.getByTestId('spectral-radius')).toBeVisible();
+      await page.screenshot({ path: `test-results/screens/dynamics-${scheme}-closed.png` });
+      await page.getByRole('button', { name: 'Dynamics and memory' }).click();
+      await expect(page.getByTestId('fixed-point')).toBeVisible();
+      await expect(page.locator('figure.memory-panel rect.bar').first()).toBeVisible();
+      await page.getByRole('region', { name: 'Dynamics and memory' }).scrollIntoViewIfNeeded();
+      await page.screenshot({ path: `test-results/screens/dynamics-${scheme}.png` });
+      const { violations } = await new AxeBuilder({ page }).include('#view-inside').analyze();
+      expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+    });
+  });
+}
