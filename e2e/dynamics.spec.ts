@@ -57,10 +57,27 @@ test("the Dynamics panel finds a word's fixed point, and the Memory panel compar
   await expect(bars).toHaveCount(memory.steps.length + 1);
   await expect(bars.nth(0)).toHaveAttribute('data-value', String(memory.startDistance));
   for (let i = 0; i < memory.steps.length; i++) await expect(bars.nth(i + 1)).toHaveAttribute('data-value', String(memory.steps[i].distance));
-  await page.getByRole('textbox', { name: 'First turn B' }).fill('do you like cars?');
+  await page.getByRole('textbox', { name: 'History B' }).fill('do you like cars?');
   await page.getByRole('button', { name: 'Compare histories' }).click();
   const cars = compareMemory(boris, [['do you like frogs?'], ['do you like cars?']], 'why?');
   await expect(bars.nth(0)).toHaveAttribute('data-value', String(cars.startDistance));
+  // Several turns, separated by "/", and this conversation as history A.
+  await expect(page.getByRole('button', { name: 'Use this conversation' })).toBeDisabled();
+  await page.getByRole('textbox', { name: 'Message' }).fill('why?');
+  await page.getByRole('button', { name: 'Send' }).click();
+  await page.getByRole('button', { name: 'Use this conversation' }).click();
+  await expect(page.getByRole('textbox', { name: 'History A' })).toHaveValue(PROMPT);
+  await expect(page.getByRole('textbox', { name: 'Last turn' })).toHaveValue('why?');
+  const conversation = compareMemory(boris, [[PROMPT], []], 'why?');
+  await expect(bars.last()).toHaveAttribute('data-value', String(conversation.steps.at(-1)!.distance));
+  await page.getByRole('textbox', { name: 'History A' }).fill('hello / do you like cars?');
+  await page.getByRole('button', { name: 'Compare histories' }).click();
+  const two = compareMemory(boris, [['hello', 'do you like cars?'], []], 'why?');
+  await expect(bars.nth(0)).toHaveAttribute('data-value', String(two.startDistance));
+  await expect(page.getByTestId('memory-summary')).toContainText(`${two.steps.length} steps`);
+  // The "?" explains the step under the clock with its numbers.
+  await page.getByRole('button', { name: 'What is this? Why a context saturates or fades' }).first().click();
+  await expect(page.getByRole('dialog', { name: 'Why a context saturates or fades' })).toContainText(/Here ρ = \d/);
 });
 
 for (const scheme of ['light', 'dark'] as const) {
