@@ -1,5 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fixedPoint, stepSpectrum } from '../src-main/model/dynamics.ts';
+import { fixedPoint, stepSpectrum, trainingDynamics } from '../src-main/model/dynamics.ts';
+import type { ServiceContext } from '../src-main/service/context.ts';
+import { dynamicsRequests } from '../src-main/service/dynamicsRequests.ts';
+import { parseResult } from '../src-main/service/protocol.ts';
+import { randomWeights } from './helpers.ts';
 import { compareMemory } from '../src-main/model/memory.ts';
 import { parseModel } from '../src-main/model/modelFile.ts';
 import { run } from '../src-main/model/network.ts';
@@ -38,8 +42,20 @@ describe('dynamics requests', () => {
     expect(error.message).toMatch(/"zebra" is not one word Boris knows/);
   });
 
-  it('trainingDynamics is empty for a model without checkpoints', async () => {
+  it('trainingDynamics is empty for a model without checkpoints, and one figure per checkpoint for a model with them', async () => {
     expect(await ask({ type: 'trainingDynamics' })).toEqual([]);
+    // The open model's part of the table, on a model whose run kept three checkpoints.
+    const checkpoints = [0, 1, 2].map((epoch) => ({ epoch, weights: randomWeights(boris.weights.embedding, boris.weights.vocabulary, epoch + 1, 0.5 + epoch) }));
+    const model = { ...boris, training: { corpus: '', seed: 1, epochs: 2, learningRate: 0.01, heldOutFraction: 0.1, carryContext: 0, bestEpoch: 2, history: [], checkpoints } };
+    const handlers = dynamicsRequests({ models: { current: () => ({ model }) } } as unknown as ServiceContext);
+    const curve = handlers.trainingDynamics({ id: 1, type: 'trainingDynamics' });
+    expect(curve).toEqual(trainingDynamics(checkpoints));
+    expect(curve).toHaveLength(3);
+    expect(parseResult('trainingDynamics', curve)).toEqual(curve);
+    // Kept for the same checkpoints, measured afresh for others.
+    expect(handlers.trainingDynamics({ id: 2, type: 'trainingDynamics' })).toBe(curve);
+    model.training = { ...model.training, checkpoints: checkpoints.slice(0, 1) };
+    expect(handlers.trainingDynamics({ id: 3, type: 'trainingDynamics' })).toHaveLength(1);
   });
 
   it('memory answers the same last turn after two histories, as the engine compares them', async () => {
