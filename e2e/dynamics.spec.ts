@@ -95,6 +95,9 @@ for (const scheme of ['light', 'dark'] as const) {
       await page.screenshot({ path: `test-results/screens/dynamics-${scheme}.png` });
       const { violations } = await new AxeBuilder({ page }).include('#view-inside').analyze();
       expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+      await page.getByRole('button', { name: 'What is this? Why a context saturates or fades' }).first().click();
+      await expect(page.getByRole('dialog', { name: 'Why a context saturates or fades' })).toBeVisible();
+      await page.screenshot({ path: `test-results/screens/dynamics-explain-${scheme}.png` });
     });
   });
 }
