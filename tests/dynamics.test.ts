@@ -8,6 +8,7 @@ import {
   FIXED_POINT_MAX_STEPS,
   FIXED_POINT_TOLERANCE,
   contextJacobian,
+  eigenvalues,
   fixedPoint,
   largestSingularValue,
   recurrentWeights,
@@ -162,6 +163,19 @@ describe('the dynamics of the context', () => {
       expect(ours).toHaveLength(numpy.length);
       expect(worstPairing(ours, numpy)).toBeLessThan(1e-9);
     });
+  });
+
+  it('huge weights neither overflow nor hang the eigenvalues; a value that is not finite is refused', () => {
+    const weights = randomWeights(6, 4, 9, 1);
+    const h2 = run(weights, [0, 2, 3])[2].context;
+    const small = stepSpectrum(weights, h2);
+    const huge = { ...weights, w1: weights.w1.map((x) => x * 2 ** 1000) };
+    const big = stepSpectrum(huge, h2);
+    // Scaling W1 by 2^1000 scales J, and so every eigenvalue, by exactly 2^1000.
+    expect(big.eigenvalues).toEqual(small.eigenvalues.map(([re, im]) => [re * 2 ** 1000, im * 2 ** 1000]));
+    expect(Number.isFinite(big.spectralRadius)).toBe(true);
+    expect(() => eigenvalues(new Float64Array([1, Number.NaN, 0, 1]), 2)).toThrow(/not a finite number/);
+    expect(() => eigenvalues(new Float64Array([1, Infinity, 0, 1]), 2)).toThrow(/not a finite number/);
   });
 
   it('a fixed point satisfies c = tanh(W1 . [h1(w); c]), and its stability is its spectral radius below 1', () => {

@@ -26,6 +26,9 @@ describe('dynamics requests', () => {
     expect(result).toHaveLength(steps.length);
     result.forEach((spectrum, i) => expect(spectrum).toEqual(stepSpectrum(boris.weights, steps[i].context)));
     expect((await askError({ type: 'stepDynamics', contexts: [[1, 2]] })).message).toMatch(/must have 16 numbers/);
+    const outside = await askError({ type: 'stepDynamics', contexts: [new Array(16).fill(1e200)] });
+    expect(outside.kind).toBe('input');
+    expect(outside.message).toMatch(/from -1 to 1/);
   });
 
   it('fixedPoint answers the point, its stability and the trajectory from zeros; an unknown word is refused', async () => {

@@ -64,12 +64,23 @@ function toMatrix(values: Float64Array, n: number): Matrix {
   return new Matrix(rows);
 }
 
-/** The eigenvalues of a square n x n row-major matrix, largest |lambda| first. */
+/**
+ * The eigenvalues of a square n x n row-major matrix, largest |lambda| first. The matrix is first
+ * scaled by a power of two (exact) so that its largest entry is about 1: the QR iteration never
+ * overflows, however large the weights. A value that is not finite is refused, since the iteration
+ * would never settle on it.
+ */
 export function eigenvalues(values: Float64Array, n: number): Complex[] {
-  const decomposition = new EigenvalueDecomposition(toMatrix(values, n), { assumeSymmetric: false });
+  let largest = 0;
+  for (const value of values) {
+    if (!Number.isFinite(value)) throw new RangeError('the matrix holds a value that is not a finite number');
+    largest = Math.max(largest, Math.abs(value));
+  }
+  const scale = largest > 0 ? 2 ** Math.ceil(Math.log2(largest)) : 1;
+  const decomposition = new EigenvalueDecomposition(toMatrix(values.map((value) => value / scale), n), { assumeSymmetric: false });
   const re = decomposition.realEigenvalues;
   const im = decomposition.imaginaryEigenvalues;
-  const pairs = re.map((r, i): Complex => [r, im[i]]);
+  const pairs = re.map((r, i): Complex => [r * scale, im[i] * scale]);
   return pairs.sort((a, b) => Math.hypot(b[0], b[1]) - Math.hypot(a[0], a[1]) || b[0] - a[0] || b[1] - a[1]);
 }
 
@@ -137,7 +148,12 @@ function newton(weights: Weights, h1: Float64Array, c: Float64Array, scratch: Fl
   while (steps < NEWTON_MAX_STEPS && size > FIXED_POINT_TOLERANCE) {
     steps++;
     const g = Matrix.columnVector(Array.from(c, (value, i) => value - scratch[i]));
-    const delta = solve(Matrix.eye(e).sub(toMatrix(contextJacobian(weights, scratch), e)), g);
+    let delta: Matrix;
+    try {
+      delta = solve(Matrix.eye(e).sub(toMatrix(contextJacobian(weights, scratch), e)), g);
+    } catch {
+      break; // I - J is singular here: Newton cannot go on; the residual says how near it got.
+    }
     let scale = 1;
     const trial = new Float64Array(e);
     for (;;) {

@@ -22,6 +22,7 @@ export function dynamicsRequests({ models }: ServiceContext): HandlersFor<Dynami
       const { weights } = models.current().model;
       return contexts.map((context) => {
         if (context.length !== weights.embedding) throw inputError(`a context must have ${weights.embedding} numbers (the model's E), not ${context.length}`);
+        if (!context.every((value) => value >= -1 && value <= 1)) throw inputError('a context is an output of tanh: every number lies from -1 to 1');
         return stepSpectrum(weights, context);
       });
     },
