@@ -174,6 +174,12 @@ describe('the dynamics of the context', () => {
     // Scaling W1 by 2^1000 scales J, and so every eigenvalue, by exactly 2^1000.
     expect(big.eigenvalues).toEqual(small.eigenvalues.map(([re, im]) => [re * 2 ** 1000, im * 2 ** 1000]));
     expect(Number.isFinite(big.spectralRadius)).toBe(true);
+    // A fixed point on such weights is still an answer: a finite point, and whether it was found.
+    for (const row of [0, 1, 2, 3]) {
+      const found = fixedPoint(huge, row);
+      expect(found.point.every(Number.isFinite)).toBe(true);
+      expect(found.converged).toBe(found.residual <= FIXED_POINT_TOLERANCE);
+    }
     expect(() => eigenvalues(new Float64Array([1, Number.NaN, 0, 1]), 2)).toThrow(/not a finite number/);
     expect(() => eigenvalues(new Float64Array([1, Infinity, 0, 1]), 2)).toThrow(/not a finite number/);
   });

@@ -156,17 +156,17 @@ function newton(weights: Weights, h1: Float64Array, c: Float64Array, scratch: Fl
     }
     let scale = 1;
     const trial = new Float64Array(e);
-    for (;;) {
+    let better = false;
+    while (!better && scale >= 1e-6) {
       for (let i = 0; i < e; i++) trial[i] = c[i] - scale * delta.get(i, 0);
       const trialSize = residualOf(weights, h1, trial, scratch);
-      if (trialSize < size || scale < 1e-6) {
-        size = trialSize;
-        break;
-      }
-      scale /= 2;
+      // NaN (a step that overflowed) is never better.
+      better = trialSize < size;
+      if (better) size = trialSize;
+      else scale /= 2;
     }
+    if (!better) break; // no step along Newton's direction helps: the residual says how near it got
     c.set(trial);
-    if (!c.every(Number.isFinite)) break;
   }
   return steps;
 }
