@@ -45,6 +45,13 @@ test("the Dynamics panel finds a word's fixed point, and the Memory panel compar
   await expect(page.getByTestId('fixed-point')).toHaveAttribute('data-stable', String(frogs.stable));
   await expect(page.getByRole('img', { name: /Eigenvalues of J/ }).locator('circle.eig')).toHaveCount(boris.weights.embedding);
   await expect(page.getByRole('img', { name: /Eigenvalues of J/ }).locator('circle.fixed')).toHaveCount(boris.weights.embedding);
+  // Hover an eigenvalue, or walk them with the arrow keys, for its value.
+  const eigen = page.getByRole('img', { name: /Eigenvalues of J/ });
+  await eigen.locator('circle.eig').first().hover();
+  await expect(page.getByRole('tooltip')).toContainText(/at this step; \|λ\| = /);
+  await eigen.focus();
+  await page.keyboard.press('ArrowDown');
+  await expect(page.getByRole('tooltip')).toContainText(/λ = /);
   await page.getByRole('textbox', { name: 'Fixed-point word' }).fill('zebra');
   await page.getByRole('button', { name: 'Find' }).click();
   await expect(page.getByRole('alert')).toContainText('"zebra" is not one word Boris knows');
@@ -57,6 +64,9 @@ test("the Dynamics panel finds a word's fixed point, and the Memory panel compar
   await expect(bars).toHaveCount(memory.steps.length + 1);
   await expect(bars.nth(0)).toHaveAttribute('data-value', String(memory.startDistance));
   for (let i = 0; i < memory.steps.length; i++) await expect(bars.nth(i + 1)).toHaveAttribute('data-value', String(memory.steps[i].distance));
+  await page.getByRole('img', { name: /Distance between the two contexts/ }).focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByRole('tooltip')).toContainText('after ¶');
   await page.getByRole('textbox', { name: 'History B' }).fill('do you like cars?');
   await page.getByRole('button', { name: 'Compare histories' }).click();
   const cars = compareMemory(boris, [['do you like frogs?'], ['do you like cars?']], 'why?');
