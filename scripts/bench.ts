@@ -13,6 +13,7 @@ import type { Vocabulary } from '../src-main/model/vocabulary.ts';
 import { NaiveTrainer, naiveModel, naiveStep } from '../tests/reference/naive.ts';
 import { explanationLatency } from './bench-explain.ts';
 import { prepareCorpus } from './bench-training-run.ts';
+import { historyCosts } from './bench-history.ts';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const seedData = join(root, '..', 'shared', 'seed-data');
@@ -191,6 +192,7 @@ const main = corpora[0];
 const latency = stepLatency(main);
 const long = thousandEpochs(main);
 const explanations = await explanationLatency(root);
+const history = historyCosts(root, corpora[corpora.length - 1]);
 const original = hasOriginal ? originalPerEpoch() : { skipped: 'the original corpus (../shared/seed-data) is missing' };
 const oursPerEpoch = long.seconds / 1000;
 
@@ -217,6 +219,7 @@ console.log(
       thousandEpochs: { corpus: main.name, embedding: main.embedding, ...long },
       original,
       explanationRequestsMs: explanations,
+      history,
       targets,
     },
     null,
