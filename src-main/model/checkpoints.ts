@@ -1,5 +1,6 @@
-import { type Weights, WEIGHT_NAMES, createWeights } from './network.ts';
-import type { Checkpoint } from './model.ts';
+import { type Weights, WEIGHT_NAMES, cloneWeights, createWeights } from './network.ts';
+import type { Checkpoint, Model } from './model.ts';
+import { inputError, quote } from './errors.ts';
 import { MAX_CHECKPOINTS, MAX_CHECKPOINT_VALUES } from './limits.ts';
 
 /**
@@ -74,4 +75,22 @@ export function checkpointAt(checkpoints: readonly Checkpoint[], epoch: number):
     found = c;
   }
   return found;
+}
+
+/**
+ * The model with the weights of its checkpoint at `epoch` (exactly that epoch; a thinned run has
+ * no checkpoint for every epoch): named for the epoch, keeping the run's whole record, so its
+ * history can still be scrubbed. Throws an input error naming the epochs there are.
+ */
+export function modelAtEpoch(model: Model, epoch: number): Model {
+  const checkpoints = model.training?.checkpoints ?? [];
+  if (checkpoints.length === 0) throw inputError(`${quote(model.name)} has no training history: it was saved without checkpoints (a version 1 file, an import or an older run)`);
+  const found = checkpoints.find((c) => c.epoch === epoch);
+  if (!found) {
+    const last = checkpoints[checkpoints.length - 1].epoch;
+    const every = checkpoints.length > 2 ? checkpoints[1].epoch - checkpoints[0].epoch : last;
+    const which = every === 1 ? `epochs 0 to ${last}` : `epochs 0 to ${last}, every ${every} (and ${last})`;
+    throw inputError(`${quote(model.name)} has no checkpoint for epoch ${epoch}; it keeps ${which}`);
+  }
+  return { ...model, name: `${model.name}, epoch ${epoch}`, weights: cloneWeights(found.weights) };
 }
