@@ -94,3 +94,18 @@ export function modelAtEpoch(model: Model, epoch: number): Model {
   }
   return { ...model, name: `${model.name}, epoch ${epoch}`, weights: cloneWeights(found.weights) };
 }
+
+/** The epoch whose checkpoint holds exactly these weights once rounded to float32, or null when none does. */
+export function epochOfWeights(checkpoints: readonly Checkpoint[], weights: Weights): number | null {
+  const same = (a: Float64Array, b: Float64Array) => {
+    if (a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (a[i] !== Math.fround(b[i])) return false;
+    return true;
+  };
+  // From the end: a model keeps its best or last epoch's weights, usually late in the run.
+  for (let i = checkpoints.length - 1; i >= 0; i--) {
+    const c = checkpoints[i].weights;
+    if (same(c.w1, weights.w1) && same(c.w0, weights.w0) && same(c.w2, weights.w2)) return checkpoints[i].epoch;
+  }
+  return null;
+}

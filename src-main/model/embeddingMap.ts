@@ -2,7 +2,8 @@ import { UMAP } from 'umap-js';
 import { inputError } from './errors.ts';
 import { type MapMethod, tokenEmbeddings } from './geometry.ts';
 import type { Weights } from './network.ts';
-import { fitPca, project } from './pca.ts';
+import { type Projection, fitPca, project } from './pca.ts';
+import type { Checkpoint } from './model.ts';
 import { createRng } from './rng.ts';
 import { BOUNDARY, type Vocabulary } from './vocabulary.ts';
 
@@ -23,26 +24,47 @@ export const MAP_SEED = 1;
  * Places every word by a 2-D projection of its token embedding h1 = tanh(W0[:, word]): PCA fitted on
  * those embeddings, or UMAP driven by a seeded generator (the same seed gives the same map).
  */
-export function embeddingMap(weights: Weights, vocabulary: Vocabulary, method: MapMethod, seed = MAP_SEED): EmbeddingMap {
-  const steps = embeddingMapSteps(weights, vocabulary, method, seed);
+export function embeddingMap(weights: Weights, vocabulary: Vocabulary, method: MapMethod, seed = MAP_SEED, basis?: Projection): EmbeddingMap {
+  const steps = embeddingMapSteps(weights, vocabulary, method, seed, basis);
   for (;;) {
     const next = steps.next();
     if (next.done) return next.value;
   }
 }
 
+/** Word embeddings a run's PCA basis is fitted on, at most: checkpoints are sampled evenly to stay under it. */
+const RUN_BASIS_VECTORS = 50_000;
+
+/**
+ * One PCA plane for a whole training run: fitted on every word's embedding h1 at every checkpoint
+ * (evenly sampled when there are many), so that the map of each epoch is drawn in the same plane and
+ * words are seen to move as the run goes on.
+ */
+export function runBasis(checkpoints: readonly Checkpoint[], vocabulary: Vocabulary): Projection {
+  if (checkpoints.length === 0) throw inputError('a run basis needs at least one checkpoint');
+  const rows = vocabulary.tokens.map((_, row) => row).filter((row) => row !== BOUNDARY);
+  const every = Math.max(1, Math.ceil((checkpoints.length * rows.length) / RUN_BASIS_VECTORS));
+  const vectors: Float64Array[] = [];
+  for (let i = 0; i < checkpoints.length; i += every) {
+    const all = tokenEmbeddings(checkpoints[i].weights);
+    for (const row of rows) vectors.push(all[row]);
+  }
+  return fitPca(vectors, 2);
+}
+
 /**
  * `embeddingMap` in steps: yields after each of UMAP's optimisation epochs, so a host can answer other
- * requests while a large vocabulary is laid out; returns the same map.
+ * requests while a large vocabulary is laid out; returns the same map. With a `basis` (a run's, see
+ * runBasis), PCA projects onto that plane instead of fitting one on these weights.
  */
-export function* embeddingMapSteps(weights: Weights, vocabulary: Vocabulary, method: MapMethod, seed = MAP_SEED): Generator<void, EmbeddingMap> {
+export function* embeddingMapSteps(weights: Weights, vocabulary: Vocabulary, method: MapMethod, seed = MAP_SEED, basis?: Projection): Generator<void, EmbeddingMap> {
   const rows = vocabulary.tokens.map((_, row) => row).filter((row) => row !== BOUNDARY);
   if (rows.length < 3) throw inputError('a map of the words needs at least 3 words in the vocabulary');
   const all = tokenEmbeddings(weights);
   const vectors = rows.map((row) => all[row]);
   const words = rows.map((row) => vocabulary.tokens[row]);
   if (method === 'pca') {
-    const pca = fitPca(vectors, 2);
+    const pca = basis ?? fitPca(vectors, 2);
     return { words, points: vectors.map((v) => pad(project(pca, v))), explainedVariance: pca.explainedVariance };
   }
   const rng = createRng(seed);

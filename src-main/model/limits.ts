@@ -162,5 +162,8 @@ export const MAX_NPZ_INFLATED_BYTES = 6 * MAX_NPY_MEMBER_BYTES;
  */
 export const MAX_CHECKPOINT_VALUES = 3_000_000;
 
+/** An epoch of a run's history: 0 (the initial weights) to the most epochs a run may have. */
+export const EPOCHS_WITH_START: Range = { min: 0, max: EPOCHS.max };
+
 /** Checkpoints a run keeps at most, whatever the model's size (epoch 0 and the last included). */
 export const MAX_CHECKPOINTS = 1_001;

@@ -6,7 +6,7 @@
 import { stepAnatomy } from '../model/anatomy.ts';
 import { inspectCorpus } from '../model/corpusReport.ts';
 import { pathDivergence } from '../model/divergence.ts';
-import { embeddingMapSteps } from '../model/embeddingMap.ts';
+import { embeddingMapSteps, runBasis } from '../model/embeddingMap.ts';
 import { inputError } from '../model/errors.ts';
 import { contextPath, distance, nearestWords } from '../model/geometry.ts';
 import { run } from '../model/network.ts';
@@ -68,7 +68,10 @@ export function analysisRequests({ host, models, scheduler }: ServiceContext): H
     },
     embeddingMap: ({ method, seed }) => {
       const { model } = models.current();
-      return scheduler.inSlices(embeddingMapSteps(model.weights, model.vocabulary, method, seed));
+      // With a training history, PCA uses one plane for every epoch, so words move as the Epoch slider does.
+      const checkpoints = model.training?.checkpoints ?? [];
+      const basis = method === 'pca' && checkpoints.length > 0 ? models.runBasis((open) => runBasis(checkpoints, open.model.vocabulary)) : undefined;
+      return scheduler.inSlices(embeddingMapSteps(model.weights, model.vocabulary, method, seed, basis));
     },
     anatomy: ({ row, context, temperature }) => {
       const { model } = models.current();
