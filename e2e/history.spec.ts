@@ -7,6 +7,9 @@ import { sentenceDistance } from '../src-main/model/geometry.ts';
 import { parseModel } from '../src-main/model/modelFile.ts';
 import type { Weights } from '../src-main/model/network.ts';
 import { createRng } from '../src-main/model/rng.ts';
+import { tokenizeCorpus } from '../src-main/model/tokenizer.ts';
+import { Trainer } from '../src-main/model/training.ts';
+import { buildVocabulary, encode } from '../src-main/model/vocabulary.ts';
 import { openApp, sayGreedily } from './helpers/chat.ts';
 import { hoverWeight } from './helpers/heatmap.ts';
 
@@ -110,6 +113,36 @@ test('the history plays from the start and can be held', async ({ page }) => {
   const held = await epochSlider(page).inputValue();
   await page.waitForTimeout(600);
   expect(await epochSlider(page).inputValue()).toBe(held);
+});
+
+test('the Train view’s run can be scrubbed while it trains', async ({ page }) => {
+  test.setTimeout(120_000);
+  await openApp(page);
+  await page.getByRole('tab', { name: 'Train' }).click();
+  const view = page.locator('#view-train');
+  await expect(view.getByTestId('corpus-stats')).toContainText('lines with words');
+  await view.getByRole('textbox', { name: 'Embedding size' }).fill('6');
+  await view.getByRole('textbox', { name: 'Epochs' }).fill('60');
+  await view.getByRole('textbox', { name: 'Learning rate' }).fill('0.01');
+  await view.getByRole('textbox', { name: 'Seed' }).fill('2');
+  await view.getByRole('combobox', { name: 'Pace' }).selectOption({ index: 1 });
+  await view.getByRole('button', { name: 'Start training' }).click();
+  const scrub = view.getByRole('slider', { name: 'Scrub the run' });
+  await expect(scrub).toBeVisible({ timeout: 30_000 });
+  await scrub.fill('1');
+  await expect(view.getByText('Epoch 1 of the run')).toBeVisible();
+  // Still training, and the heatmaps hold epoch 1's weights: the engine's, from the same settings.
+  await expect(view.getByRole('button', { name: 'Stop training' })).toBeEnabled();
+  const lines = tokenizeCorpus(readFileSync('resources/corpus/boris.txt', 'utf8'));
+  const vocabulary = buildVocabulary(lines);
+  const trainer = new Trainer(lines.map((l) => encode(vocabulary, l)), vocabulary, { embedding: 6, epochs: 1, learningRate: 0.01, seed: 2 });
+  while (!trainer.done) trainer.runLines(10_000);
+  const w1 = trainer.checkpoints[1].weights.w1;
+  expect(await hoverWeight(page, view, 'w1', 1, 4)).toBe(w1[1 * 12 + 4]);
+  await expect(view.locator('[data-testid="epoch-marker"]').first()).toHaveAttribute('data-epoch', '1');
+  await view.getByRole('button', { name: 'Follow the run' }).click();
+  await expect(view.getByText(/^Live · epoch \d+/)).toBeVisible();
+  await view.getByRole('button', { name: 'Stop training' }).click();
 });
 
 for (const scheme of ['light', 'dark'] as const) {

@@ -121,6 +121,11 @@ export const RequestSchema = v.variant('type', [
    * another epoch is chosen, or null brings back its own. Every request after it computes with them.
    */
   request('showEpoch', { epoch: v.nullable(within(limits.EPOCHS_WITH_START)) }),
+  /**
+   * The weights of the latest training run (going or finished) after an epoch: that epoch's checkpoint,
+   * or the latest one before it when a long run was thinned. For scrubbing a run while it trains.
+   */
+  request('runCheckpoint', { epoch: within(limits.EPOCHS_WITH_START) }),
   /** Opens the checkpoint of an epoch as a model of its own, unsaved (the history comes with it). */
   request('useEpoch', { epoch: within(limits.EPOCHS_WITH_START) }),
   ...ExplanationRequests,
@@ -285,6 +290,7 @@ export const ResultSchemas = {
   }),
   showEpoch: ModelInfoSchema,
   useEpoch: ModelInfoSchema,
+  runCheckpoint: v.object({ epoch: whole, weights: v.object({ w0: vector, w1: vector, w2: vector }) }),
   ...ExplanationResults,
 } satisfies Record<RequestType, v.GenericSchema>;
 
