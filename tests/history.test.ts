@@ -118,7 +118,7 @@ describe('model file version 2', () => {
       edit(copy.training.checkpoints, copy.training);
       return JSON.stringify(copy);
     };
-    expectSlmError(() => parseModel(edited((c) => c.push(...Array.from({ length: 1001 }, () => c[0])))), 'format', /1,004 checkpoints; a model file keeps at most 1,001/);
+    expectSlmError(() => parseModel(edited((c) => c.push(...Array.from({ length: 1001 }, () => c[0])))), 'format', /1,004 checkpoints; a model file of this size keeps at most 1,001/);
     expectSlmError(() => parseModel(edited((c) => (c[1].weights = String(c[1].weights).slice(4)))), 'format', /must be \d[\d,]* characters of base64/);
     expectSlmError(() => parseModel(edited((c) => (c[1].weights = '!' + String(c[1].weights).slice(1)))), 'format', /not valid base64/);
     expectSlmError(() => parseModel(edited((c) => (c[2].epoch = 1))), 'format', /above the one before it/);

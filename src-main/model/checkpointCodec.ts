@@ -1,9 +1,8 @@
 import { fromByteArray, toByteArray } from 'base64-js';
 import { formatError } from './errors.ts';
-import { MAX_CHECKPOINTS } from './limits.ts';
 import type { Checkpoint } from './model.ts';
 import { WEIGHT_NAMES, createWeights } from './network.ts';
-import { checkpointValues } from './checkpoints.ts';
+import { capacityFor, checkpointValues } from './checkpoints.ts';
 
 /**
  * How a model file keeps a run's checkpoints: each one's W0, W1 and W2 (row-major, one after the
@@ -36,8 +35,10 @@ export function encodeCheckpoint(checkpoint: Checkpoint): string {
  */
 export function decodeCheckpoints(value: unknown, shape: { embedding: number; vocabulary: number }, lastEpoch: number, source: string): Checkpoint[] {
   if (!Array.isArray(value)) throw formatError(`${source}: "training.checkpoints" must be a list`);
-  if (value.length > MAX_CHECKPOINTS) {
-    throw formatError(`${source} has ${value.length.toLocaleString('en')} checkpoints; a model file keeps at most ${MAX_CHECKPOINTS.toLocaleString('en')}`);
+  // No more than a run of this size keeps (checkpoints.ts): at most MAX_CHECKPOINTS, fewer for large models.
+  const most = capacityFor(shape);
+  if (value.length > most) {
+    throw formatError(`${source} has ${value.length.toLocaleString('en')} checkpoints; a model file of this size keeps at most ${most.toLocaleString('en')}`);
   }
   const values = checkpointValues(shape);
   const characters = 4 * Math.ceil((values * 4) / 3);
