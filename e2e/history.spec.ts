@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { type Page, expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { runBasis, embeddingMap } from '../src-main/model/embeddingMap.ts';
+import { embeddingMap } from '../src-main/model/embeddingMap.ts';
 import { Conversation } from '../src-main/model/generation.ts';
 import { sentenceDistance } from '../src-main/model/geometry.ts';
 import { parseModel } from '../src-main/model/modelFile.ts';
@@ -74,7 +74,7 @@ test('the Epoch slider changes every view to the engine’s numbers for that che
 
   // The word map, in the one PCA plane of the whole run.
   await page.getByRole('tab', { name: 'Embeddings' }).click();
-  const map = embeddingMap(weights, boris.vocabulary, 'pca', 1, runBasis(checkpoints, boris.vocabulary));
+  const map = embeddingMap(weights, boris.vocabulary, 'pca', 1, boris.weights);
   const frogs = map.points[map.words.indexOf('frogs')];
   const point = page.locator('#view-embeddings g.word[data-word="frogs"]');
   await expect(point).toHaveAttribute('data-x', String(frogs[0]));
@@ -82,7 +82,7 @@ test('the Epoch slider changes every view to the engine’s numbers for that che
 
   // Moving on an epoch moves the words.
   await chooseEpoch(page, 60);
-  const later = embeddingMap(checkpoints[60].weights, boris.vocabulary, 'pca', 1, runBasis(checkpoints, boris.vocabulary));
+  const later = embeddingMap(checkpoints[60].weights, boris.vocabulary, 'pca', 1, boris.weights);
   await expect(point).toHaveAttribute('data-x', String(later.points[later.words.indexOf('frogs')][0]));
   // The Compare distance follows too.
   await page.getByRole('tab', { name: 'Compare' }).click();

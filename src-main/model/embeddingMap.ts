@@ -2,8 +2,7 @@ import { UMAP } from 'umap-js';
 import { inputError } from './errors.ts';
 import { type MapMethod, tokenEmbeddings } from './geometry.ts';
 import type { Weights } from './network.ts';
-import { type Projection, fitPca, project } from './pca.ts';
-import type { Checkpoint } from './model.ts';
+import { fitPca, project } from './pca.ts';
 import { createRng } from './rng.ts';
 import { BOUNDARY, type Vocabulary } from './vocabulary.ts';
 
@@ -24,48 +23,38 @@ export const MAP_SEED = 1;
  * Places every word by a 2-D projection of its token embedding h1 = tanh(W0[:, word]): PCA fitted on
  * those embeddings, or UMAP driven by a seeded generator (the same seed gives the same map).
  */
-export function embeddingMap(weights: Weights, vocabulary: Vocabulary, method: MapMethod, seed = MAP_SEED, basis?: Projection): EmbeddingMap {
-  const steps = embeddingMapSteps(weights, vocabulary, method, seed, basis);
+export function embeddingMap(weights: Weights, vocabulary: Vocabulary, method: MapMethod, seed = MAP_SEED, planeOf?: Weights): EmbeddingMap {
+  const steps = embeddingMapSteps(weights, vocabulary, method, seed, planeOf);
   for (;;) {
     const next = steps.next();
     if (next.done) return next.value;
   }
 }
 
-/** Word embeddings a run's PCA basis is fitted on, at most: checkpoints are sampled evenly to stay under it. */
-const RUN_BASIS_VECTORS = 50_000;
-
-/**
- * One PCA plane for a whole training run: fitted on every word's embedding h1 at every checkpoint
- * (evenly sampled when there are many), so that the map of each epoch is drawn in the same plane and
- * words are seen to move as the run goes on.
- */
-export function runBasis(checkpoints: readonly Checkpoint[], vocabulary: Vocabulary): Projection {
-  if (checkpoints.length === 0) throw inputError('a run basis needs at least one checkpoint');
-  const rows = vocabulary.tokens.map((_, row) => row).filter((row) => row !== BOUNDARY);
-  const every = Math.max(1, Math.ceil((checkpoints.length * rows.length) / RUN_BASIS_VECTORS));
-  const vectors: Float64Array[] = [];
-  for (let i = 0; i < checkpoints.length; i += every) {
-    const all = tokenEmbeddings(checkpoints[i].weights);
-    for (const row of rows) vectors.push(all[row]);
-  }
-  return fitPca(vectors, 2);
-}
-
 /**
  * `embeddingMap` in steps: yields after each of UMAP's optimisation epochs, so a host can answer other
- * requests while a large vocabulary is laid out; returns the same map. With a `basis` (a run's, see
- * runBasis), PCA projects onto that plane instead of fitting one on these weights.
+ * requests while a large vocabulary is laid out; returns the same map.
+ *
+ * With `planeOf` (other weights of the same model: the model's own, while the Epoch slider shows an
+ * epoch of its training), PCA uses the plane fitted on those weights' embeddings instead of these,
+ * so every epoch of a run is drawn in one plane and the words are seen to move into their places.
+ * The shares of variance are then these embeddings' own along that plane's axes.
  */
-export function* embeddingMapSteps(weights: Weights, vocabulary: Vocabulary, method: MapMethod, seed = MAP_SEED, basis?: Projection): Generator<void, EmbeddingMap> {
+export function* embeddingMapSteps(weights: Weights, vocabulary: Vocabulary, method: MapMethod, seed = MAP_SEED, planeOf?: Weights): Generator<void, EmbeddingMap> {
   const rows = vocabulary.tokens.map((_, row) => row).filter((row) => row !== BOUNDARY);
   if (rows.length < 3) throw inputError('a map of the words needs at least 3 words in the vocabulary');
   const all = tokenEmbeddings(weights);
   const vectors = rows.map((row) => all[row]);
   const words = rows.map((row) => vocabulary.tokens[row]);
   if (method === 'pca') {
-    const pca = basis ?? fitPca(vectors, 2);
-    return { words, points: vectors.map((v) => pad(project(pca, v))), explainedVariance: pca.explainedVariance };
+    if (!planeOf) {
+      const pca = fitPca(vectors, 2);
+      return { words, points: vectors.map((v) => pad(project(pca, v))), explainedVariance: pca.explainedVariance };
+    }
+    const own = tokenEmbeddings(planeOf);
+    const pca = fitPca(rows.map((row) => own[row]), 2);
+    const points = vectors.map((v) => pad(project(pca, v)));
+    return { words, points, explainedVariance: sharesAlong(pca.components, vectors) };
   }
   const rng = createRng(seed);
   const umap = new UMAP({
@@ -82,6 +71,25 @@ export function* embeddingMapSteps(weights: Weights, vocabulary: Vocabulary, met
     yield;
   }
   return { words, points: umap.getEmbedding().map((p) => pad(p)), explainedVariance: null };
+}
+
+/** The share of the vectors' total variance along each of the unit-length axes. */
+function sharesAlong(axes: readonly Float64Array[], vectors: readonly Float64Array[]): number[] {
+  const d = vectors[0].length;
+  const n = vectors.length;
+  const mean = new Float64Array(d);
+  for (const v of vectors) for (let j = 0; j < d; j++) mean[j] += v[j] / n;
+  let total = 0;
+  for (const v of vectors) for (let j = 0; j < d; j++) total += (v[j] - mean[j]) ** 2 / n;
+  return axes.map((axis) => {
+    let along = 0;
+    for (const v of vectors) {
+      let dot = 0;
+      for (let j = 0; j < d; j++) dot += axis[j] * (v[j] - mean[j]);
+      along += (dot * dot) / n;
+    }
+    return total > 0 ? along / total : 0;
+  });
 }
 
 /** A 2-D point, with a missing axis (a model with E = 1) at zero. */

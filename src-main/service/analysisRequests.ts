@@ -6,7 +6,7 @@
 import { stepAnatomy } from '../model/anatomy.ts';
 import { inspectCorpus } from '../model/corpusReport.ts';
 import { pathDivergence } from '../model/divergence.ts';
-import { embeddingMapSteps, runBasis } from '../model/embeddingMap.ts';
+import { embeddingMapSteps } from '../model/embeddingMap.ts';
 import { inputError } from '../model/errors.ts';
 import { contextPath, distance, nearestWords } from '../model/geometry.ts';
 import { run } from '../model/network.ts';
@@ -67,11 +67,10 @@ export function analysisRequests({ host, models, scheduler }: ServiceContext): H
       return { points: vectors.map((vector) => project(projection, vector) as [number, number]), explainedVariance: projection.explainedVariance };
     },
     embeddingMap: ({ method, seed }) => {
-      const { model } = models.current();
-      // With a training history, PCA uses one plane for every epoch, so words move as the Epoch slider does.
-      const checkpoints = model.training?.checkpoints ?? [];
-      const basis = method === 'pca' && checkpoints.length > 0 ? models.runBasis((open) => runBasis(checkpoints, open.model.vocabulary)) : undefined;
-      return scheduler.inSlices(embeddingMapSteps(model.weights, model.vocabulary, method, seed, basis));
+      const { model, ownWeights } = models.current();
+      // While an epoch of the history is shown, PCA keeps the plane of the model's own weights, so
+      // every epoch is drawn in one plane and the words move as the Epoch slider does.
+      return scheduler.inSlices(embeddingMapSteps(model.weights, model.vocabulary, method, seed, ownWeights ?? undefined));
     },
     anatomy: ({ row, context, temperature }) => {
       const { model } = models.current();

@@ -25,8 +25,6 @@ export interface OpenModel {
   /** The corpus the model was trained on here, when known; the projection is fitted on it. */
   corpus: string | null;
   projection: Projection | null;
-  /** One PCA plane for the word map at every epoch of the model's history, fitted once. */
-  runBasis: Projection | null;
   /** The epoch of the history shown now (its weights are in `model.weights`), or null. */
   shownEpoch: number | null;
   /** The model's own weights (with any edits) while an epoch is shown; null otherwise. */
@@ -68,7 +66,6 @@ export class OpenModels {
       conversation: new Conversation(model.weights, model.vocabulary, model.name),
       corpus,
       projection: null,
-      runBasis: null,
       shownEpoch: null,
       ownWeights: null,
     };
@@ -131,13 +128,6 @@ export class OpenModels {
     const open = this.current();
     open.projection ??= await fit(open);
     return open.projection;
-  }
-
-  /** The PCA plane of the words over the model's whole history (see analysisRequests' embeddingMap). */
-  runBasis(fit: (open: OpenModel) => Projection): Projection {
-    const open = this.current();
-    open.runBasis ??= fit(open);
-    return open.runBasis;
   }
 
   /**
