@@ -6,6 +6,7 @@ import { CheckpointRecorder, capacityFor, checkpointAt, checkpointValues } from 
 import { MAX_CHECKPOINTS } from '../src-main/model/limits.ts';
 import type { Model } from '../src-main/model/model.ts';
 import { parseModel, serializeModel } from '../src-main/model/modelFile.ts';
+import { embeddingMap } from '../src-main/model/embeddingMap.ts';
 import { createWeights } from '../src-main/model/network.ts';
 import { tokenizeCorpus } from '../src-main/model/tokenizer.ts';
 import { Trainer, trainingRecord, type TrainingOptions } from '../src-main/model/training.ts';
@@ -88,6 +89,21 @@ describe('training history', () => {
     expect(recorder.checkpoints.at(-1)!.epoch).toBe(100_000);
     expect(checkpointAt(recorder.checkpoints, 99_999)!.epoch).toBe(99_999 - (99_999 % recorder.stride));
     expect(checkpointAt([], 3)).toBeNull();
+  });
+});
+
+describe("the word map of an epoch, in the plane of the model's own weights", () => {
+  it('is the ordinary PCA map at the own weights, and moves the words at another epoch', () => {
+    const { model } = trained(6);
+    const own = embeddingMap(model.weights, model.vocabulary, 'pca');
+    const same = embeddingMap(model.weights, model.vocabulary, 'pca', 1, model.weights);
+    expect(same.points).toEqual(own.points);
+    same.explainedVariance!.forEach((share, i) => expect(share).toBeCloseTo(own.explainedVariance![i], 12));
+    const early = embeddingMap(model.training!.checkpoints[1].weights, model.vocabulary, 'pca', 1, model.weights);
+    expect(early.points).not.toEqual(own.points);
+    const shares = early.explainedVariance!;
+    expect(shares[0] + shares[1]).toBeLessThanOrEqual(1 + 1e-12);
+    expect(Math.min(...shares)).toBeGreaterThanOrEqual(0);
   });
 });
 
