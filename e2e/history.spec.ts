@@ -39,6 +39,8 @@ async function networkH2(page: Page): Promise<number[]> {
 
 test('the Epoch slider changes every view to the engine’s numbers for that checkpoint', async ({ page }) => {
   test.setTimeout(120_000);
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
   await openApp(page);
   await expect(epochSlider(page)).toBeVisible();
   // Boris opens on his own weights: the slider sits at the epoch they are.
@@ -103,6 +105,8 @@ test('the Epoch slider changes every view to the engine’s numbers for that che
   await page.getByRole('button', { name: 'Use this epoch' }).click();
   await expect(page.getByText(/Boris, epoch 40 · \d+ words/)).toBeVisible();
   await expect(epochSlider(page)).toHaveValue('40');
+  // Nothing went wrong on the page on the way (an effect that feeds itself shows up here).
+  expect(errors).toEqual([]);
 });
 
 test('the history plays from the start and can be held', async ({ page }) => {
