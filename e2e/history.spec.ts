@@ -170,6 +170,8 @@ for (const scheme of ['light', 'dark'] as const) {
       await page.waitForTimeout(600);
       await page.screenshot({ path: `test-results/screens/history-embeddings-${scheme}.png` });
       await page.getByRole('tab', { name: 'Train' }).click();
+      await page.getByTestId('model-history-note').scrollIntoViewIfNeeded();
+      await page.locator('#view-train svg[aria-label="Loss by epoch"]').scrollIntoViewIfNeeded();
       await page.screenshot({ path: `test-results/screens/history-train-${scheme}.png` });
       await page.getByRole('tab', { name: 'Weights' }).click();
       await page.screenshot({ path: `test-results/screens/history-weights-${scheme}.png` });
