@@ -14,6 +14,7 @@ import { NaiveTrainer, naiveModel, naiveStep } from '../tests/reference/naive.ts
 import { explanationLatency } from './bench-explain.ts';
 import { dynamicsLatency } from './bench-dynamics.ts';
 import { prepareCorpus } from './bench-training-run.ts';
+import { historyCosts } from './bench-history.ts';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const seedData = join(root, '..', 'shared', 'seed-data');
@@ -193,6 +194,7 @@ const latency = stepLatency(main);
 const long = thousandEpochs(main);
 const explanations = await explanationLatency(root);
 const dynamics = await dynamicsLatency(root);
+const history = historyCosts(root, corpora[corpora.length - 1]);
 const original = hasOriginal ? originalPerEpoch() : { skipped: 'the original corpus (../shared/seed-data) is missing' };
 const oursPerEpoch = long.seconds / 1000;
 
@@ -220,6 +222,7 @@ console.log(
       original,
       explanationRequestsMs: explanations,
       dynamicsMs: dynamics,
+      history,
       targets,
     },
     null,

@@ -139,7 +139,7 @@ describe('the .slm.json model file', () => {
 
     it('wrong version', () => {
       expect(MODEL_FORMAT).toBe('slm-model');
-      expectSlmError(() => parseModel(edited((f) => (f.version = MODEL_VERSION + 1))), 'format', /version 2/);
+      expectSlmError(() => parseModel(edited((f) => (f.version = MODEL_VERSION + 1))), 'format', /version 3/);
       expectSlmError(() => parseModel(edited((f) => (f.version = '1'))), 'format', /version/);
     });
 

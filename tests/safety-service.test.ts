@@ -216,14 +216,14 @@ describe('a store that keeps every save', () => {
 
   it('a model file of a newer format version is reported as made by a newer slm studio and left where it is', async () => {
     const folder = storeFolder('newer');
-    const text = readFileSync(boris, 'utf8').replace('"version": 1', '"version": 2');
+    const text = readFileSync(boris, 'utf8').replace('"version": 2', '"version": 3');
     writeFileSync(join(folder, 'future.slm.json'), text);
     const s = service(folder);
     try {
       const listed = await s.request({ type: 'listModels' });
       const [future] = listed.result as { id: string; problem?: string; newer?: boolean }[];
       expect(future.id).toBe('future');
-      expect(future.problem).toMatch(/made by a newer slm studio \(model file version 2; this one reads version 1\)/);
+      expect(future.problem).toMatch(/made by a newer slm studio \(model file version 3; this one reads version 2\)/);
       expect(future.newer).toBe(true);
       const opened = await s.request({ type: 'open', source: { kind: 'stored', id: 'future' } });
       expect(opened.type).toBe('error');

@@ -19,6 +19,7 @@ import type { CliIo } from './io.ts';
 import { formatDuration, progressLine } from './progress.ts';
 import { EXPLAIN_COMMANDS, EXPLAIN_USAGE } from './explainCommands.ts';
 import { DYNAMICS_USAGE, dynamics } from './dynamicsCommand.ts';
+import { HISTORY_USAGE, history } from './historyCommands.ts';
 import { jsonOption, modelOption, modelPath, openModel } from './modelOption.ts';
 
 export const USAGE = `slm: a tiny recurrent language model on the command line
@@ -32,6 +33,7 @@ export const USAGE = `slm: a tiny recurrent language model on the command line
   slm eval [--model P] [--checks F] [--corpus F] [--json]
   slm import WEIGHTS.npz [WORDMAP.json] --out MODEL.slm.json [--name NAME]
   slm export [--model P] --out-dir DIR
+${HISTORY_USAGE}
 ${EXPLAIN_USAGE}
 ${DYNAMICS_USAGE}
 
@@ -337,6 +339,7 @@ export const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<voi
   eval: evaluate,
   import: importCommand,
   export: exportCommand,
+  history,
   ...EXPLAIN_COMMANDS,
   dynamics,
 };

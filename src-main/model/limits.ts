@@ -149,3 +149,21 @@ export const MAX_QUOTED_CHARACTERS = 200;
  * again for any extra arrays an archive may carry. The declared sizes are added up before inflating.
  */
 export const MAX_NPZ_INFLATED_BYTES = 6 * MAX_NPY_MEMBER_BYTES;
+
+// ---------------------------------------------------------------------------------------------
+// Training history
+
+/**
+ * The weight values a run's checkpoints may hold in all (each checkpoint is W0, W1 and W2: Boris's
+ * is 3,008 values). A run keeps the weights after every epoch while they fit; past that it thins them
+ * evenly (see model/checkpoints.ts). 3,000,000 values are 24 MB in memory (float64) and 16 MB of
+ * base64 in a model file (float32), so Boris keeps every epoch of runs up to 996 epochs, and even a
+ * 100,000-epoch run stays this size.
+ */
+export const MAX_CHECKPOINT_VALUES = 3_000_000;
+
+/** An epoch of a run's history: 0 (the initial weights) to the most epochs a run may have. */
+export const EPOCHS_WITH_START: Range = { min: 0, max: EPOCHS.max };
+
+/** Checkpoints a run keeps at most, whatever the model's size (epoch 0 and the last included). */
+export const MAX_CHECKPOINTS = 1_001;

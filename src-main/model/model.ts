@@ -20,8 +20,11 @@ export interface TrainingRecord {
   bestEpoch: number;
   history: EpochRecord[];
   /**
-   * The weights after each epoch, epoch 0 being the initial weights: `checkpoints[i].epoch` equals
-   * `history[i].epoch`. Empty when the run kept none (files written before checkpoints existed).
+   * The weights after each epoch (float32 values), epoch 0 being the initial weights. While a run
+   * fits (Boris: up to 996 epochs; see model/checkpoints.ts) every epoch is kept and
+   * `checkpoints[i].epoch` equals `history[i].epoch`; a longer run keeps an evenly thinned subset,
+   * always with epoch 0 and the last epoch, so look a checkpoint up by its `epoch`. Empty when the
+   * run kept none (version 1 files, written before checkpoints existed).
    */
   checkpoints: Checkpoint[];
 }

@@ -1,23 +1,31 @@
 import { SlmError, formatError, quote } from './errors.ts';
 import { EMBEDDING, MAX_MODEL_FILE_CHARACTERS } from './limits.ts';
-import type { EpochRecord, Model, TrainingRecord } from './model.ts';
+import type { Checkpoint, EpochRecord, Model, TrainingRecord } from './model.ts';
+import { CHECKPOINT_ENCODING, decodeCheckpoints, encodeCheckpoint } from './checkpointCodec.ts';
 import { type WeightName, type Weights, createWeights, weightShape } from './network.ts';
 import { vocabularyFromTokens } from './vocabulary.ts';
 
 /**
- * The `*.slm.json` model file, version 1:
+ * The `*.slm.json` model file, version 2:
  *
  *     { "format": "slm-model", "version": 1, "name": "Boris", "embedding": E,
  *       "defaultTemperature": T, "vocabulary": ["", "-", ...V tokens],
  *       "weights": { "w0": [[...V] x E], "w1": [[...2E] x E], "w2": [[...E] x V] },
  *       "training": null | { "corpus", "seed", "epochs", "learningRate", "heldOutFraction",
- *                            "carryContext", "bestEpoch", "history": [{ "epoch", "trainLoss", "testLoss", "testAccuracy" }] } }
+ *                            "carryContext", "bestEpoch", "history": [{ "epoch", "trainLoss", "testLoss", "testAccuracy" }],
+ *                            "checkpointEncoding": "float32-le-base64",
+ *                            "checkpoints": [{ "epoch", "weights": "base64 of W0, W1, W2 as float32" }] } }
+ *
+ * Version 2 added the training run's checkpoints (see checkpointCodec.ts): the weights after each
+ * epoch, epoch 0 being the initial weights, as float32. Version 1 files (no checkpoints) are still read.
  *
  * Numbers are written in JavaScript's shortest round-trip form, so a file read back gives the same
  * float64 weights bit for bit, and the same model always gives the same bytes.
  */
 export const MODEL_FORMAT = 'slm-model';
-export const MODEL_VERSION = 1;
+export const MODEL_VERSION = 2;
+/** Every version this app reads. */
+const READABLE_VERSIONS: readonly unknown[] = [1, 2];
 
 /**
  * A model file written by a later slm studio, in a format version this one does not know. It is not
@@ -81,9 +89,15 @@ function serializeTraining(t: TrainingRecord): string {
     `    "heldOutFraction": ${formatNumber(t.heldOutFraction)},`,
     `    "carryContext": ${formatNumber(t.carryContext)},`,
     `    "bestEpoch": ${t.bestEpoch},`,
-    `    "history": [\n${epochs.join(',\n')}\n    ]`,
+    `    "history": [\n${epochs.join(',\n')}\n    ]${t.checkpoints.length > 0 ? ',' : ''}`,
+    ...(t.checkpoints.length > 0 ? serializeCheckpoints(t.checkpoints) : []),
     '  }',
   ].join('\n');
+}
+
+function serializeCheckpoints(checkpoints: readonly Checkpoint[]): string[] {
+  const items = checkpoints.map((c) => `      {"epoch": ${c.epoch}, "weights": "${encodeCheckpoint(c)}"}`);
+  return [`    "checkpointEncoding": "${CHECKPOINT_ENCODING}",`, `    "checkpoints": [\n${items.join(',\n')}\n    ]`];
 }
 
 function formatNumber(value: number): string {
@@ -110,8 +124,8 @@ export function parseModel(text: string, source = 'the model file'): Model {
   if (typeof file.version === 'number' && Number.isInteger(file.version) && file.version > MODEL_VERSION) {
     throw new NewerModelFileError(source, file.version);
   }
-  if (file.version !== MODEL_VERSION) {
-    throw formatError(`${source} has "version" ${describe(file.version)}; this app reads model file version ${MODEL_VERSION}`);
+  if (!READABLE_VERSIONS.includes(file.version)) {
+    throw formatError(`${source} has "version" ${describe(file.version)}; this app reads model file versions 1 and ${MODEL_VERSION}`);
   }
   if (typeof file.name !== 'string') throw formatError(`${source} has no "name" string`);
   if (!Array.isArray(file.vocabulary) || !file.vocabulary.every((t) => typeof t === 'string')) {
@@ -134,7 +148,7 @@ export function parseModel(text: string, source = 'the model file'): Model {
     vocabulary,
     weights,
     defaultTemperature: T,
-    training: file.training === null || file.training === undefined ? null : readTraining(file.training, source),
+    training: file.training === null || file.training === undefined ? null : readTraining(file.training, weights, source),
   };
 }
 
@@ -175,7 +189,7 @@ function readMatrix(value: unknown, weights: Weights, name: WeightName, source: 
   });
 }
 
-function readTraining(value: unknown, source: string): TrainingRecord {
+function readTraining(value: unknown, shape: Weights, source: string): TrainingRecord {
   const t = record(value, `${source}: "training" must be an object or null`);
   const number = (key: string): number => {
     if (typeof t[key] !== 'number') throw formatError(`${source}: "training.${key}" must be a number`);
@@ -201,6 +215,15 @@ function readTraining(value: unknown, source: string): TrainingRecord {
     carryContext: t.carryContext === undefined ? 0 : number('carryContext'),
     bestEpoch: number('bestEpoch'),
     history,
-    checkpoints: [],
+    checkpoints: readCheckpoints(t, shape, history, source),
   };
+}
+
+function readCheckpoints(t: Record<string, unknown>, shape: Weights, history: readonly EpochRecord[], source: string): Checkpoint[] {
+  if (t.checkpoints === undefined) return [];
+  if (t.checkpointEncoding !== CHECKPOINT_ENCODING) {
+    throw formatError(`${source}: "training.checkpointEncoding" is ${describe(t.checkpointEncoding)}; this app reads "${CHECKPOINT_ENCODING}"`);
+  }
+  const lastEpoch = history.length > 0 ? history[history.length - 1].epoch : -1;
+  return decodeCheckpoints(t.checkpoints, shape, lastEpoch, source);
 }

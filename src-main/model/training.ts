@@ -5,7 +5,8 @@ import { BOUNDARY, type Vocabulary } from './vocabulary.ts';
 import { generateLine } from './generation.ts';
 import { KernelPass } from './kernel/linePass.ts';
 import { type LinesEvaluation, evaluateLines } from './evaluation.ts';
-import type { TrainingRecord } from './model.ts';
+import type { Checkpoint, TrainingRecord } from './model.ts';
+import { CheckpointRecorder } from './checkpoints.ts';
 import { CARRY_CONTEXT, EMBEDDING, EPOCHS, LEARNING_RATE, SEED } from './limits.ts';
 
 /**
@@ -126,6 +127,8 @@ export class Trainer {
   private readonly seed: number;
   private readonly rng: Rng;
   private readonly pass: KernelPass;
+  /** The weights after every epoch (thinned evenly for long runs; see checkpoints.ts). */
+  private readonly recorder: CheckpointRecorder;
   /** Adam steps taken, for its bias correction. */
   private adamSteps = 0;
   private order: number[] = [];
@@ -165,6 +168,7 @@ export class Trainer {
     this.pass = kernelFor(start, longest, this.split.train);
     this.weights = this.pass.weights;
     this.best = cloneWeights(start);
+    this.recorder = new CheckpointRecorder(start);
     // The shuffle has its own stream, so that changing the initialisation never changes the order.
     this.rng = createRng((options.seed ^ 0x5bd1e995) >>> 0);
     this.starting = { next: 0, began: now(), sums: [0, 1].map(() => ({ loss: 0, correct: 0, predictions: 0 })) };
@@ -200,10 +204,16 @@ export class Trainer {
       seconds: (now() - starting.began) / 1000,
       samples: this.samples(0),
     });
+    this.recorder.record(0, this.weights);
     if (!Number.isFinite(trainLoss) || !Number.isFinite(testLoss)) {
       this.diverge('the starting weights already give a loss that is not a finite number');
     }
     this.beginEpoch();
+  }
+
+  /** The weights after epoch 0, 1, ... as float32 values; evenly thinned when a long run would not fit. */
+  get checkpoints(): readonly Checkpoint[] {
+    return this.recorder.checkpoints;
   }
 
   /** Completed epochs (0 while epoch 0 is still being measured). */
@@ -321,6 +331,7 @@ export class Trainer {
     const end = now();
     report.seconds = (end - this.epochStarted) / 1000;
     this.history.push(report);
+    this.recorder.record(epoch, this.weights);
     if (epoch >= this.epochs) this.status = 'completed';
     else this.beginEpoch();
     this.evaluationMs += end - evaluationStart;
@@ -396,6 +407,6 @@ export function trainingRecord(trainer: Trainer, options: TrainingOptions, corpu
     carryContext: options.carryContext ?? 0,
     bestEpoch: trainer.bestEpoch,
     history: trainer.history.map(({ epoch, trainLoss, testLoss, testAccuracy }) => ({ epoch, trainLoss, testLoss, testAccuracy })),
-    checkpoints: [],
+    checkpoints: [...trainer.checkpoints],
   };
 }

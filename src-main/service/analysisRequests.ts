@@ -67,8 +67,10 @@ export function analysisRequests({ host, models, scheduler }: ServiceContext): H
       return { points: vectors.map((vector) => project(projection, vector) as [number, number]), explainedVariance: projection.explainedVariance };
     },
     embeddingMap: ({ method, seed }) => {
-      const { model } = models.current();
-      return scheduler.inSlices(embeddingMapSteps(model.weights, model.vocabulary, method, seed));
+      const { model, ownWeights } = models.current();
+      // While an epoch of the history is shown, PCA keeps the plane of the model's own weights, so
+      // every epoch is drawn in one plane and the words move as the Epoch slider does.
+      return scheduler.inSlices(embeddingMapSteps(model.weights, model.vocabulary, method, seed, ownWeights ?? undefined));
     },
     anatomy: ({ row, context, temperature }) => {
       const { model } = models.current();

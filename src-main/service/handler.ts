@@ -3,9 +3,9 @@
  * process, a Web Worker). It answers every request with a reply or an error a person can act on,
  * from one request table that the compiler holds to the protocol (context.ts: a handler for every
  * request type, returning that type's result). The table is put together from the service's parts:
- * models (modelRequests.ts), the conversation (conversationRequests.ts), read-only analysis
- * (analysisRequests.ts), training (trainingRequests.ts), the context's dynamics (dynamicsRequests.ts)
- * and explanations (explanations.ts); the
+ * models (modelRequests.ts), the training history (historyRequests.ts), the conversation
+ * (conversationRequests.ts), read-only analysis (analysisRequests.ts), training (trainingRequests.ts),
+ * the context's dynamics (dynamicsRequests.ts) and explanations (explanations.ts); the
  * open model has one owner (openModel.ts), and the scheduler (scheduler.ts) decides when each
  * request runs. docs/ARCHITECTURE.md shows where a new request goes.
  */
@@ -16,6 +16,7 @@ import type { ServiceHost } from './host.ts';
 import { conversationRequests } from './conversationRequests.ts';
 import { dynamicsRequests } from './dynamicsRequests.ts';
 import { ExplanationService } from './explanations.ts';
+import { historyRequests } from './historyRequests.ts';
 import { modelRequests } from './modelRequests.ts';
 import { OpenModels } from './openModel.ts';
 import { type Request, type ServiceEvent, parseRequest } from './protocol.ts';
@@ -47,6 +48,7 @@ export class ModelService {
       ...modelRequests(context),
       ...conversationRequests(context),
       ...analysisRequests(context),
+      ...historyRequests(context),
       ...trainingRequests(context),
       ...dynamicsRequests(context),
       ...this.explanations.handlers(),

@@ -50,7 +50,7 @@ export function modelRequests({ host, models }: ServiceContext): HandlersFor<Mod
     open: ({ source }) => models.openSource(source),
     listModels,
     async saveModel({ name }) {
-      const { model } = models.current();
+      const model = models.asOpened();
       const copy: Model = { ...model, name, weights: cloneWeights(model.weights) };
       const id = await store.create(name, serializeModel(copy));
       models.saved(id, name);
@@ -70,9 +70,9 @@ export function modelRequests({ host, models }: ServiceContext): HandlersFor<Mod
     },
     setWeights: ({ edits }) => models.setWeights(edits),
     resetWeights: () => models.resetWeights(),
-    exportOriginal: () => exportOriginal(models.current().model),
+    exportOriginal: () => exportOriginal(models.asOpened()),
     exportModelFile: () => {
-      const { model } = models.current();
+      const model = models.asOpened();
       return { name: model.name, text: serializeModel(model) };
     },
   };

@@ -12,7 +12,8 @@ import { type Weights, cloneWeights, copyWeightsInto, weightShape } from '../mod
 import { importOriginal } from '../model/original.ts';
 import type { Projection } from '../model/pca.ts';
 import type { ServiceHost } from './host.ts';
-import type { ModelInfo, ModelSource, WeightEdit } from './protocol.ts';
+import type { HistoryInfo, ModelInfo, ModelSource, WeightEdit } from './protocol.ts';
+import { epochOfWeights, modelAtEpoch } from '../model/checkpoints.ts';
 import { weightsOnWire } from './wire.ts';
 
 export interface OpenModel {
@@ -24,6 +25,12 @@ export interface OpenModel {
   /** The corpus the model was trained on here, when known; the projection is fitted on it. */
   corpus: string | null;
   projection: Projection | null;
+  /** The epoch of the history shown now (its weights are in `model.weights`), or null. */
+  shownEpoch: number | null;
+  /** The model's own weights (with any edits) while an epoch is shown; null otherwise. */
+  ownWeights: Weights | null;
+  /** The epoch whose checkpoint the model's own weights are, worked out once (undefined until then). */
+  modelEpoch?: number | null;
 }
 
 /** What changed: the weights of the open model, or which model is open. */
@@ -59,6 +66,8 @@ export class OpenModels {
       conversation: new Conversation(model.weights, model.vocabulary, model.name),
       corpus,
       projection: null,
+      shownEpoch: null,
+      ownWeights: null,
     };
     this.changed('model');
     return this.info();
@@ -100,6 +109,7 @@ export class OpenModels {
       defaultTemperature: model.defaultTemperature,
       weights: weightsOnWire(model.weights),
       edited,
+      history: this.history(),
       training: t
         ? {
             corpus: t.corpus,
@@ -120,9 +130,68 @@ export class OpenModels {
     return open.projection;
   }
 
+  /**
+   * Shows the weights of the history's checkpoint at `epoch` in place of the model's own (null brings
+   * those back). The conversation and every request after it compute with them; saving, exporting
+   * and "reset" still mean the model's own weights.
+   */
+  showEpoch(epoch: number | null): ModelInfo {
+    const open = this.current();
+    const weights = open.model.weights;
+    if (epoch === null) {
+      if (open.ownWeights) copyWeightsInto(weights, open.ownWeights);
+      open.ownWeights = null;
+      open.shownEpoch = null;
+    } else {
+      const checkpoint = open.model.training?.checkpoints.find((c) => c.epoch === epoch);
+      if (!checkpoint) throw inputError(this.noCheckpoint(epoch));
+      open.ownWeights ??= cloneWeights(weights);
+      copyWeightsInto(weights, checkpoint.weights);
+      open.shownEpoch = epoch;
+    }
+    this.changed('weights');
+    return this.info();
+  }
+
+  /** Opens the checkpoint of `epoch` as a model of its own, not saved, with the same history. */
+  useEpoch(epoch: number): ModelInfo {
+    const open = this.current();
+    if (!open.model.training?.checkpoints.some((c) => c.epoch === epoch)) throw inputError(this.noCheckpoint(epoch));
+    return this.use(modelAtEpoch(this.asOpened(), epoch), null, open.corpus);
+  }
+
+  /** The open model with its own weights (not a shown epoch's): what saving and exporting write. */
+  asOpened(): Model {
+    const { model, ownWeights } = this.current();
+    return ownWeights ? { ...model, weights: ownWeights } : model;
+  }
+
+  private noCheckpoint(epoch: number): string {
+    const kept = this.current().model.training?.checkpoints ?? [];
+    if (kept.length === 0) return `${quote(this.current().model.name)} has no training history to show`;
+    return `${quote(this.current().model.name)} has no checkpoint for epoch ${epoch}; its history runs from epoch 0 to ${kept[kept.length - 1].epoch}`;
+  }
+
+  private history(): HistoryInfo | null {
+    const open = this.current();
+    const t = open.model.training;
+    if (!t || t.checkpoints.length === 0) return null;
+    if (open.modelEpoch === undefined) open.modelEpoch = epochOfWeights(t.checkpoints, open.ownWeights ?? open.model.weights);
+    const metric = (x: number) => (Number.isFinite(x) ? x : null);
+    return {
+      metrics: t.history.map((h) => ({ epoch: h.epoch, trainLoss: metric(h.trainLoss), testLoss: metric(h.testLoss), testAccuracy: metric(h.testAccuracy) })),
+      checkpoints: t.checkpoints.map((c) => c.epoch),
+      shown: open.shownEpoch,
+      modelEpoch: open.edited ? null : open.modelEpoch,
+    };
+  }
+
   /** Changes weights in place, all or none: every edit is checked before any is made. */
   setWeights(edits: WeightEdit[]): ModelInfo {
     const open = this.current();
+    if (open.shownEpoch !== null) {
+      throw inputError(`the weights shown are epoch ${open.shownEpoch}'s, from the training history: choose "Use this epoch" to edit them, or move the Epoch slider back to the model's own`);
+    }
     const weights = open.model.weights;
     for (const edit of edits) {
       const [rows, columns] = weightShape(weights, edit.matrix);
@@ -142,6 +211,8 @@ export class OpenModels {
   /** Brings back the weights as they were opened or last saved. */
   resetWeights(): ModelInfo {
     const open = this.current();
+    open.shownEpoch = null;
+    open.ownWeights = null;
     copyWeightsInto(open.model.weights, open.saved);
     open.edited = false;
     this.changed('weights');
@@ -153,7 +224,7 @@ export class OpenModels {
     const open = this.current();
     this.named(name);
     open.storedId = id;
-    copyWeightsInto(open.saved, open.model.weights);
+    copyWeightsInto(open.saved, open.ownWeights ?? open.model.weights);
     open.edited = false;
   }
 

@@ -118,6 +118,18 @@ export const RequestSchema = v.variant('type', [
   request('anatomy', { row: v.pipe(whole, v.minValue(0)), context: v.pipe(vector, v.maxLength(TRAINING_LIMITS.embedding.max)), temperature: v.pipe(finite, v.minValue(0)) }),
   /** Every word placed by a 2-D projection of its token embedding h1 (UMAP is seeded: same seed, same map). */
   request('embeddingMap', { method: v.picklist(MAP_METHODS), seed: v.optional(seedNumber) }),
+  /**
+   * Shows the open model's training history at an epoch: its weights become that checkpoint's until
+   * another epoch is chosen, or null brings back its own. Every request after it computes with them.
+   */
+  request('showEpoch', { epoch: v.nullable(within(limits.EPOCHS_WITH_START)) }),
+  /**
+   * The weights of the latest training run (going or finished) after an epoch: that epoch's checkpoint,
+   * or the latest one before it when a long run was thinned. For scrubbing a run while it trains.
+   */
+  request('runCheckpoint', { epoch: within(limits.EPOCHS_WITH_START) }),
+  /** Opens the checkpoint of an epoch as a model of its own, unsaved (the history comes with it). */
+  request('useEpoch', { epoch: within(limits.EPOCHS_WITH_START) }),
   ...ExplanationRequests,
   ...DynamicsRequests,
 ]);
@@ -146,6 +158,27 @@ export const StepRecordSchema = v.object({
 });
 export type StepRecord = v.InferOutput<typeof StepRecordSchema>;
 
+/** One epoch's metrics as the app sees them: null for a metric that was not a finite number. */
+export const EpochRecordSchema = v.object({
+  epoch: whole,
+  trainLoss: v.nullable(v.number()),
+  testLoss: v.nullable(v.number()),
+  testAccuracy: v.nullable(v.number()),
+});
+export type EpochRecordInfo = v.InferOutput<typeof EpochRecordSchema>;
+
+/** A model's training history: every epoch's metrics, the epochs with a checkpoint, and the one shown. */
+export const HistoryInfoSchema = v.object({
+  metrics: v.array(EpochRecordSchema),
+  /** The epochs whose weights were kept, rising (every epoch unless a long run was thinned). */
+  checkpoints: v.array(whole),
+  /** The epoch whose weights the open model shows now (showEpoch), or null for its own weights. */
+  shown: v.nullable(whole),
+  /** The epoch whose checkpoint the model's own weights are (as float32), or null when none is. */
+  modelEpoch: v.nullable(whole),
+});
+export type HistoryInfo = v.InferOutput<typeof HistoryInfoSchema>;
+
 export const ModelInfoSchema = v.object({
   name: v.string(),
   /** Where the open model came from: a stored model's id, or null for the bundled or an unsaved one. */
@@ -159,6 +192,8 @@ export const ModelInfoSchema = v.object({
   training: v.nullable(
     v.object({ corpus: v.string(), epochs: whole, bestEpoch: whole, bestAccuracy: v.nullable(v.number()), seed: whole, learningRate: v.number() }),
   ),
+  /** The training history, when the model kept one (absent or null otherwise). */
+  history: v.optional(v.nullable(HistoryInfoSchema)),
 });
 export type ModelInfo = v.InferOutput<typeof ModelInfoSchema>;
 
@@ -256,6 +291,9 @@ export const ResultSchemas = {
     /** For PCA, the share of variance along each axis; null for UMAP. */
     explainedVariance: v.nullable(v.array(v.number())),
   }),
+  showEpoch: ModelInfoSchema,
+  useEpoch: ModelInfoSchema,
+  runCheckpoint: v.object({ epoch: whole, weights: v.object({ w0: vector, w1: vector, w2: vector }) }),
   ...ExplanationResults,
   ...DynamicsResults,
 } satisfies Record<RequestType, v.GenericSchema>;

@@ -16,6 +16,8 @@ const LANES: Partial<Record<RequestType, Lane>> = {
   deleteModel: 'model',
   setWeights: 'model',
   resetWeights: 'model',
+  showEpoch: 'model',
+  useEpoch: 'model',
   train: 'model',
   generate: 'conversation',
   replay: 'conversation',

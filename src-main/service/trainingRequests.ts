@@ -12,11 +12,13 @@ import { buildVocabulary, encode } from '../model/vocabulary.ts';
 import type { HandlersFor, ServiceContext } from './context.ts';
 import type { ModelInfo } from './protocol.ts';
 import { TrainingSession, toMetrics } from './trainingSession.ts';
+import { checkpointAt } from '../model/checkpoints.ts';
+import { weightsOnWire } from './wire.ts';
 
 /** How a model trained in the app's studio names its corpus in its training record. */
 const STUDIO_CORPUS = 'corpus from the training studio';
 
-export function trainingRequests({ host, models, emit }: ServiceContext): HandlersFor<'train' | 'trainControl' | 'trainPace'> {
+export function trainingRequests({ host, models, emit }: ServiceContext): HandlersFor<'train' | 'trainControl' | 'trainPace' | 'runCheckpoint'> {
   let session: TrainingSession | null = null;
   /** Epochs a second for watching a run, or null for as fast as it can. */
   let pace: number | null = null;
@@ -79,6 +81,12 @@ export function trainingRequests({ host, models, emit }: ServiceContext): Handle
       else if (action === 'resume') run.resume();
       else run.stop();
       return null;
+    },
+    runCheckpoint({ epoch }) {
+      if (!session) throw inputError('no training run has started yet');
+      const checkpoint = checkpointAt(session.trainer.checkpoints, epoch);
+      if (!checkpoint) throw inputError('the run has not measured its starting weights yet');
+      return { epoch: checkpoint.epoch, weights: weightsOnWire(checkpoint.weights) };
     },
     trainPace({ epochsPerSecond }) {
       pace = epochsPerSecond;
