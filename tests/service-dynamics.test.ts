@@ -45,8 +45,12 @@ describe('dynamics requests', () => {
     expect(error.message).toMatch(/"zebra" is not one word Boris knows/);
   });
 
-  it('trainingDynamics is empty for a model without checkpoints, and one figure per checkpoint for a model with them', async () => {
-    expect(await ask({ type: 'trainingDynamics' })).toEqual([]);
+  it('trainingDynamics gives one figure per checkpoint of the open model (Boris ships with his), none for a model without them', async () => {
+    const shipped = await ask({ type: 'trainingDynamics' });
+    expect(shipped.map((c) => c.epoch)).toEqual(boris.training!.checkpoints.map((c) => c.epoch));
+    expect(shipped.length).toBeGreaterThan(1);
+    const bare = dynamicsRequests({ models: { current: () => ({ model: { ...boris, training: null } }) } } as unknown as ServiceContext);
+    expect(bare.trainingDynamics({ id: 0, type: 'trainingDynamics' })).toEqual([]);
     // The open model's part of the table, on a model whose run kept three checkpoints.
     const checkpoints = [0, 1, 2].map((epoch) => ({ epoch, weights: randomWeights(boris.weights.embedding, boris.weights.vocabulary, epoch + 1, 0.5 + epoch) }));
     const model = { ...boris, training: { corpus: '', seed: 1, epochs: 2, learningRate: 0.01, heldOutFraction: 0.1, carryContext: 0, bestEpoch: 2, history: [], checkpoints } };
