@@ -2,6 +2,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { type Page, expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { textDynamics, wordFixedPoint } from '../src-main/cli/dynamicsCommand.ts';
+import { trainingDynamics } from '../src-main/model/dynamics.ts';
 import { compareMemory } from '../src-main/model/memory.ts';
 import { parseModel } from '../src-main/model/modelFile.ts';
 
@@ -55,8 +56,12 @@ test("the Dynamics panel finds a word's fixed point, and the Memory panel compar
   await page.getByRole('textbox', { name: 'Fixed-point word' }).fill('zebra');
   await page.getByRole('button', { name: 'Find' }).click();
   await expect(page.getByRole('alert')).toContainText('"zebra" is not one word Boris knows');
-  // Boris kept no checkpoints: the curves over training say so instead of drawing nothing.
-  await expect(page.getByText(/Curves of memory over training appear/)).toBeVisible();
+  // Boris kept his checkpoints: the curves over training have one point per epoch, marked at his own.
+  const curves = trainingDynamics(boris.training!.checkpoints);
+  const chart = page.getByRole('img', { name: 'Memory over training by epoch' });
+  await expect(chart).toBeVisible();
+  await expect(chart.getByTestId('epoch-marker')).toHaveAttribute('data-epoch', String(boris.training!.bestEpoch));
+  expect(curves.length).toBe(boris.training!.checkpoints.length);
 
   // Memory: "why?" after "do you like frogs?" and after a fresh start.
   const memory = compareMemory(boris, [['do you like frogs?'], []], 'why?');
