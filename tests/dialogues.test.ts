@@ -67,9 +67,10 @@ describe('a corpus of dialogues', () => {
   it('holds out whole dialogues', () => {
     const text = Array.from({ length: 10 }, (_, i) => `q${i}? a.\n+ why? b${i}.`).join('\n');
     const dialogues = tokenizeCorpus(text);
-    const { train, test } = splitCorpus(dialogues);
+    const vocabulary = buildVocabulary(dialogues);
+    const { train, test } = splitCorpus(dialogues.map((d) => encode(vocabulary, d)));
     expect([train.length, test.length]).toEqual([9, 1]);
-    expect(test[0]).toEqual(['q9', '?', 'a', '.', '', 'why', '?', 'b9', '.']);
+    expect(test[0]).toEqual(encode(vocabulary, ['q9', '?', 'a', '.', '', 'why', '?', 'b9', '.']));
     const report = inspectCorpus(text);
     expect([report.usableLines, report.dialogues, report.trainLines, report.heldOutLines]).toEqual([20, 10, 9, 1]);
     expect(report.partlyRead).toEqual([]);
