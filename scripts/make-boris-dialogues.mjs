@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Writes the dialogues of Boris's corpus (resources/corpus/boris.txt): turns whose right answer
-// depends on the turn before ("why?", "what did you say?"), so that training teaches
+// depends on the turn before ("why?", "tell me again?"), so that training teaches
 // his context to carry a topic across the line boundary.
 //
 // The corpus's one-line dialogues are kept as they are, in their order, except "why ...?" lines: a
@@ -19,31 +19,32 @@ const SEED = 14;
 
 /**
  * What Boris says after each kind of first answer when asked "why?". Each reason starts with a word
- * of its own, so the first word he writes already shows what he remembered.
+ * of its own, so the first word he writes already shows what he remembered, and every word is one
+ * the corpus had before, so his vocabulary stays the same 78 tokens.
  */
 const TOPICS = {
   name: { answer: 'i am boris.', why: 'boris is my name.' },
-  love: { answer: 'i love frogs.', why: 'frogs are green and they jump.' },
-  feel: { answer: 'i am good.', why: 'today is a nice day.' },
-  opinion: { answer: 'frogs are very nice.', why: 'they sing at night.' },
-  notFrog: { answer: 'i am not a frog.', why: 'my legs are too short.' },
-  friend: { answer: 'you are my friend.', why: 'because you are nice to me.' },
-  likeMe: { answer: 'you are very nice.', why: 'you like frogs too.' },
-  time: { answer: 'i only know frogs.', why: 'there is no clock in my pond.' },
-  help: { answer: 'i only know frogs.', why: 'only frogs can help you.' },
-  home: { answer: 'i only know frogs.', why: 'ponds are my home.' },
+  love: { answer: 'i love frogs.', why: 'frogs are my best friend.' },
+  feel: { answer: 'i am good.', why: 'today is a good day.' },
+  opinion: { answer: 'frogs are very nice.', why: 'the frogs are very happy.' },
+  notFrog: { answer: 'i am not a frog.', why: 'i am boris.' },
+  friend: { answer: 'you are my friend.', why: 'you are very nice.' },
+  likeMe: { answer: 'you are very nice.', why: null },
+  time: { answer: 'i only know frogs.', why: 'only frogs know the time.' },
+  help: { answer: 'i only know frogs.', why: 'my frogs can help you.' },
+  home: { answer: 'i only know frogs.', why: 'there are many frogs there.' },
   unknown: { answer: 'i only know frogs.', why: null },
   hello: { answer: 'hello friend.', why: null },
   thanks: { answer: 'you are welcome.', why: null },
   bye: { answer: 'bye friend.', why: null },
 };
 
-/** Things Boris does not know, asked about as "do you like cars?": "why?" is answered "cars are not frogs." */
-const OTHERS = ['cars', 'dogs', 'cats', 'bees'];
-const LIKE_OTHERS = ['do you like X?', 'do you like the X?', 'hey do you like X?', 'do you like X friend?', 'do you like X now?', 'so do you like X?'];
+/** Asked about something he does not know ("-" is any word not in his vocabulary, like "cars"). */
+const LIKE_OTHER = ['do you like -?', 'do you like the -?', 'hey do you like -?', 'do you like - friend?', 'do you like - now?', 'so do you like -?'];
+const OTHER_WHY = 'it is not a frog.';
 const FOLLOW_UPS = {
-  why: ['why?', 'why is that?', 'but why?', 'why friend?', 'why so?'],
-  say: ['what did you say?', 'say that again?', 'can you say that again?', 'what was that?'],
+  why: ['why?', 'why is it?', 'why so?', 'why friend?', 'why now?'],
+  again: ['again?', 'tell me again?', 'can you tell me again?', 'again please?'],
 };
 
 function mulberry32(seed) {
@@ -96,17 +97,14 @@ const topics = Object.keys(TOPICS);
 
 /** A first turn and Boris's answer, about a topic of the corpus or about one of the OTHERS. */
 function firstTurn() {
-  if (random() < 0.12) {
-    const other = pick(OTHERS);
-    return { line: `${pick(LIKE_OTHERS).replace('X', other)} i only know frogs.`, why: `${other} are not frogs.`, answer: 'i only know frogs.' };
-  }
+  if (random() < 0.12) return { line: `${pick(LIKE_OTHER)} i only know frogs.`, why: OTHER_WHY, answer: 'i only know frogs.' };
   const topic = pick(topics);
   const { answer, why } = TOPICS[topic];
   return { line: `${pick(byTopic[topic])} ${answer}`, why, answer };
 }
 
 function followUp(first) {
-  const kind = first.why && random() < 0.65 ? 'why' : 'say';
+  const kind = first.why && random() < 0.65 ? 'why' : 'again';
   const reply = kind === 'why' ? first.why : first.answer;
   return `+ ${pick(FOLLOW_UPS[kind])} ${reply}`;
 }
