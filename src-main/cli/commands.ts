@@ -314,7 +314,8 @@ async function evaluateFollowUps(values: Record<string, string | boolean | undef
   }
   for (const r of score.results) {
     const before = r.history.map((turn, i) => `${turn} ${r.historyReplies[i]}`).join(' / ');
-    io.out(`${r.right ? 'ok  ' : 'MISS'} ${printable(before).padEnd(56)} ${printable(r.prompt)} ${printable(r.reply)}\n`);
+    const expected = r.right ? '' : `   (right: ${printable(r.answers.join(' or '))})`;
+    io.out(`${r.right ? 'ok  ' : 'MISS'} ${printable(before).padEnd(56)} ${printable(r.prompt)} ${printable(r.reply)}${expected}\n`);
   }
   io.out(
     `${printable(model.name)} answered ${score.right} of ${score.total} follow-ups right (${(score.share * 100).toFixed(1)}%), ` +
