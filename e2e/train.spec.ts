@@ -9,7 +9,9 @@ import { hoverWeight } from './helpers/heatmap.ts';
 
 const corpus = readFileSync('resources/corpus/boris.txt', 'utf8');
 const boris = parseModel(readFileSync('resources/models/boris.slm.json', 'utf8'));
+/** Boris's dialogues: a line of the corpus, or several joined by "+" lines (README, "The model"). */
 const lines = tokenizeCorpus(corpus);
+const textLines = corpus.split('\n').filter((line) => line.trim() !== '').length;
 const vocabulary = buildVocabulary(lines);
 const V = vocabulary.tokens.length;
 
@@ -19,7 +21,9 @@ async function openTrain(page: Page) {
   await page.getByRole('tab', { name: 'Train' }).click();
   const view = page.locator('#view-train');
   // Boris's corpus is loaded and inspected by the service.
-  await expect(view.getByTestId('corpus-stats')).toContainText(`${lines.length.toLocaleString('en')} lines with words`);
+  await expect(view.getByTestId('corpus-stats')).toContainText(
+    `${textLines.toLocaleString('en')} lines with words in ${lines.length.toLocaleString('en')} dialogues`,
+  );
   return view;
 }
 

@@ -97,7 +97,7 @@ describe('fuzzing the readers', () => {
         const tokens = tokenize(input);
         for (const token of tokens) expect(token).toMatch(/^(?:[a-z0-9']+|[-.,!?;])$/);
         expect(tokenize(detokenize(tokens))).toEqual(tokens);
-        expect(tokenizeCorpus(input).flat()).toEqual(tokens);
+        expect(tokenizeCorpus(input).flat().filter((t) => t !== '')).toEqual(tokens);
         resultOrTypedError(() => expect(tokenizeBounded(input, 'the text').length).toBeLessThanOrEqual(MAX_PROMPT_TOKENS));
       }),
       params(400),

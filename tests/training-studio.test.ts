@@ -39,14 +39,18 @@ function startService(store: string) {
 describe('inspectCorpus', () => {
   it('builds the vocabulary training would build, with counts, and the same split', () => {
     const report = inspectCorpus(borisCorpus);
+    // Training's units: dialogues, each of one line or of several joined by the boundary "".
     const lines = tokenizeCorpus(borisCorpus);
+    const textLines = borisCorpus.split('\n').filter((line) => line.trim() !== '').length;
+    const words = lines.flat().filter((t) => t !== '');
     expect(report.vocabulary.map((v) => v.token)).toEqual(buildVocabulary(lines).tokens);
-    expect(report.vocabulary[0]).toEqual({ token: '', count: lines.length });
-    const frogs = lines.flat().filter((t) => t === 'frogs').length;
+    // The boundary counts once per line of text, as before dialogues.
+    expect(report.vocabulary[0]).toEqual({ token: '', count: textLines });
+    const frogs = words.filter((t) => t === 'frogs').length;
     expect(report.vocabulary.find((v) => v.token === 'frogs')?.count).toBe(frogs);
     const split = splitCorpus(lines.map((line) => line.map(() => 0)));
-    expect([report.usableLines, report.trainLines, report.heldOutLines]).toEqual([lines.length, split.train.length, split.test.length]);
-    expect(report.tokens).toBe(lines.flat().length);
+    expect([report.usableLines, report.dialogues, report.trainLines, report.heldOutLines]).toEqual([textLines, lines.length, split.train.length, split.test.length]);
+    expect(report.tokens).toBe(words.length);
     expect(report.unusable).toEqual([]);
   });
 

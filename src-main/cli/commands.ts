@@ -1,5 +1,6 @@
 import { basename, resolve } from 'node:path';
 import { parseChecks, scoreChecks } from '../model/checks.ts';
+import { parseFollowUps, scoreFollowUps } from '../model/followUps.ts';
 import { inputError } from '../model/errors.ts';
 import { Conversation, traceText } from '../model/generation.ts';
 import { type Metric, nearestWords, sentenceDistance } from '../model/geometry.ts';
@@ -13,7 +14,7 @@ import { TRAINING_DEFAULTS, Trainer, type TrainingOptions, splitCorpus, training
 import { buildVocabulary, encode, vocabularyFromWordmap } from '../model/vocabulary.ts';
 import { exportOriginalFiles, importOriginalFiles, modelInputs, modelNameFromPath, originalPaths, readText, saveModel } from '../files/modelFiles.ts';
 import { checkTarget, sameFile } from '../files/atomicWrite.ts';
-import { bundledChecksPath, bundledCorpusPath } from '../files/resources.ts';
+import { bundledChecksPath, bundledCorpusPath, bundledFollowUpsPath } from '../files/resources.ts';
 import { UsageError, numberOption, parse, printable, stringOption } from './args.ts';
 import type { CliIo } from './io.ts';
 import { formatDuration, progressLine } from './progress.ts';
@@ -31,6 +32,7 @@ export const USAGE = `slm: a tiny recurrent language model on the command line
   slm train [--corpus F] [--vocab wordmap.json] [--embedding E] [--epochs N] [--seed S]
             [--lr X] [--carry SHARE] [--name NAME] --out F [--json]
   slm eval [--model P] [--checks F] [--corpus F] [--json]
+  slm eval --follow-ups [--model P] [--checks F] [--json]
   slm import WEIGHTS.npz [WORDMAP.json] --out MODEL.slm.json [--name NAME]
   slm export [--model P] --out-dir DIR
 ${HISTORY_USAGE}
@@ -273,7 +275,16 @@ function parseJson(text: string, source: string): unknown {
 }
 
 export async function evaluate(args: string[], io: CliIo): Promise<void> {
-  const { values } = parse(args, { ...modelOption, ...jsonOption, checks: { type: 'string' }, corpus: { type: 'string' } }, { min: 0, max: 0, names: '' });
+  const { values } = parse(
+    args,
+    { ...modelOption, ...jsonOption, checks: { type: 'string' }, corpus: { type: 'string' }, 'follow-ups': { type: 'boolean' } },
+    { min: 0, max: 0, names: '' },
+  );
+  if (values['follow-ups']) {
+    if (values.corpus !== undefined) throw new UsageError('--corpus gives a held-out accuracy, which --follow-ups does not report; run them apart');
+    await evaluateFollowUps(values, io);
+    return;
+  }
   const model = await openModel(values.model);
   const checksPath = resolve(stringOption(values.checks) ?? bundledChecksPath());
   const score = scoreChecks(model, parseChecks(await readText(checksPath, 'the check set', MAX_CHECKS_CHARACTERS), checksPath));
@@ -294,6 +305,26 @@ export async function evaluate(args: string[], io: CliIo): Promise<void> {
   if (heldOut) {
     io.out(`Held-out lines of ${corpusPath} (${heldOut.lines}): next-token accuracy ${(heldOut.accuracy * 100).toFixed(1)}%, loss ${heldOut.loss.toFixed(4)}.\n`);
   }
+}
+
+/** `slm eval --follow-ups`: each check's turns said in one conversation, the last reply scored. */
+async function evaluateFollowUps(values: Record<string, string | boolean | undefined>, io: CliIo): Promise<void> {
+  const model = await openModel(values.model);
+  const path = resolve(stringOption(values.checks) ?? bundledFollowUpsPath());
+  const score = scoreFollowUps(model, parseFollowUps(await readText(path, 'the follow-up set', MAX_CHECKS_CHARACTERS), path));
+  if (values.json) {
+    io.out(JSON.stringify({ right: score.right, total: score.total, share: score.share, results: score.results }) + '\n');
+    return;
+  }
+  for (const r of score.results) {
+    const before = r.history.map((turn, i) => `${turn} ${r.historyReplies[i]}`).join(' / ');
+    const expected = r.right ? '' : `   (right: ${printable(r.answers.join(' or '))})`;
+    io.out(`${r.right ? 'ok  ' : 'MISS'} ${printable(before).padEnd(56)} ${printable(r.prompt)} ${printable(r.reply)}${expected}\n`);
+  }
+  io.out(
+    `${printable(model.name)} answered ${score.right} of ${score.total} follow-ups right (${(score.share * 100).toFixed(1)}%), ` +
+      `greedy decoding, each after the turns before it in one conversation.\n`,
+  );
 }
 
 export async function importCommand(args: string[], io: CliIo): Promise<void> {

@@ -30,3 +30,8 @@ export function bundledCorpusPath(): string {
 export function bundledChecksPath(): string {
   return join(resourcesFolder(), 'corpus', 'boris-checks.json');
 }
+
+/** Boris's follow-up checks: turns whose right answer depends on the turn before (`slm eval --follow-ups`). */
+export function bundledFollowUpsPath(): string {
+  return join(resourcesFolder(), 'corpus', 'boris-follow-ups.json');
+}

@@ -46,7 +46,7 @@ export function parseChecks(text: string, source = 'the check set'): Check[] {
 }
 
 /** Replies are compared as token sequences, so spacing and capitals do not matter. */
-function normalise(text: string): string {
+export function normalise(text: string): string {
   return detokenize(tokenize(text));
 }
 

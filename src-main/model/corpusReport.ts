@@ -1,10 +1,10 @@
-import { tokenize } from './tokenizer.ts';
+import { CONTINUES_DIALOGUE, tokenize, tokenizeCorpus } from './tokenizer.ts';
 import { TRAINING_DEFAULTS, trainLineCount } from './training.ts';
 import { buildVocabulary } from './vocabulary.ts';
 
 /**
  * What training would make of a corpus, before it starts: the vocabulary it would build (in row order,
- * with counts), how the lines split into training and held-out lines, and the lines it cannot use or
+ * with counts), how its dialogues split into training and held-out ones, and the lines it cannot use or
  * only partly reads. Tokenizing is the model's business, so the training studio asks for this rather
  * than splitting text itself.
  */
@@ -14,6 +14,12 @@ export interface CorpusReport {
   blankLines: number;
   /** Lines with at least one token: the ones training uses. */
   usableLines: number;
+  /**
+   * The dialogues those lines make: a line starting with `+` continues the one above, any other
+   * starts one. Training splits the corpus by dialogue, so `trainLines` and `heldOutLines` count
+   * dialogues (in a corpus without `+`, every line is one).
+   */
+  dialogues: number;
   trainLines: number;
   heldOutLines: number;
   tokens: number;
@@ -56,8 +62,11 @@ export function inspectCorpus(text: string, heldOutFraction: number = TRAINING_D
       blankLines++;
       return;
     }
-    const words = tokenize(line);
-    const dropped = droppedCharacters(line);
+    // The dialogue mark is read, not dropped.
+    const trimmed = line.trimStart();
+    const read = trimmed.startsWith(CONTINUES_DIALOGUE) ? trimmed.slice(CONTINUES_DIALOGUE.length) : line;
+    const words = tokenize(read);
+    const dropped = droppedCharacters(read);
     const shown = line.length > MAX_NOTE_TEXT ? `${line.slice(0, MAX_NOTE_TEXT)}…` : line;
     if (words.length === 0) {
       unusableTotal++;
@@ -73,13 +82,15 @@ export function inspectCorpus(text: string, heldOutFraction: number = TRAINING_D
       if (partlyRead.length < MAX_LISTED_NOTES) partlyRead.push({ line: i + 1, text: shown, reason: `drops ${describe(dropped)}` });
     }
   });
-  const trainLines = usable.length < 2 ? usable.length : trainLineCount(usable.length, heldOutFraction);
+  const dialogues = tokenizeCorpus(text).length;
+  const trainLines = dialogues < 2 ? dialogues : trainLineCount(dialogues, heldOutFraction);
   return {
     lines: lines.length,
     blankLines,
     usableLines: usable.length,
+    dialogues,
     trainLines,
-    heldOutLines: usable.length - trainLines,
+    heldOutLines: dialogues - trainLines,
     tokens,
     vocabulary: vocabularyWithCounts(usable),
     unusable,

@@ -45,12 +45,33 @@ export function detokenize(tokens: readonly string[]): string {
   return text;
 }
 
-/** Splits a corpus into its lines of tokens, dropping lines that hold no token at all. */
+/**
+ * Marks a corpus line that continues the dialogue of the line above it: `+ why? frogs are green.`
+ * Any other line with words starts a new dialogue, and a blank line ends one, so a corpus without
+ * the mark is read as before: every line a dialogue of its own.
+ */
+export const CONTINUES_DIALOGUE = '+';
+
+/**
+ * Splits a corpus into its dialogues of tokens, dropping lines that hold no token at all. A dialogue
+ * of several lines is one sequence with the boundary token `""` between its lines, exactly as the
+ * chat feeds a conversation: after a reply, the next turn starts with the boundary, from the context
+ * the reply left. Training runs it as one line, back-propagating through the boundaries.
+ */
 export function tokenizeCorpus(text: string): string[][] {
-  const lines: string[][] = [];
+  const dialogues: string[][] = [];
+  let open = false;
   for (const line of text.split(/\r?\n/)) {
-    const tokens = tokenize(line);
-    if (tokens.length > 0) lines.push(tokens);
+    const trimmed = line.trimStart();
+    const continues = trimmed.startsWith(CONTINUES_DIALOGUE);
+    const tokens = tokenize(continues ? trimmed.slice(CONTINUES_DIALOGUE.length) : line);
+    if (tokens.length === 0) {
+      if (line.trim() === '') open = false;
+      continue;
+    }
+    if (continues && open) dialogues[dialogues.length - 1].push('', ...tokens);
+    else dialogues.push(tokens);
+    open = true;
   }
-  return lines;
+  return dialogues;
 }

@@ -44,7 +44,8 @@ export function buildVocabulary(lines: readonly (readonly string[])[]): Vocabula
   const counts = new Map<string, number>();
   for (const line of lines) {
     for (const token of line) {
-      if (token === UNKNOWN_TOKEN) continue;
+      // Row 0 and row 1 are there already; "" is the boundary between a dialogue's lines.
+      if (token === UNKNOWN_TOKEN || token === BOUNDARY_TOKEN) continue;
       counts.set(token, (counts.get(token) ?? 0) + 1);
     }
   }

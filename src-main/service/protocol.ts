@@ -212,6 +212,7 @@ export const CorpusReportSchema = v.object({
   lines: whole,
   blankLines: whole,
   usableLines: whole,
+  dialogues: whole,
   trainLines: whole,
   heldOutLines: whole,
   tokens: whole,
