@@ -169,7 +169,7 @@ describe('bad input ends in a clear message, never a stack trace', () => {
       const result = slmProcess(args);
       expect(result.code).toBe(code);
       expect(result.err).toMatch(message);
-      expect(result.err.trim().split('\n').length).toBeLessThanOrEqual(code === 2 && args.length === 0 ? 20 : 1);
+      expect(result.err.trim().split('\n').length).toBeLessThanOrEqual(code === 2 && args.length === 0 ? 24 : 1);
       expect(result.err).not.toMatch(/\n\s+at /);
       expect(result.out).toBe('');
     });
