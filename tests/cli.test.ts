@@ -39,6 +39,15 @@ writeFileSync(tinyCorpus, Array.from({ length: 20 }, (_, i) => corpusLines[i % c
 
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
+describe('slm in a pipeline', () => {
+  it('stops quietly when the reader closes the pipe early (slm history | head -1)', () => {
+    const result = spawnSync('bash', ['-o', 'pipefail', '-c', `"${process.execPath}" "${join(root, 'bin', 'slm.js')}" history | head -1`], { encoding: 'utf8', cwd: scratch });
+    expect(result.stdout.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+});
+
 describe('slm on the original-format fixture', () => {
   it('chat --json gives the greedy reply the engine gives', async () => {
     const model = await loadModel(fixture);
