@@ -218,6 +218,44 @@ test('Export image in the Embeddings view saves the word map as a PNG at 2x', as
   expect(bytes.readUInt32BE(20)).toBe(Math.round(box.height * 2));
 });
 
+/** Clicks a panel's Export image, then PNG (2x); checks the file and that it is twice the panel. */
+async function exportPng(page: Page, panel: ReturnType<Page['locator']>, file: string) {
+  await panel.scrollIntoViewIfNeeded();
+  const box = (await panel.boundingBox())!;
+  await panel.getByRole('button', { name: 'Export image' }).first().click();
+  // An HTML or canvas panel has no SVG to give: PNG only.
+  await expect(page.getByRole('menuitem', { name: 'SVG' })).toHaveCount(0);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('menuitem', { name: 'PNG (2x)' }).click()]);
+  expect(download.suggestedFilename()).toBe(file);
+  const bytes = readFileSync(await download.path());
+  expect(bytes.subarray(1, 4).toString()).toBe('PNG');
+  expect(bytes.readUInt32BE(16)).toBe(Math.round(box.width * 2));
+  expect(bytes.readUInt32BE(20)).toBe(Math.round(box.height * 2));
+  await download.saveAs(`test-results/screens/export-${file}`);
+  return bytes;
+}
+
+test('Export image on the HTML and canvas panels: the chat, the weight heatmaps, next token, the knock-out table and Compare', async ({ page }) => {
+  await chat(page);
+  await exportPng(page, page.getByRole('log', { name: 'Conversation' }), 'chat-boris-step-5.png');
+  await page.getByRole('tab', { name: 'Weights' }).click();
+  for (const name of ['w0', 'w1', 'w2']) {
+    const bytes = await exportPng(page, page.locator(`figure.heatmap:has(canvas[data-matrix="${name}"])`), `weights-${name}-boris-step-5.png`);
+    // The heatmap's cells are in the picture, not an empty panel: a PNG of thousands of coloured cells is large.
+    expect(bytes.length).toBeGreaterThan(20_000);
+  }
+  await exportPng(page, page.locator('#view-weights .panel.next'), 'next-token-boris-step-5.png');
+  await expect(page.getByRole('table').filter({ hasText: 'Δ loss' }).getByRole('row')).toHaveCount(2 * boris.weights.embedding + 1);
+  await exportPng(page, page.locator('section[aria-label="Knock-out table"]'), 'knock-out-table-boris-step-5.png');
+  await page.getByRole('tab', { name: 'Compare' }).click();
+  await page.getByRole('button', { name: 'Add sentence' }).click();
+  for (const [i, sentence] of ['i am good', 'frogs are very nice', 'who are you?'].entries()) await page.getByRole('textbox', { name: `Sentence ${'ABC'[i]}` }).fill(sentence);
+  await page.getByRole('button', { name: 'Compare', exact: true }).click();
+  await expect(page.locator('td[data-row="0"][data-column="2"]')).toBeVisible();
+  await exportPng(page, page.locator('#view-compare section:has(#matrix-title)'), 'pairwise-distances-boris-step-5.png');
+  await exportPng(page, page.locator('#view-compare section:has(#steps-title)'), 'where-the-paths-part-boris-step-5.png');
+});
+
 for (const scheme of ['light', 'dark'] as const) {
   test.describe(`${scheme}`, () => {
     test.use({ colorScheme: scheme });
