@@ -218,11 +218,49 @@ test('Export image in the Embeddings view saves the word map as a PNG at 2x', as
   expect(bytes.readUInt32BE(20)).toBe(Math.round(box.height * 2));
 });
 
+for (const size of [
+  { width: 1280, height: 800 },
+  { width: 1000, height: 720 },
+  { width: 1180, height: 760 },
+]) {
+  test(`the reply tree sits beside the next-token bars, and the network's headings and bars stay clear, at ${size.width}x${size.height}`, async ({ page }) => {
+    await page.setViewportSize(size);
+    await chat(page);
+    await page.getByRole('button', { name: 'Explain' }).click();
+    const tree = page.locator('figure.reply-tree');
+    await expect(tree.getByRole('tree', { name: 'Reply tree' })).toBeVisible();
+    const network = (await page.locator('figure.network').boundingBox())!;
+    const treeBox = (await tree.boundingBox())!;
+    const bars = (await page.locator('figure.network .bar-p').last().boundingBox())!;
+    if (size.width > 1220) {
+      // Beside: to the right of the network, in the same row.
+      expect(treeBox.x).toBeGreaterThanOrEqual(network.x + network.width);
+      expect(treeBox.y).toBeLessThan(network.y + network.height);
+      expect(treeBox.y + treeBox.height).toBeGreaterThan(network.y);
+    } else {
+      // A narrow window: under the network, above the timeline.
+      expect(treeBox.y).toBeGreaterThanOrEqual(network.y + network.height);
+      expect(treeBox.y + treeBox.height).toBeLessThanOrEqual((await page.locator('.below').boundingBox())!.y + 1);
+    }
+    // The bars' percentages stay inside the network's panel, and no two headings overlap.
+    expect(bars.x + bars.width).toBeLessThanOrEqual(network.x + network.width);
+    const headings = await Promise.all((await page.locator('figure.network .headings text').all()).map(async (h) => (await h.boundingBox())!));
+    for (let i = 0; i < headings.length; i++) {
+      for (let j = i + 1; j < headings.length; j++) {
+        const [a, b] = [headings[i], headings[j]];
+        const apart = a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y;
+        expect(apart, `headings ${i} and ${j}`).toBe(true);
+      }
+    }
+    await page.screenshot({ path: `test-results/screens/explain-layout-${size.width}.png` });
+  });
+}
+
 /** Clicks a panel's Export image, then PNG (2x); checks the file and that it is twice the panel. */
-async function exportPng(page: Page, panel: ReturnType<Page['locator']>, file: string) {
+async function exportPng(page: Page, panel: ReturnType<Page['locator']>, file: string, scope = panel) {
   await panel.scrollIntoViewIfNeeded();
   const box = (await panel.boundingBox())!;
-  await panel.getByRole('button', { name: 'Export image' }).first().click();
+  await scope.getByRole('button', { name: 'Export image' }).first().click();
   // An HTML or canvas panel has no SVG to give: PNG only.
   await expect(page.getByRole('menuitem', { name: 'SVG' })).toHaveCount(0);
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('menuitem', { name: 'PNG (2x)' }).click()]);
@@ -237,7 +275,7 @@ async function exportPng(page: Page, panel: ReturnType<Page['locator']>, file: s
 
 test('Export image on the HTML and canvas panels: the chat, the weight heatmaps, next token, the knock-out table and Compare', async ({ page }) => {
   await chat(page);
-  await exportPng(page, page.getByRole('log', { name: 'Conversation' }), 'chat-boris-step-5.png');
+  await exportPng(page, page.getByRole('log', { name: 'Conversation' }), 'chat-boris-step-5.png', page.locator('section.chat .log-tools'));
   await page.getByRole('tab', { name: 'Weights' }).click();
   for (const name of ['w0', 'w1', 'w2']) {
     const bytes = await exportPng(page, page.locator(`figure.heatmap:has(canvas[data-matrix="${name}"])`), `weights-${name}-boris-step-5.png`);
@@ -252,8 +290,8 @@ test('Export image on the HTML and canvas panels: the chat, the weight heatmaps,
   for (const [i, sentence] of ['i am good', 'frogs are very nice', 'who are you?'].entries()) await page.getByRole('textbox', { name: `Sentence ${'ABC'[i]}` }).fill(sentence);
   await page.getByRole('button', { name: 'Compare', exact: true }).click();
   await expect(page.locator('td[data-row="0"][data-column="2"]')).toBeVisible();
-  await exportPng(page, page.locator('#view-compare section:has(#matrix-title)'), 'pairwise-distances-boris-step-5.png');
-  await exportPng(page, page.locator('#view-compare section:has(#steps-title)'), 'where-the-paths-part-boris-step-5.png');
+  await exportPng(page, page.getByRole('region', { name: 'Pairwise distances' }), 'pairwise-distances-boris-step-5.png');
+  await exportPng(page, page.getByRole('region', { name: 'Where the paths part' }), 'where-the-paths-part-boris-step-5.png');
 });
 
 for (const scheme of ['light', 'dark'] as const) {

@@ -94,6 +94,8 @@ function styledHtmlCopy(panel: HTMLElement): HTMLElement {
       const name = style[k];
       inline += `${name}:${style.getPropertyValue(name)};`;
     }
+    // A picture has no scrollbars: what the box shows, it shows without them.
+    if (/auto|scroll/.test(style.overflowX + style.overflowY)) inline += 'overflow:hidden;scrollbar-width:none;';
     target.setAttribute('style', inline);
     // What is typed into a field is a property, not an attribute: write it down.
     if (source instanceof HTMLInputElement || source instanceof HTMLTextAreaElement) target.setAttribute('value', source.value);
