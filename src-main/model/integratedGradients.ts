@@ -73,16 +73,19 @@ class Path {
   readonly steps: number;
   /** u_s = W1[:, :E] . h1_s, flattened. */
   readonly inputs: Float64Array;
+  private readonly recurrent: Float64Array;
+  private readonly transposed: Float64Array;
+  private readonly dPre: Float64Array;
+  private readonly start: Float64Array;
   private readonly contexts: Float64Array;
   private readonly logits: Float64Array;
-  private dContext: Float64Array;
-  private before: Float64Array;
+  private readonly dContext: Float64Array;
 
   constructor(
     private readonly weights: Weights,
     h1: Float64Array,
     private readonly target: number,
-    private readonly start: ArrayLike<number> | undefined,
+    start: ArrayLike<number> | undefined,
   ) {
     const E = (this.E = weights.embedding);
     this.steps = h1.length / E;
@@ -95,30 +98,43 @@ class Path {
         this.inputs[s * E + i] = sum;
       }
     }
+    // W1's right half (the context's weights), contiguous, and the starting context (zeros when none).
+    this.recurrent = new Float64Array(E * E);
+    this.transposed = new Float64Array(E * E);
+    for (let i = 0; i < E; i++) {
+      for (let j = 0; j < E; j++) {
+        this.recurrent[i * E + j] = w1[i * 2 * E + E + j];
+        this.transposed[j * E + i] = w1[i * 2 * E + E + j];
+      }
+    }
+    this.start = Float64Array.from({ length: E }, (_, j) => start?.[j] ?? 0);
     this.contexts = new Float64Array(h1.length);
     this.logits = new Float64Array(weights.vocabulary);
     this.dContext = new Float64Array(E);
-    this.before = new Float64Array(E);
+    this.dPre = new Float64Array(E);
   }
 
   /** The contexts at alpha; returns L(alpha). */
   private forward(alpha: number): number {
-    const { E, steps, inputs, contexts, logits } = this;
-    const { w1, w2, vocabulary: V } = this.weights;
+    const { E, steps, inputs, contexts, logits, recurrent, start } = this;
+    const { w2, vocabulary: V } = this.weights;
     for (let s = 0; s < steps; s++) {
+      const here = s * E;
+      const before = here - E;
       for (let i = 0; i < E; i++) {
-        const row = i * 2 * E + E;
-        let sum = alpha * inputs[s * E + i];
-        if (s > 0) for (let j = 0; j < E; j++) sum += w1[row + j] * contexts[(s - 1) * E + j];
-        else if (this.start) for (let j = 0; j < E; j++) sum += w1[row + j] * this.start[j];
-        contexts[s * E + i] = Math.tanh(sum);
+        const row = i * E;
+        let sum = alpha * inputs[here + i];
+        if (s > 0) for (let j = 0; j < E; j++) sum += recurrent[row + j] * contexts[before + j];
+        else for (let j = 0; j < E; j++) sum += recurrent[row + j] * start[j];
+        contexts[here + i] = Math.tanh(sum);
       }
     }
     const last = (steps - 1) * E;
     let max = -Infinity;
     for (let k = 0; k < V; k++) {
       let sum = 0;
-      for (let j = 0; j < E; j++) sum += w2[k * E + j] * contexts[last + j];
+      const row = k * E;
+      for (let j = 0; j < E; j++) sum += w2[row + j] * contexts[last + j];
       logits[k] = sum;
       if (sum > max) max = sum;
     }
@@ -134,28 +150,34 @@ class Path {
   /** Adds weight . d_s(alpha) into `sums`; returns dL/dalpha at alpha. */
   accumulate(alpha: number, weight: number, sums: Float64Array): number {
     const loss = this.forward(alpha);
-    const { E, steps, inputs, contexts, logits } = this;
-    const { w1, w2, vocabulary: V } = this.weights;
+    const { E, steps, inputs, contexts, logits, target } = this;
+    const { w2, vocabulary: V } = this.weights;
     // softmax from the log-probabilities: p_k = exp(logit_k - logsumexp) = exp(logit_k - logit_y + L).
-    const shift = logits[this.target] - loss;
-    let dContext = this.dContext.fill(0);
+    const shift = logits[target] - loss;
+    const dContext = this.dContext.fill(0);
     for (let k = 0; k < V; k++) {
-      const d = (k === this.target ? 1 : 0) - Math.exp(logits[k] - shift);
-      for (let j = 0; j < E; j++) dContext[j] += w2[k * E + j] * d;
+      const d = (k === target ? 1 : 0) - Math.exp(logits[k] - shift);
+      const row = k * E;
+      for (let j = 0; j < E; j++) dContext[j] += w2[row + j] * d;
     }
-    let before = this.before;
+    const { transposed, dPre } = this;
     let slope = 0;
     for (let s = steps - 1; s >= 0; s--) {
-      before.fill(0);
+      const here = s * E;
       for (let i = 0; i < E; i++) {
-        const c = contexts[s * E + i];
+        const c = contexts[here + i];
         const d = dContext[i] * (1 - c * c);
-        sums[s * E + i] += weight * d;
-        slope += d * inputs[s * E + i];
-        const row = i * 2 * E + E;
-        for (let j = 0; j < E; j++) before[j] += w1[row + j] * d;
+        dPre[i] = d;
+        sums[here + i] += weight * d;
+        slope += d * inputs[here + i];
       }
-      [dContext, before] = [before, dContext];
+      // dL/dc_{s-1} = W1[:, E:]^T dPre, a row of the transposed matrix at a time.
+      for (let j = 0; j < E; j++) {
+        const row = j * E;
+        let sum = 0;
+        for (let i = 0; i < E; i++) sum += transposed[row + i] * dPre[i];
+        dContext[j] = sum;
+      }
     }
     return slope;
   }
