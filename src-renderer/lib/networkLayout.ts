@@ -31,7 +31,7 @@ export function networkLayout(width: number, height: number, E: number) {
     leftStep,
     xToken: 58,
     tokenHalfWidth: 34,
-    xLeft: Math.max(190, width * 0.27),
+    xLeft: Math.max(narrow ? 172 : 190, width * 0.27),
     xH2,
     xBars: xH2 + Math.max(90, width * 0.1),
     labelWidth: 92,
