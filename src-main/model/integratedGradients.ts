@@ -67,6 +67,26 @@ interface Panel {
   error: number;
 }
 
+/**
+ * a[aAt .. aAt + n) . b[bAt .. bAt + n), summed in four interleaved chains (so that the additions do
+ * not wait on each other), then combined.
+ */
+function dot(a: Float64Array, aAt: number, b: Float64Array, bAt: number, n: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let j = 0;
+  for (; j + 3 < n; j += 4) {
+    s0 += a[aAt + j] * b[bAt + j];
+    s1 += a[aAt + j + 1] * b[bAt + j + 1];
+    s2 += a[aAt + j + 2] * b[bAt + j + 2];
+    s3 += a[aAt + j + 3] * b[bAt + j + 3];
+  }
+  for (; j < n; j++) s0 += a[aAt + j] * b[bAt + j];
+  return s0 + s1 + (s2 + s3);
+}
+
 /** The path's arithmetic for one text, with its buffers allocated once. */
 class Path {
   readonly E: number;
@@ -123,18 +143,14 @@ class Path {
       const before = here - E;
       for (let i = 0; i < E; i++) {
         const row = i * E;
-        let sum = alpha * inputs[here + i];
-        if (s > 0) for (let j = 0; j < E; j++) sum += recurrent[row + j] * contexts[before + j];
-        else for (let j = 0; j < E; j++) sum += recurrent[row + j] * start[j];
+        const sum = alpha * inputs[here + i] + (s > 0 ? dot(recurrent, row, contexts, before, E) : dot(recurrent, row, start, 0, E));
         contexts[here + i] = Math.tanh(sum);
       }
     }
     const last = (steps - 1) * E;
     let max = -Infinity;
     for (let k = 0; k < V; k++) {
-      let sum = 0;
-      const row = k * E;
-      for (let j = 0; j < E; j++) sum += w2[row + j] * contexts[last + j];
+      const sum = dot(w2, k * E, contexts, last, E);
       logits[k] = sum;
       if (sum > max) max = sum;
     }
@@ -172,12 +188,7 @@ class Path {
         slope += d * inputs[here + i];
       }
       // dL/dc_{s-1} = W1[:, E:]^T dPre, a row of the transposed matrix at a time.
-      for (let j = 0; j < E; j++) {
-        const row = j * E;
-        let sum = 0;
-        for (let i = 0; i < E; i++) sum += transposed[row + i] * dPre[i];
-        dContext[j] = sum;
-      }
+      for (let j = 0; j < E; j++) dContext[j] = dot(transposed, j * E, dPre, 0, E);
     }
     return slope;
   }
