@@ -292,6 +292,8 @@ test('Export image on the HTML and canvas panels: the chat, the weight heatmaps,
   await expect(page.locator('td[data-row="0"][data-column="2"]')).toBeVisible();
   await exportPng(page, page.getByRole('region', { name: 'Pairwise distances' }), 'pairwise-distances-boris-step-5.png');
   await exportPng(page, page.getByRole('region', { name: 'Where the paths part' }), 'where-the-paths-part-boris-step-5.png');
+  await page.getByRole('region', { name: 'Pairwise distances' }).scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'test-results/screens/compare-export-buttons.png' });
 });
 
 for (const scheme of ['light', 'dark'] as const) {
