@@ -221,7 +221,7 @@ test('Export image in the Embeddings view saves the word map as a PNG at 2x', as
 for (const size of [
   { width: 1280, height: 800 },
   { width: 1000, height: 720 },
-  { width: 1180, height: 760 },
+  { width: 1260, height: 760 },
 ]) {
   test(`the reply tree sits beside the next-token bars, and the network's headings and bars stay clear, at ${size.width}x${size.height}`, async ({ page }) => {
     await page.setViewportSize(size);
@@ -232,7 +232,7 @@ for (const size of [
     const network = (await page.locator('figure.network').boundingBox())!;
     const treeBox = (await tree.boundingBox())!;
     const bars = (await page.locator('figure.network .bar-p').last().boundingBox())!;
-    if (size.width > 1220) {
+    if (size.width >= 1260) {
       // Beside: to the right of the network, in the same row.
       expect(treeBox.x).toBeGreaterThanOrEqual(network.x + network.width);
       expect(treeBox.y).toBeLessThan(network.y + network.height);

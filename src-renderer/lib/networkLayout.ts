@@ -14,7 +14,7 @@ export function networkLayout(width: number, height: number, E: number) {
   const h2Step = (span + gap) / Math.max(1, E);
   // h2 at the middle, at least 360 px in when there is room; in a narrow drawing (the reply tree beside
   // it) far enough left that the bars keep 60 px and their percentages stay inside.
-  const xH2 = Math.max(Math.min(360, width - 304), width * 0.5);
+  const xH2 = Math.min(Math.max(360, width * 0.5), width - 304);
   const barStep = Math.min(32, (height - top - bottom) / (TOP_TOKENS + 2));
   // In a narrow drawing the column headings are shortened so that they do not run into each other.
   const narrow = width < 700;
