@@ -218,6 +218,84 @@ test('Export image in the Embeddings view saves the word map as a PNG at 2x', as
   expect(bytes.readUInt32BE(20)).toBe(Math.round(box.height * 2));
 });
 
+for (const size of [
+  { width: 1280, height: 800 },
+  { width: 1000, height: 720 },
+  { width: 1260, height: 760 },
+]) {
+  test(`the reply tree sits beside the next-token bars, and the network's headings and bars stay clear, at ${size.width}x${size.height}`, async ({ page }) => {
+    await page.setViewportSize(size);
+    await chat(page);
+    await page.getByRole('button', { name: 'Explain' }).click();
+    const tree = page.locator('figure.reply-tree');
+    await expect(tree.getByRole('tree', { name: 'Reply tree' })).toBeVisible();
+    const network = (await page.locator('figure.network').boundingBox())!;
+    const treeBox = (await tree.boundingBox())!;
+    const bars = (await page.locator('figure.network .bar-p').last().boundingBox())!;
+    if (size.width >= 1260) {
+      // Beside: to the right of the network, in the same row.
+      expect(treeBox.x).toBeGreaterThanOrEqual(network.x + network.width);
+      expect(treeBox.y).toBeLessThan(network.y + network.height);
+      expect(treeBox.y + treeBox.height).toBeGreaterThan(network.y);
+    } else {
+      // A narrow window: under the network, above the timeline.
+      expect(treeBox.y).toBeGreaterThanOrEqual(network.y + network.height);
+      expect(treeBox.y + treeBox.height).toBeLessThanOrEqual((await page.locator('.below').boundingBox())!.y + 1);
+    }
+    // The bars' percentages stay inside the network's panel, and no two headings overlap.
+    expect(bars.x + bars.width).toBeLessThanOrEqual(network.x + network.width);
+    const headings = await Promise.all((await page.locator('figure.network .headings text').all()).map(async (h) => (await h.boundingBox())!));
+    for (let i = 0; i < headings.length; i++) {
+      for (let j = i + 1; j < headings.length; j++) {
+        const [a, b] = [headings[i], headings[j]];
+        const apart = a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y;
+        expect(apart, `headings ${i} and ${j}`).toBe(true);
+      }
+    }
+    await page.screenshot({ path: `test-results/screens/explain-layout-${size.width}.png` });
+  });
+}
+
+/** Clicks a panel's Export image, then PNG (2x); checks the file and that it is twice the panel. */
+async function exportPng(page: Page, panel: ReturnType<Page['locator']>, file: string, scope = panel) {
+  await panel.scrollIntoViewIfNeeded();
+  const box = (await panel.boundingBox())!;
+  await scope.getByRole('button', { name: 'Export image' }).first().click();
+  // An HTML or canvas panel has no SVG to give: PNG only.
+  await expect(page.getByRole('menuitem', { name: 'SVG' })).toHaveCount(0);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('menuitem', { name: 'PNG (2x)' }).click()]);
+  expect(download.suggestedFilename()).toBe(file);
+  const bytes = readFileSync(await download.path());
+  expect(bytes.subarray(1, 4).toString()).toBe('PNG');
+  expect(bytes.readUInt32BE(16)).toBe(Math.round(box.width * 2));
+  expect(bytes.readUInt32BE(20)).toBe(Math.round(box.height * 2));
+  await download.saveAs(`test-results/screens/export-${file}`);
+  return bytes;
+}
+
+test('Export image on the HTML and canvas panels: the chat, the weight heatmaps, next token, the knock-out table and Compare', async ({ page }) => {
+  await chat(page);
+  await exportPng(page, page.getByRole('log', { name: 'Conversation' }), 'chat-boris-step-5.png', page.locator('section.chat .log-tools'));
+  await page.getByRole('tab', { name: 'Weights' }).click();
+  for (const name of ['w0', 'w1', 'w2']) {
+    const bytes = await exportPng(page, page.locator(`figure.heatmap:has(canvas[data-matrix="${name}"])`), `weights-${name}-boris-step-5.png`);
+    // The heatmap's cells are in the picture, not an empty panel: a PNG of thousands of coloured cells is large.
+    expect(bytes.length).toBeGreaterThan(20_000);
+  }
+  await exportPng(page, page.locator('#view-weights .panel.next'), 'next-token-boris-step-5.png');
+  await expect(page.getByRole('table').filter({ hasText: 'Δ loss' }).getByRole('row')).toHaveCount(2 * boris.weights.embedding + 1);
+  await exportPng(page, page.locator('section[aria-label="Knock-out table"]'), 'knock-out-table-boris-step-5.png');
+  await page.getByRole('tab', { name: 'Compare' }).click();
+  await page.getByRole('button', { name: 'Add sentence' }).click();
+  for (const [i, sentence] of ['i am good', 'frogs are very nice', 'who are you?'].entries()) await page.getByRole('textbox', { name: `Sentence ${'ABC'[i]}` }).fill(sentence);
+  await page.getByRole('button', { name: 'Compare', exact: true }).click();
+  await expect(page.locator('td[data-row="0"][data-column="2"]')).toBeVisible();
+  await exportPng(page, page.getByRole('region', { name: 'Pairwise distances' }), 'pairwise-distances-boris-step-5.png');
+  await exportPng(page, page.getByRole('region', { name: 'Where the paths part' }), 'where-the-paths-part-boris-step-5.png');
+  await page.getByRole('region', { name: 'Pairwise distances' }).scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'test-results/screens/compare-export-buttons.png' });
+});
+
 for (const scheme of ['light', 'dark'] as const) {
   test.describe(`${scheme}`, () => {
     test.use({ colorScheme: scheme });
@@ -228,7 +306,7 @@ for (const scheme of ['light', 'dark'] as const) {
       await expect(page.getByRole('tree', { name: 'Reply tree' }).getByRole('treeitem').nth(2)).toBeVisible();
       await page.waitForTimeout(600);
       await page.screenshot({ path: `test-results/screens/explain-${scheme}.png` });
-      let { violations } = await new AxeBuilder({ page }).include('#view-inside').include('.log').analyze();
+      let { violations } = await new AxeBuilder({ page }).include('#view-inside').include('section.chat').analyze();
       expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`)).toEqual([]);
       await page.locator('.network [data-layer="h2"][data-unit="5"]').click();
       await expect(page.getByTestId('knockout-accuracy')).toBeVisible();
@@ -241,7 +319,8 @@ for (const scheme of ['light', 'dark'] as const) {
       await page.getByRole('table').scrollIntoViewIfNeeded();
       await expect(page.locator('tbody tr')).toHaveCount(32);
       await page.screenshot({ path: `test-results/screens/knockout-table-${scheme}.png` });
-      ({ violations } = await new AxeBuilder({ page }).include('.knockout-table').analyze());
+      // The whole Weights view, with an Export image on every heatmap, next token and the table.
+      ({ violations } = await new AxeBuilder({ page }).include('#view-weights').analyze());
       expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`)).toEqual([]);
     });
   });

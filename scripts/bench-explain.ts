@@ -33,6 +33,9 @@ export async function explanationLatency(root: string) {
   }
   const RUNS = 30;
   const explain: number[] = [];
+  // What the integrated gradients spent and missed (explain.ts): points, and |sum IG - (L(h1) - L(0))|.
+  const points: number[] = [];
+  const gaps: number[] = [];
   const tree: number[] = [];
   const profile: number[] = [];
   const profileFirst: number[] = [];
@@ -42,7 +45,10 @@ export async function explanationLatency(root: string) {
   for (let i = 0; i < RUNS; i++) {
     const step = Math.floor(((i + 0.5) / RUNS) * rows.length);
     const tokens = rows.slice(0, step + 1);
-    explain.push((await ask({ type: 'explain', tokens, step, target: rows[step + 1] })).ms);
+    const explained = await ask({ type: 'explain', tokens, step, target: rows[step + 1] });
+    explain.push(explained.ms);
+    points.push(explained.result.igPoints);
+    gaps.push(Math.abs(explained.result.completenessGap));
     tree.push((await ask({ type: 'replyTree', tokens, temperature: 0.5, topK: 0 })).ms);
     profile.push((await ask({ type: 'unitProfile', layer: i % 2 ? 'h2' : 'h1', unit: i % 16, stepTokens: tokens })).ms);
   }
@@ -60,6 +66,13 @@ export async function explanationLatency(root: string) {
   return {
     conversationSteps: rows.length,
     explain: figure(explain),
+    explainIntegratedGradients: {
+      medianPoints: percentile(points, 0.5),
+      maxPoints: Math.max(...points),
+      // Steps whose context reaches back over about 15 tokens: the path jumps finer than float64 follows.
+      completenessWithin1e4: gaps.filter((g) => g < 1e-4).length,
+      runs: gaps.length,
+    },
     replyTree: figure(tree),
     unitProfile: figure(profile),
     unitProfileFirstAfterWeightChange: figure(profileFirst),

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_IG_STEPS, explainPrediction, gaussLegendre, lossAndGradient } from '../src-main/model/explain.ts';
+import { DEFAULT_IG_STEPS, explainPrediction, lossAndGradient } from '../src-main/model/explain.ts';
+import { gaussLegendre } from '../src-main/model/gaussLegendre.ts';
 import { LineEvaluator, knockOutInPlace, knockoutRow, knockoutTable, parseUnitId } from '../src-main/model/knockout.ts';
 import { parseModel } from '../src-main/model/modelFile.ts';
 import { type Weights, cloneWeights, run } from '../src-main/model/network.ts';
@@ -89,25 +90,59 @@ describe('saliency through time', () => {
       expect(explanation.baselineLogProbability).toBeCloseTo(naiveLogProbability(weights, zeros, target), 12);
       const sum = explanation.steps.reduce((total, s) => total + s.integratedGradient, 0);
       expect(explanation.completenessGap).toBeCloseTo(sum - (explanation.logProbability - explanation.baselineLogProbability), 12);
-      expect(explanation.igPoints).toBe(DEFAULT_IG_STEPS);
+      expect(explanation.igPoints).toBeGreaterThanOrEqual(DEFAULT_IG_STEPS);
     });
   }
 
-  for (const { name, weights, rows, step, target } of cases.slice(0, 2)) {
-    it(`integrated gradients add up to L(h1) - L(0) within 1e-4 at m = ${DEFAULT_IG_STEPS} (${name})`, () => {
+  for (const { name, weights, rows, step, target } of cases) {
+    it(`integrated gradients add up to L(h1) - L(0) within 1e-4 at the default m = ${DEFAULT_IG_STEPS} (${name})`, () => {
       const explanation = explainPrediction(weights, rows, step, { target });
       expect(Math.abs(explanation.completenessGap)).toBeLessThan(1e-4);
     });
   }
 
-  it('on Boris, whose L(alpha) turns sharply near alpha = 0, completeness needs more points than 64, and gets them', () => {
-    const { weights, rows, step, target } = cases[2];
-    const coarse = explainPrediction(weights, rows, step, { target });
-    const fine = explainPrediction(weights, rows, step, { target, igSteps: 1024 });
-    // The honest finding: 64 points miss; the gap says so. 1024 points resolve this short text.
-    expect(Math.abs(coarse.completenessGap)).toBeGreaterThan(1e-4);
-    expect(Math.abs(fine.completenessGap)).toBeLessThan(1e-4);
-    expect(fine.igPoints).toBe(1024);
+  it('on Boris, whose L(alpha) turns sharply near alpha = 0, completeness holds at the default for his real prompts and his longest lines', () => {
+    // The fixed 64-point rule missed "who are you?" by 3.7 nats; the adaptive rule puts its points
+    // where the panels miss their exact change.
+    const prompts = ['who are you?', 'what do you love?', 'hello boris', 'do you like frogs?', 'tell me a joke', 'what is your name?'].map((text) =>
+      encode(boris.vocabulary, tokenizeCorpus(text)[0]),
+    );
+    const longest = [...borisLines].sort((a, b) => b.length - a.length).slice(0, 3);
+    const everyFiftieth = borisLines.filter((_, i) => i % 200 === 0);
+    for (const line of [...prompts, ...longest, ...everyFiftieth]) {
+      const rows = [BOUNDARY, ...line];
+      // The last step, and one in the middle, each with the token that came next (or the likeliest).
+      for (const step of new Set([rows.length - 1, rows.length >> 1])) {
+        const explanation = explainPrediction(boris.weights, rows, step, { target: rows[step + 1] });
+        expect(Math.abs(explanation.completenessGap), `step ${step} of ${line.join(' ')}`).toBeLessThan(1e-4);
+        expect(explanation.igPoints).toBeGreaterThanOrEqual(DEFAULT_IG_STEPS);
+      }
+    }
+  });
+
+  it('integrated gradients agree, step by step, with a fine fixed Gauss-Legendre rule where L(alpha) is smooth', () => {
+    for (const { weights, rows, step, target } of cases.slice(0, 2)) {
+      const E = weights.embedding;
+      const h1 = Float64Array.from(naiveEmbeddings(weights, rows.slice(0, step + 1)).flat());
+      const rule = gaussLegendre(256);
+      const reference = new Array<number>(step + 1).fill(0);
+      for (let i = 0; i < rule.nodes.length; i++) {
+        const { gradients } = lossAndGradient(weights, h1.map((v) => v * rule.nodes[i]), target);
+        for (let s = 0; s <= step; s++) for (let j = 0; j < E; j++) reference[s] += rule.weights[i] * gradients[s * E + j] * h1[s * E + j];
+      }
+      const explanation = explainPrediction(weights, rows, step, { target });
+      // The panels are checked on the sum, to 5e-5 in all; each step is as close.
+      explanation.steps.forEach((entry, s) => expect(Math.abs(entry.integratedGradient - reference[s])).toBeLessThan(5e-5));
+    }
+  });
+
+  it('starts from the m points asked for: fewer than 8 make one panel, and a small m still meets completeness on a smooth path', () => {
+    const { weights, rows, step, target } = cases[0];
+    const one = explainPrediction(weights, rows, step, { target, igSteps: 3 });
+    expect(one.igPoints).toBeGreaterThanOrEqual(3);
+    expect(Math.abs(one.completenessGap)).toBeLessThan(1e-4);
+    const many = explainPrediction(weights, rows, step, { target, igSteps: 1024 });
+    expect(many.igPoints).toBe(1024);
   });
 
   it('holds with a starting context carried in from an earlier turn', () => {

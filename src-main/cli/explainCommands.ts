@@ -62,8 +62,8 @@ export async function explain(args: string[], io: CliIo): Promise<void> {
   const record = explanationRecord(explanation, ['', ...words], model.vocabulary);
   if (Math.abs(explanation.completenessGap) > 1e-4) {
     io.err(
-      `note: the integrated gradients add up to ${signed(explanation.completenessGap, 6)} away from L(h1) - L(0) at ${igSteps} points; ` +
-        `this text's path turns too sharply for them (more --ig-steps may help)\n`,
+      `note: the integrated gradients add up to ${signed(explanation.completenessGap, 6)} away from L(h1) - L(0) after ${explanation.igPoints} points; ` +
+        `along this text's path L jumps more sharply than the quadrature can follow (long texts and conversations do)\n`,
     );
   }
   if (values.json) {

@@ -12,17 +12,26 @@ export function networkLayout(width: number, height: number, E: number) {
   const span = Math.max(120, height - top - bottom - gap);
   const leftStep = span / Math.max(1, 2 * E);
   const h2Step = (span + gap) / Math.max(1, E);
-  const xH2 = Math.max(360, width * 0.5);
+  // h2 at the middle, at least 360 px in when there is room; in a narrow drawing (the reply tree beside
+  // it) far enough left that the bars keep 60 px and their percentages stay inside.
+  const xH2 = Math.min(Math.max(360, width * 0.5), width - 304);
   const barStep = Math.min(32, (height - top - bottom) / (TOP_TOKENS + 2));
+  // In a narrow drawing the column headings are shortened so that they do not run into each other.
+  const narrow = width < 700;
   return {
     width,
     height,
+    headings: {
+      h1: narrow ? 'h1 · embedding' : 'h1 · token embedding',
+      c: narrow ? 'c · carried in' : 'c · context carried in',
+      h2: narrow ? 'h2 · context' : 'h2 · new context',
+    },
     top,
     gap,
     leftStep,
     xToken: 58,
     tokenHalfWidth: 34,
-    xLeft: Math.max(190, width * 0.27),
+    xLeft: Math.max(narrow ? 172 : 190, width * 0.27),
     xH2,
     xBars: xH2 + Math.max(90, width * 0.1),
     labelWidth: 92,

@@ -3,6 +3,9 @@ import { TOP_TOKENS, barRows, carryOpacity, edgeWidthScale, link, networkLayout 
 
 /** Drawing sizes the network view meets: from a small window's panel to a large screen. */
 const SIZES: [number, number][] = [
+  // beside the reply tree (Explain on): the narrowest, at 1260 px, and at 1280 x 800
+  [600, 400],
+  [640, 420],
   [760, 420],
   [960, 600],
   [1280, 640],
@@ -13,6 +16,18 @@ const UNITS = [1, 2, 4, 10, 16, 24];
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 describe('the network view layout (networkLayout)', () => {
+  it('keeps 60 px for the bars in a narrow drawing, and shortens the column headings there', () => {
+    for (const width of [600, 640, 680]) {
+      const g = networkLayout(width, 420, 16);
+      expect(g.barsEnd - g.xBars - g.labelWidth).toBeGreaterThanOrEqual(60);
+      expect(g.headings.h1).toBe('h1 · embedding');
+    }
+    expect(networkLayout(960, 600, 16).headings).toEqual({ h1: 'h1 · token embedding', c: 'c · context carried in', h2: 'h2 · new context' });
+    // Where there is room, the layout is as it was: h2 at 360 px or the middle.
+    expect(networkLayout(760, 420, 16).xH2).toBe(380);
+    expect(networkLayout(680, 420, 16).xH2).toBe(360);
+  });
+
   it('orders the columns left to right: token, h1 and context, h2, the bars, all inside the width', () => {
     for (const [width, height] of SIZES) {
       for (const E of UNITS) {
