@@ -52,6 +52,47 @@ describe('the training kernel', () => {
   });
 });
 
+describe("the kernel's Adam", () => {
+  const V = vocabulary.tokens.length;
+  const corpus = [[2, 3, 4, 5, 6, 7], [2, 5, 6], [4, 4, 3, 2, 7, 7, 6, 5, 1], [7]];
+  const stepSize = (t: number) => (0.05 * Math.sqrt(1 - 0.999 ** t)) / (1 - 0.9 ** t);
+
+  it('matches the naive reference over different lines: lazily on W0, its denominator in float32', () => {
+    const start = initialWeights(5, V, 7);
+    const pass = new KernelPass(5, V, 16);
+    for (const key of ['w0', 'w1', 'w2'] as const) pass.weights[key].set(start[key]);
+    const naive = new NaiveTrainer(naiveModel(start), 0.05, 5);
+    let t = 0;
+    for (const line of [...corpus, ...corpus]) {
+      pass.trainLine(line, false, 5, stepSize(++t));
+      naive.trainLine(line);
+    }
+    let worst = 0;
+    for (const key of ['w0', 'w1', 'w2'] as const) {
+      const flat = naive.model[key].flat();
+      pass.weights[key].forEach((w, i) => (worst = Math.max(worst, Math.abs(w - flat[i]))));
+    }
+    expect(worst).toBeLessThan(1e-12);
+  });
+
+  it('leaves the W0 columns of tokens a line does not read as they were, though their moments are not zero', () => {
+    const start = initialWeights(5, V, 7);
+    const pass = new KernelPass(5, V, 16);
+    for (const key of ['w0', 'w1', 'w2'] as const) pass.weights[key].set(start[key]);
+    corpus.slice(0, 3).forEach((line, i) => pass.trainLine(line, false, 5, stepSize(i + 1)));
+    const before = Float64Array.from(pass.weights.w0);
+    const w1Before = Float64Array.from(pass.weights.w1);
+    pass.trainLine([7], false, 5, stepSize(4));
+    for (let j = 0; j < 5; j++) {
+      for (let x = 0; x < V; x++) {
+        const moved = pass.weights.w0[j * V + x] !== before[j * V + x];
+        expect(moved, `W0[${j}][${x}]`).toBe(x === 0 || x === 7);
+      }
+    }
+    expect(pass.weights.w1.some((w, i) => w !== w1Before[i])).toBe(true);
+  });
+});
+
 describe("the kernel's two-lane exp and tanh", () => {
   const instance = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(LINE_PASS_WASM_BASE64, 'base64')), { env: { abort() {} } });
   const kernel = instance.exports as unknown as {
