@@ -6,9 +6,8 @@
  *
  * Each training line is fed as [boundary, tokens...] predicting [tokens..., boundary] from a zero
  * context; full back-propagation through time of the mean cross-entropy, the gradient's norm
- * clipped to CLIP, then one Adam step (bias correction folded into the step size): on every weight of
- * W1 and W2, and on the W0 columns of the line's tokens (the rest of W0 has a zero gradient and is
- * left as it is), with 1 / (sqrt(v) + 1e-8) taken in float32 as the engine takes it.
+ * clipped to CLIP, then one Adam step (bias correction folded into the step size) on every weight,
+ * with 1 / (sqrt(v) + 1e-8) taken in float32 as the engine takes it.
  * The lines are shuffled every epoch. The same work per epoch as the engine, not the same numbers:
  * the initialisation and the shuffle come from a small generator of its own.
  *
@@ -28,7 +27,6 @@
 static int E, V;
 static double *w0, *w1, *w2, *g0, *g1, *g2, *m0, *m1, *m2, *v0, *v1, *v2;
 static double *joint, *ctx, *probs, *dctx, *djoint, *dz;
-static char *seen;
 
 static unsigned long long state;
 static double uniform(void) {
@@ -123,13 +121,7 @@ static double train_line(const int *tokens, int n, double step_size) {
   for (size_t i = 0; i < n2; i++) sum += g2[i] * g2[i];
   const double norm = sqrt(sum);
   const double g_scale = norm > CLIP ? CLIP / norm : 1.0;
-  for (int s = 0; s < steps; s++) {
-    const int x = s == 0 ? 0 : tokens[s - 1];
-    if (seen[x]) continue;
-    seen[x] = 1;
-    for (int i = 0; i < E; i++) adam_one(w0, g0, m0, v0, (size_t)i * V + x, g_scale, step_size);
-  }
-  for (int s = 0; s < steps; s++) seen[s == 0 ? 0 : tokens[s - 1]] = 0;
+  for (size_t i = 0; i < n0; i++) adam_one(w0, g0, m0, v0, i, g_scale, step_size);
   for (size_t i = 0; i < n1; i++) adam_one(w1, g1, m1, v1, i, g_scale, step_size);
   for (size_t i = 0; i < n2; i++) adam_one(w2, g2, m2, v2, i, g_scale, step_size);
   return loss / steps;
@@ -160,8 +152,6 @@ int main(int argc, char **argv) {
   v0 = alloc(E * V); v1 = alloc(E * W); v2 = alloc(V * E);
   joint = alloc((size_t)cap * W); ctx = alloc((size_t)cap * E); probs = alloc((size_t)cap * V);
   dctx = alloc(E); djoint = alloc(W); dz = alloc(E);
-  seen = calloc(V, 1);
-  if (!seen) { fprintf(stderr, "out of memory\n"); exit(1); }
   for (int i = 0; i < E * V; i++) w0[i] = uniform() * 2 - 1;
   for (int i = 0; i < E * W; i++) w1[i] = (uniform() * 2 - 1) / sqrt(2.0 * E);
   for (int i = 0; i < V * E; i++) w2[i] = (uniform() * 2 - 1) / sqrt((double)E);

@@ -57,7 +57,7 @@ describe("the kernel's Adam", () => {
   const corpus = [[2, 3, 4, 5, 6, 7], [2, 5, 6], [4, 4, 3, 2, 7, 7, 6, 5, 1], [7]];
   const stepSize = (t: number) => (0.05 * Math.sqrt(1 - 0.999 ** t)) / (1 - 0.9 ** t);
 
-  it('matches the naive reference over different lines: lazily on W0, its denominator in float32', () => {
+  it('matches the naive reference over different lines, its denominator in float32', () => {
     const start = initialWeights(5, V, 7);
     const pass = new KernelPass(5, V, 16);
     for (const key of ['w0', 'w1', 'w2'] as const) pass.weights[key].set(start[key]);
@@ -73,23 +73,6 @@ describe("the kernel's Adam", () => {
       pass.weights[key].forEach((w, i) => (worst = Math.max(worst, Math.abs(w - flat[i]))));
     }
     expect(worst).toBeLessThan(1e-12);
-  });
-
-  it('leaves the W0 columns of tokens a line does not read as they were, though their moments are not zero', () => {
-    const start = initialWeights(5, V, 7);
-    const pass = new KernelPass(5, V, 16);
-    for (const key of ['w0', 'w1', 'w2'] as const) pass.weights[key].set(start[key]);
-    corpus.slice(0, 3).forEach((line, i) => pass.trainLine(line, false, 5, stepSize(i + 1)));
-    const before = Float64Array.from(pass.weights.w0);
-    const w1Before = Float64Array.from(pass.weights.w1);
-    pass.trainLine([7], false, 5, stepSize(4));
-    for (let j = 0; j < 5; j++) {
-      for (let x = 0; x < V; x++) {
-        const moved = pass.weights.w0[j * V + x] !== before[j * V + x];
-        expect(moved, `W0[${j}][${x}]`).toBe(x === 0 || x === 7);
-      }
-    }
-    expect(pass.weights.w1.some((w, i) => w !== w1Before[i])).toBe(true);
   });
 });
 
@@ -134,7 +117,7 @@ describe("the kernel's two-lane exp and tanh", () => {
   });
 
   it('agrees at the edges: zero, tiny, huge, infinite and NaN, in either lane', () => {
-    const edges = [0, -0, 1e-300, -1e-17, 2 ** -54, 511.9, -511.9, 512, -745.2, 709.8, 1e10, -1e10, Infinity, -Infinity, NaN, 0.5];
+    const edges = [0, -0, 5e-324, 1e-300, -1e-17, 2 ** -55, -(2 ** -54), 2 ** -54, 2 ** -53, 511.9, -511.9, 512, -745.2, 709.8, 1e10, -1e10, Infinity, -Infinity, NaN, 0.5];
     const pairs: number[] = [];
     for (const a of edges) for (const b of edges) pairs.push(a, b);
     expect(mismatches(pairs)).toBe(0);

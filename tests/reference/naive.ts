@@ -149,8 +149,8 @@ export function inverseRoot(v: number): number {
 }
 
 /**
- * Training one line at a time: BPTT, mean cross-entropy, gradient-norm clipping, Adam (lazily on W0,
- * whose columns move only when the line reads them, and with its denominator in float32).
+ * Training one line at a time: BPTT, mean cross-entropy, gradient-norm clipping, Adam (its
+ * denominator in float32).
  */
 export class NaiveTrainer {
   private m: NaiveModel;
@@ -205,8 +205,6 @@ export class NaiveTrainer {
     for (const key of ['w0', 'w1', 'w2'] as const) {
       this.model[key] = this.model[key].map((row, i) =>
         row.map((w, j) => {
-          // Lazily on W0: only the columns of the line's input tokens move.
-          if (key === 'w0' && !inputs.includes(j)) return w;
           const g = grads[key][i][j] * scale;
           this.m[key][i][j] = 0.9 * this.m[key][i][j] + 0.1 * g;
           this.v[key][i][j] = 0.999 * this.v[key][i][j] + 0.001 * g * g;

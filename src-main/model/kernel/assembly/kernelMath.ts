@@ -29,13 +29,14 @@ import { EXP_TABLE } from './expTable';
 /**
  * Math.exp of two numbers at once, bit for bit: the library's algorithm (exp(x) = 2^(k/128) exp(r),
  * a table for 2^(k/128) and a polynomial for exp(r)) with its operations in the same order, on two
- * lanes. It covers 2^-54 <= |x| < 512, where the library takes the same plain path; for anything
- * else (tiny, huge, infinite, NaN) both lanes go to Math.exp itself.
+ * lanes. It covers |x| < 512: the library takes the same plain path for 2^-54 <= |x| < 512, and
+ * answers exactly 1 below, which the plain path also gives there (1 + r with |r| < 2^-54 rounds to
+ * 1), so the softmax's largest score (o - max = 0) needs no detour. For anything else (huge,
+ * infinite, NaN) both lanes go to Math.exp itself.
  */
 @inline export function exp2Lanes(x: v128): v128 {
-  // The plain path's range, 2^-54 <= |x| < 2^9, is the library's test on the exponent bits; NaN fails it.
-  const size = f64x2.abs(x);
-  if (!i64x2.all_true(v128.and(f64x2.ge(size, f64x2.splat(reinterpret<f64>(0x3c90000000000000))), f64x2.lt(size, f64x2.splat(512))))) {
+  // NaN fails the test, as it fails the library's test on the exponent bits.
+  if (!i64x2.all_true(f64x2.lt(f64x2.abs(x), f64x2.splat(512)))) {
     return f64x2.replace_lane(f64x2.splat(expOne(f64x2.extract_lane(x, 0))), 1, expOne(f64x2.extract_lane(x, 1)));
   }
   const InvLn2N = reinterpret<f64>(0x3ff71547652b82fe) * 128;
@@ -82,7 +83,7 @@ export function tanhInPlace(p: usize, n: i32): void {
     const at = p + (<usize>i << 3);
     v128.store(at, tanh2Lanes(v128.load(at)));
   }
-  if (i < n) store<f64>(p + (<usize>i << 3), tanh(load<f64>(p + (<usize>i << 3))));
+  if (i < n) store<f64>(p + (<usize>i << 3), f64x2.extract_lane(tanh2Lanes(f64x2.splat(load<f64>(p + (<usize>i << 3)))), 0));
 }
 
 /** a . b over n doubles, two lanes at a time, then the two lanes added, then an odd last element. */
