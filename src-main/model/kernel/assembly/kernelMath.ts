@@ -86,6 +86,35 @@ export function tanhInPlace(p: usize, n: i32): void {
   if (i < n) store<f64>(p + (<usize>i << 3), f64x2.extract_lane(tanh2Lanes(f64x2.splat(load<f64>(p + (<usize>i << 3)))), 0));
 }
 
+/** n doubles from `from` to `to`, two at a time (the arrays do not overlap). */
+@inline export function copyDoubles(to: usize, from: usize, n: i32): void {
+  let i = 0;
+  for (; i + 1 < n; i += 2) v128.store(to + (<usize>i << 3), v128.load(from + (<usize>i << 3)));
+  if (i < n) store<f64>(to + (<usize>i << 3), load<f64>(from + (<usize>i << 3)));
+}
+
+/** n doubles set to zero, two at a time. */
+@inline export function zeroDoubles(p: usize, n: i32): void {
+  let i = 0;
+  for (; i + 1 < n; i += 2) v128.store(p + (<usize>i << 3), f64x2.splat(0));
+  if (i < n) store<f64>(p + (<usize>i << 3), 0);
+}
+
+/** out[i] = d[i] * (1 - h[i] * h[i]) for n doubles, two at a time: a gradient through tanh. */
+@inline export function throughTanh(out: usize, d: usize, h: usize, n: i32): void {
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    const at = <usize>i << 3;
+    const hi = v128.load(h + at);
+    v128.store(out + at, f64x2.mul(v128.load(d + at), f64x2.sub(f64x2.splat(1), f64x2.mul(hi, hi))));
+  }
+  if (i < n) {
+    const at = <usize>i << 3;
+    const hi = load<f64>(h + at);
+    store<f64>(out + at, load<f64>(d + at) * (1 - hi * hi));
+  }
+}
+
 /** a . b over n doubles, two lanes at a time, then the two lanes added, then an odd last element. */
 @inline export function dot(a: usize, b: usize, n: i32): f64 {
   let acc = f64x2.splat(0);

@@ -7,7 +7,7 @@
 // reads and writes the weights through views onto that memory. Matrices are row-major float64.
 // Every speed-up here keeps each number's operations and their order, so results are bit for bit
 // those of the plain line-by-line loop (tests/kernel.test.ts, tests/quality.test.ts).
-import { accumulateRows, dot, dots, exp2Lanes, expOne, f, outerSum, setF, tanh, tanh2Lanes, tanhInPlace } from './kernelMath';
+import { accumulateRows, copyDoubles, dot, dots, exp2Lanes, throughTanh, zeroDoubles, expOne, f, outerSum, setF, tanh, tanh2Lanes, tanhInPlace } from './kernelMath';
 import { E, V, arrange, capacity, pCarried, pCarry, pContexts, pCorpus, pDContext, pDJoint, pDZs, pEnd, pG0, pG1, pG2, pJoint, pLosses, pMarks, pM0, pM1, pM2, pOrder, pProbs, pStarts, pStepSizes, pTargetProbs, pTokens, pTouched, pV0, pV1, pV2, pW0, pW1, pW2 } from './memoryLayout';
 export { layoutCorpus, offset } from './memoryLayout';
 
@@ -70,9 +70,9 @@ function forwardLine(n: i32, carry: bool): f64 {
   const width = 2 * E;
   if (carry) {
     const last = (lastSteps - 1) * E;
-    for (let i = 0; i < E; i++) setF(pCarried, i, f(pContexts, last + i));
+    copyDoubles(pCarried, pContexts + (<usize>last << 3), E);
   } else {
-    for (let i = 0; i < E; i++) setF(pCarried, i, 0);
+    zeroDoubles(pCarried, E);
   }
   lastSteps = steps;
   let loss: f64 = 0;
@@ -84,9 +84,9 @@ function forwardLine(n: i32, carry: bool): f64 {
     for (let i = 0; i < E; i++) setF(pJoint, jo + i, f(pW0, i * V + x));
     tanhInPlace(pJoint + (<usize>jo << 3), E);
     if (s == 0) {
-      for (let i = 0; i < E; i++) setF(pJoint, jo + E + i, f(pCarried, i));
+      copyDoubles(pJoint + (<usize>(jo + E) << 3), pCarried, E);
     } else {
-      for (let i = 0; i < E; i++) setF(pJoint, jo + E + i, f(pContexts, co - E + i));
+      copyDoubles(pJoint + (<usize>(jo + E) << 3), pContexts + (<usize>(co - E) << 3), E);
     }
     const joint = pJoint + (<usize>jo << 3);
     const context = pContexts + (<usize>co << 3);
@@ -192,18 +192,15 @@ export function backward(n: i32): void {
   }
   if (k < cells) setF(pProbs, k, f(pProbs, k) * scale);
   for (let s = 0; s < steps; s++) setF(pProbs, s * V + targetAt(n, s), (f(pTargetProbs, s) - 1) * scale);
-  for (let j = 0; j < width; j++) setF(pDJoint, j, 0);
+  zeroDoubles(pDJoint, width);
   for (let s = steps - 1; s >= 0; s--) {
     const x = inputAt(n, s);
     const jo = s * width;
     const co = s * E;
-    for (let j = 0; j < E; j++) setF(pDContext, j, f(pDJoint, E + j));
+    copyDoubles(pDContext, pDJoint + (<usize>E << 3), E);
     accumulateRows(pDContext, pW2, <usize>E << 3, pProbs + (<usize>(s * V) << 3), V, E);
-    for (let i = 0; i < E; i++) {
-      const c = f(pContexts, co + i);
-      setF(pDZs, co + i, f(pDContext, i) * (1 - c * c));
-    }
-    for (let j = 0; j < width; j++) setF(pDJoint, j, 0);
+    throughTanh(pDZs + (<usize>co << 3), pDContext, pContexts + (<usize>co << 3), E);
+    zeroDoubles(pDJoint, width);
     accumulateRows(pDJoint, pW1, <usize>width << 3, pDZs + (<usize>co << 3), E, width);
     for (let j = 0; j < E; j++) {
       const a = f(pJoint, jo + j);
