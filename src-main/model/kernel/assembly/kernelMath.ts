@@ -129,9 +129,9 @@ export function tanhInPlace(p: usize, n: i32): void {
 }
 
 /**
- * out[r] = rows[r] . x for `count` rows of n doubles, `stride` bytes apart. Four rows at a time, each
- * with its own accumulator and exactly `dot`'s order of operations (so the same bits), which keeps four
- * independent chains of additions in flight instead of one.
+ * out[r] = rows[r] . x for `count` rows of n doubles, `stride` bytes apart. Four rows at a time (then
+ * two, then one), each with its own accumulator and exactly `dot`'s order of operations (so the same
+ * bits), which keeps four independent chains of additions in flight instead of one.
  */
 export function dots(out: usize, rows: usize, stride: usize, x: usize, n: i32, count: i32): void {
   let r = 0;
@@ -171,7 +171,31 @@ export function dots(out: usize, rows: usize, stride: usize, x: usize, n: i32, c
     store<f64>(o, s2, 16);
     store<f64>(o, s3, 24);
   }
-  for (; r < count; r++) store<f64>(out + (<usize>r << 3), dot(rows + <usize>r * stride, x, n));
+  if (r + 1 < count) {
+    const r0 = rows + <usize>r * stride;
+    const r1 = r0 + stride;
+    let a0 = f64x2.splat(0);
+    let a1 = f64x2.splat(0);
+    let j = 0;
+    for (; j + 1 < n; j += 2) {
+      const at = <usize>j << 3;
+      const xj = v128.load(x + at);
+      a0 = f64x2.add(a0, f64x2.mul(v128.load(r0 + at), xj));
+      a1 = f64x2.add(a1, f64x2.mul(v128.load(r1 + at), xj));
+    }
+    let s0 = f64x2.extract_lane(a0, 0) + f64x2.extract_lane(a0, 1);
+    let s1 = f64x2.extract_lane(a1, 0) + f64x2.extract_lane(a1, 1);
+    if (j < n) {
+      const at = <usize>j << 3;
+      const xj = load<f64>(x + at);
+      s0 += load<f64>(r0 + at) * xj;
+      s1 += load<f64>(r1 + at) * xj;
+    }
+    store<f64>(out + (<usize>r << 3), s0);
+    store<f64>(out + (<usize>r << 3), s1, 8);
+    r += 2;
+  }
+  if (r < count) store<f64>(out + (<usize>r << 3), dot(rows + <usize>r * stride, x, n));
 }
 
 /**
