@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Trainer, initialWeights } from '../src-main/model/training.ts';
 import { vocabularyFromTokens } from '../src-main/model/vocabulary.ts';
-import { NaiveTrainer, naiveModel } from './reference/naive.ts';
+import { NaiveTrainer, naiveModel, naiveRun } from './reference/naive.ts';
 import { KernelPass } from '../src-main/model/kernel/linePass.ts';
 import { LINE_PASS_WASM_BASE64 } from '../src-main/model/kernel/linePassWasm.ts';
 import { createRng } from '../src-main/model/rng.ts';
@@ -73,6 +73,25 @@ describe("the kernel's Adam", () => {
       pass.weights[key].forEach((w, i) => (worst = Math.max(worst, Math.abs(w - flat[i]))));
     }
     expect(worst).toBeLessThan(1e-12);
+  });
+});
+
+describe("the kernel's count of right predictions", () => {
+  it('counts the steps whose first most likely token is the target, as the naive forward pass does', () => {
+    const rng = createRng(77);
+    for (const [E, V] of [[4, 7], [5, 8], [3, 27]]) {
+      const weights = initialWeights(E, V, 5 + E);
+      const naive = naiveModel(weights);
+      const pass = new KernelPass(E, V, 16);
+      for (const key of ['w0', 'w1', 'w2'] as const) pass.weights[key].set(weights[key]);
+      for (let trial = 0; trial < 40; trial++) {
+        const line = Array.from({ length: 1 + rng.below(12) }, () => 1 + rng.below(V - 1));
+        const targets = [...line, 0];
+        const expected = naiveRun(naive, [0, ...line]).filter((step, s) => step.probs.indexOf(Math.max(...step.probs)) === targets[s]).length;
+        pass.forward(line);
+        expect(pass.correctPredictions(line)).toBe(expected);
+      }
+    }
   });
 });
 
