@@ -2,12 +2,13 @@
 // It does exactly what the maths in README.md ("The model") says for one line fed as [boundary, tokens...]:
 //   h1 = tanh(W0[:, token]),  h2 = tanh(W1 . [h1 ; c]),  p = softmax(W2 . h2)
 // then back-propagates the mean cross-entropy through time, clips the gradient's norm and takes
-// one Adam step; `trainLines` does that for a whole slice of an epoch over a corpus held in memory.
-// All arrays live in linear memory at offsets laid out by `layout` (and `layoutCorpus`); the host
-// reads and writes the weights through views onto that memory. Matrices are row-major float64.
-// Every speed-up here keeps each number's operations and their order, so results are bit for bit
-// those of the plain line-by-line loop (tests/kernel.test.ts, tests/quality.test.ts).
-import { accumulateRows, copyDoubles, dot, dots, exp2Lanes, throughTanh, zeroDoubles, expOne, f, outerSum, setF, tanh, tanh2Lanes, tanhInPlace } from './kernelMath';
+// one Adam step (its 1 / (sqrt(v) + 1e-8) in float32, everything else float64); `trainLines` does
+// that for a whole slice of an epoch over a corpus held in memory. All arrays live in linear memory
+// at offsets laid out by `layout` (and `layoutCorpus`); the host reads and writes the weights through
+// views onto that memory. Matrices are row-major float64. The slices train bit for bit as the same
+// lines one call each would (tests/kernel.test.ts), and the kernel matches the naive reference in the
+// tests to 1e-12 (tests/kernel.test.ts, tests/training.test.ts).
+import { accumulateRows, copyDoubles, dots, exp2Lanes, f, outerSum, setF, tanh, tanh2Lanes, tanhInPlace, throughTanh, zeroDoubles } from './kernelMath';
 import { E, V, arrange, capacity, pCarried, pCarry, pContexts, pCorpus, pDContext, pDJoint, pDZs, pEnd, pG0, pG1, pG2, pJoint, pLosses, pMarks, pM0, pM1, pM2, pOrder, pProbs, pStarts, pStepSizes, pTargetProbs, pTokens, pTouched, pV0, pV1, pV2, pW0, pW1, pW2 } from './memoryLayout';
 export { layoutCorpus, offset } from './memoryLayout';
 
