@@ -248,17 +248,81 @@ export function accumulateRows(acc: usize, rows: usize, stride: usize, coef: usi
 }
 
 /**
+ * Row k of `outerSum` from column j on, as that function defines it; returns the squares of what it
+ * wrote, summed.
+ */
+function outerRow(gk: usize, ck: usize, j: i32, n: i32, coefStride: usize, x: usize, xStride: usize, steps: i32): f64 {
+  const last = <usize>(steps - 1);
+  let squares = f64x2.splat(0);
+  let tailSquares: f64 = 0;
+  for (; j + 7 < n; j += 8) {
+    const at = <usize>j << 3;
+    let a0 = f64x2.splat(0);
+    let a1 = f64x2.splat(0);
+    let a2 = f64x2.splat(0);
+    let a3 = f64x2.splat(0);
+    let c = ck;
+    let v = x + at + last * xStride;
+    for (let s = steps - 1; s >= 0; s--) {
+      const alpha = f64x2.splat(load<f64>(c));
+      a0 = f64x2.add(a0, f64x2.mul(alpha, v128.load(v)));
+      a1 = f64x2.add(a1, f64x2.mul(alpha, v128.load(v, 16)));
+      a2 = f64x2.add(a2, f64x2.mul(alpha, v128.load(v, 32)));
+      a3 = f64x2.add(a3, f64x2.mul(alpha, v128.load(v, 48)));
+      c -= coefStride;
+      v -= xStride;
+    }
+    v128.store(gk + at, a0);
+    v128.store(gk + at, a1, 16);
+    v128.store(gk + at, a2, 32);
+    v128.store(gk + at, a3, 48);
+    squares = f64x2.add(squares, f64x2.add(f64x2.add(f64x2.mul(a0, a0), f64x2.mul(a1, a1)), f64x2.add(f64x2.mul(a2, a2), f64x2.mul(a3, a3))));
+  }
+  for (; j + 1 < n; j += 2) {
+    const at = <usize>j << 3;
+    let a0 = f64x2.splat(0);
+    let c = ck;
+    let v = x + at + last * xStride;
+    for (let s = steps - 1; s >= 0; s--) {
+      a0 = f64x2.add(a0, f64x2.mul(f64x2.splat(load<f64>(c)), v128.load(v)));
+      c -= coefStride;
+      v -= xStride;
+    }
+    v128.store(gk + at, a0);
+    squares = f64x2.add(squares, f64x2.mul(a0, a0));
+  }
+  if (j < n) {
+    const at = <usize>j << 3;
+    let a: f64 = 0;
+    let c = ck;
+    let v = x + at + last * xStride;
+    for (let s = steps - 1; s >= 0; s--) {
+      a += load<f64>(c) * load<f64>(v);
+      c -= coefStride;
+      v -= xStride;
+    }
+    store<f64>(gk + at, a);
+    tailSquares += a * a;
+  }
+  return f64x2.extract_lane(squares, 0) + f64x2.extract_lane(squares, 1) + tailSquares;
+}
+
+/**
  * g[k][j] = sum over s = steps - 1 down to 0 of coef[s][k] * x[s][j], starting from zero, for K rows of
  * n doubles: the gradient of a matrix used at every step, summed in the order back-propagation through
- * time meets the steps, with each element's sum kept in a register. `coefStride` and `xStride` are the
- * bytes from one step's coefficients (or vector) to the next.
+ * time meets the steps, with each element's sum kept in a register. Rows go two at a time through
+ * blocks of eight columns, sharing each load of x. `coefStride` and `xStride` are the bytes from one
+ * step's coefficients (or vector) to the next. Returns the squares of g, summed (in an order of its
+ * own: only the decision whether clipping may apply reads it).
  */
 export function outerSum(g: usize, K: i32, n: i32, coef: usize, coefStride: usize, x: usize, xStride: usize, steps: i32): f64 {
   const last = <usize>(steps - 1);
   let squares = f64x2.splat(0);
-  let tailSquares: f64 = 0;
-  for (let k = 0; k < K; k++) {
+  let rest: f64 = 0;
+  let k = 0;
+  for (; k + 1 < K; k += 2) {
     const gk = g + (<usize>(k * n) << 3);
+    const gl = gk + (<usize>n << 3);
     const ck = coef + (<usize>k << 3) + last * coefStride;
     let j = 0;
     for (; j + 7 < n; j += 8) {
@@ -267,14 +331,27 @@ export function outerSum(g: usize, K: i32, n: i32, coef: usize, coefStride: usiz
       let a1 = f64x2.splat(0);
       let a2 = f64x2.splat(0);
       let a3 = f64x2.splat(0);
+      let b0 = f64x2.splat(0);
+      let b1 = f64x2.splat(0);
+      let b2 = f64x2.splat(0);
+      let b3 = f64x2.splat(0);
       let c = ck;
       let v = x + at + last * xStride;
       for (let s = steps - 1; s >= 0; s--) {
         const alpha = f64x2.splat(load<f64>(c));
-        a0 = f64x2.add(a0, f64x2.mul(alpha, v128.load(v)));
-        a1 = f64x2.add(a1, f64x2.mul(alpha, v128.load(v, 16)));
-        a2 = f64x2.add(a2, f64x2.mul(alpha, v128.load(v, 32)));
-        a3 = f64x2.add(a3, f64x2.mul(alpha, v128.load(v, 48)));
+        const beta = f64x2.splat(load<f64>(c, 8));
+        const v0 = v128.load(v);
+        const v1 = v128.load(v, 16);
+        const v2 = v128.load(v, 32);
+        const v3 = v128.load(v, 48);
+        a0 = f64x2.add(a0, f64x2.mul(alpha, v0));
+        a1 = f64x2.add(a1, f64x2.mul(alpha, v1));
+        a2 = f64x2.add(a2, f64x2.mul(alpha, v2));
+        a3 = f64x2.add(a3, f64x2.mul(alpha, v3));
+        b0 = f64x2.add(b0, f64x2.mul(beta, v0));
+        b1 = f64x2.add(b1, f64x2.mul(beta, v1));
+        b2 = f64x2.add(b2, f64x2.mul(beta, v2));
+        b3 = f64x2.add(b3, f64x2.mul(beta, v3));
         c -= coefStride;
         v -= xStride;
       }
@@ -282,34 +359,18 @@ export function outerSum(g: usize, K: i32, n: i32, coef: usize, coefStride: usiz
       v128.store(gk + at, a1, 16);
       v128.store(gk + at, a2, 32);
       v128.store(gk + at, a3, 48);
+      v128.store(gl + at, b0);
+      v128.store(gl + at, b1, 16);
+      v128.store(gl + at, b2, 32);
+      v128.store(gl + at, b3, 48);
       squares = f64x2.add(squares, f64x2.add(f64x2.add(f64x2.mul(a0, a0), f64x2.mul(a1, a1)), f64x2.add(f64x2.mul(a2, a2), f64x2.mul(a3, a3))));
-    }
-    for (; j + 1 < n; j += 2) {
-      const at = <usize>j << 3;
-      let a0 = f64x2.splat(0);
-      let c = ck;
-      let v = x + at + last * xStride;
-      for (let s = steps - 1; s >= 0; s--) {
-        a0 = f64x2.add(a0, f64x2.mul(f64x2.splat(load<f64>(c)), v128.load(v)));
-        c -= coefStride;
-        v -= xStride;
-      }
-      v128.store(gk + at, a0);
-      squares = f64x2.add(squares, f64x2.mul(a0, a0));
+      squares = f64x2.add(squares, f64x2.add(f64x2.add(f64x2.mul(b0, b0), f64x2.mul(b1, b1)), f64x2.add(f64x2.mul(b2, b2), f64x2.mul(b3, b3))));
     }
     if (j < n) {
-      const at = <usize>j << 3;
-      let a: f64 = 0;
-      let c = ck;
-      let v = x + at + last * xStride;
-      for (let s = steps - 1; s >= 0; s--) {
-        a += load<f64>(c) * load<f64>(v);
-        c -= coefStride;
-        v -= xStride;
-      }
-      store<f64>(gk + at, a);
-      tailSquares += a * a;
+      rest += outerRow(gk, ck, j, n, coefStride, x, xStride, steps);
+      rest += outerRow(gl, ck + 8, j, n, coefStride, x, xStride, steps);
     }
   }
-  return f64x2.extract_lane(squares, 0) + f64x2.extract_lane(squares, 1) + tailSquares;
+  if (k < K) rest += outerRow(g + (<usize>(k * n) << 3), coef + (<usize>k << 3) + last * coefStride, 0, n, coefStride, x, xStride, steps);
+  return f64x2.extract_lane(squares, 0) + f64x2.extract_lane(squares, 1) + rest;
 }
