@@ -6,7 +6,8 @@
  *
  * Each training line is fed as [boundary, tokens...] predicting [tokens..., boundary] from a zero
  * context; full back-propagation through time of the mean cross-entropy, the gradient's norm
- * clipped to CLIP, then one Adam step (bias correction folded into the step size) on every weight.
+ * clipped to CLIP, then one Adam step (bias correction folded into the step size) on every weight,
+ * with 1 / (sqrt(v) + 1e-8) taken in float32 as the engine takes it.
  * The lines are shuffled every epoch. The same work per epoch as the engine, not the same numbers:
  * the initialisation and the shuffle come from a small generator of its own.
  *
@@ -43,6 +44,13 @@ static double now(void) {
   struct timespec t;
   clock_gettime(CLOCK_MONOTONIC, &t);
   return t.tv_sec + t.tv_nsec * 1e-9;
+}
+
+static inline void adam_one(double *restrict w, const double *restrict g, double *restrict m, double *restrict v, size_t i, double g_scale, double step_size) {
+  const double gi = g[i] * g_scale;
+  m[i] = 0.9 * m[i] + 0.1 * gi;
+  v[i] = 0.999 * v[i] + 0.001 * gi * gi;
+  w[i] -= step_size * m[i] * (double)(1.0f / (sqrtf((float)v[i]) + 1e-8f));
 }
 
 /* One line of n tokens: forward, backward, clip, Adam. Returns the mean loss. */
@@ -113,18 +121,9 @@ static double train_line(const int *tokens, int n, double step_size) {
   for (size_t i = 0; i < n2; i++) sum += g2[i] * g2[i];
   const double norm = sqrt(sum);
   const double g_scale = norm > CLIP ? CLIP / norm : 1.0;
-  double *ws[3] = {w0, w1, w2}, *gs[3] = {g0, g1, g2}, *ms[3] = {m0, m1, m2}, *vs[3] = {v0, v1, v2};
-  const size_t counts[3] = {n0, n1, n2};
-  for (int t = 0; t < 3; t++) {
-    double *restrict w = ws[t], *restrict m = ms[t], *restrict v = vs[t];
-    const double *restrict g = gs[t];
-    for (size_t i = 0; i < counts[t]; i++) {
-      const double gi = g[i] * g_scale;
-      m[i] = 0.9 * m[i] + 0.1 * gi;
-      v[i] = 0.999 * v[i] + 0.001 * gi * gi;
-      w[i] -= step_size * m[i] / (sqrt(v[i]) + 1e-8);
-    }
-  }
+  for (size_t i = 0; i < n0; i++) adam_one(w0, g0, m0, v0, i, g_scale, step_size);
+  for (size_t i = 0; i < n1; i++) adam_one(w1, g1, m1, v1, i, g_scale, step_size);
+  for (size_t i = 0; i < n2; i++) adam_one(w2, g2, m2, v2, i, g_scale, step_size);
   return loss / steps;
 }
 

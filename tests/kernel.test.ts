@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Trainer, initialWeights } from '../src-main/model/training.ts';
 import { vocabularyFromTokens } from '../src-main/model/vocabulary.ts';
-import { NaiveTrainer, naiveModel } from './reference/naive.ts';
+import { NaiveTrainer, naiveModel, naiveRun } from './reference/naive.ts';
 import { KernelPass } from '../src-main/model/kernel/linePass.ts';
 import { LINE_PASS_WASM_BASE64 } from '../src-main/model/kernel/linePassWasm.ts';
 import { createRng } from '../src-main/model/rng.ts';
@@ -52,6 +52,49 @@ describe('the training kernel', () => {
   });
 });
 
+describe("the kernel's Adam", () => {
+  const V = vocabulary.tokens.length;
+  const corpus = [[2, 3, 4, 5, 6, 7], [2, 5, 6], [4, 4, 3, 2, 7, 7, 6, 5, 1], [7]];
+  const stepSize = (t: number) => (0.05 * Math.sqrt(1 - 0.999 ** t)) / (1 - 0.9 ** t);
+
+  it('matches the naive reference over different lines, its denominator in float32', () => {
+    const start = initialWeights(5, V, 7);
+    const pass = new KernelPass(5, V, 16);
+    for (const key of ['w0', 'w1', 'w2'] as const) pass.weights[key].set(start[key]);
+    const naive = new NaiveTrainer(naiveModel(start), 0.05, 5);
+    let t = 0;
+    for (const line of [...corpus, ...corpus]) {
+      pass.trainLine(line, false, 5, stepSize(++t));
+      naive.trainLine(line);
+    }
+    let worst = 0;
+    for (const key of ['w0', 'w1', 'w2'] as const) {
+      const flat = naive.model[key].flat();
+      pass.weights[key].forEach((w, i) => (worst = Math.max(worst, Math.abs(w - flat[i]))));
+    }
+    expect(worst).toBeLessThan(1e-12);
+  });
+});
+
+describe("the kernel's count of right predictions", () => {
+  it('counts the steps whose first most likely token is the target, as the naive forward pass does', () => {
+    const rng = createRng(77);
+    for (const [E, V] of [[4, 7], [5, 8], [3, 27]]) {
+      const weights = initialWeights(E, V, 5 + E);
+      const naive = naiveModel(weights);
+      const pass = new KernelPass(E, V, 16);
+      for (const key of ['w0', 'w1', 'w2'] as const) pass.weights[key].set(weights[key]);
+      for (let trial = 0; trial < 40; trial++) {
+        const line = Array.from({ length: 1 + rng.below(12) }, () => 1 + rng.below(V - 1));
+        const targets = [...line, 0];
+        const expected = naiveRun(naive, [0, ...line]).filter((step, s) => step.probs.indexOf(Math.max(...step.probs)) === targets[s]).length;
+        pass.forward(line);
+        expect(pass.correctPredictions(line)).toBe(expected);
+      }
+    }
+  });
+});
+
 describe("the kernel's two-lane exp and tanh", () => {
   const instance = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(LINE_PASS_WASM_BASE64, 'base64')), { env: { abort() {} } });
   const kernel = instance.exports as unknown as {
@@ -93,7 +136,7 @@ describe("the kernel's two-lane exp and tanh", () => {
   });
 
   it('agrees at the edges: zero, tiny, huge, infinite and NaN, in either lane', () => {
-    const edges = [0, -0, 1e-300, -1e-17, 2 ** -54, 511.9, -511.9, 512, -745.2, 709.8, 1e10, -1e10, Infinity, -Infinity, NaN, 0.5];
+    const edges = [0, -0, 5e-324, 1e-300, -1e-17, 2 ** -55, -(2 ** -54), 2 ** -54, 2 ** -53, 511.9, -511.9, 512, -745.2, 709.8, 1e10, -1e10, Infinity, -Infinity, NaN, 0.5];
     const pairs: number[] = [];
     for (const a of edges) for (const b of edges) pairs.push(a, b);
     expect(mismatches(pairs)).toBe(0);

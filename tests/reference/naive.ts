@@ -142,7 +142,16 @@ export function naiveLineLoss(model: NaiveModel, line: readonly number[]): numbe
   return loss / inputs.length;
 }
 
-/** Training one line at a time: BPTT, mean cross-entropy, gradient-norm clipping, Adam. */
+/** Adam's 1 / (sqrt(v) + 1e-8) with each operation rounded to float32, as the training kernel takes it. */
+export function inverseRoot(v: number): number {
+  const f = Math.fround;
+  return f(1 / f(f(Math.sqrt(f(v))) + f(1e-8)));
+}
+
+/**
+ * Training one line at a time: BPTT, mean cross-entropy, gradient-norm clipping, Adam (its
+ * denominator in float32).
+ */
 export class NaiveTrainer {
   private m: NaiveModel;
   private v: NaiveModel;
@@ -191,15 +200,15 @@ export class NaiveTrainer {
     const norm = Math.sqrt([g0, g1, g2].flat(2).reduce((sum, g) => sum + g * g, 0));
     const scale = norm > this.clipNorm ? this.clipNorm / norm : 1;
     this.t++;
+    // Adam as its paper's efficient form writes it: the bias corrections folded into the step size.
+    const stepSize = (this.learningRate * Math.sqrt(1 - 0.999 ** this.t)) / (1 - 0.9 ** this.t);
     for (const key of ['w0', 'w1', 'w2'] as const) {
       this.model[key] = this.model[key].map((row, i) =>
         row.map((w, j) => {
           const g = grads[key][i][j] * scale;
           this.m[key][i][j] = 0.9 * this.m[key][i][j] + 0.1 * g;
           this.v[key][i][j] = 0.999 * this.v[key][i][j] + 0.001 * g * g;
-          // Adam as its paper's efficient form writes it: the bias corrections folded into the step size.
-          const stepSize = (this.learningRate * Math.sqrt(1 - 0.999 ** this.t)) / (1 - 0.9 ** this.t);
-          return w - (stepSize * this.m[key][i][j]) / (Math.sqrt(this.v[key][i][j]) + 1e-8);
+          return w - stepSize * this.m[key][i][j] * inverseRoot(this.v[key][i][j]);
         }),
       );
     }

@@ -29,10 +29,11 @@ export let pContexts: usize = 0;
 export let pProbs: usize = 0;
 export let pDContext: usize = 0;
 export let pDJoint: usize = 0;
-export let pDZ: usize = 0;
+export let pTargetProbs: usize = 0;
 export let pCarried: usize = 0;
 export let pDZs: usize = 0;
 export let pTouched: usize = 0;
+export let pMarks: usize = 0;
 export let pEnd: usize = 0;
 
 
@@ -65,10 +66,11 @@ export function arrange(embedding: i32, vocabulary: i32, maxSteps: i32): usize {
   pProbs = at; at = reserve(at, maxSteps * V);
   pDContext = at; at = reserve(at, E);
   pDJoint = at; at = reserve(at, width);
-  pDZ = at; at = reserve(at, E);
+  pTargetProbs = at; at = reserve(at, maxSteps);
   pCarried = at; at = reserve(at, E);
   pDZs = at; at = reserve(at, maxSteps * E);
   pTouched = at; at = (at + (<usize>maxSteps << 2) + 15) & ~(<usize>15);
+  pMarks = at; at = (at + <usize>V + 15) & ~(<usize>15);
   pEnd = at;
   return pEnd;
 }
