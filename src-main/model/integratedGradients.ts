@@ -18,7 +18,8 @@
  *    to exactly the completeness gap.
  * 3. While the panels' absolute errors add up to more than 5e-5, the panel with the largest error is
  *    halved and both halves integrated afresh with the same rule, while the points spent stay within
- *    max(m, 65536 / steps). A panel narrower than 2^-44 is not halved again, and its error not
+ *    max(m, 65536 / steps), and until 48 halvings in a row have not brought the total error down to
+ *    half its lowest so far (a chaotic path, below, where more points buy nothing). A panel narrower than 2^-44 is not halved again, and its error not
  *    counted in that sum (it stays in the gap).
  * 4. Every step's vector integrand d_s uses the same nodes and weights as the scalar check.
  *
@@ -43,6 +44,13 @@ export const PANEL_TOLERANCE = 5e-5;
  * every step). A corpus line of 16 steps may take 4096 points; a conversation of 64 steps, 1024.
  */
 export const WORK_BUDGET = 65536;
+/**
+ * Halvings allowed without the panels' total error falling to half its lowest so far: after that many
+ * the path is taken to be chaotic (see below), where more points buy nothing, and the rule stops.
+ */
+export const PATIENCE = 48;
+/** The points spent before the rule may stop for want of progress. */
+export const PATIENT_POINTS = 1024;
 /** A panel narrower than this is not halved again: what it misses is a jump in L finer than float64 follows. */
 export const NARROWEST_PANEL = 2 ** -44;
 
@@ -226,6 +234,8 @@ export function integratedGradients(weights: Weights, h1: Float64Array, target: 
   const count = Math.ceil(m / order);
   const panels: Panel[] = [];
   for (let i = 0; i < count; i++) panels.push(integrate(i / count, (i + 1) / count));
+  let lowest = Infinity;
+  let sinceLowest = 0;
   for (;;) {
     // What the panels that may still be halved miss, and the worst of them.
     let total = 0;
@@ -237,6 +247,12 @@ export function integratedGradients(weights: Weights, h1: Float64Array, target: 
       if (worst < 0 || error > Math.abs(panels[worst].error)) worst = i;
     }
     if (total <= PANEL_TOLERANCE || worst < 0 || points + 2 * order > budget) break;
+    if (total <= lowest / 2) {
+      lowest = total;
+      sinceLowest = 0;
+    } else if (++sinceLowest > PATIENCE && points >= PATIENT_POINTS) {
+      break;
+    }
     const { a, b } = panels[worst];
     const middle = (a + b) / 2;
     panels.splice(worst, 1, integrate(a, middle), integrate(middle, b));
