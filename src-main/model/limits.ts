@@ -56,7 +56,7 @@ export const CARRY_CONTEXT = { min: 0, max: 1 } as const;
 export const CONTEXT_IDENTITY = { min: 0, max: 4 } as const;
 
 /** The gradient-norm clip: above 0; training clips at 5 unless told otherwise. */
-export const CLIP_NORM = { above: 0, max: 1e6, default: 5 } as const;
+export const CLIP_NORM = { above: 0, max: 1e12, default: 5 } as const;
 
 /**
  * A corpus's length in characters. Boris's is 347 KB, most of it the dialogues that
