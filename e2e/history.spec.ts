@@ -15,7 +15,7 @@ import { hoverWeight } from './helpers/heatmap.ts';
 
 const boris = parseModel(readFileSync('resources/models/boris.slm.json', 'utf8'));
 const checkpoints = boris.training!.checkpoints;
-const PROMPT = 'who are you?';
+const PROMPT = 'hello boris?';
 
 function engineSteps(weights: Weights) {
   const line = new Conversation(weights, boris.vocabulary).say(PROMPT, { temperature: 0, rng: createRng(1) });
@@ -113,7 +113,7 @@ test('the Epoch slider changes every view to the engine’s numbers for that che
 
 test('the history plays from the start and can be held', async ({ page }) => {
   await openApp(page);
-  await chooseEpoch(page, 190);
+  await chooseEpoch(page, 90);
   await page.getByRole('button', { name: 'Animate epochs' }).click();
   await expect(page.getByRole('button', { name: 'Animate epochs' })).toHaveAttribute('aria-pressed', 'true');
   // From the end it starts again at 0, then moves on.

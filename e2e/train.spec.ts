@@ -53,7 +53,11 @@ test('a short run fills the progress bar, draws the curves, and saves a model th
   await expect(view.locator('path[data-series="test-accuracy"]')).toHaveAttribute('d', /^M[\d.]+,[\d.]+(L[\d.]+,[\d.]+){4}$/);
   const last = trainer.history[trainer.history.length - 1];
   await expect(view.getByText(`next token right: ${Math.round(last.testAccuracy * 100)}%`)).toBeVisible();
-  await expect(view.locator('li[data-epoch="4"]')).toContainText(last.samples[0] || '(empty line)');
+  // Samples are compared at epoch 2: Chromium's V8 and Node 20's give different last bits for
+  // Math.pow (the Adam step size, 0.999 ** t), exp, tanh and log, so over Boris's 9,425 lines the
+  // weights drift apart in the last bits and by epoch 3 a sampled word can differ.
+  const early = trainer.history[2];
+  await expect(view.locator('li[data-epoch="2"]')).toContainText(early.samples[0] || '(empty line)');
 
   // The chat switched to the trained model; save it, go back to Boris, then open it again.
   await expect(page.getByText(/Trained model · \d+ words · 8 units per layer/)).toBeVisible();

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const corpusPath = join(root, 'resources', 'corpus', 'boris.txt');
-const DIALOGUES = 900;
+const DIALOGUES = 3000;
 const SEED = 14;
 
 /**

@@ -36,7 +36,7 @@ describe('slm history', () => {
   it('prints a table for people, marking the epochs with a checkpoint', async () => {
     const { code, out } = await slm('history', '--model', boris);
     expect(code).toBe(0);
-    expect(out).toMatch(/^Boris: 200 epochs on boris\.txt, seed 3, best epoch \d+; 201 checkpoints\n/);
+    expect(out).toMatch(/^Boris: 100 epochs on boris\.txt, seed 3, best epoch \d+; 101 checkpoints\n/);
     expect(out).toMatch(/\n {4}0 {2}\s*\d+\.\d{4}\s+\d+\.\d{4}\s+\d+\.\d%  yes\n/);
   });
 
@@ -50,7 +50,7 @@ describe('slm history', () => {
     expect(at50.name).toBe('Boris, epoch 50');
     expectSameBits(at50.weights, whole.training!.checkpoints[50].weights);
     // Its history is kept, so the written model can be scrubbed too.
-    expect(at50.training!.checkpoints).toHaveLength(201);
+    expect(at50.training!.checkpoints).toHaveLength(101);
     const reply = (weights = at50.weights) => new Conversation(weights, at50.vocabulary).say('who are you?', { temperature: 0, rng: createRng(1) }).text;
     const chat = await slm('chat', 'who are you?', '--model', out, '--temperature', '0');
     expect(chat.out.trim()).toBe(reply());
@@ -61,7 +61,7 @@ describe('slm history', () => {
   it('refuses an epoch without a checkpoint, a half-given pair, and writing over its own input', async () => {
     const missing = await slm('history', '--epoch', '500', '--out', join(scratch, 'x.slm.json'));
     expect(missing.code).toBe(1);
-    expect(missing.err).toMatch(/no checkpoint for epoch 500; it keeps epochs 0 to 200/);
+    expect(missing.err).toMatch(/no checkpoint for epoch 500; it keeps epochs 0 to 100/);
     expect(existsSync(join(scratch, 'x.slm.json'))).toBe(false);
     const half = await slm('history', '--epoch', '5');
     expect(half.code).toBe(2);
@@ -88,6 +88,6 @@ describe('slm history', () => {
   it('the built command lists the history too', () => {
     const ran = spawnSync(process.execPath, [join(root, 'bin', 'slm.js'), 'history', '--json'], { encoding: 'utf8', cwd: scratch });
     expect(ran.status).toBe(0);
-    expect(ran.stdout.trim().split('\n')).toHaveLength(201);
+    expect(ran.stdout.trim().split('\n')).toHaveLength(101);
   });
 });

@@ -51,6 +51,8 @@ function makeModel(weights: Weights, tokens = TOKENS): Model {
       learningRate: 0.01,
       heldOutFraction: 0.1,
       carryContext: 0.25,
+      contextIdentity: 1.5,
+      clipNorm: 20,
       bestEpoch: 2,
       history: [
         { epoch: 0, trainLoss: 2.1, testLoss: 2.2, testAccuracy: 0 },

@@ -40,12 +40,12 @@ describe('the bundled Boris', () => {
     expect(score.share, missed.join('\n')).toBeGreaterThanOrEqual(0.9);
   });
 
-  it('answers follow-ups that need the turn before no worse than measured (the 80% target is not reached at E = 16: README, "Memory across turns")', () => {
+  it('answers at least 80% of the follow-ups that need the turn before (README, "Memory across turns")', () => {
     const model = parseModel(readFileSync(modelPath, 'utf8'));
     const score = scoreFollowUps(model, parseFollowUps(readFileSync(join(root, 'resources', 'corpus', 'boris-follow-ups.json'), 'utf8')));
     const missed = score.results.filter((r) => !r.right).map((r) => `${r.history.join(' / ')} / ${r.prompt} -> ${r.reply}`);
-    // Measured on the bundled Boris: 3 of 48. A floor, so that a retrained Boris that remembers less fails.
-    expect(score.right, missed.join('\n')).toBeGreaterThanOrEqual(3);
+    // Measured on the bundled Boris: 40 of 48 (83.3%).
+    expect(score.share, missed.join('\n')).toBeGreaterThanOrEqual(0.8);
   });
 
   it('no check prompt is a question of the corpus', () => {

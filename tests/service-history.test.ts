@@ -14,7 +14,7 @@ describe('the service shows the training history', () => {
     const info = await s.ask({ type: 'open', source: { kind: 'bundled' } });
     const boris = parseModel(s.modelText);
     expect(info.history!.checkpoints).toEqual(boris.training!.checkpoints.map((c) => c.epoch));
-    expect(info.history!.metrics).toHaveLength(201);
+    expect(info.history!.metrics).toHaveLength(101);
     expect(info.history!.shown).toBeNull();
     expect(info.history!.modelEpoch).toBe(boris.training!.bestEpoch);
   });
@@ -51,7 +51,7 @@ describe('the service shows the training history', () => {
     expect(back.history!.shown).toBeNull();
     expect(back.weights.w1).toEqual(Array.from(boris.weights.w1));
     expect((await s.ask({ type: 'replay', turns: [turn] }))[0].reply).toBe(own[0].reply);
-    expect((await s.askError({ type: 'showEpoch', epoch: 201 })).message).toMatch(/no checkpoint for epoch 201; its history runs from epoch 0 to 200/);
+    expect((await s.askError({ type: 'showEpoch', epoch: 101 })).message).toMatch(/no checkpoint for epoch 101; its history runs from epoch 0 to 100/);
   });
 
   it('useEpoch opens the checkpoint as an unsaved model that keeps the history', async () => {

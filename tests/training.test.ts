@@ -359,3 +359,35 @@ describe('a deferred start (the service measures epoch 0 in slices)', () => {
     expectSameBits(trainer.best, initialWeights(5, vocabulary.tokens.length, 4));
   });
 });
+
+describe('contextIdentity: W1 context half started near the identity', () => {
+  const E = 6;
+  const V = 9;
+  const contextWeight = (w: Weights, i: number, j: number) => w.w1[i * 2 * E + E + j];
+
+  it('puts A on the diagonal of the context half, keeps 0.3 of the seeded values off it, and leaves the rest as seeded', () => {
+    const plain = initialWeights(E, V, 7);
+    const memory = initialWeights(E, V, 7, 1.5);
+    expect(initialWeights(E, V, 7, 0)).toEqual(plain);
+    expect(memory.w0).toEqual(plain.w0);
+    expect(memory.w2).toEqual(plain.w2);
+    for (let i = 0; i < E; i++) {
+      for (let j = 0; j < E; j++) {
+        expect(memory.w1[i * 2 * E + j]).toBe(plain.w1[i * 2 * E + j]);
+        expect(contextWeight(memory, i, j)).toBe(i === j ? 1.5 : contextWeight(plain, i, j) * 0.3);
+      }
+    }
+  });
+
+  it('starts the trainer from those weights (epoch 0), and refuses an identity or a clip out of range', () => {
+    const lines = tokenizeCorpus('who are you? i am boris.\nwhy? boris is my name.\nhello. hello friend.\n');
+    const vocabulary = buildVocabulary(lines);
+    const encoded = lines.map((line) => encode(vocabulary, line));
+    const options = { embedding: E, epochs: 1, learningRate: 0.01, seed: 7, samplesPerEpoch: 0 };
+    const trainer = new Trainer(encoded, vocabulary, { ...options, contextIdentity: 2 });
+    expect(trainer.weights.w1).toEqual(initialWeights(E, vocabulary.tokens.length, 7, 2).w1);
+    expect(() => new Trainer(encoded, vocabulary, { ...options, contextIdentity: 5 })).toThrow(/context identity must be from 0 to 4, not 5/);
+    expect(() => new Trainer(encoded, vocabulary, { ...options, contextIdentity: -1 })).toThrow(/context identity/);
+    expect(() => new Trainer(encoded, vocabulary, { ...options, clipNorm: 0 })).toThrow(/gradient clip must be above 0/);
+  });
+});

@@ -8,7 +8,7 @@ import { type Model, ORIGINAL_TEMPERATURE } from '../model/model.ts';
 import { createRng } from '../model/rng.ts';
 import { topRows } from '../model/sampling.ts';
 import { tokenizeCorpus } from '../model/tokenizer.ts';
-import { CARRY_CONTEXT, EMBEDDING, EPOCHS, LEARNING_RATE, MAX_CHECKS_CHARACTERS, MAX_CORPUS_CHARACTERS, MAX_WORDMAP_CHARACTERS, NEIGHBOURS, SEED, TEMPERATURE, TOP_K } from '../model/limits.ts';
+import { CARRY_CONTEXT, CLIP_NORM, CONTEXT_IDENTITY, EMBEDDING, EPOCHS, LEARNING_RATE, MAX_CHECKS_CHARACTERS, MAX_CORPUS_CHARACTERS, MAX_WORDMAP_CHARACTERS, NEIGHBOURS, SEED, TEMPERATURE, TOP_K } from '../model/limits.ts';
 import { LineEvaluator } from '../model/knockout.ts';
 import { TRAINING_DEFAULTS, Trainer, type TrainingOptions, splitCorpus, trainingRecord } from '../model/training.ts';
 import { buildVocabulary, encode, vocabularyFromWordmap } from '../model/vocabulary.ts';
@@ -30,7 +30,7 @@ export const USAGE = `slm: a tiny recurrent language model on the command line
   slm compare SENTENCE_A SENTENCE_B [--metric euclidean|cosine] [--model P] [--json]
   slm trace TEXT [--model P] [--temperature T] [--json]
   slm train [--corpus F] [--vocab wordmap.json] [--embedding E] [--epochs N] [--seed S]
-            [--lr X] [--carry SHARE] [--name NAME] --out F [--json]
+            [--lr X] [--carry SHARE] [--context-identity A] [--clip N] [--name NAME] --out F [--json]
   slm eval [--model P] [--checks F] [--corpus F] [--json]
   slm eval --follow-ups [--model P] [--checks F] [--json]
   slm import WEIGHTS.npz [WORDMAP.json] --out MODEL.slm.json [--name NAME]
@@ -173,6 +173,8 @@ export async function train(args: string[], io: CliIo): Promise<void> {
       seed: { type: 'string' },
       lr: { type: 'string' },
       carry: { type: 'string' },
+      'context-identity': { type: 'string' },
+      clip: { type: 'string' },
       name: { type: 'string' },
       out: { type: 'string' },
     },
@@ -186,6 +188,8 @@ export async function train(args: string[], io: CliIo): Promise<void> {
     seed: numberOption(values.seed, '--seed', TRAINING_DEFAULTS.seed, { ...SEED, integer: true }),
     learningRate: numberOption(values.lr, '--lr', TRAINING_DEFAULTS.learningRate, LEARNING_RATE),
     carryContext: numberOption(values.carry, '--carry', 0, CARRY_CONTEXT),
+    contextIdentity: numberOption(values['context-identity'], '--context-identity', 0, CONTEXT_IDENTITY),
+    clipNorm: numberOption(values.clip, '--clip', TRAINING_DEFAULTS.clipNorm, CLIP_NORM),
   };
   const corpusPath = resolve(stringOption(values.corpus) ?? bundledCorpusPath());
   const vocabPath = stringOption(values.vocab);

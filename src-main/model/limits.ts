@@ -52,10 +52,17 @@ export const LEARNING_RATE = { above: 0, max: 1e9 } as const;
 /** The share of lines that start from the previous line's context: a share, from 0 to 1. */
 export const CARRY_CONTEXT = { min: 0, max: 1 } as const;
 
+/** The diagonal W1's context half may start with (`contextIdentity`); 0 is the plain initialisation. */
+export const CONTEXT_IDENTITY = { min: 0, max: 4 } as const;
+
+/** The gradient-norm clip: above 0; training clips at 5 unless told otherwise. */
+export const CLIP_NORM = { above: 0, max: 1e12, default: 5 } as const;
+
 /**
- * A corpus's length in characters. Boris's is 63 KB; 500,000 characters (8 times more) are
- * tokenized and inspected in well under 100 ms, so the service stays responsive while it checks one
- * as it is typed, and an epoch over it at the largest E still takes only seconds.
+ * A corpus's length in characters. Boris's is 347 KB, most of it the dialogues that
+ * scripts/make-boris-dialogues.mjs writes; 500,000 characters are tokenized and inspected in well
+ * under 100 ms, so the service stays responsive while it checks one as it is typed, and an epoch over
+ * it at the largest E still takes only seconds.
  */
 export const MAX_CORPUS_CHARACTERS = 500_000;
 

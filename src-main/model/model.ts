@@ -17,6 +17,10 @@ export interface TrainingRecord {
   heldOutFraction: number;
   /** Share of lines trained from the previous line's context (0 when absent from older files). */
   carryContext: number;
+  /** W1's context half started as this multiple of the identity (0, the plain start, when absent). */
+  contextIdentity: number;
+  /** The gradient-norm clip (5 when absent from older files). */
+  clipNorm: number;
   bestEpoch: number;
   history: EpochRecord[];
   /**

@@ -1,5 +1,5 @@
 import { SlmError, formatError, quote } from './errors.ts';
-import { EMBEDDING, MAX_MODEL_FILE_CHARACTERS } from './limits.ts';
+import { CLIP_NORM, EMBEDDING, MAX_MODEL_FILE_CHARACTERS } from './limits.ts';
 import type { Checkpoint, EpochRecord, Model, TrainingRecord } from './model.ts';
 import { CHECKPOINT_ENCODING, decodeCheckpoints, encodeCheckpoint } from './checkpointCodec.ts';
 import { type WeightName, type Weights, createWeights, weightShape } from './network.ts';
@@ -12,7 +12,7 @@ import { vocabularyFromTokens } from './vocabulary.ts';
  *       "defaultTemperature": T, "vocabulary": ["", "-", ...V tokens],
  *       "weights": { "w0": [[...V] x E], "w1": [[...2E] x E], "w2": [[...E] x V] },
  *       "training": null | { "corpus", "seed", "epochs", "learningRate", "heldOutFraction",
- *                            "carryContext", "bestEpoch", "history": [{ "epoch", "trainLoss", "testLoss", "testAccuracy" }],
+ *                            "carryContext", ["contextIdentity", "clipNorm",] "bestEpoch", "history": [{ "epoch", "trainLoss", "testLoss", "testAccuracy" }],
  *                            "checkpointEncoding": "float32-le-base64",
  *                            "checkpoints": [{ "epoch", "weights": "base64 of W0, W1, W2 as float32" }] } }
  *
@@ -88,12 +88,17 @@ function serializeTraining(t: TrainingRecord): string {
     `    "learningRate": ${formatNumber(t.learningRate)},`,
     `    "heldOutFraction": ${formatNumber(t.heldOutFraction)},`,
     `    "carryContext": ${formatNumber(t.carryContext)},`,
+    // Written only when not the defaults, so files trained without them stay as they were.
+    ...(t.contextIdentity !== 0 ? [`    "contextIdentity": ${formatNumber(t.contextIdentity)},`] : []),
+    ...(t.clipNorm !== DEFAULT_CLIP_NORM ? [`    "clipNorm": ${formatNumber(t.clipNorm)},`] : []),
     `    "bestEpoch": ${t.bestEpoch},`,
     `    "history": [\n${epochs.join(',\n')}\n    ]${t.checkpoints.length > 0 ? ',' : ''}`,
     ...(t.checkpoints.length > 0 ? serializeCheckpoints(t.checkpoints) : []),
     '  }',
   ].join('\n');
 }
+
+const DEFAULT_CLIP_NORM = CLIP_NORM.default;
 
 function serializeCheckpoints(checkpoints: readonly Checkpoint[]): string[] {
   const items = checkpoints.map((c) => `      {"epoch": ${c.epoch}, "weights": "${encodeCheckpoint(c)}"}`);
@@ -213,6 +218,8 @@ function readTraining(value: unknown, shape: Weights, source: string): TrainingR
     learningRate: number('learningRate'),
     heldOutFraction: number('heldOutFraction'),
     carryContext: t.carryContext === undefined ? 0 : number('carryContext'),
+    contextIdentity: t.contextIdentity === undefined ? 0 : number('contextIdentity'),
+    clipNorm: t.clipNorm === undefined ? DEFAULT_CLIP_NORM : number('clipNorm'),
     bestEpoch: number('bestEpoch'),
     history,
     checkpoints: readCheckpoints(t, shape, history, source),

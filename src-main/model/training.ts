@@ -7,7 +7,7 @@ import { KernelPass } from './kernel/linePass.ts';
 import { type LinesEvaluation, evaluateLines } from './evaluation.ts';
 import type { Checkpoint, TrainingRecord } from './model.ts';
 import { CheckpointRecorder } from './checkpoints.ts';
-import { CARRY_CONTEXT, EMBEDDING, EPOCHS, LEARNING_RATE, SEED } from './limits.ts';
+import { CARRY_CONTEXT, CLIP_NORM, CONTEXT_IDENTITY, EMBEDDING, EPOCHS, LEARNING_RATE, SEED } from './limits.ts';
 
 /**
  * Training: full back-propagation through time over each line, cross-entropy loss (the mean over the
@@ -35,6 +35,13 @@ export interface TrainingOptions {
    */
   carryContext?: number;
   /**
+   * Starts W1's context half (the weights from the old context to the new) as this multiple of the
+   * identity, with its other entries at 0.3 of their seeded values, so that at first each context cell
+   * mostly keeps its own value from step to step and what a line said survives the next line. 0
+   * (the default) leaves the seeded initialisation as it is. Ignored with `initialWeights`.
+   */
+  contextIdentity?: number;
+  /**
    * Measure the untrained weights (epoch 0) in `runLines`' slices instead of in the constructor, so a
    * host that trains in slices is not held up by a large corpus before its first slice. Until that is
    * done, `history` is empty and `runLines` returns no epochs.
@@ -47,10 +54,13 @@ export const TRAINING_DEFAULTS = {
   epochs: 300,
   learningRate: 0.005,
   seed: 1,
-  clipNorm: 5,
+  clipNorm: CLIP_NORM.default,
   heldOutFraction: 0.1,
   samplesPerEpoch: 3,
 } as const;
+
+/** What `contextIdentity` keeps of the seeded context-to-context weights off the diagonal. */
+const OFF_DIAGONAL_SHARE = 0.3;
 
 /** Adam's moment decay rates; its epsilon (1e-8) is in the kernel with them. */
 const BETA1 = 0.9;
@@ -89,8 +99,11 @@ export function trainLineCount(lines: number, heldOutFraction: number = TRAINING
   return Math.min(lines - 1, Math.max(1, Math.floor((1 - heldOutFraction) * lines + 1e-9)));
 }
 
-/** Seeded uniform initialisation, scaled by each matrix's fan-in. */
-export function initialWeights(embedding: number, vocabulary: number, seed: number): Weights {
+/**
+ * Seeded uniform initialisation, scaled by each matrix's fan-in; with `contextIdentity` above 0, W1's
+ * context half is then made that multiple of the identity plus 0.3 of its seeded values off the diagonal.
+ */
+export function initialWeights(embedding: number, vocabulary: number, seed: number, contextIdentity = 0): Weights {
   const weights = createWeights(embedding, vocabulary);
   const rng = createRng(seed);
   const fill = (matrix: Float64Array, scale: number) => {
@@ -99,6 +112,14 @@ export function initialWeights(embedding: number, vocabulary: number, seed: numb
   fill(weights.w0, 1);
   fill(weights.w1, 1 / Math.sqrt(2 * embedding));
   fill(weights.w2, 1 / Math.sqrt(embedding));
+  if (contextIdentity > 0) {
+    for (let i = 0; i < embedding; i++) {
+      for (let j = 0; j < embedding; j++) {
+        const at = i * 2 * embedding + embedding + j;
+        weights.w1[at] = i === j ? contextIdentity : weights.w1[at] * OFF_DIAGONAL_SHARE;
+      }
+    }
+  }
   return weights;
 }
 
@@ -160,7 +181,7 @@ export class Trainer {
     this.seed = options.seed;
     this.carryContext = options.carryContext ?? 0;
     this.carryRng = createRng((options.seed ^ 0x2545f491) >>> 0);
-    const start = options.initialWeights ?? initialWeights(options.embedding, V, options.seed);
+    const start = options.initialWeights ?? initialWeights(options.embedding, V, options.seed, options.contextIdentity ?? 0);
     if (start.embedding !== options.embedding || start.vocabulary !== V) {
       throw inputError(`the starting weights are for E = ${start.embedding}, V = ${start.vocabulary}, not E = ${options.embedding}, V = ${V}`);
     }
@@ -373,6 +394,12 @@ function validateOptions(options: TrainingOptions): void {
   }
   const carry = options.carryContext ?? 0;
   if (!(carry >= CARRY_CONTEXT.min && carry <= CARRY_CONTEXT.max)) throw inputError(`the share of lines that carry their context must be from 0 to 1, not ${carry}`);
+  const identity = options.contextIdentity ?? 0;
+  if (!(identity >= CONTEXT_IDENTITY.min && identity <= CONTEXT_IDENTITY.max)) {
+    throw inputError(`the context identity must be from ${CONTEXT_IDENTITY.min} to ${CONTEXT_IDENTITY.max}, not ${identity}`);
+  }
+  const clip = options.clipNorm ?? TRAINING_DEFAULTS.clipNorm;
+  if (!(clip > CLIP_NORM.above && clip <= CLIP_NORM.max)) throw inputError(`the gradient clip must be above ${CLIP_NORM.above} and at most ${CLIP_NORM.max}, not ${clip}`);
   const f = options.heldOutFraction ?? TRAINING_DEFAULTS.heldOutFraction;
   if (!(f > 0 && f < 1)) throw inputError(`the held-out fraction must be between 0 and 1, not ${f}`);
 }
@@ -405,6 +432,8 @@ export function trainingRecord(trainer: Trainer, options: TrainingOptions, corpu
     learningRate: options.learningRate,
     heldOutFraction: options.heldOutFraction ?? TRAINING_DEFAULTS.heldOutFraction,
     carryContext: options.carryContext ?? 0,
+    contextIdentity: options.contextIdentity ?? 0,
+    clipNorm: options.clipNorm ?? TRAINING_DEFAULTS.clipNorm,
     bestEpoch: trainer.bestEpoch,
     history: trainer.history.map(({ epoch, trainLoss, testLoss, testAccuracy }) => ({ epoch, trainLoss, testLoss, testAccuracy })),
     checkpoints: [...trainer.checkpoints],
