@@ -25,8 +25,8 @@ describe('dynamics requests', () => {
     const result = await ask({ type: 'stepDynamics', contexts: steps.map((s) => Array.from(s.context)) });
     expect(result).toHaveLength(steps.length);
     result.forEach((spectrum, i) => expect(spectrum).toEqual(stepSpectrum(boris.weights, steps[i].context)));
-    expect((await askError({ type: 'stepDynamics', contexts: [[1, 2]] })).message).toMatch(/must have 16 numbers/);
-    const outside = await askError({ type: 'stepDynamics', contexts: [new Array(16).fill(1e200)] });
+    expect((await askError({ type: 'stepDynamics', contexts: [[1, 2]] })).message).toMatch(new RegExp(`must have ${boris.weights.embedding} numbers`));
+    const outside = await askError({ type: 'stepDynamics', contexts: [new Array(boris.weights.embedding).fill(1e200)] });
     expect(outside.kind).toBe('input');
     expect(outside.message).toMatch(/from -1 to 1/);
   });
