@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Trainer, initialWeights } from '../src-main/model/training.ts';
+import { adamStepSize } from '../src-main/model/adam.ts';
 import { vocabularyFromTokens } from '../src-main/model/vocabulary.ts';
 import { NaiveTrainer, naiveModel, naiveRun } from './reference/naive.ts';
 import { KernelPass } from '../src-main/model/kernel/linePass.ts';
@@ -55,7 +56,7 @@ describe('the training kernel', () => {
 describe("the kernel's Adam", () => {
   const V = vocabulary.tokens.length;
   const corpus = [[2, 3, 4, 5, 6, 7], [2, 5, 6], [4, 4, 3, 2, 7, 7, 6, 5, 1], [7]];
-  const stepSize = (t: number) => (0.05 * Math.sqrt(1 - 0.999 ** t)) / (1 - 0.9 ** t);
+  const stepSize = (t: number) => adamStepSize(0.05, t);
 
   it('matches the naive reference over different lines, its denominator in float32', () => {
     const start = initialWeights(5, V, 7);

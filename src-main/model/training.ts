@@ -1,3 +1,4 @@
+import { adamStepSize } from './adam.ts';
 import { SlmError, inputError } from './errors.ts';
 import { type Weights, cloneWeights, copyWeightsInto, createWeights } from './network.ts';
 import { createRng, shuffle, type Rng } from './rng.ts';
@@ -62,9 +63,6 @@ export const TRAINING_DEFAULTS = {
 /** What `contextIdentity` keeps of the seeded context-to-context weights off the diagonal. */
 const OFF_DIAGONAL_SHARE = 0.3;
 
-/** Adam's moment decay rates; its epsilon (1e-8) is in the kernel with them. */
-const BETA1 = 0.9;
-const BETA2 = 0.999;
 const SAMPLE_TEMPERATURE = 0.5;
 
 export interface EpochReport {
@@ -283,7 +281,7 @@ export class Trainer {
       const count = Math.min(maxLines - n, this.order.length - from);
       for (let slot = from; slot < from + count; slot++) {
         this.adamSteps++;
-        slots.stepSizes[slot] = (this.learningRate * Math.sqrt(1 - BETA2 ** this.adamSteps)) / (1 - BETA1 ** this.adamSteps);
+        slots.stepSizes[slot] = adamStepSize(this.learningRate, this.adamSteps);
         slots.carry[slot] = this.carryContext > 0 && this.carryRng.next() < this.carryContext ? 1 : 0;
       }
       const trained = this.pass.trainSlots(from, count, this.clipNorm);
