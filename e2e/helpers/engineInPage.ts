@@ -29,3 +29,31 @@ export async function engineProbabilities(page: Page, modelText: string, prompt:
     { modelText, prompt, changes },
   );
 }
+
+export interface StepInPage {
+  tokenEmbedding: number[];
+  context: number[];
+  nextTokenProbs: number[];
+}
+
+/**
+ * Every step of one greedy turn, computed by the engine in the page: what the app's own engine gives
+ * there, to the last bit (Node's V8 and Chromium's round Math.tanh and Math.exp differently in the
+ * last bit, so numbers computed in the test process can differ there).
+ */
+export async function engineStepsInPage(page: Page, modelText: string, prompt: string): Promise<StepInPage[]> {
+  await page.evaluate(bundle);
+  return page.evaluate(
+    ({ modelText, prompt }) => {
+      const engine = (globalThis as any).slmEngine;
+      const model = engine.parseModel(modelText);
+      const line = new engine.Conversation(model.weights, model.vocabulary).say(prompt, { temperature: 0, rng: engine.createRng(1) });
+      return [...line.fed, ...line.written].map((step: { tokenEmbedding: Float64Array; context: Float64Array; nextTokenProbs: Float64Array }) => ({
+        tokenEmbedding: Array.from(step.tokenEmbedding),
+        context: Array.from(step.context),
+        nextTokenProbs: Array.from(step.nextTokenProbs),
+      }));
+    },
+    { modelText, prompt },
+  );
+}
