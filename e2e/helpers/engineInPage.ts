@@ -41,12 +41,14 @@ export interface StepInPage {
  * there, to the last bit (Node's V8 and Chromium's round Math.tanh and Math.exp differently in the
  * last bit, so numbers computed in the test process can differ there).
  */
-export async function engineStepsInPage(page: Page, modelText: string, prompt: string): Promise<StepInPage[]> {
+export async function engineStepsInPage(page: Page, modelText: string, prompt: string, weights?: Record<'w0' | 'w1' | 'w2', number[]>): Promise<StepInPage[]> {
   await page.evaluate(bundle);
   return page.evaluate(
-    ({ modelText, prompt }) => {
+    ({ modelText, prompt, weights }) => {
       const engine = (globalThis as any).slmEngine;
       const model = engine.parseModel(modelText);
+      // Other weights of the same shape (a checkpoint of the model's history), when given.
+      if (weights) for (const name of ['w0', 'w1', 'w2'] as const) model.weights[name].set(weights[name]);
       const line = new engine.Conversation(model.weights, model.vocabulary).say(prompt, { temperature: 0, rng: engine.createRng(1) });
       return [...line.fed, ...line.written].map((step: { tokenEmbedding: Float64Array; context: Float64Array; nextTokenProbs: Float64Array }) => ({
         tokenEmbedding: Array.from(step.tokenEmbedding),
@@ -54,6 +56,6 @@ export async function engineStepsInPage(page: Page, modelText: string, prompt: s
         nextTokenProbs: Array.from(step.nextTokenProbs),
       }));
     },
-    { modelText, prompt },
+    { modelText, prompt, weights },
   );
 }
