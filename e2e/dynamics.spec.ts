@@ -5,17 +5,15 @@ import { textDynamics, wordFixedPoint } from '../src-main/cli/dynamicsCommand.ts
 import { trainingDynamics } from '../src-main/model/dynamics.ts';
 import { compareMemory } from '../src-main/model/memory.ts';
 import { parseModel } from '../src-main/model/modelFile.ts';
+import { openApp, sayGreedily } from './helpers/chat.ts';
 
 /** The Dynamics and Memory panels: the numbers shown are the engine's, as `slm dynamics` computes them in this process. */
 const boris = parseModel(readFileSync('resources/models/boris.slm.json', 'utf8'), 'Boris');
 const PROMPT = 'do you like frogs?';
 
 async function chat(page: Page) {
-  await page.goto('/');
-  await expect(page.getByText(/Boris · \d+ words/)).toBeVisible();
-  await page.getByLabel('Temperature').fill('0');
-  await page.getByRole('textbox', { name: 'Message' }).fill(PROMPT);
-  await page.getByRole('button', { name: 'Send' }).click();
+  await openApp(page);
+  await sayGreedily(page, PROMPT);
   const chips = page.getByRole('log', { name: 'Conversation' }).getByRole('button');
   await expect(chips.nth(6)).toBeVisible();
   return chips;

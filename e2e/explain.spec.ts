@@ -3,6 +3,7 @@ import { type Page, expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { parseModel } from '../src-main/model/modelFile.ts';
 import { inPage } from './helpers/explainInPage.ts';
+import { openApp, sayGreedily } from './helpers/chat.ts';
 
 /** Explanations in the app: the numbers shown are the engine's, computed here in the same page. */
 const modelText = readFileSync('resources/models/boris.slm.json', 'utf8');
@@ -11,11 +12,8 @@ const boris = parseModel(modelText);
 const PROMPT = 'who are you?';
 
 async function chat(page: Page) {
-  await page.goto('/');
-  await expect(page.getByText(/Boris · \d+ words/)).toBeVisible();
-  await page.getByLabel('Temperature').fill('0');
-  await page.getByRole('textbox', { name: 'Message' }).fill(PROMPT);
-  await page.getByRole('button', { name: 'Send' }).click();
+  await openApp(page);
+  await sayGreedily(page, PROMPT);
   const chips = page.getByRole('log', { name: 'Conversation' }).getByRole('button');
   await expect(chips).toHaveCount(9); // ¶ who are you ? i am boris .
   // The "?" the model reads before it answers: step 5.

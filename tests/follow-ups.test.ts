@@ -7,6 +7,7 @@ import { runCli } from '../src-main/cli/run.ts';
 import { parseFollowUps, scoreFollowUps } from '../src-main/model/followUps.ts';
 import { parseModel } from '../src-main/model/modelFile.ts';
 import { inProcessService } from './helpers/inProcessService.ts';
+import { corpusQuestions } from './helpers.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const boris = () => parseModel(readFileSync(join(root, 'resources', 'models', 'boris.slm.json'), 'utf8'));
@@ -34,13 +35,7 @@ describe('the follow-up check set', () => {
   });
 
   it('asks no first turn that is a question of the corpus', () => {
-    const questions = new Set(
-      readFileSync(join(root, 'resources', 'corpus', 'boris.txt'), 'utf8')
-        .split('\n')
-        .map((line) => line.replace(/^\s*\+/, ''))
-        .map((line) => line.slice(0, line.indexOf('?') + 1).trim())
-        .filter(Boolean),
-    );
+    const questions = corpusQuestions(readFileSync(join(root, 'resources', 'corpus', 'boris.txt'), 'utf8'));
     expect(checks.filter((c) => questions.has(c.history[0].trim()))).toEqual([]);
   });
 

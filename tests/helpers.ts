@@ -15,6 +15,17 @@ export function testRandom(seed: number): () => number {
   };
 }
 
+/** The questions of a corpus (each line's text up to its first "?", a dialogue's "+" mark taken off). */
+export function corpusQuestions(corpus: string): Set<string> {
+  return new Set(
+    corpus
+      .split('\n')
+      .map((line) => line.replace(/^\s*\+/, ''))
+      .map((line) => line.slice(0, line.indexOf('?') + 1).trim())
+      .filter(Boolean),
+  );
+}
+
 export function randomWeights(E: number, V: number, seed: number, scale = 1): Weights {
   const random = testRandom(seed);
   const w = createWeights(E, V);
