@@ -14,7 +14,7 @@
  * steps' integrated gradients add up to L(h1) - L(0). The integral is taken by an adaptive composite
  * Gauss-Legendre rule that starts from m points (default 64) and halves the panels whose quadrature
  * misses their exact change in L (integratedGradients.ts states the rule); `completenessGap` reports
- * what it missed in the end, under 1e-4 unless its budget of 8192 points ran out.
+ * what it missed in the end: under 1e-4 unless its budget ran out or the path turned chaotic.
  */
 import { inputError } from './errors.ts';
 import { type Weights, nextTokenLogits, softmaxInPlace, tokenEmbedding } from './network.ts';
@@ -68,15 +68,14 @@ export interface LossGradient {
 }
 
 /**
- * The log-probability of `target` after the last of the given embeddings, and its gradient with
- * respect to every embedding, by back-propagation through time. `h1` holds (k + 1) x E values.
+ * The contexts c_0..c_k (flattened, (k + 1) x E) after feeding token embeddings `h1` ((k + 1) x E
+ * values) from `startContext` (zeros when omitted).
  */
-export function lossAndGradient(weights: Weights, h1: Float64Array, target: number, startContext?: ArrayLike<number>): LossGradient {
+function contextsOf(weights: Weights, h1: Float64Array, startContext?: ArrayLike<number>): Float64Array {
   const E = weights.embedding;
-  const V = weights.vocabulary;
   const steps = h1.length / E;
   const width = 2 * E;
-  const { w1, w2 } = weights;
+  const { w1 } = weights;
   const contexts = new Float64Array(steps * E);
   for (let s = 0; s < steps; s++) {
     for (let i = 0; i < E; i++) {
@@ -87,8 +86,31 @@ export function lossAndGradient(weights: Weights, h1: Float64Array, target: numb
       contexts[s * E + i] = Math.tanh(sum);
     }
   }
-  const last = contexts.subarray((steps - 1) * E, steps * E);
-  const logits = nextTokenLogits(weights, last);
+  return contexts;
+}
+
+/** W2 . c_k: the scores after the last of the contexts. */
+function lastLogits(weights: Weights, contexts: Float64Array): Float64Array {
+  const E = weights.embedding;
+  return nextTokenLogits(weights, contexts.subarray(contexts.length - E));
+}
+
+/**
+ * The log-probability of `target` after the last of the given embeddings, and its gradient with
+ * respect to every embedding, by back-propagation through time. `h1` holds (k + 1) x E values.
+ */
+export function lossAndGradient(weights: Weights, h1: Float64Array, target: number, startContext?: ArrayLike<number>): LossGradient {
+  const contexts = contextsOf(weights, h1, startContext);
+  return gradientAt(weights, contexts, lastLogits(weights, contexts), target);
+}
+
+/** L and g_s from a forward pass's contexts and final scores (`logits` is overwritten). */
+function gradientAt(weights: Weights, contexts: Float64Array, logits: Float64Array, target: number): LossGradient {
+  const E = weights.embedding;
+  const V = weights.vocabulary;
+  const steps = contexts.length / E;
+  const width = 2 * E;
+  const { w1, w2 } = weights;
   const loss = logSoftmaxAt(logits, target);
   const probs = softmaxInPlace(logits, 1);
   // dL/dlogits = onehot(y) - p; dL/dc_k = W2^T (onehot(y) - p).
@@ -143,18 +165,15 @@ export function explainPrediction(weights: Weights, tokens: readonly number[], s
   const cell = new Float64Array(E);
   for (let s = 0; s < count; s++) h1.set(tokenEmbedding(weights, tokens[s], cell), s * E);
 
-  const targetGiven = options.target !== undefined;
-  let target = options.target ?? -1;
-  if (!targetGiven) {
-    // The most likely token after the step (the same at every temperature).
-    target = argmax(finalLogits(weights, h1, options.startContext));
-  } else if (!(Number.isInteger(target) && target >= 0 && target < V)) {
-    throw inputError(`the target row ${target} is outside the vocabulary of ${V}`);
+  const given = options.target;
+  if (given !== undefined && !(Number.isInteger(given) && given >= 0 && given < V)) {
+    throw inputError(`the target row ${given} is outside the vocabulary of ${V}`);
   }
-
-  const full = lossAndGradient(weights, h1, target, options.startContext);
-  const baseline = lossAndGradient(weights, new Float64Array(count * E), target, options.startContext);
-
+  const contexts = contextsOf(weights, h1, options.startContext);
+  const logits = lastLogits(weights, contexts);
+  // Without a target: the most likely token after the step (the same at every temperature).
+  const target = given ?? argmax(logits);
+  const full = gradientAt(weights, contexts, logits, target);
   const integral = integratedGradients(weights, h1, target, m, options.startContext);
 
   const steps: StepSaliency[] = [];
@@ -171,9 +190,9 @@ export function explainPrediction(weights: Weights, tokens: readonly number[], s
   return {
     step,
     target,
-    targetGiven,
+    targetGiven: given !== undefined,
     logProbability: full.loss,
-    baselineLogProbability: baseline.loss,
+    baselineLogProbability: integral.baselineLoss,
     steps,
     igPoints: integral.points,
     completenessGap: integral.gap,
@@ -187,23 +206,4 @@ function logSoftmaxAt(logits: Float64Array, target: number): number {
   let total = 0;
   for (let k = 0; k < logits.length; k++) total += Math.exp(logits[k] - max);
   return logits[target] - max - Math.log(total);
-}
-
-/** W2 . c_k for embeddings `h1`. */
-function finalLogits(weights: Weights, h1: Float64Array, startContext?: ArrayLike<number>): Float64Array {
-  const E = weights.embedding;
-  const width = 2 * E;
-  let context = new Float64Array(E);
-  if (startContext) for (let j = 0; j < E; j++) context[j] = startContext[j];
-  for (let s = 0; s < h1.length / E; s++) {
-    const next = new Float64Array(E);
-    for (let i = 0; i < E; i++) {
-      let sum = 0;
-      for (let j = 0; j < E; j++) sum += weights.w1[i * width + j] * h1[s * E + j];
-      for (let j = 0; j < E; j++) sum += weights.w1[i * width + E + j] * context[j];
-      next[i] = Math.tanh(sum);
-    }
-    context = next;
-  }
-  return nextTokenLogits(weights, context);
 }

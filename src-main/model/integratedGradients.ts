@@ -23,6 +23,10 @@
  *    counted in that sum (it stays in the gap).
  * 4. Every step's vector integrand d_s uses the same nodes and weights as the scalar check.
  *
+ * The path's passes forward and back run in their own WebAssembly kernel (kernel/integratedPath.ts),
+ * a panel's points in one call; this module keeps the rule. Its tanh and exp are the training
+ * kernel's, so L(alpha) agrees with the inference engine's Math.tanh to about 1e-15, not bit for bit.
+ *
  * Why adaptive: in a trained model the recurrence amplifies near the zero context, so along the path
  * a text's contexts leap from near zero to saturated (and flip between saturated states) within tiny
  * stretches of alpha. No fixed rule of practical size resolves those; halving the panels that miss
@@ -33,6 +37,7 @@
  * completeness, and the gap says so.
  */
 import { gaussLegendre } from './gaussLegendre.ts';
+import { KernelPath } from './kernel/integratedPath.ts';
 import type { Weights } from './network.ts';
 
 /** Gauss-Legendre points per panel. */
@@ -71,137 +76,10 @@ export interface IntegratedGradients {
 interface Panel {
   a: number;
   b: number;
-  /** The panel's quadrature of d_s, flattened (steps x E). */
-  sums: Float64Array;
+  /** Every step's share of the panel's integral: u_s . (its quadrature of d_s). */
+  values: Float64Array;
   /** Its quadrature of dL/dalpha minus (L(b) - L(a)). */
   error: number;
-}
-
-/**
- * a[aAt .. aAt + n) . b[bAt .. bAt + n), summed in four interleaved chains (so that the additions do
- * not wait on each other), then combined.
- */
-function dot(a: Float64Array, aAt: number, b: Float64Array, bAt: number, n: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let j = 0;
-  for (; j + 3 < n; j += 4) {
-    s0 += a[aAt + j] * b[bAt + j];
-    s1 += a[aAt + j + 1] * b[bAt + j + 1];
-    s2 += a[aAt + j + 2] * b[bAt + j + 2];
-    s3 += a[aAt + j + 3] * b[bAt + j + 3];
-  }
-  for (; j < n; j++) s0 += a[aAt + j] * b[bAt + j];
-  return s0 + s1 + (s2 + s3);
-}
-
-/** The path's arithmetic for one text, with its buffers allocated once. */
-class Path {
-  readonly E: number;
-  readonly steps: number;
-  /** u_s = W1[:, :E] . h1_s, flattened. */
-  readonly inputs: Float64Array;
-  private readonly recurrent: Float64Array;
-  private readonly transposed: Float64Array;
-  private readonly dPre: Float64Array;
-  private readonly start: Float64Array;
-  private readonly contexts: Float64Array;
-  private readonly logits: Float64Array;
-  private readonly dContext: Float64Array;
-
-  constructor(
-    private readonly weights: Weights,
-    h1: Float64Array,
-    private readonly target: number,
-    start: ArrayLike<number> | undefined,
-  ) {
-    const E = (this.E = weights.embedding);
-    this.steps = h1.length / E;
-    this.inputs = new Float64Array(h1.length);
-    const { w1 } = weights;
-    for (let s = 0; s < this.steps; s++) {
-      for (let i = 0; i < E; i++) {
-        let sum = 0;
-        for (let j = 0; j < E; j++) sum += w1[i * 2 * E + j] * h1[s * E + j];
-        this.inputs[s * E + i] = sum;
-      }
-    }
-    // W1's right half (the context's weights), contiguous, and the starting context (zeros when none).
-    this.recurrent = new Float64Array(E * E);
-    this.transposed = new Float64Array(E * E);
-    for (let i = 0; i < E; i++) {
-      for (let j = 0; j < E; j++) {
-        this.recurrent[i * E + j] = w1[i * 2 * E + E + j];
-        this.transposed[j * E + i] = w1[i * 2 * E + E + j];
-      }
-    }
-    this.start = Float64Array.from({ length: E }, (_, j) => start?.[j] ?? 0);
-    this.contexts = new Float64Array(h1.length);
-    this.logits = new Float64Array(weights.vocabulary);
-    this.dContext = new Float64Array(E);
-    this.dPre = new Float64Array(E);
-  }
-
-  /** The contexts at alpha; returns L(alpha). */
-  private forward(alpha: number): number {
-    const { E, steps, inputs, contexts, logits, recurrent, start } = this;
-    const { w2, vocabulary: V } = this.weights;
-    for (let s = 0; s < steps; s++) {
-      const here = s * E;
-      const before = here - E;
-      for (let i = 0; i < E; i++) {
-        const row = i * E;
-        const sum = alpha * inputs[here + i] + (s > 0 ? dot(recurrent, row, contexts, before, E) : dot(recurrent, row, start, 0, E));
-        contexts[here + i] = Math.tanh(sum);
-      }
-    }
-    const last = (steps - 1) * E;
-    let max = -Infinity;
-    for (let k = 0; k < V; k++) {
-      const sum = dot(w2, k * E, contexts, last, E);
-      logits[k] = sum;
-      if (sum > max) max = sum;
-    }
-    let total = 0;
-    for (let k = 0; k < V; k++) total += Math.exp(logits[k] - max);
-    return logits[this.target] - max - Math.log(total);
-  }
-
-  loss(alpha: number): number {
-    return this.forward(alpha);
-  }
-
-  /** Adds weight . d_s(alpha) into `sums`; returns dL/dalpha at alpha. */
-  accumulate(alpha: number, weight: number, sums: Float64Array): number {
-    const loss = this.forward(alpha);
-    const { E, steps, inputs, contexts, logits, target } = this;
-    const { w2, vocabulary: V } = this.weights;
-    // softmax from the log-probabilities: p_k = exp(logit_k - logsumexp) = exp(logit_k - logit_y + L).
-    const shift = logits[target] - loss;
-    const dContext = this.dContext.fill(0);
-    for (let k = 0; k < V; k++) {
-      const d = (k === target ? 1 : 0) - Math.exp(logits[k] - shift);
-      const row = k * E;
-      for (let j = 0; j < E; j++) dContext[j] += w2[row + j] * d;
-    }
-    const { transposed, dPre } = this;
-    let slope = 0;
-    for (let s = steps - 1; s >= 0; s--) {
-      const here = s * E;
-      for (let i = 0; i < E; i++) {
-        const c = contexts[here + i];
-        const d = dContext[i] * (1 - c * c);
-        dPre[i] = d;
-        sums[here + i] += weight * d;
-        slope += d * inputs[here + i];
-      }
-      // dL/dc_{s-1} = W1[:, E:]^T dPre, a row of the transposed matrix at a time.
-      for (let j = 0; j < E; j++) dContext[j] = dot(transposed, j * E, dPre, 0, E);
-    }
-    return slope;
-  }
 }
 
 /**
@@ -209,10 +87,9 @@ class Path {
  * rule above, starting from `m` points.
  */
 export function integratedGradients(weights: Weights, h1: Float64Array, target: number, m: number, startContext?: ArrayLike<number>): IntegratedGradients {
-  const path = new Path(weights, h1, target, startContext);
-  const budget = Math.max(m, Math.floor(WORK_BUDGET / path.steps));
   const order = Math.min(m, PANEL_POINTS);
-  const rule = gaussLegendre(order);
+  const path = new KernelPath(weights, h1, target, startContext, gaussLegendre(order));
+  const budget = Math.max(m, Math.floor(WORK_BUDGET / path.steps));
   const ends = new Map<number, number>();
   const lossAt = (alpha: number): number => {
     let value = ends.get(alpha);
@@ -221,14 +98,9 @@ export function integratedGradients(weights: Weights, h1: Float64Array, target: 
   };
   let points = 0;
   const integrate = (a: number, b: number): Panel => {
-    const sums = new Float64Array(h1.length);
-    let slope = 0;
-    for (let i = 0; i < order; i++) {
-      const weight = (b - a) * rule.weights[i];
-      slope += weight * path.accumulate(a + (b - a) * rule.nodes[i], weight, sums);
-    }
+    const { values, slope } = path.integrate(a, b);
     points += order;
-    return { a, b, sums, error: slope - (lossAt(b) - lossAt(a)) };
+    return { a, b, values, error: slope - (lossAt(b) - lossAt(a)) };
   };
 
   const count = Math.ceil(m / order);
@@ -258,18 +130,10 @@ export function integratedGradients(weights: Weights, h1: Float64Array, target: 
     panels.splice(worst, 1, integrate(a, middle), integrate(middle, b));
   }
 
-  const E = weights.embedding;
-  const steps = h1.length / E;
-  const values = new Float64Array(steps);
-  for (const panel of panels) {
-    for (let s = 0; s < steps; s++) {
-      let sum = 0;
-      for (let i = 0; i < E; i++) sum += panel.sums[s * E + i] * path.inputs[s * E + i];
-      values[s] += sum;
-    }
-  }
+  const values = new Float64Array(path.steps);
+  for (const panel of panels) for (let s = 0; s < path.steps; s++) values[s] += panel.values[s];
   let total = 0;
-  for (let s = 0; s < steps; s++) total += values[s];
+  for (let s = 0; s < path.steps; s++) total += values[s];
   const loss = lossAt(1);
   const baselineLoss = lossAt(0);
   return { values, points, panels: panels.length, gap: total - (loss - baselineLoss), loss, baselineLoss };

@@ -1,6 +1,7 @@
 import { inputError } from '../errors.ts';
 import type { Weights } from '../network.ts';
 import { LINE_PASS_WASM_BASE64 } from './linePassWasm.ts';
+import { kernelInstance, reserveMemory } from './wasmInstance.ts';
 
 /** The compiled kernel's exports (see assembly/linePass.ts). */
 interface KernelExports {
@@ -29,20 +30,6 @@ export interface KernelCorpus {
   readonly losses: Float64Array;
 }
 
-let compiled: WebAssembly.Module | null = null;
-
-function kernelModule(): WebAssembly.Module {
-  if (!compiled) {
-    const text = atob(LINE_PASS_WASM_BASE64);
-    const bytes = new Uint8Array(text.length);
-    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-    compiled = new WebAssembly.Module(bytes);
-  }
-  return compiled;
-}
-
-const PAGE = 65536;
-
 /**
  * One line's forward and backward passes and the Adam step, run by the WebAssembly kernel. The
  * weights, gradients and Adam moments live in the kernel's memory; `weights` and `gradients` are
@@ -59,22 +46,12 @@ export class KernelPass {
   readonly corpus: KernelCorpus | null = null;
 
   constructor(embedding: number, vocabulary: number, capacity: number, corpus?: readonly (readonly number[])[]) {
-    const instance = new WebAssembly.Instance(kernelModule(), {
-      env: {
-        abort() {
-          throw new Error('the training kernel stopped on an internal check');
-        },
-      },
-    });
-    this.kernel = instance.exports as unknown as KernelExports;
+    this.kernel = kernelInstance(LINE_PASS_WASM_BASE64, 'training kernel') as unknown as KernelExports;
     this.capacity = capacity;
     let end = this.kernel.layout(embedding, vocabulary, capacity);
     const tokenCount = corpus ? corpus.reduce((sum, line) => sum + line.length, 0) : 0;
     if (corpus) end = this.kernel.layoutCorpus(tokenCount, corpus.length);
-    const memory = this.kernel.memory;
-    const missing = end - memory.buffer.byteLength;
-    if (missing > 0) memory.grow(Math.ceil(missing / PAGE));
-    const buffer = memory.buffer;
+    const buffer = reserveMemory(this.kernel.memory, end);
     const view = (which: number, length: number) => new Float64Array(buffer, this.kernel.offset(which), length);
     const E = embedding;
     const V = vocabulary;
