@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -322,6 +323,24 @@ function directEvaluation(w: Weights, lines: readonly number[][]): { loss: numbe
 
 describe('unit profiles and knock-outs', () => {
   const heldOut = splitCorpus(borisLines).test;
+
+  it('corpus contexts are run()\'s contexts bit for bit, for lines that share openings, repeat, or start one another', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 1000 }),
+        fc.array(fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 6 }), { minLength: 1, maxLength: 25 }),
+        (seed, lines) => {
+          const weights = randomWeights(5, 4, seed, 2);
+          const contexts = corpusContexts(weights, lines);
+          lines.forEach((line, i) => {
+            const direct = run(weights, [BOUNDARY, ...line]).map((s) => [...s.context]);
+            expect(Array.from({ length: line.length + 1 }, (_, s) => [...contexts[i].subarray(s * 5, (s + 1) * 5)])).toEqual(direct);
+          });
+        },
+      ),
+      { numRuns: 60, seed: 3 },
+    );
+  });
 
   it('a knock-out zeroes what the Weights view zeroes: W0 row for h1, W1 row for h2, nothing else', () => {
     for (const id of [parseUnitId('h1:3'), parseUnitId('h2 5')]) {

@@ -97,6 +97,47 @@ export function nextContext(
   return out;
 }
 
+/**
+ * W1[:, :E] . h1: the token's share of the context's pre-activation, each sum from zero in j order.
+ * It depends on the token alone, so a pass over many steps may take it once per token.
+ */
+export function inputShare(weights: Weights, h1: ArrayLike<number>, out = new Float64Array(weights.embedding)): Float64Array {
+  const { embedding: e, w1 } = weights;
+  const width = 2 * e;
+  for (let i = 0; i < e; i++) {
+    const row = i * width;
+    let sum = 0;
+    for (let j = 0; j < e; j++) sum += w1[row + j] * h1[j];
+    out[i] = sum;
+  }
+  return out;
+}
+
+/**
+ * h2 = tanh(share + W1[:, E:] . c), each sum continued from the token's share in j order: with
+ * share = inputShare(h1) these are nextContext's additions in its order, so the same bits. The
+ * vectors are read and written at offsets into their arrays (a pass over many steps keeps them in
+ * one array each); `out` must not overlap `context`.
+ */
+export function contextFromShare(
+  weights: Weights,
+  share: ArrayLike<number>,
+  shareAt: number,
+  context: ArrayLike<number>,
+  contextAt: number,
+  out: Float64Array,
+  outAt: number,
+): void {
+  const { embedding: e, w1 } = weights;
+  const width = 2 * e;
+  for (let i = 0; i < e; i++) {
+    const row = i * width + e;
+    let sum = share[shareAt + i];
+    for (let j = 0; j < e; j++) sum += w1[row + j] * context[contextAt + j];
+    out[outAt + i] = Math.tanh(sum);
+  }
+}
+
 /** W2 . h2, the scores before the softmax. */
 export function nextTokenLogits(weights: Weights, h2: Float64Array, out = new Float64Array(weights.vocabulary)): Float64Array {
   const { embedding: e, vocabulary: v, w2 } = weights;

@@ -7,7 +7,7 @@
  */
 import { inputError } from './errors.ts';
 import { type Layer, LineEvaluator, type LinesEvaluation, type UnitId, checkUnit, knockOutInPlace } from './knockout.ts';
-import { type Weights, cloneWeights, nextContext, nextTokenLogits, softmaxInPlace, tokenEmbedding } from './network.ts';
+import { type Weights, cloneWeights, contextFromShare, inputShare, nextContext, nextTokenLogits, softmaxInPlace, tokenEmbedding } from './network.ts';
 import { argmax } from './sampling.ts';
 import { BOUNDARY } from './vocabulary.ts';
 
@@ -78,43 +78,70 @@ export interface UnitProfileOptions {
   contexts?: readonly Float64Array[];
 }
 
-/** Every context h2 over the corpus, line by line: (n + 1) x E values for a line of n tokens. */
+/** Every token's embedding h1 = tanh(W0[:, row]), computed once: row r's is [r * E, (r + 1) * E). */
+function embeddingTable(weights: Weights): Float64Array {
+  const E = weights.embedding;
+  const table = new Float64Array(weights.vocabulary * E);
+  for (let row = 0; row < weights.vocabulary; row++) tokenEmbedding(weights, row, table.subarray(row * E, (row + 1) * E));
+  return table;
+}
+
+/** How many tokens two lines share from their start. */
+function sharedStart(a: readonly number[], b: readonly number[]): number {
+  let n = 0;
+  while (n < a.length && n < b.length && a[n] === b[n]) n++;
+  return n;
+}
+
+/**
+ * Every context h2 over the corpus, line by line: (n + 1) x E values for a line of n tokens, fed
+ * [boundary, tokens...] from zeros, bit for bit as `run` computes them. Each token's share of the
+ * pre-activation is taken once (network.ts, contextFromShare), and since a context depends only on
+ * the tokens before it, the lines are taken in sorted order and each copies what it shares with the
+ * line before (a corpus of dialogues repeats its openings: Boris's computes half of its 100,000 steps).
+ */
 export function corpusContexts(weights: Weights, lines: readonly (readonly number[])[]): Float64Array[] {
   const E = weights.embedding;
-  const h1 = new Float64Array(E);
-  return lines.map((line) => {
-    const out = new Float64Array((line.length + 1) * E);
-    let context = new Float64Array(E);
-    for (let s = 0; s <= line.length; s++) {
-      tokenEmbedding(weights, s === 0 ? BOUNDARY : line[s - 1], h1);
-      const next = out.subarray(s * E, (s + 1) * E);
-      nextContext(weights, h1, context, next);
-      context = next;
+  const embeddings = embeddingTable(weights);
+  const shares = new Float64Array(weights.vocabulary * E);
+  for (let row = 0; row < weights.vocabulary; row++) inputShare(weights, embeddings.subarray(row * E, (row + 1) * E), shares.subarray(row * E, (row + 1) * E));
+  const zeros = new Float64Array(E);
+  const order = lines.map((_, i) => i).sort((a, b) => compareRows(lines[a], lines[b]));
+  const out = new Array<Float64Array>(lines.length);
+  let previous: { line: readonly number[]; contexts: Float64Array } | null = null;
+  for (const index of order) {
+    const line = lines[index];
+    const contexts = new Float64Array((line.length + 1) * E);
+    // Step 0 (the boundary) and step s (token s - 1) are shared while the tokens before them are.
+    const shared = previous ? sharedStart(previous.line, line) + 1 : 0;
+    if (previous) contexts.set(previous.contexts.subarray(0, shared * E));
+    for (let s = shared; s <= line.length; s++) {
+      const row = s === 0 ? BOUNDARY : line[s - 1];
+      if (s === 0) contextFromShare(weights, shares, row * E, zeros, 0, contexts, 0);
+      else contextFromShare(weights, shares, row * E, contexts, (s - 1) * E, contexts, s * E);
     }
-    return out;
-  });
+    out[index] = contexts;
+    previous = { line, contexts };
+  }
+  return out;
+}
+
+/** Lexicographic order of token rows (a line before the lines it starts). */
+function compareRows(a: readonly number[], b: readonly number[]): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return a.length - b.length;
 }
 
 /** The unit's activation at every step of every line, fed [boundary, tokens...] from zeros. */
 export function unitActivations(weights: Weights, lines: readonly (readonly number[])[], { layer, unit }: UnitId): Float64Array[] {
   const E = weights.embedding;
-  const h1 = new Float64Array(E);
-  return lines.map((line) => {
-    const values = new Float64Array(line.length + 1);
-    let context = new Float64Array(E);
-    let next = new Float64Array(E);
-    for (let s = 0; s <= line.length; s++) {
-      tokenEmbedding(weights, s === 0 ? BOUNDARY : line[s - 1], h1);
-      if (layer === 'h1') {
-        values[s] = h1[unit];
-        continue;
-      }
-      nextContext(weights, h1, context, next);
-      values[s] = next[unit];
-      [context, next] = [next, context];
-    }
-    return values;
-  });
+  if (layer === 'h1') {
+    // h1 depends on the token alone: tanh(W0[unit, row]).
+    const values = embeddingTable(weights);
+    return lines.map((line) => Float64Array.from({ length: line.length + 1 }, (_, s) => values[(s === 0 ? BOUNDARY : line[s - 1]) * E + unit]));
+  }
+  return corpusContexts(weights, lines).map((contexts) => Float64Array.from({ length: contexts.length / E }, (_, s) => contexts[s * E + unit]));
 }
 
 export function histogramBin(value: number): number {
