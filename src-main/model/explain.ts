@@ -17,7 +17,7 @@
  * what it missed in the end: under 1e-4 unless its budget ran out or the path turned chaotic.
  */
 import { inputError } from './errors.ts';
-import { type Weights, nextTokenLogits, softmaxInPlace, tokenEmbedding } from './network.ts';
+import { type Weights, nextContext, nextTokenLogits, softmaxInPlace, tokenEmbedding } from './network.ts';
 import { integratedGradients } from './integratedGradients.ts';
 import { argmax } from './sampling.ts';
 
@@ -73,18 +73,12 @@ export interface LossGradient {
  */
 function contextsOf(weights: Weights, h1: Float64Array, startContext?: ArrayLike<number>): Float64Array {
   const E = weights.embedding;
-  const steps = h1.length / E;
-  const width = 2 * E;
-  const { w1 } = weights;
-  const contexts = new Float64Array(steps * E);
-  for (let s = 0; s < steps; s++) {
-    for (let i = 0; i < E; i++) {
-      const row = i * width;
-      let sum = 0;
-      for (let j = 0; j < E; j++) sum += w1[row + j] * h1[s * E + j];
-      for (let j = 0; j < E; j++) sum += w1[row + E + j] * (s > 0 ? contexts[(s - 1) * E + j] : (startContext?.[j] ?? 0));
-      contexts[s * E + i] = Math.tanh(sum);
-    }
+  const contexts = new Float64Array(h1.length);
+  let before = Float64Array.from({ length: E }, (_, j) => startContext?.[j] ?? 0);
+  for (let s = 0; s < h1.length / E; s++) {
+    const here = contexts.subarray(s * E, (s + 1) * E);
+    nextContext(weights, h1.subarray(s * E, (s + 1) * E), before, here);
+    before = here;
   }
   return contexts;
 }
