@@ -62,7 +62,12 @@ describe('explanation requests', () => {
     const knocked = cloneWeights(boris.weights);
     knockOutInPlace(knocked, { layer: 'h2', unit: 3 });
     expect(after.units).toEqual(knockoutTable(knocked, corpus.heldOut).units.map((u) => expect.objectContaining({ loss: u.loss, accuracy: u.accuracy })));
+    // A card opened now measures the knocked weights, not the evaluations kept for the weights before.
+    const card = await ask({ type: 'unitProfile', layer: 'h1', unit: 0 });
+    expect(card.knockout.accuracy).toBe(after.accuracy);
+    expect(card.knockout.knockedOutAccuracy).toBe(after.units.find((u) => u.unit === 'h1:0')!.accuracy);
     await ask({ type: 'resetWeights' });
+    expect((await ask({ type: 'unitProfile', layer: 'h1', unit: 0 })).knockout.accuracy).toBe(before.knockout.accuracy);
     expect((await ask({ type: 'knockoutTable' })).accuracy).toBe(before.knockout.accuracy);
   });
 

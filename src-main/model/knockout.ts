@@ -49,10 +49,14 @@ export type { LinesEvaluation };
 
 /**
  * Loss and accuracy over lines fed [boundary, tokens..., boundary] from zeros, the numbers training
- * reports for the held-out set (the same kernel computes them). One pass is reused for many weights.
+ * reports for the held-out set (the same kernel computes them). One pass is reused for many
+ * knock-outs of the weights it was given, and each evaluation is remembered, so the knock-out table
+ * and the unit cards share them.
  */
 export class LineEvaluator {
   private readonly pass: KernelPass;
+  private intact: LinesEvaluation | null = null;
+  private readonly knockedOut = new Map<string, LinesEvaluation>();
 
   constructor(
     weights: Weights,
@@ -65,19 +69,24 @@ export class LineEvaluator {
 
   /** The evaluation with the weights as given. */
   evaluate(): LinesEvaluation {
-    return evaluateLines(this.pass, this.lines);
+    return (this.intact ??= evaluateLines(this.pass, this.lines));
   }
 
   /** The evaluation with one unit knocked out (the weights are put back afterwards). */
   evaluateWithout(id: UnitId): LinesEvaluation {
+    const key = `${id.layer}:${id.unit}`;
+    let found = this.knockedOut.get(key);
+    if (found) return found;
     const { matrix, start, width } = knockoutRow(this.pass.weights, id);
     const row = this.pass.weights[matrix].slice(start, start + width);
     this.pass.weights[matrix].fill(0, start, start + width);
     try {
-      return this.evaluate();
+      found = evaluateLines(this.pass, this.lines);
     } finally {
       this.pass.weights[matrix].set(row, start);
     }
+    this.knockedOut.set(key, found);
+    return found;
   }
 }
 

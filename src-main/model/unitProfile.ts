@@ -76,6 +76,8 @@ export interface UnitProfileOptions {
   stepTokens?: readonly number[];
   /** The corpus's contexts, when already computed for these weights (see `corpusContexts`). */
   contexts?: readonly Float64Array[];
+  /** An evaluator of `heldOut` under these weights, when one is kept (it remembers its evaluations). */
+  evaluator?: LineEvaluator;
 }
 
 /** Every token's embedding h1 = tanh(W0[:, row]), computed once: row r's is [r * E, (r + 1) * E). */
@@ -223,7 +225,7 @@ export function unitProfile(weights: Weights, corpus: readonly (readonly number[
         };
   const votes = layer === 'h2' ? ranked((row) => weights.w2[row * E + unit], V) : null;
 
-  const evaluator = new LineEvaluator(weights, options.heldOut);
+  const evaluator = options.evaluator ?? new LineEvaluator(weights, options.heldOut);
   const intact = evaluator.evaluate();
   const knockedOut = evaluator.evaluateWithout(id);
 

@@ -35,6 +35,8 @@ export class ExplanationService {
   private knockouts: KnockoutTableResult | null = null;
   /** The corpus's contexts under the current weights, for unit profiles. */
   private contexts: Float64Array[] | null = null;
+  /** The held-out evaluations under the current weights, shared by the knock-out table and unit profiles. */
+  private evaluator: LineEvaluator | null = null;
   /** Bumped when the weights change, so that a knock-out table being measured in idle time is dropped. */
   private generation = 0;
 
@@ -96,6 +98,7 @@ export class ExplanationService {
   forget(model = false): void {
     this.knockouts = null;
     this.contexts = null;
+    this.evaluator = null;
     if (model) this.corpus = null;
     this.generation++;
     this.measuring = null;
@@ -125,7 +128,7 @@ export class ExplanationService {
         const model = this.model();
         const { heldOut } = await this.corpusRows();
         if (stale()) return;
-        const evaluator = new LineEvaluator(model.weights, heldOut);
+        const evaluator = (this.evaluator ??= new LineEvaluator(model.weights, heldOut));
         const intact = evaluator.evaluate();
         const units: UnitKnockout[] = [];
         const E = model.weights.embedding;
@@ -214,11 +217,12 @@ export class ExplanationService {
     const model = this.model();
     const { lines, heldOut } = await this.corpusRows();
     this.contexts ??= corpusContexts(model.weights, lines);
+    this.evaluator ??= new LineEvaluator(model.weights, heldOut);
     const profile = unitProfile(
       model.weights,
       lines,
       { layer: request.layer, unit: request.unit },
-      { top: request.top, heldOut, stepTokens: request.stepTokens, contexts: this.contexts },
+      { top: request.top, heldOut, stepTokens: request.stepTokens, contexts: this.contexts, evaluator: this.evaluator },
     );
     return unitProfileRecord(profile, model.vocabulary);
   }
