@@ -109,9 +109,9 @@ export class ExplanationService {
 
   /**
    * Measures the knock-out table one unit at a time, yielding to arriving messages between units (a
-   * few milliseconds each), and answers the requests waiting for it. Started in idle time after the
-   * weights change, so that a later request is answered at once, or at once by a request. A weight
-   * change or another model starts it over.
+   * few milliseconds each), and answers the requests waiting for it; then the corpus's contexts for
+   * unit cards. Started in idle time after the weights change, so that a later request is answered
+   * at once, or at once by a request. A weight change or another model starts it over.
    */
   private measure(delay: number): void {
     const generation = this.generation;
@@ -126,7 +126,7 @@ export class ExplanationService {
       try {
         if (stale() || this.knockouts) return;
         const model = this.model();
-        const { heldOut } = await this.corpusRows();
+        const { lines, heldOut } = await this.corpusRows();
         if (stale()) return;
         const evaluator = (this.evaluator ??= new LineEvaluator(model.weights, heldOut));
         const intact = evaluator.evaluate();
@@ -142,6 +142,9 @@ export class ExplanationService {
         this.knockouts = knockoutTableRecord({ heldOutLines: heldOut.length, predictions: intact.predictions, loss: intact.loss, accuracy: intact.accuracy, units });
         for (const waiting of this.tableWaiters) this.post({ type: 'reply', id: waiting, result: this.knockouts });
         this.tableWaiters = [];
+        // Then the corpus's contexts, so that the next unit card needs no pass over the corpus.
+        await this.yieldToMessages();
+        if (!stale()) this.contexts ??= corpusContexts(model.weights, lines);
       } catch (error) {
         for (const waiting of this.tableWaiters) {
           const kind = error instanceof SlmError ? error.kind : 'internal';
