@@ -250,6 +250,13 @@ for (const size of [
         expect(apart, `headings ${i} and ${j}`).toBe(true);
       }
     }
+    // The timeline's saliency row is in view inside its panel, without scrolling.
+    const saliencyCell = page.locator('figure.timeline [data-layer="saliency"]').first();
+    await expect(saliencyCell).toHaveCount(1);
+    const scroller = (await page.locator('figure.timeline .scroller').boundingBox())!;
+    const saliency = (await saliencyCell.boundingBox())!;
+    expect(saliency.y).toBeGreaterThanOrEqual(scroller.y);
+    expect(saliency.y + saliency.height).toBeLessThanOrEqual(scroller.y + scroller.height);
     await page.screenshot({ path: `test-results/screens/explain-layout-${size.width}.png` });
   });
 }
