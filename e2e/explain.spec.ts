@@ -48,6 +48,48 @@ test("Explain tints the chips and the timeline with the engine's saliency for th
   await expect(page.locator('[data-layer="saliency"]')).toHaveCount(0);
 });
 
+test("How far back shows the engine's integrated gradients when asked, and says what they add up to", async ({ page }) => {
+  await chat(page);
+  await page.getByRole('button', { name: 'Explain' }).click();
+  const rows = [0, ...['who', 'are', 'you', '?', 'i'].map((w) => boris.vocabulary.rows.get(w)!)];
+  const expected = await inPage(page, { modelText, rows }, (engine, { modelText, rows }) => {
+    const model = engine.parseModel(modelText);
+    const e = engine.explainPrediction(model.weights, rows, 4, { target: rows[5] });
+    return { ig: e.steps.map((s: { integratedGradient: number }) => s.integratedGradient), change: e.logProbability - e.baselineLogProbability, gap: e.completenessGap };
+  });
+  expect(Math.abs(expected.gap)).toBeLessThan(1e-4);
+  const chart = page.getByRole('img', { name: /against distance in steps/ });
+  await expect(chart).toHaveAttribute('data-measure', 'saliency');
+  await page.getByLabel('Measure').selectOption({ label: 'integrated gradients' });
+  await expect(chart).toHaveAttribute('data-measure', 'integratedGradient');
+  await expect(page.getByRole('img', { name: /^Integrated gradients against distance/ })).toBeVisible();
+  // Bar by bar (distance 0 is step 5), the engine's numbers, and their sum is L(h1) - L(0).
+  for (let s = 0; s < 5; s++) await expect(chart.locator(`rect[data-distance="${4 - s}"]`)).toHaveAttribute('data-value', String(expected.ig[s]));
+  await expect(page.getByTestId('explained-target')).toContainText(`add up to the ${expected.change.toFixed(3)} nats between`);
+  await expect(page.getByTestId('rough-path')).toHaveCount(0);
+  await page.getByRole('button', { name: 'What is this? How much each step drives the prediction' }).click();
+  await expect(page.getByRole('dialog', { name: 'How much each step drives the prediction' })).toContainText('Σ IG = L(h1) − L(0)');
+  await page.screenshot({ path: 'test-results/screens/how-far-back-integrated.png' });
+  await page.keyboard.press('Escape');
+
+  // Two more turns: the prediction after the last "?" reaches back 25 steps, where the path is too
+  // rough for the quadrature, and the chart says by how much the bars miss.
+  await sayGreedily(page, 'what do you love?');
+  await sayGreedily(page, 'do you like frogs?');
+  const chips = page.getByRole('log', { name: 'Conversation' }).getByRole('button');
+  const tokens = await chips.evaluateAll((all) => all.map((chip) => chip.textContent!.trim()));
+  const question = tokens.lastIndexOf('?');
+  await chips.nth(question).click();
+  const later = await inPage(page, { modelText, tokens, question }, (engine, { modelText, tokens, question }) => {
+    const model = engine.parseModel(modelText);
+    const rows = tokens.map((t: string) => (t === '¶' ? 0 : model.vocabulary.rows.get(t)));
+    return engine.explainPrediction(model.weights, rows, question, { target: rows[question + 1] }).completenessGap;
+  });
+  expect(Math.abs(later)).toBeGreaterThan(1e-4);
+  await expect(page.getByTestId('rough-path')).toContainText(`but miss by ${Math.abs(later).toFixed(3)}`);
+  await page.screenshot({ path: 'test-results/screens/how-far-back-rough.png' });
+});
+
 type Item = { token: string; path: number };
 /** Nodes in one order for comparing (the app lists them level by level, the engine's walk depth first). */
 const ordered = (items: Item[]) => [...items].sort((a, b) => b.path - a.path || a.token.localeCompare(b.token));

@@ -30,6 +30,7 @@ export const TERMS = [
   'dynamics',
   'fixed-point',
   'memory',
+  'attribution',
 ] as const;
 export type Term = (typeof TERMS)[number];
 
@@ -250,6 +251,16 @@ export function explain(term: Term, studio: Studio, anatomy: Anatomy | null): Ex
           'Each step multiplies the difference by about its J, so where ρ is below 1 the curve falls.',
         formula: 'd(t) = |cA(t) − cB(t)| · d(t) ≈ |J(t) · (cA(t−1) − cB(t−1))|',
         live: [],
+      };
+    case 'attribution':
+      return {
+        title: 'How much each step drives the prediction',
+        sentence:
+          'L is the log-probability of the word predicted at the clock, and g the gradient of L with respect to each step’s embedding h1. ' +
+          'Gradient × input, g · h1, says what a small change to that step would do. ' +
+          'Integrated gradients average g along the way from every h1 set to zero to the words as said, so the steps’ shares add up to the whole change in L between the two.',
+        formula: 'saliency = g · h1 · IG = h1 · ∫₀¹ g(α·h1) dα · Σ IG = L(h1) − L(0)',
+        live: step ? [`${where}.`] : noStep,
       };
   }
 }
