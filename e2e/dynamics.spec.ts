@@ -107,6 +107,55 @@ test("the Dynamics panel finds a word's fixed point, and the Memory panel compar
   await expect(page.getByRole('dialog', { name: 'Why a context saturates or fades' })).toContainText(/Here ρ = \d/);
 });
 
+/**
+ * Every position the largest eigenvalue's dot takes while the clock moves from one step to another,
+ * read from the page's own attribute changes (one entry per change of cx or cy).
+ */
+async function dotPath(page: Page, chips: ReturnType<Page['locator']>, from: number, to: number): Promise<string[]> {
+  const dot = page.getByRole('img', { name: /Eigenvalues of J/ }).locator('circle.eig[data-index="0"]');
+  await chips.nth(from).click();
+  await expect(dot).toHaveAttribute('data-value', String(textDynamics(boris, PROMPT)[from].spectralRadius));
+  // Settled: the same place for ten frames running.
+  const settle = () =>
+    dot.evaluate(
+      (node) =>
+        new Promise<void>((resolve) => {
+          let last = '';
+          let same = 0;
+          const look = () => {
+            const now = `${node.getAttribute('cx')},${node.getAttribute('cy')}`;
+            same = now === last ? same + 1 : 0;
+            last = now;
+            if (same >= 10) resolve();
+            else requestAnimationFrame(look);
+          };
+          look();
+        }),
+    );
+  await settle();
+  await dot.evaluate((node) => {
+    const seen: string[] = [`${node.getAttribute('cx')},${node.getAttribute('cy')}`];
+    (window as unknown as { dotSeen: string[] }).dotSeen = seen;
+    new MutationObserver(() => seen.push(`${node.getAttribute('cx')},${node.getAttribute('cy')}`)).observe(node, { attributes: true, attributeFilter: ['cx', 'cy'] });
+  });
+  await chips.nth(to).click();
+  await expect(dot).toHaveAttribute('data-value', String(textDynamics(boris, PROMPT)[to].spectralRadius));
+  await settle();
+  return page.evaluate(() => [...new Set((window as unknown as { dotSeen: string[] }).dotSeen)]);
+}
+
+test('the eigenvalue dots glide from step to step, and jump when motion is reduced', async ({ page }) => {
+  const chips = await chat(page);
+  await page.getByRole('button', { name: 'Dynamics and memory' }).click();
+  // From "frogs" to "?": the largest eigenvalue moves.
+  const gliding = await dotPath(page, chips, 4, 5);
+  expect(gliding[0]).not.toBe(gliding.at(-1));
+  expect(gliding.length, `places: ${gliding.join(' ')}`).toBeGreaterThan(3);
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  const jumping = await dotPath(page, chips, 4, 5);
+  expect(jumping).toEqual([gliding[0], gliding.at(-1)]);
+});
+
 for (const scheme of ['light', 'dark'] as const) {
   test.describe(`${scheme} theme`, () => {
     test.use({ colorScheme: scheme });

@@ -143,6 +143,45 @@ test('the reply tree is the greedy chain at temperature 0, reshapes with tempera
   await expect(turns).toHaveCount(before + 2);
 });
 
+/** The boxes of the reply tree's labels (tokens and probabilities) that intersect, and those that leave the drawing. */
+async function labelClashes(page: Page): Promise<string[]> {
+  return page.getByRole('tree', { name: 'Reply tree' }).evaluate((svg) => {
+    const frame = svg.getBoundingClientRect();
+    const labels = [...svg.querySelectorAll('text')].map((t) => ({ text: t.textContent!.trim(), box: t.getBoundingClientRect() }));
+    const clashes: string[] = [];
+    for (let i = 0; i < labels.length; i++) {
+      const a = labels[i].box;
+      if (a.left < frame.left - 0.5 || a.right > frame.right + 0.5) clashes.push(`"${labels[i].text}" leaves the drawing`);
+      for (let j = i + 1; j < labels.length; j++) {
+        const b = labels[j].box;
+        // Half a pixel of slack for anti-aliasing.
+        const apart = a.right <= b.left + 0.5 || b.right <= a.left + 0.5 || a.bottom <= b.top + 0.5 || b.bottom <= a.top + 0.5;
+        if (!apart) clashes.push(`"${labels[i].text}" overlaps "${labels[j].text}"`);
+      }
+    }
+    return clashes;
+  });
+}
+
+for (const size of [
+  { width: 1280, height: 800 },
+  { width: 1920, height: 1080 },
+]) {
+  test(`no label of the reply tree overlaps another at temperatures 0, 0.5, 1 and 2, at ${size.width}x${size.height}`, async ({ page }) => {
+    await page.setViewportSize(size);
+    // Nodes glide to their places; without motion the boxes read are the final ones.
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    await chat(page);
+    await page.getByRole('button', { name: 'Explain' }).click();
+    for (const temperature of [2, 1, 0.5, 0]) {
+      await page.getByLabel('Temperature').fill(String(temperature));
+      const expected = await engineTree(page, temperature, 0);
+      await expect.poll(() => treeItems(page)).toEqual(expected);
+      expect(await labelClashes(page), `at T = ${temperature}`).toEqual([]);
+    }
+  });
+}
+
 test("a unit's card shows the engine's profile, and knocks the unit out in the Weights view", async ({ page }) => {
   await chat(page);
   await page.locator('.network [data-layer="h2"][data-unit="5"]').click();

@@ -365,7 +365,7 @@ for (const [width, height] of [
         await axe('anatomy');
         // The Train and Weights views' explanations.
         for (const [tab, label] of [
-          ['Train', 'What is this? Held-out lines'],
+          ['Train', 'What is this? Held-out set'],
           ['Train', 'What is this? Overfitting'],
           ['Weights', 'What is this? Knocking out a unit'],
         ] as const) {

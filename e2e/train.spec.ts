@@ -22,7 +22,7 @@ async function openTrain(page: Page) {
   const view = page.locator('#view-train');
   // Boris's corpus is loaded and inspected by the service.
   await expect(view.getByTestId('corpus-stats')).toContainText(
-    `${textLines.toLocaleString('en')} lines with words in ${lines.length.toLocaleString('en')} dialogues`,
+    `${textLines.toLocaleString('en')} lines with words, in ${lines.length.toLocaleString('en')} texts`,
   );
   return view;
 }

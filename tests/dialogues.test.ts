@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { inspectCorpus } from '../src-main/model/corpusReport.ts';
 import { Conversation } from '../src-main/model/generation.ts';
+import { describeHeldOut, heldOutWords } from '../src-main/model/heldOut.ts';
+import { corpusRows, knockoutTable } from '../src-main/model/knockout.ts';
+import { unitProfile } from '../src-main/model/unitProfile.ts';
 import { run } from '../src-main/model/network.ts';
 import { createRng } from '../src-main/model/rng.ts';
 import { tokenizeCorpus } from '../src-main/model/tokenizer.ts';
-import { Trainer, lineLossAndGradients, splitCorpus } from '../src-main/model/training.ts';
+import { Trainer, initialWeights, lineLossAndGradients, splitCorpus } from '../src-main/model/training.ts';
 import { BOUNDARY, buildVocabulary, encode } from '../src-main/model/vocabulary.ts';
 
 describe('a corpus of dialogues', () => {
@@ -72,9 +75,32 @@ describe('a corpus of dialogues', () => {
     expect([train.length, test.length]).toEqual([9, 1]);
     expect(test[0]).toEqual(encode(vocabulary, ['q9', '?', 'a', '.', '', 'why', '?', 'b9', '.']));
     const report = inspectCorpus(text);
-    expect([report.usableLines, report.dialogues, report.trainLines, report.heldOutLines]).toEqual([20, 10, 9, 1]);
+    expect([report.usableLines, report.dialogues, report.trainLines, report.heldOutLines, report.heldOutDialogues]).toEqual([20, 10, 9, 1, 1]);
     expect(report.partlyRead).toEqual([]);
     expect(report.vocabulary[0]).toEqual({ token: '', count: 20 });
+  });
+
+  it('counts the held-out texts that are dialogues, and says what the held-out set is in words', () => {
+    // 20 texts: the last two (held out) are a dialogue of three lines and a single line.
+    const singles = Array.from({ length: 18 }, (_, i) => `q${i}? a${i}.`);
+    const text = [...singles, 'hi? hello.', '+ why? frogs.', '+ really? yes.', 'bye? bye.'].join('\n');
+    const report = inspectCorpus(text);
+    expect([report.usableLines, report.dialogues, report.heldOutLines, report.heldOutDialogues]).toEqual([22, 20, 2, 1]);
+    // The knock-out table and a unit's card count the same texts from the rows they measure on.
+    const vocabulary = buildVocabulary(tokenizeCorpus(text));
+    const { lines, heldOut } = corpusRows(vocabulary, text);
+    const weights = initialWeights(3, vocabulary.tokens.length, 1);
+    const table = knockoutTable(weights, heldOut);
+    expect([table.heldOutLines, table.heldOutDialogues]).toEqual([2, 1]);
+    expect(unitProfile(weights, lines, { layer: 'h2', unit: 0 }, { heldOut }).knockout).toMatchObject({ heldOutLines: 2, heldOutDialogues: 1 });
+    expect(describeHeldOut(2, 1)).toBe('2 held-out texts (1 dialogue and 1 single line)');
+    // A corpus without dialogues keeps saying lines; one of only dialogues says dialogues.
+    expect(describeHeldOut(40, 0)).toBe('40 held-out lines');
+    expect(describeHeldOut(1, 0)).toBe('1 held-out line');
+    expect(describeHeldOut(12, 12)).toBe('12 held-out dialogues');
+    expect(describeHeldOut(1461, 1301)).toBe('1,461 held-out texts (1,301 dialogues and 160 single lines)');
+    expect(heldOutWords(461, 301)).toEqual({ count: '461 texts', parts: '301 dialogues and 160 single lines' });
+    expect(heldOutWords(2, 0)).toEqual({ count: '2 lines', parts: null });
   });
 
   it('teaches a follow-up that the chat then answers from the turn before (a plain-line corpus cannot)', { timeout: 60_000 }, () => {

@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { inputError } from '../model/errors.ts';
 import { DEFAULT_IG_STEPS, MAX_IG_STEPS, explainPrediction } from '../model/explain.ts';
 import { explanationRecord, knockoutTableRecord, type ReplyNodeRecord, replyNodeRecords, unitProfileRecord } from '../model/explainRecords.ts';
+import { describeHeldOut, heldOutWords } from '../model/heldOut.ts';
 import { corpusRows, knockoutTable, parseUnitId } from '../model/knockout.ts';
 import type { Model } from '../model/model.ts';
 import { run } from '../model/network.ts';
@@ -31,6 +32,12 @@ const common = { ...modelOption, ...jsonOption } as const;
 async function corpusFor(model: Model, value: string | boolean | undefined) {
   const path = resolve(stringOption(value) ?? bundledCorpusPath());
   return corpusRows(model.vocabulary, await readText(path, 'the corpus', MAX_CORPUS_CHARACTERS));
+}
+
+/** "461 texts (301 dialogues and 160 single lines)" or "40 lines". */
+function heldOutText(texts: number, dialogues: number): string {
+  const { count, parts } = heldOutWords(texts, dialogues);
+  return parts ? `${count} (${parts})` : count;
 }
 
 function fedWords(text: string, what: string): string[] {
@@ -144,8 +151,8 @@ export async function unit(args: string[], io: CliIo): Promise<void> {
   if (record.drivenByInputs) io.out(`strongest inputs: ${record.drivenByInputs.map((i) => `${i.input} ${signed(i.weight, 2)}`).join(', ')}\n`);
   if (record.votes) io.out(`votes for: ${list(record.votes.up)}\nvotes against: ${list(record.votes.down)}\n`);
   io.out(
-    `knocked out: held-out loss ${k.loss.toFixed(4)} -> ${k.knockedOutLoss.toFixed(4)}, accuracy ${percent(k.accuracy)} -> ${percent(k.knockedOutAccuracy)} ` +
-      `(${k.heldOutLines} lines, ${k.predictions} predictions)\n`,
+    `knocked out: held-out loss ${k.loss.toFixed(4)} -> ${k.knockedOutLoss.toFixed(4)}, accuracy ${percent(k.accuracy)} -> ${percent(k.knockedOutAccuracy)}\n` +
+      `  measured on the ${describeHeldOut(k.heldOutLines, k.heldOutDialogues)}: ${k.predictions} predictions\n`,
   );
   if (record.stepChange) {
     const { before, after } = record.stepChange;
@@ -162,7 +169,7 @@ export async function ablate(args: string[], io: CliIo): Promise<void> {
     io.out(JSON.stringify(record) + '\n');
     return;
   }
-  io.out(`Held-out: ${record.heldOutLines} lines, ${record.predictions} predictions; intact loss ${record.loss.toFixed(4)}, accuracy ${percent(record.accuracy)}\n`);
+  io.out(`Held-out: ${heldOutText(record.heldOutLines, record.heldOutDialogues)}, ${record.predictions} predictions; intact loss ${record.loss.toFixed(4)}, accuracy ${percent(record.accuracy)}\n`);
   io.out(`${'unit'.padEnd(6)} ${'loss'.padStart(8)} ${'change'.padStart(9)} ${'accuracy'.padStart(9)} ${'change'.padStart(8)}\n`);
   for (const u of [...record.units].sort((a, b) => b.lossChange - a.lossChange)) {
     io.out(

@@ -17,11 +17,13 @@ export interface CorpusReport {
   /**
    * The dialogues those lines make: a line starting with `+` continues the one above, any other
    * starts one. Training splits the corpus by dialogue, so `trainLines` and `heldOutLines` count
-   * dialogues (in a corpus without `+`, every line is one).
+   * texts: single lines and dialogues alike (in a corpus without `+`, every line is one).
    */
   dialogues: number;
   trainLines: number;
   heldOutLines: number;
+  /** How many of the held-out texts are dialogues of several lines (heldOut.ts says it in words). */
+  heldOutDialogues: number;
   tokens: number;
   /** Every row of the vocabulary training would build, in row order; empty when there are no words. */
   vocabulary: { token: string; count: number }[];
@@ -82,8 +84,11 @@ export function inspectCorpus(text: string, heldOutFraction: number = TRAINING_D
       if (partlyRead.length < MAX_LISTED_NOTES) partlyRead.push({ line: i + 1, text: shown, reason: `drops ${describe(dropped)}` });
     }
   });
-  const dialogues = tokenizeCorpus(text).length;
+  const texts = tokenizeCorpus(text);
+  const dialogues = texts.length;
   const trainLines = dialogues < 2 ? dialogues : trainLineCount(dialogues, heldOutFraction);
+  // A dialogue of several lines carries the boundary "" between them.
+  const heldOutDialogues = texts.slice(trainLines).filter((tokens) => tokens.includes('')).length;
   return {
     lines: lines.length,
     blankLines,
@@ -91,6 +96,7 @@ export function inspectCorpus(text: string, heldOutFraction: number = TRAINING_D
     dialogues,
     trainLines,
     heldOutLines: dialogues - trainLines,
+    heldOutDialogues,
     tokens,
     vocabulary: vocabularyWithCounts(usable),
     unusable,

@@ -74,7 +74,7 @@ export interface UnitProfileRecord {
   drivenByInputs: { input: string; weight: number }[] | null;
   /** h2: its W2 column, the tokens it votes up and down most. */
   votes: { up: TokenWeightRecord[]; down: TokenWeightRecord[] } | null;
-  knockout: { heldOutLines: number; predictions: number; loss: number; accuracy: number; knockedOutLoss: number; knockedOutAccuracy: number };
+  knockout: { heldOutLines: number; heldOutDialogues: number; predictions: number; loss: number; accuracy: number; knockedOutLoss: number; knockedOutAccuracy: number };
   stepChange: { before: { token: string; probability: number }; after: { token: string; probability: number } } | null;
 }
 
@@ -94,6 +94,7 @@ export function unitProfileRecord(profile: UnitProfile, vocabulary: Vocabulary):
     votes: profile.votes ? { up: tokens(profile.votes.up), down: tokens(profile.votes.down) } : null,
     knockout: {
       heldOutLines: k.heldOutLines,
+      heldOutDialogues: k.heldOutDialogues,
       predictions: k.predictions,
       loss: k.intact.loss,
       accuracy: k.intact.accuracy,
@@ -111,6 +112,7 @@ export function unitProfileRecord(profile: UnitProfile, vocabulary: Vocabulary):
 
 export interface KnockoutTableRecord {
   heldOutLines: number;
+  heldOutDialogues: number;
   predictions: number;
   loss: number;
   accuracy: number;
@@ -120,6 +122,7 @@ export interface KnockoutTableRecord {
 export function knockoutTableRecord(table: KnockoutTable): KnockoutTableRecord {
   return {
     heldOutLines: table.heldOutLines,
+    heldOutDialogues: table.heldOutDialogues,
     predictions: table.predictions,
     loss: table.loss,
     accuracy: table.accuracy,

@@ -4,6 +4,7 @@
  * to zeros (the cell is then 0 at every step). And the effect of that on the held-out lines.
  */
 import { inputError } from './errors.ts';
+import { countDialogues } from './heldOut.ts';
 import { type LinesEvaluation, evaluateLines } from './evaluation.ts';
 import { KernelPass } from './kernel/linePass.ts';
 import { type Weights, copyWeightsInto } from './network.ts';
@@ -101,7 +102,10 @@ export interface UnitKnockout {
 }
 
 export interface KnockoutTable {
+  /** Held-out texts: single lines and dialogues (heldOut.ts). */
   heldOutLines: number;
+  /** Of those, the dialogues of several lines. */
+  heldOutDialogues: number;
   predictions: number;
   /** The intact model. */
   loss: number;
@@ -110,9 +114,9 @@ export interface KnockoutTable {
   units: UnitKnockout[];
 }
 
-/** Every unit's knock-out effect on the held-out lines. */
+/** Every unit's knock-out effect on the held-out texts. */
 export function knockoutTable(weights: Weights, heldOut: readonly (readonly number[])[]): KnockoutTable {
-  if (heldOut.length === 0) throw inputError('there are no held-out lines to measure knock-outs on');
+  if (heldOut.length === 0) throw inputError('there are no held-out texts to measure knock-outs on');
   const evaluator = new LineEvaluator(weights, heldOut);
   const intact = evaluator.evaluate();
   const units: UnitKnockout[] = [];
@@ -129,10 +133,10 @@ export function knockoutTable(weights: Weights, heldOut: readonly (readonly numb
       });
     }
   }
-  return { heldOutLines: heldOut.length, predictions: intact.predictions, loss: intact.loss, accuracy: intact.accuracy, units };
+  return { heldOutLines: heldOut.length, heldOutDialogues: countDialogues(heldOut), predictions: intact.predictions, loss: intact.loss, accuracy: intact.accuracy, units };
 }
 
-/** A corpus as a model sees it: every line with words, as rows of its vocabulary, and the held-out last 10%. */
+/** A corpus as a model sees it: every text (a line, or a dialogue as one sequence) as rows of its vocabulary, and the held-out last 10%. */
 export function corpusRows(vocabulary: Vocabulary, text: string): { lines: number[][]; heldOut: number[][] } {
   const lines = tokenizeCorpus(text).map((line) => encode(vocabulary, line));
   if (lines.length < 2) throw inputError(`the corpus needs at least 2 lines with words in them (to hold some out); it has ${lines.length}`);

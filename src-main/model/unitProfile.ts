@@ -6,6 +6,7 @@
  * step is given, to that step's most likely next token.
  */
 import { inputError } from './errors.ts';
+import { countDialogues } from './heldOut.ts';
 import { type Layer, LineEvaluator, type LinesEvaluation, type UnitId, checkUnit, knockOutInPlace } from './knockout.ts';
 import { type Weights, cloneWeights, contextFromShare, inputShare, nextContext, nextTokenLogits, softmaxInPlace, tokenEmbedding } from './network.ts';
 import { argmax } from './sampling.ts';
@@ -62,7 +63,7 @@ export interface UnitProfile {
   drivers: { tokens: { up: TokenWeight[]; down: TokenWeight[] } | null; inputs: InputWeight[] | null };
   /** For h2: its W2 column, the tokens it raises and lowers most; null for h1. */
   votes: { up: TokenWeight[]; down: TokenWeight[] } | null;
-  knockout: { heldOutLines: number; predictions: number; intact: LinesEvaluation; knockedOut: LinesEvaluation };
+  knockout: { heldOutLines: number; heldOutDialogues: number; predictions: number; intact: LinesEvaluation; knockedOut: LinesEvaluation };
   /** The effect on the given step's prediction, or null when no step was given. */
   stepChange: StepChange | null;
 }
@@ -245,7 +246,7 @@ export function unitProfile(weights: Weights, corpus: readonly (readonly number[
     topContexts,
     drivers,
     votes,
-    knockout: { heldOutLines: options.heldOut.length, predictions: intact.predictions, intact, knockedOut },
+    knockout: { heldOutLines: options.heldOut.length, heldOutDialogues: countDialogues(options.heldOut), predictions: intact.predictions, intact, knockedOut },
     stepChange,
   };
 }

@@ -58,13 +58,14 @@ export const UnitProfileSchema = v.object({
   drivenByTokens: v.nullable(TokenWeightsSchema),
   drivenByInputs: v.nullable(v.array(v.object({ input: v.string(), weight: finite }))),
   votes: v.nullable(TokenWeightsSchema),
-  knockout: v.object({ heldOutLines: whole, predictions: whole, loss: v.number(), accuracy: v.number(), knockedOutLoss: v.number(), knockedOutAccuracy: v.number() }),
+  knockout: v.object({ heldOutLines: whole, heldOutDialogues: whole, predictions: whole, loss: v.number(), accuracy: v.number(), knockedOutLoss: v.number(), knockedOutAccuracy: v.number() }),
   stepChange: v.nullable(v.object({ before: TokenChanceSchema, after: TokenChanceSchema })),
 });
 export type UnitProfileResult = v.InferOutput<typeof UnitProfileSchema>;
 
 export const KnockoutTableSchema = v.object({
   heldOutLines: whole,
+  heldOutDialogues: whole,
   predictions: whole,
   loss: v.number(),
   accuracy: v.number(),

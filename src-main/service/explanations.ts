@@ -8,6 +8,7 @@
 import { SlmError, inputError } from '../model/errors.ts';
 import { explainPrediction } from '../model/explain.ts';
 import { knockoutTableRecord, unitProfileRecord } from '../model/explainRecords.ts';
+import { countDialogues } from '../model/heldOut.ts';
 import { LineEvaluator, type UnitKnockout, corpusRows } from '../model/knockout.ts';
 import type { Model } from '../model/model.ts';
 import { nextContext, tokenEmbedding } from '../model/network.ts';
@@ -139,7 +140,7 @@ export class ExplanationService {
           const knocked = evaluator.evaluateWithout(id);
           units.push({ ...id, loss: knocked.loss, accuracy: knocked.accuracy, lossChange: knocked.loss - intact.loss, accuracyChange: knocked.accuracy - intact.accuracy });
         }
-        this.knockouts = knockoutTableRecord({ heldOutLines: heldOut.length, predictions: intact.predictions, loss: intact.loss, accuracy: intact.accuracy, units });
+        this.knockouts = knockoutTableRecord({ heldOutLines: heldOut.length, heldOutDialogues: countDialogues(heldOut), predictions: intact.predictions, loss: intact.loss, accuracy: intact.accuracy, units });
         for (const waiting of this.tableWaiters) this.post({ type: 'reply', id: waiting, result: this.knockouts });
         this.tableWaiters = [];
         // Then the corpus's contexts, so that the next unit card needs no pass over the corpus.

@@ -9,6 +9,7 @@ import { clip } from '../model/errors.ts';
 import { MAP_METHODS, METRICS, type MapMethod, type Metric } from '../model/geometry.ts';
 import { WEIGHT_NAMES, type WeightName, matrixShape } from '../model/network.ts';
 import { topRows } from '../model/sampling.ts';
+import { describeHeldOut, heldOutWords } from '../model/heldOut.ts';
 import * as limits from '../model/limits.ts';
 import { ExplanationRequests, ExplanationResults } from './explanationProtocol.ts';
 import { DynamicsRequests, DynamicsResults } from './dynamicsProtocol.ts';
@@ -36,8 +37,8 @@ const corpus = text(limits.MAX_CORPUS_CHARACTERS);
 
 export const MetricSchema = v.picklist(METRICS);
 export type { MapMethod, Metric, WeightName };
-/** Pure helpers the app shares with the engine, so that each is defined once: a matrix's shape, and the rows of the largest values. */
-export { matrixShape, topRows };
+/** Pure helpers the app shares with the engine, so that each is defined once: a matrix's shape, the rows of the largest values, and a held-out set in words. */
+export { describeHeldOut, heldOutWords, matrixShape, topRows };
 export const WeightNameSchema = v.picklist(WEIGHT_NAMES);
 
 export const ModelSourceSchema = v.variant('kind', [
@@ -215,6 +216,7 @@ export const CorpusReportSchema = v.object({
   dialogues: whole,
   trainLines: whole,
   heldOutLines: whole,
+  heldOutDialogues: whole,
   tokens: whole,
   vocabulary: v.array(v.object({ token: v.string(), count: whole })),
   unusable: v.array(CorpusLineNoteSchema),

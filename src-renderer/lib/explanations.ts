@@ -204,15 +204,16 @@ export function explain(term: Term, studio: Studio, anatomy: Anatomy | null): Ex
       };
     case 'held-out':
       return {
-        title: 'Held-out lines',
-        sentence: 'The last tenth of the corpus’s lines is never trained on; the held-out loss and accuracy measure how the model does on lines it has not seen.',
+        title: 'Held-out set',
+        sentence:
+          'Training reads the corpus as texts: a line, or a dialogue (a line and the “+” lines that continue it) read as one. The last tenth of the texts is never trained on; the held-out loss and accuracy measure how the model does on text it has not seen.',
         formula: 'accuracy = share of held-out next tokens that the model ranks first',
         live: [],
       };
     case 'overfitting':
       return {
         title: 'Overfitting',
-        sentence: 'When the held-out loss rises while the training loss still falls, the model is learning its training lines by heart instead of what carries over to new ones.',
+        sentence: 'When the held-out loss rises while the training loss still falls, the model is learning its training texts by heart instead of what carries over to new ones.',
         formula: 'training loss ↓ while held-out loss ↑',
         live: [],
       };

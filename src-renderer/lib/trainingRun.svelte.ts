@@ -53,8 +53,8 @@ export class TrainingRun {
   keep = $state<'best' | 'final'>('best');
   /** Epochs a second, to watch a run learn; null for as fast as it can. */
   pace = $state<number | null>(null);
-  /** How many corpus lines this run holds out (never trains on). */
-  heldOutLines = $state(0);
+  /** How many of the corpus's texts (lines, or dialogues read as one) this run holds out, and how many of those are dialogues. */
+  heldOut = $state({ texts: 0, dialogues: 0 });
   /** Which weights the last finished run kept (what `keep` was when it started). */
   kept = $state<'best' | 'final'>('best');
 
@@ -175,7 +175,7 @@ export class TrainingRun {
     this.etaSeconds = null;
     this.tokensPerSecond = 0;
     this.vocabulary = report.vocabulary.map((v) => v.token);
-    this.heldOutLines = report.heldOutLines;
+    this.heldOut = { texts: report.heldOutLines, dialogues: report.heldOutDialogues };
     this.embedding = settings.embedding;
     try {
       this.kept = this.keep;
