@@ -72,6 +72,11 @@ test("editing a weight, knocking out a unit and resetting move the bars to the e
   await expect.poll(() => readBars(view)).toEqual(expected);
   await expect(page.getByText(/Boris \(edited\)/)).toBeVisible();
   expect(await hoverWeight(page, view, 'w2', second, unit)).toBe(value);
+  // Edited weights are no epoch of the run: the Epoch bar quotes no epoch's number or accuracy for them.
+  const bar = page.getByTestId('epoch-bar');
+  await expect(bar.getByTestId('epoch-value')).toHaveText('–');
+  await expect(bar).toContainText('its own weights, edited');
+  await expect(bar).not.toContainText('held-out');
 
   // Knock out context unit 3: its W1 row becomes zeros.
   await view.getByRole('button', { name: 'Knock out h2 unit 3' }).click();
@@ -87,6 +92,8 @@ test("editing a weight, knocking out a unit and resetting move the bars to the e
   await expect.poll(() => readBars(view)).toEqual(unedited);
   await expect(view.getByRole('button', { name: 'Knock out h2 unit 3' })).toHaveAttribute('aria-pressed', 'false');
   expect(await hoverWeight(page, view, 'w1', 3, 5)).toBe(boris.weights.w1[3 * 2 * E + 5]);
+  await expect(bar.getByTestId('epoch-value')).toHaveText(String(boris.training!.bestEpoch));
+  await expect(bar).toContainText(`its own weights (epoch ${boris.training!.bestEpoch})`);
 });
 
 test('every heatmap cell reads out its exact weight', async ({ page }) => {

@@ -36,6 +36,10 @@ export class EpochScrubber {
   get error(): string | null {
     return this.#error;
   }
+  /** Whether a stop was chosen and its weights are not shown yet. */
+  get choosing(): boolean {
+    return this.#pending !== null;
+  }
   /** The epoch shown now, or null when the model's own weights are. */
   get shown(): number | null {
     return this.history?.shown ?? null;
