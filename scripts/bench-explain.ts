@@ -72,7 +72,7 @@ export async function explanationLatency(root: string) {
     explainIntegratedGradients: {
       medianPoints: percentile(points, 0.5),
       maxPoints: Math.max(...points),
-      // Steps whose context reaches back over about 15 tokens: the path jumps finer than float64 follows.
+      // Steps whose context reaches back over about 20 tokens: the path jumps finer than float64 follows.
       completenessWithin1e4: gaps.filter((g) => g < 1e-4).length,
       runs: gaps.length,
     },

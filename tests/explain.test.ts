@@ -102,17 +102,18 @@ describe('saliency through time', () => {
     });
   }
 
-  it('on Boris, whose L(alpha) turns sharply near alpha = 0, completeness holds at the default for his real prompts and his one-line turns of up to 11 tokens', () => {
+  it('on Boris, whose L(alpha) turns sharply near alpha = 0, completeness holds at the default for his real prompts and his one-line turns, the longest (16 tokens) included', () => {
     // The fixed 64-point rule missed "who are you?" by 3.7 nats; the adaptive rule puts its points
     // where the panels miss their exact change.
     const prompts = ['who are you?', 'what do you love?', 'hello boris', 'do you like frogs?', 'tell me a joke', 'what is your name?'].map((text) =>
       encode(boris.vocabulary, tokenizeCorpus(text)[0]),
     );
-    // One line each (a dialogue of several lines holds the boundary inside it), of up to 11 tokens.
-    // Further from the boundary L(alpha) turns chaotic along the path for this Boris (on a 32-step
-    // dialogue, over a thousand jumps of more than 0.05 between neighbouring alphas 5e-5 apart): no
-    // quadrature meets completeness there, and completenessGap says so (integratedGradients.ts).
-    const oneLine = borisLines.filter((line) => !line.includes(BOUNDARY) && line.length <= 11);
+    // One line each (a dialogue of several lines holds the boundary inside it). Over a conversation of
+    // several turns L(alpha) turns chaotic along the path for this Boris (on a 32-step dialogue, over a
+    // thousand jumps of more than 0.05 between neighbouring alphas 5e-5 apart): no quadrature meets
+    // completeness there, and completenessGap says so (integratedGradients.ts).
+    const oneLine = borisLines.filter((line) => !line.includes(BOUNDARY));
+    expect(Math.max(...oneLine.map((line) => line.length))).toBe(16);
     const longest = [...oneLine].sort((a, b) => b.length - a.length).slice(0, 3);
     const everyFiftieth = oneLine.filter((_, i) => i % 200 === 0);
     for (const line of [...prompts, ...longest, ...everyFiftieth]) {

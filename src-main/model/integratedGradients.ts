@@ -18,9 +18,10 @@
  *    to exactly the completeness gap.
  * 3. While the panels' absolute errors add up to more than 5e-5, the panel with the largest error is
  *    halved and both halves integrated afresh with the same rule, while the points spent stay within
- *    max(m, 65536 / steps), and until 48 halvings in a row have not brought the total error down to
- *    half its lowest so far (a chaotic path, below, where more points buy nothing). A panel narrower than 2^-44 is not halved again, and its error not
- *    counted in that sum (it stays in the gap).
+ *    max(m, 262144 / steps), and, once 1,024 points are spent, until 96 halvings in a row have not
+ *    brought the total error down to half its lowest so far (a chaotic path, below, where more points
+ *    buy nothing). A panel narrower than 2^-44 is not halved again, and its error not counted in that
+ *    sum (it stays in the gap).
  * 4. Every step's vector integrand d_s uses the same nodes and weights as the scalar check.
  *
  * The path's passes forward and back run in their own WebAssembly kernel (kernel/integratedPath.ts),
@@ -30,9 +31,9 @@
  * Why adaptive: in a trained model the recurrence amplifies near the zero context, so along the path
  * a text's contexts leap from near zero to saturated (and flip between saturated states) within tiny
  * stretches of alpha. No fixed rule of practical size resolves those; halving the panels that miss
- * puts the points there. On Boris's corpus lines the rule meets 1e-4 at m = 64 with a few hundred
- * points. Over a dialogue or a conversation of several turns (20 steps and more) L(alpha) turns
- * chaotic along the path: on one of Boris's 32-step training dialogues, L moved by more than 0.05
+ * puts the points there. On every one-line turn of Boris's corpus (up to 16 tokens) the rule meets
+ * 1e-4 at m = 64, and on a conversation's first two turns (18 steps). Further from the start (about
+ * 20 steps and more) L(alpha) turns chaotic along the path: on one of Boris's 32-step training dialogues, L moved by more than 0.05
  * between neighbouring alphas 5e-5 apart 1,027 times out of 20,000. There no quadrature meets
  * completeness, and the gap says so.
  */
@@ -46,14 +47,14 @@ export const PANEL_POINTS = 8;
 export const PANEL_TOLERANCE = 5e-5;
 /**
  * The work budget: quadrature points times steps (one point costs a pass forward and back through
- * every step). A corpus line of 16 steps may take 4096 points; a conversation of 64 steps, 1024.
+ * every step). A corpus line of 16 steps may take 16384 points; a conversation of 64 steps, 4096.
  */
-export const WORK_BUDGET = 65536;
+export const WORK_BUDGET = 262144;
 /**
  * Halvings allowed without the panels' total error falling to half its lowest so far: after that many
  * the path is taken to be chaotic (see below), where more points buy nothing, and the rule stops.
  */
-export const PATIENCE = 48;
+export const PATIENCE = 96;
 /** The points spent before the rule may stop for want of progress. */
 export const PATIENT_POINTS = 1024;
 /** A panel narrower than this is not halved again: what it misses is a jump in L finer than float64 follows. */
