@@ -53,6 +53,8 @@ test("editing a weight, knocking out a unit and resetting move the bars to the e
   const expectedAt = async (changes: WeightChange[]) => topTokens((await engineProbabilities(page, borisText, PROMPT, changes))[at]);
   const unedited = await expectedAt([]);
   expect(await readBars(view)).toEqual(unedited);
+  // The knock-out table of the saved weights, once measured (every unit of h1 and h2).
+  await expect(page.getByRole('region', { name: 'Knock-out table' }).locator('tbody tr')).toHaveCount(2 * E, { timeout: 20_000 });
 
   // Raise the second most likely token's score through the context unit that is most active here.
   const second = Array.from(before.nextTokenProbs).map((p, row) => ({ p, row })).sort((a, b) => b.p - a.p)[1].row;
@@ -80,6 +82,14 @@ test("editing a weight, knocking out a unit and resetting move the bars to the e
 
   // Knock out context unit 3: its W1 row becomes zeros.
   await view.getByRole('button', { name: 'Knock out h2 unit 3' }).click();
+  // The knock-out table says it is measuring the new weights (about 49 passes over the held-out set),
+  // dims the figures it still shows, then shows the new ones.
+  const table = page.getByRole('region', { name: 'Knock-out table' });
+  await expect(table.getByTestId('table-measuring')).toBeVisible();
+  await expect(table.locator('.scroll')).toHaveAttribute('aria-busy', 'true');
+  await table.screenshot({ path: 'test-results/screens/knockout-table-measuring.png' });
+  await expect(table.getByTestId('table-measuring')).toHaveCount(0, { timeout: 20_000 });
+  await expect(table.locator('.scroll')).toHaveAttribute('aria-busy', 'false');
   await expect(view.getByRole('button', { name: 'Knock out h2 unit 3' })).toHaveAttribute('aria-pressed', 'true');
   for (let j = 0; j < 2 * E; j++) changes.push({ matrix: 'w1', index: 3 * 2 * E + j, value: 0 });
   const knocked = await expectedAt(changes);

@@ -11,6 +11,9 @@ export interface UnitCard {
   error: string | null;
 }
 
+/** How long the knock-out table may take before the panel says it is measuring. */
+const TABLE_WAIT_SHOWN_MS = 150;
+
 /**
  * The explanations the app shows, all computed by the model service (the renderer does no model
  * maths): saliency through time and the reply tree for the step under the clock (while "Explain" is
@@ -25,6 +28,8 @@ export class Explainer {
   treeStep = $state(-1);
   card = $state.raw<UnitCard | null>(null);
   table = $state.raw<KnockoutTableResult | null>(null);
+  /** Whether the table is being measured for weights other than those it shows. */
+  measuringTable = $state(false);
   error = $state<string | null>(null);
   /** A knock-out the Weights view should make, asked for from a unit card. */
   knockoutRequest = $state.raw<{ layer: UnitLayer; unit: number } | null>(null);
@@ -111,8 +116,18 @@ export class Explainer {
 
   async loadTable(): Promise<void> {
     const ticket = ++this.asked.table;
-    const result = await this.ask(() => this.studio.bridge.request({ type: 'knockoutTable' }));
-    if (ticket === this.asked.table && result) this.table = result;
+    // A table already measured comes back at once; only a wait long enough to see is shown.
+    const shown = setTimeout(() => {
+      if (ticket === this.asked.table) this.measuringTable = true;
+    }, TABLE_WAIT_SHOWN_MS);
+    try {
+      const result = await this.ask(() => this.studio.bridge.request({ type: 'knockoutTable' }));
+      if (ticket !== this.asked.table) return;
+      if (result) this.table = result;
+      this.measuringTable = false;
+    } finally {
+      clearTimeout(shown);
+    }
   }
 
   /** Asks the Weights view to knock the unit out (it owns the weight edits). */
