@@ -21,12 +21,17 @@ export function inProcessService(options: InProcessServiceOptions = {}) {
   const modelText = readFileSync(join(root, 'resources', 'models', 'boris.slm.json'), 'utf8');
   const corpusText = readFileSync(join(root, 'resources', 'corpus', 'boris.txt'), 'utf8');
   const replies = new Map<number, ServiceMessage>();
+  /** When each reply was posted (performance.now()), whatever the service went on to do after it. */
+  const postedAt = new Map<number, number>();
   const events: ServiceEvent[] = [];
   let lastId = 0;
   const service = new ModelService({
     post: (message) => {
       if (message.type === 'event') events.push(message.payload);
-      else if (message.id !== null) replies.set(message.id, message);
+      else if (message.id !== null) {
+        replies.set(message.id, message);
+        postedAt.set(message.id, performance.now());
+      }
     },
     store: new MemoryStore(),
     bundled: async () => ({ model: modelText, corpus: corpusText }),
@@ -55,6 +60,18 @@ export function inProcessService(options: InProcessServiceOptions = {}) {
     return parseResult(body.type, reply.result);
   }
 
+  /**
+   * Like `ask`, and how long the reply took: from sending the request to the service posting its reply
+   * (the moment a host outside this process would receive it), in milliseconds.
+   */
+  async function timedAsk<B extends RequestBody>(body: B): Promise<{ result: ResultOf<B['type']>; ms: number }> {
+    const started = performance.now();
+    const id = await send(body);
+    const reply = replies.get(id);
+    if (!reply || reply.type !== 'reply') throw new Error(reply?.type === 'error' ? `${reply.kind}: ${reply.message}` : 'no reply');
+    return { result: parseResult(body.type, reply.result), ms: postedAt.get(id)! - started };
+  }
+
   /** The error of a request that must fail. */
   async function askError(body: object): Promise<{ kind: string; message: string }> {
     const reply = replies.get(await send(body));
@@ -62,5 +79,5 @@ export function inProcessService(options: InProcessServiceOptions = {}) {
     return { kind: reply.kind, message: reply.message };
   }
 
-  return { service, modelText, corpusText, replies, events, nextId, send, ask, askError };
+  return { service, modelText, corpusText, replies, events, nextId, send, ask, timedAsk, askError };
 }
