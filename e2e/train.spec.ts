@@ -158,6 +158,10 @@ for (const scheme of ['light', 'dark'] as const) {
       await view.getByRole('button', { name: 'Start training' }).click();
       await expect(view.getByRole('progressbar')).toHaveAttribute('aria-valuenow', '100', { timeout: 30_000 });
       await expect(view.getByRole('button', { name: 'Save as new model' })).toBeVisible();
+      // The chat's heading names the new model whole, not cut short beside its button.
+      const heading = page.locator('#chat-title');
+      await expect(heading).toHaveText('Chat with Trained model');
+      expect(await heading.evaluate((h) => h.scrollWidth <= h.clientWidth)).toBe(true);
       await page.screenshot({ path: `test-results/screens/train-${scheme}.png` });
       await page.setViewportSize({ width: 1920, height: 1080 });
       await page.screenshot({ path: `test-results/screens/train-${scheme}-1920.png` });

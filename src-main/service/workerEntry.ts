@@ -1,7 +1,8 @@
 /**
  * The model service in a Web Worker, for the renderer in a browser (`npm run web`). Saved models
- * are kept in the page's IndexedDB, so they are still there after a reload. The worker script that imports this passes in the bundled
- * Boris model and corpus texts (the build inlines them), so nothing is fetched at run time.
+ * are kept in the page's IndexedDB, so they are still there after a reload. The worker script that
+ * imports this passes in how to read the bundled Boris model and corpus texts (files the build
+ * copies beside the app, read from its own origin, never from the network).
  */
 import { ModelService } from './handler.ts';
 import type { ServiceMessage } from './protocol.ts';
@@ -17,7 +18,7 @@ declare const MessageChannel: new () => {
   port2: { postMessage(message: unknown): void };
 };
 
-export function startWorkerService(scope: WorkerScope, bundled: { model: string; corpus: string }): void {
+export function startWorkerService(scope: WorkerScope, bundled: () => Promise<{ model: string; corpus: string }>): void {
   // A message to ourselves comes back after messages already queued, without timers' clamping.
   const channel = new MessageChannel();
   const waiting: (() => void)[] = [];
@@ -25,7 +26,7 @@ export function startWorkerService(scope: WorkerScope, bundled: { model: string;
   const service = new ModelService({
     post: (message: ServiceMessage) => scope.postMessage(message),
     store: new IdbStore(),
-    bundled: async () => bundled,
+    bundled,
     yieldToMessages: () =>
       new Promise<void>((resolve) => {
         waiting.push(resolve);

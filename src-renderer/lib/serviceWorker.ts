@@ -1,8 +1,27 @@
 /// <reference lib="webworker" />
 // The Web Worker that runs the model service when the renderer is in a browser. Boris's model and
-// corpus are inlined by the build (?raw), so nothing is fetched at run time.
+// corpus are files the build copies beside the app (?url): the worker reads them from the app's own
+// origin the first time it needs them, never from the network, and the app's JavaScript stays small.
 import { startWorkerService } from '../../src-main/service/workerEntry.ts';
-import model from '../../resources/models/boris.slm.json?raw';
-import corpus from '../../resources/corpus/boris.txt?raw';
+import modelUrl from '../../resources/models/boris.slm.json?url';
+import corpusUrl from '../../resources/corpus/boris.txt?url';
 
-startWorkerService(self as unknown as DedicatedWorkerGlobalScope, { model, corpus });
+async function readAppFile(url: string, what: string): Promise<string> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${what} could not be read from the app's files (${response.status} ${response.statusText})`);
+  return response.text();
+}
+
+let texts: Promise<{ model: string; corpus: string }> | null = null;
+
+startWorkerService(self as unknown as DedicatedWorkerGlobalScope, () => {
+  // Read once; a failed read is tried again next time rather than kept.
+  texts ??= Promise.all([readAppFile(modelUrl, "Boris's model"), readAppFile(corpusUrl, "Boris's corpus")]).then(
+    ([model, corpus]) => ({ model, corpus }),
+    (error: unknown) => {
+      texts = null;
+      throw error;
+    },
+  );
+  return texts;
+});
