@@ -102,13 +102,17 @@ export function nextContext(
  * It depends on the token alone, so a pass over many steps may take it once per token.
  */
 export function inputShare(weights: Weights, h1: ArrayLike<number>, out = new Float64Array(weights.embedding)): Float64Array {
-  const { embedding: e, w1 } = weights;
-  const width = 2 * e;
-  for (let i = 0; i < e; i++) {
-    const row = i * width;
+  const e = weights.embedding;
+  return rowProducts(weights.w1, 2 * e, e, e, h1, out);
+}
+
+/** out[r] = x . the first n numbers of row r (rows `stride` apart), for `count` rows, each sum from zero in order. */
+function rowProducts(matrix: Float64Array, stride: number, n: number, count: number, x: ArrayLike<number>, out: Float64Array): Float64Array {
+  for (let r = 0; r < count; r++) {
+    const row = r * stride;
     let sum = 0;
-    for (let j = 0; j < e; j++) sum += w1[row + j] * h1[j];
-    out[i] = sum;
+    for (let j = 0; j < n; j++) sum += matrix[row + j] * x[j];
+    out[r] = sum;
   }
   return out;
 }
@@ -140,14 +144,8 @@ export function contextFromShare(
 
 /** W2 . h2, the scores before the softmax. */
 export function nextTokenLogits(weights: Weights, h2: Float64Array, out = new Float64Array(weights.vocabulary)): Float64Array {
-  const { embedding: e, vocabulary: v, w2 } = weights;
-  for (let k = 0; k < v; k++) {
-    const row = k * e;
-    let sum = 0;
-    for (let j = 0; j < e; j++) sum += w2[row + j] * h2[j];
-    out[k] = sum;
-  }
-  return out;
+  const e = weights.embedding;
+  return rowProducts(weights.w2, e, e, weights.vocabulary, h2, out);
 }
 
 /**

@@ -8,7 +8,7 @@
 //   c_s = tanh(alpha u_s + R . c_{s-1}),  c_{-1} = the starting context,  R = W1[:, E:]
 //   L(alpha) = log softmax(W2 . c_{n-1})[target]
 // Matrices are row-major float64; tanh and exp are kernelMath's (exp bit for bit the library's).
-import { accumulateRows, dot, dots, exp2Lanes, f, setF, tanhInPlace, throughTanh, zeroDoubles } from './kernelMath';
+import { accumulateRows, dot, dots, exp2Lanes, f, reserve, setF, tanhInPlace, throughTanh, zeroDoubles } from './kernelMath';
 
 let E: i32 = 0;
 let V: i32 = 0;
@@ -29,10 +29,6 @@ let pEnd: usize = 0;
 
 /** The largest number of points in one panel (the host's rule has at most this many). */
 const MAX_ORDER = 16;
-
-function reserve(at: usize, doubles: i32): usize {
-  return (at + (<usize>doubles << 3) + 15) & ~(<usize>15);
-}
 
 /** Lays the arrays out for sizes E, V and a text of `count` steps; returns the bytes used. */
 export function layout(embedding: i32, vocabulary: i32, count: i32): usize {

@@ -11,6 +11,11 @@ import { EXP_TABLE } from './expTable';
   store<f64>(p + (<usize>i << 3), value);
 }
 
+/** The first 16-byte boundary after `doubles` float64s from `at`: where a layout's next array starts. */
+@inline export function reserve(at: usize, doubles: i32): usize {
+  return (at + (<usize>doubles << 3) + 15) & ~(<usize>15);
+}
+
 /**
  * tanh through one exp: (1 - e) / (1 + e) with e = exp(-2|x|). Its absolute error stays below 4e-16
  * (relative error grows only where tanh itself is tiny), well inside what training needs, and it

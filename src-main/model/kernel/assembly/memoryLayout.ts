@@ -1,5 +1,6 @@
 // Where the training kernel's arrays live in linear memory (see linePass.ts): the sizes E and V,
 // every array's offset, laid out for a model and its longest line, and the corpus after them.
+import { reserve } from './kernelMath';
 
 export let E: i32 = 0;
 export let V: i32 = 0;
@@ -36,10 +37,6 @@ export let pTouched: usize = 0;
 export let pMarks: usize = 0;
 export let pEnd: usize = 0;
 
-
-function reserve(at: usize, doubles: i32): usize {
-  return (at + (<usize>doubles << 3) + 15) & ~(<usize>15);
-}
 
 /** Lays the arrays out for sizes E, V and lines of up to `maxSteps` steps; returns the bytes used. */
 export function arrange(embedding: i32, vocabulary: i32, maxSteps: i32): usize {
