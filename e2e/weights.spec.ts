@@ -87,6 +87,7 @@ test("editing a weight, knocking out a unit and resetting move the bars to the e
   const table = page.getByRole('region', { name: 'Knock-out table' });
   await expect(table.getByTestId('table-measuring')).toBeVisible();
   await expect(table.locator('.scroll')).toHaveAttribute('aria-busy', 'true');
+  await expect(table.locator('.scroll')).toHaveCSS('opacity', '0.5');
   await table.screenshot({ path: 'test-results/screens/knockout-table-measuring.png' });
   await expect(table.getByTestId('table-measuring')).toHaveCount(0, { timeout: 20_000 });
   await expect(table.locator('.scroll')).toHaveAttribute('aria-busy', 'false');

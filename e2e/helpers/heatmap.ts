@@ -9,6 +9,7 @@ import { type Locator, type Page, expect } from '@playwright/test';
 export async function hoverWeight(page: Page, scope: Locator, matrix: 'w0' | 'w1' | 'w2', row: number, column: number): Promise<number> {
   const canvas = scope.locator(`canvas[data-matrix="${matrix}"]`);
   const readout = scope.locator(`output[data-matrix="${matrix}"][data-row="${row}"][data-column="${column}"]`);
+  let value = NaN;
   await expect(async () => {
     await canvas.scrollIntoViewIfNeeded();
     const [left, top, cell, turned] = await canvas.evaluate((node) => {
@@ -20,8 +21,10 @@ export async function hoverWeight(page: Page, scope: Locator, matrix: 'w0' | 'w1
     const [r, c] = turned ? [column, row] : [row, column];
     await page.mouse.move(box.x + left + (c + 0.5) * cell, box.y + top + (r + 0.5) * cell);
     await expect(readout).toHaveCount(1, { timeout: 1000 });
+    // Read while the pointer is still on the cell: a panel that fills in a moment later moves it away.
+    value = Number(await readout.getAttribute('data-value', { timeout: 1000 }));
   }).toPass({ timeout: 20_000 });
-  return Number(await readout.getAttribute('data-value'));
+  return value;
 }
 
 /** The next-token bars of a view: [token, exact probability] from the top. */
