@@ -11,14 +11,13 @@ import {
   eigenvalues,
   fixedPoint,
   largestSingularValue,
-  recurrentWeights,
   stepSpectrum,
   trainingDynamics,
 } from '../src-main/model/dynamics.ts';
 import { compareMemory } from '../src-main/model/memory.ts';
 import type { Checkpoint } from '../src-main/model/model.ts';
 import { parseModel } from '../src-main/model/modelFile.ts';
-import { type Weights, cloneWeights, nextContext, run, tokenEmbedding } from '../src-main/model/network.ts';
+import { type Weights, cloneWeights, nextContext, recurrentWeights, run, tokenEmbedding } from '../src-main/model/network.ts';
 import { tokenize, tokenizeCorpus } from '../src-main/model/tokenizer.ts';
 import { Trainer } from '../src-main/model/training.ts';
 import { BOUNDARY, encode } from '../src-main/model/vocabulary.ts';

@@ -16,7 +16,7 @@
  */
 import { EigenvalueDecomposition, Matrix, SingularValueDecomposition, solve } from 'ml-matrix';
 import type { Checkpoint } from './model.ts';
-import { type Weights, nextContext, tokenEmbedding } from './network.ts';
+import { type Weights, nextContext, recurrentWeights, tokenEmbedding } from './network.ts';
 import { BOUNDARY } from './vocabulary.ts';
 
 /** A complex number as [real, imaginary], the shape the CLI and the service send. */
@@ -37,14 +37,6 @@ export const FIXED_POINT_TOLERANCE = 1e-12;
 const NEWTON_MAX_STEPS = 100;
 /** The trajectory kept for drawing: its first points, where it moves most. */
 export const TRAJECTORY_POINTS = 120;
-
-/** W1[:, E:2E], the weights from the context carried in to the new context (E x E, row-major). */
-export function recurrentWeights(weights: Weights): Float64Array {
-  const e = weights.embedding;
-  const out = new Float64Array(e * e);
-  for (let i = 0; i < e; i++) out.set(weights.w1.subarray(i * 2 * e + e, i * 2 * e + 2 * e), i * e);
-  return out;
-}
 
 /** J = diag(1 - h2^2) . W1[:, E:2E]: the derivative of the new context h2 with respect to the context carried in. */
 export function contextJacobian(weights: Weights, h2: ArrayLike<number>): Float64Array {

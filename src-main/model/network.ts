@@ -97,6 +97,14 @@ export function nextContext(
   return out;
 }
 
+/** W1[:, E:2E], the weights from the context carried in to the new context (E x E, row-major). */
+export function recurrentWeights(weights: Weights): Float64Array {
+  const e = weights.embedding;
+  const out = new Float64Array(e * e);
+  for (let i = 0; i < e; i++) out.set(weights.w1.subarray(i * 2 * e + e, i * 2 * e + 2 * e), i * e);
+  return out;
+}
+
 /**
  * W1[:, :E] . h1: the token's share of the context's pre-activation, each sum from zero in j order.
  * It depends on the token alone, so a pass over many steps may take it once per token.

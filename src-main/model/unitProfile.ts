@@ -136,15 +136,23 @@ function compareRows(a: readonly number[], b: readonly number[]): number {
   return a.length - b.length;
 }
 
-/** The unit's activation at every step of every line, fed [boundary, tokens...] from zeros. */
-export function unitActivations(weights: Weights, lines: readonly (readonly number[])[], { layer, unit }: UnitId): Float64Array[] {
+/**
+ * The unit's activation at every step of every line, fed [boundary, tokens...] from zeros; an h2
+ * unit's from the corpus's contexts when they are given (see `corpusContexts`).
+ */
+export function unitActivations(
+  weights: Weights,
+  lines: readonly (readonly number[])[],
+  { layer, unit }: UnitId,
+  contexts?: readonly Float64Array[],
+): Float64Array[] {
   const E = weights.embedding;
   if (layer === 'h1') {
     // h1 depends on the token alone: tanh(W0[unit, row]).
     const values = embeddingTable(weights);
     return lines.map((line) => Float64Array.from({ length: line.length + 1 }, (_, s) => values[(s === 0 ? BOUNDARY : line[s - 1]) * E + unit]));
   }
-  return corpusContexts(weights, lines).map((contexts) => Float64Array.from({ length: contexts.length / E }, (_, s) => contexts[s * E + unit]));
+  return (contexts ?? corpusContexts(weights, lines)).map((line) => Float64Array.from({ length: line.length / E }, (_, s) => line[s * E + unit]));
 }
 
 export function histogramBin(value: number): number {
@@ -160,14 +168,7 @@ export function unitProfile(weights: Weights, corpus: readonly (readonly number[
   const E = weights.embedding;
   const V = weights.vocabulary;
 
-  const activations =
-    options.contexts && layer === 'h2'
-      ? options.contexts.map((contexts) => {
-          const values = new Float64Array(contexts.length / E);
-          for (let s = 0; s < values.length; s++) values[s] = contexts[s * E + unit];
-          return values;
-        })
-      : unitActivations(weights, corpus, id);
+  const activations = unitActivations(weights, corpus, id, options.contexts);
   const histogram = new Array<number>(HISTOGRAM_BINS).fill(0);
   let count = 0;
   let total = 0;

@@ -1,4 +1,4 @@
-import { type Weights, inputShare } from '../network.ts';
+import { type Weights, inputShare, recurrentWeights } from '../network.ts';
 import { INTEGRATED_PATH_WASM_BASE64 } from './integratedPathWasm.ts';
 import { kernelInstance, reserveMemory } from './wasmInstance.ts';
 
@@ -44,9 +44,7 @@ export class KernelPath {
     const view = (which: number, length: number) => new Float64Array(buffer, this.kernel.offset(which), length);
     const inputs = view(0, h1.length);
     for (let s = 0; s < this.steps; s++) inputShare(weights, h1.subarray(s * E, (s + 1) * E), inputs.subarray(s * E, (s + 1) * E));
-    const recurrent = view(1, E * E);
-    const { w1 } = weights;
-    for (let i = 0; i < E; i++) for (let j = 0; j < E; j++) recurrent[i * E + j] = w1[i * 2 * E + E + j];
+    view(1, E * E).set(recurrentWeights(weights));
     view(2, V * E).set(weights.w2);
     const context = view(3, E);
     for (let j = 0; j < E; j++) context[j] = start?.[j] ?? 0;
