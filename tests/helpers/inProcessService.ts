@@ -53,16 +53,9 @@ export function inProcessService(options: InProcessServiceOptions = {}) {
     return id;
   }
 
-  /** The result of a request that must succeed. */
-  async function ask<B extends RequestBody>(body: B): Promise<ResultOf<B['type']>> {
-    const reply = replies.get(await send(body));
-    if (!reply || reply.type !== 'reply') throw new Error(reply?.type === 'error' ? `${reply.kind}: ${reply.message}` : 'no reply');
-    return parseResult(body.type, reply.result);
-  }
-
   /**
-   * Like `ask`, and how long the reply took: from sending the request to the service posting its reply
-   * (the moment a host outside this process would receive it), in milliseconds.
+   * The result of a request that must succeed, and how long the reply took: from sending the request
+   * to the service posting its reply (the moment a host outside this process would receive it), in ms.
    */
   async function timedAsk<B extends RequestBody>(body: B): Promise<{ result: ResultOf<B['type']>; ms: number }> {
     const started = performance.now();
@@ -70,6 +63,11 @@ export function inProcessService(options: InProcessServiceOptions = {}) {
     const reply = replies.get(id);
     if (!reply || reply.type !== 'reply') throw new Error(reply?.type === 'error' ? `${reply.kind}: ${reply.message}` : 'no reply');
     return { result: parseResult(body.type, reply.result), ms: postedAt.get(id)! - started };
+  }
+
+  /** The result of a request that must succeed. */
+  async function ask<B extends RequestBody>(body: B): Promise<ResultOf<B['type']>> {
+    return (await timedAsk(body)).result;
   }
 
   /** The error of a request that must fail. */
