@@ -15,6 +15,7 @@ import type { ServiceHost } from './host.ts';
 import type { HistoryInfo, ModelInfo, ModelSource, WeightEdit } from './protocol.ts';
 import { epochOfWeights, modelAtEpoch } from '../model/checkpoints.ts';
 import { weightsOnWire } from './wire.ts';
+import { examplePrompts } from '../model/examplePrompts.ts';
 
 export interface OpenModel {
   model: Model;
@@ -99,7 +100,7 @@ export class OpenModels {
   }
 
   info(): ModelInfo {
-    const { model, storedId, edited } = this.current();
+    const { model, storedId, edited, corpus } = this.current();
     const t = model.training;
     return {
       name: model.name,
@@ -110,6 +111,7 @@ export class OpenModels {
       weights: weightsOnWire(model.weights),
       edited,
       history: this.history(),
+      ...(corpus ? { examplePrompts: examplePrompts(corpus) } : {}),
       training: t
         ? {
             corpus: t.corpus,

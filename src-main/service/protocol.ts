@@ -195,6 +195,8 @@ export const ModelInfoSchema = v.object({
   ),
   /** The training history, when the model kept one (absent or null otherwise). */
   history: v.optional(v.nullable(HistoryInfoSchema)),
+  /** Questions or openings taken from the corpus it was trained on, when the service knows that corpus. */
+  examplePrompts: v.optional(v.array(v.string())),
 });
 export type ModelInfo = v.InferOutput<typeof ModelInfoSchema>;
 

@@ -32,6 +32,10 @@ export class Studio {
   #notice = $state<string | null>(null);
   #message = $state<{ text: string; problem: boolean } | null>(null);
   #sampling = $state<Sampling>({ temperature: 0.5, topK: 0, seed: 1 });
+  /** True when every turn uses the Seed field as it is; otherwise each Send moves it on by one. */
+  #sameSeed = $state(false);
+  /** Whether the learner has set a sampling field: until then the first model's own temperature is taken. */
+  #samplingTouched = false;
   #trainingActive = $state(false);
 
   /** The open model, or null before the first one opens. */
@@ -96,6 +100,23 @@ export class Studio {
   get sampling(): Readonly<Sampling> {
     return this.#sampling;
   }
+  /** Whether every turn uses the same seed (the Seed field is then left as it is after a Send). */
+  get sameSeed(): boolean {
+    return this.#sameSeed;
+  }
+  /**
+   * The sampling the step under the clock was written with (its turn's temperature and top-k), or the
+   * fields' when nothing was said yet: the next-token bars and the reply tree both show this one.
+   * `shownAt` is the temperature their probabilities are at: the turn's, or 1 for a turn at 0 (which
+   * always takes the likeliest token, so its own distribution would be all on one).
+   */
+  get shownSampling(): { temperature: number; topK: number; shownAt: number; fromTurn: boolean } {
+    const step = this.current;
+    const asked = step ? this.asked[Math.floor(step.turn / 2)] : undefined;
+    const { temperature, topK } = step && asked ? asked : this.#sampling;
+    const shownAt = Number.isFinite(temperature) && temperature > 0 ? temperature : 1;
+    return { temperature, topK, shownAt, fromTurn: Boolean(step && asked) };
+  }
   /** True while a training run is going (the Train view says so), so that leaving the page asks first. */
   get trainingActive(): boolean {
     return this.#trainingActive;
@@ -152,10 +173,12 @@ export class Studio {
 
   /** Takes a newly opened model (the service has started a fresh conversation with it). */
   private adopt(model: ModelInfo, bundled = false): void {
+    // The sampling fields are the learner's: a model change never resets them. Only the very first
+    // model, before the learner touched a field, gives the temperature it was made to be sampled at.
+    if (!this.#model && !this.#samplingTouched) this.#sampling.temperature = model.defaultTemperature;
     this.#model = model;
     this.#bundledOpen = bundled;
     this.#opened++;
-    this.#sampling.temperature = model.defaultTemperature;
     this.clear();
   }
 
@@ -218,8 +241,9 @@ export class Studio {
       const result = await this.bridge.request({ type: 'generate', ...turn });
       if (era !== this.era) return;
       this.asked.push(turn);
-      // A new seed each turn keeps replies varied, yet the whole conversation reproducible.
-      this.#sampling.seed = (turn.seed + 1) >>> 0;
+      // A new seed each turn keeps replies varied, yet the whole conversation reproducible (the chat
+      // says so beside the field); "Same seed every turn" leaves it as it is.
+      if (!this.#sameSeed && this.#sampling.seed === turn.seed) this.#sampling.seed = (turn.seed + 1) >>> 0;
       const lastPrompt = this.append(result);
       // Show the prompt as read, with the first reply token chosen; the rest is written out by playing.
       this.moveClock(lastPrompt, false);
@@ -246,7 +270,13 @@ export class Studio {
 
   /** Sets one sampling field of the next message, as typed (the chat checks it before sending). */
   setSampling<F extends keyof Sampling>(field: F, value: Sampling[F]): void {
+    this.#samplingTouched = true;
     this.#sampling[field] = value;
+  }
+
+  /** Every turn uses the same seed (true), or each Send moves the Seed field on by one (false). */
+  setSameSeed(same: boolean): void {
+    this.#sameSeed = same;
   }
 
   /** Whether a training run is going, as the Train view sees it. */
