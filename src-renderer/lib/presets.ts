@@ -36,7 +36,12 @@ export const COMPARE_PAIRS = [
   },
 ] as const;
 
-/** A 20-line corpus, "question? answer." like Boris's, to teach a new model about cats. */
+/**
+ * A 20-line corpus, "question? answer." like Boris's, to teach a new model about cats. Each question
+ * ends in a word of its own, so that what it asks is still in the context when the answer is written
+ * (a question that differs only in its first word, "where"/"when do cats sleep?", asks a small model to
+ * remember further back than the Train view's defaults teach it to). The last two lines are held out.
+ */
 export const CATS_CORPUS = [
   'what do you love? i love cats.',
   'who are you? i am a cat.',
@@ -47,15 +52,65 @@ export const CATS_CORPUS = [
   'what do cats say? cats say meow.',
   'are cats nice? cats are very nice.',
   'what do cats eat? cats eat fish.',
-  'do cats like dogs? cats do not like dogs.',
+  'are cats friends with dogs? not always.',
   'how do cats feel? cats feel happy.',
-  'when do cats sleep? cats sleep all day.',
+  'how long do cats nap? cats nap all day.',
   'what do cats play with? cats play with string.',
   'do you like cats? i love cats.',
-  'what colour is a cat? a cat can be black or white.',
+  'what colour is cat fur? black, white or orange.',
   'how many legs does a cat have? a cat has four legs.',
   'can cats climb? cats climb trees.',
   'are cats happy? cats are happy in the sun.',
   'what do cats drink? cats drink milk.',
   'hello cat. hello friend.',
 ].join('\n');
+
+/** The corpora the Train view offers as lessons: with the default settings, each makes a model that answers its own questions. */
+export const TRAINING_PRESETS = [{ id: 'cats', label: 'Teach Boris about cats', corpus: CATS_CORPUS }] as const;
+
+/**
+ * The Train view's default hyper-parameters, as typed. Chosen so that every preset, trained with
+ * them, answers its own corpus's questions (tests/preset-lessons.test.ts); Boris's whole corpus takes
+ * about a minute with them.
+ */
+export const TRAIN_DEFAULTS = { embedding: '24', epochs: '80', learningRate: '0.005', seed: '1' } as const;
+
+/** Below this many held-out texts, the Train view keeps the final epoch by default (see `defaultKeep`). */
+export const FEW_HELD_OUT = 10;
+
+/**
+ * Which epoch's weights a run keeps unless the learner chooses: the best held-out epoch, except when
+ * the held-out set is so small (under FEW_HELD_OUT texts) that one text more or less right decides
+ * which epoch is "best"; then the final one, which has learned the training lines longest.
+ */
+export function defaultKeep(heldOutTexts: number): 'best' | 'final' {
+  return heldOutTexts > 0 && heldOutTexts < FEW_HELD_OUT ? 'final' : 'best';
+}
+
+/** Words too common to name a model after. */
+const COMMON_WORDS = new Set(
+  ('a about after again all also am an and any are as at be because been before being but by can could did do does ' +
+    "doing don't done each even ever for from get gets go goes going good got had has have having he her here hers " +
+    "him his how i i'm if in into is it it's its just know like likes little lot love loves many me more most much " +
+    'my never no not now of off oh ok okay on one only or our out over please really say says see so some still such ' +
+    'tell than thank thanks that the their them then there these they thing things think this those to too up us ' +
+    "very want was we well were what when where which who why will with would yes you you're your yours")
+    .split(' '),
+);
+
+/**
+ * A name for a model trained on a corpus: its most frequent word that is not a common one, such as
+ * "Cats model" for lines about cats; "Model 1" (or the next number free) when there is none.
+ */
+export function suggestModelName(vocabulary: readonly { token: string; count: number }[], taken: readonly string[] = []): string {
+  let best: { token: string; count: number } | null = null;
+  for (const entry of vocabulary) {
+    if (!/^[a-z][a-z']{2,}$/.test(entry.token) || COMMON_WORDS.has(entry.token)) continue;
+    if (!best || entry.count > best.count) best = entry;
+  }
+  const names = new Set(taken.map((n) => n.toLowerCase()));
+  if (best) return `${best.token[0].toUpperCase()}${best.token.slice(1)} model`;
+  let n = 1;
+  while (names.has(`model ${n}`)) n++;
+  return `Model ${n}`;
+}

@@ -1,6 +1,7 @@
 import { type CorpusReport, type EpochMetrics, type ServiceEvent, TRAINING_LIMITS, type TrainingSettings, limits } from '../../src-main/service/protocol.ts';
 import type { MatrixWeights } from './weightMaps.ts';
 import { modelLibrary } from './modelLibrary.svelte.ts';
+import { TRAIN_DEFAULTS, defaultKeep } from './presets.ts';
 import type { Studio } from './studio.svelte.ts';
 
 export type RunStatus = 'idle' | 'starting' | 'running' | 'paused' | 'completed' | 'stopped' | 'diverged' | 'interrupted';
@@ -48,9 +49,14 @@ export class TrainingRun {
   corpus = $state('');
   report = $state.raw<CorpusReport | null>(null);
   corpusError = $state<string | null>(null);
-  settings = $state<SettingsText>({ embedding: '16', epochs: '30', learningRate: '0.005', seed: '1' });
-  /** Which weights the trained model keeps: the best held-out epoch's or the final epoch's. */
+  settings = $state<SettingsText>({ ...TRAIN_DEFAULTS });
+  /**
+   * Which weights the trained model keeps: the best held-out epoch's or the final epoch's. Until the
+   * learner chooses, it follows the corpus: the final epoch when the held-out set is tiny (defaultKeep).
+   */
   keep = $state<'best' | 'final'>('best');
+  /** True once the learner has chosen which epoch to keep; the corpus no longer decides it. */
+  keepChosen = $state(false);
   /** Epochs a second, to watch a run learn; null for as fast as it can. */
   pace = $state<number | null>(null);
   /** How many of the corpus's texts (lines, or dialogues read as one) this run holds out, and how many of those are dialogues. */
@@ -78,9 +84,26 @@ export class TrainingRun {
   /** Which of the studio's openings was this run's trained model, if any. */
   private openedAs = $state<number | null>(null);
 
+  /** Which of the studio's openings was open when the run ended (its own model, or the one before for a run that opened none). */
+  private endedWith = $state<number | null>(null);
+
   /** True while the trained model is the one open in the chat (saving it saves that one). */
   get opened(): boolean {
     return this.openedAs !== null && this.openedAs === this.studio.opened;
+  }
+
+  /**
+   * Whether this run belongs to the model open now: while it trains, and after it ends for as long as
+   * the model open then (its own, or for a run that opened none the one before) is still open.
+   */
+  get ofOpenModel(): boolean {
+    return this.active || (this.history.length > 0 && this.endedWith !== null && this.endedWith === this.studio.opened);
+  }
+
+  /** Chooses which epoch's weights the next run keeps (the learner's choice, kept from then on). */
+  chooseKeep(keep: 'best' | 'final'): void {
+    this.keep = keep;
+    this.keepChosen = true;
   }
   savedAs = $state<string | null>(null);
   saving = $state(false);
@@ -128,6 +151,7 @@ export class TrainingRun {
       if (generation === this.inspectGeneration) {
         this.report = report;
         this.corpusError = null;
+        if (!this.keepChosen && !this.active) this.keep = defaultKeep(report.heldOutLines);
         if (this.aboutCorpus && report.usableLines >= 2 && !this.active) this.clearMessage();
       }
       return report;
@@ -168,6 +192,7 @@ export class TrainingRun {
     this.weights = null;
     this.bestEpoch = null;
     this.openedAs = null;
+    this.endedWith = null;
     this.savedAs = null;
     this.epoch = 0;
     this.epochs = settings.epochs;
@@ -219,6 +244,8 @@ export class TrainingRun {
     try {
       const saved = await this.studio.bridge.request({ type: 'saveModel', name: trimmed });
       this.savedAs = saved.name;
+      // One status at a time: the note under the header that said "not saved yet" goes; the panel says it is saved.
+      if (this.studio.message?.text.endsWith('It is not saved yet.')) this.studio.tell(null);
       const library = modelLibrary(this.studio);
       library.remember(saved);
       void library.refresh();
@@ -270,22 +297,32 @@ export class TrainingRun {
         const name = event.model.name;
         const carried = this.studio.carryOver(event.model);
         this.openedAs = this.studio.opened;
-        void carried.then((said) =>
-          this.studio.tell(`The chat now talks to ${name}${said ? '; your conversation so far was said again with it' : ''}. It is not saved yet.`),
-        );
+        void carried.then((said) => {
+          // Saved in the meantime: the save said so already.
+          if (this.savedAs !== null || !this.opened) return;
+          this.studio.tell(`The chat now talks to ${name}${said ? '; your conversation so far was said again with it' : ''}. It is not saved yet.`);
+        });
       }
+      this.endedWith = this.studio.opened;
     }
   }
 
+  /**
+   * How the run ended, saying which epoch each figure belongs to: the last epoch's (the charts' last
+   * points) and the kept epoch's (the model's, which the header's Epoch bar shows).
+   */
   private describeEnd(status: RunStatus, bestEpoch: number, accuracy: number | null): string {
-    const best = `the best epoch was ${bestEpoch}${accuracy === null ? '' : ` (held-out accuracy ${(accuracy * 100).toFixed(1)}%)`}`;
+    const pct = (value: number | null | undefined) => (value === null || value === undefined ? '–' : `${(value * 100).toFixed(1)}%`);
     const last = this.history[this.history.length - 1];
-    const kept =
-      this.kept === 'final' && last
-        ? `; the model keeps the final epoch’s weights (epoch ${last.epoch}, ${(last.testAccuracy * 100).toFixed(1)}%)`
-        : '; the model keeps its weights';
-    if (status === 'completed') return `Training finished: ${best}${kept}.`;
-    if (status === 'stopped') return `Training stopped: ${best}${kept}.`;
-    return `Training ended (${status}).`;
+    if ((status !== 'completed' && status !== 'stopped') || !last) return `Training ended (${status}).`;
+    const how = `Training ${status === 'completed' ? 'finished' : 'stopped'}`;
+    const best = last.epoch === bestEpoch ? ' It is also the best held-out epoch.' : ` The best held-out epoch was ${bestEpoch} (${pct(accuracy)}).`;
+    if (this.kept === 'final' || last.epoch === bestEpoch) {
+      return `${how}: the model keeps the final epoch’s weights (epoch ${last.epoch}, held-out accuracy ${pct(last.testAccuracy)}, the charts’ last points).${best}`;
+    }
+    return (
+      `${how} at epoch ${last.epoch} (held-out accuracy ${pct(last.testAccuracy)}, the charts’ last points). ` +
+      `The model keeps the best held-out epoch’s weights instead: epoch ${bestEpoch} (${pct(accuracy)}), marked “kept” on the charts; the header’s held-out figure is that epoch’s.`
+    );
   }
 }
