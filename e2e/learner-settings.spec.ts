@@ -89,9 +89,6 @@ test('the next-token bars and the reply tree show the same temperature, and say 
   await page.getByRole('button', { name: 'Explain' }).click();
   const tree = page.getByRole('tree', { name: 'Reply tree' });
   await expect(tree.locator('[role="treeitem"][aria-level="1"]').first()).toBeVisible({ timeout: 20_000 });
-  await expect(page.getByTestId('tree-temperature')).toHaveAttribute('data-value', '0.5');
-  await expect(page.getByTestId('tree-temperature')).toContainText("T 0.5, top-k all, this turn's, as in the next-token bars");
-  await expect(page.getByTestId('tree-temperature')).toContainText('your next message uses T 0');
 
   // Every first branch of the tree has the probability its next-token bar shows.
   const bars = page.locator('#view-inside g.bar[data-probability]');
@@ -106,6 +103,10 @@ test('the next-token bars and the reply tree show the same temperature, and say 
     compared++;
   }
   expect(compared).toBeGreaterThan(0);
+  // The tree's caption says which temperature, and that the field now says another.
+  await expect(page.getByTestId('tree-temperature')).toHaveAttribute('data-value', '0.5');
+  await expect(page.getByTestId('tree-temperature')).toContainText("T 0.5, top-k all, this turn's, as in the next-token bars");
+  await expect(page.getByTestId('tree-temperature')).toContainText('your next message uses T 0');
 
   // The Weights view's bars say the same temperature.
   await page.getByRole('tab', { name: 'Weights' }).click();
@@ -136,39 +137,51 @@ test('a trained model’s chat uses its name and example prompts from its own co
   await expect(examples).toHaveText([...EXAMPLE_PROMPTS]);
 });
 
-test('the Train view tells one story: a lesson’s defaults, a name from the corpus, one status after saving, and the open model’s run', async ({ page }) => {
+test('a lesson with a tiny held-out set keeps the final epoch by default, and says why', async ({ page }) => {
   await openApp(page);
   await page.getByRole('tab', { name: 'Train' }).click();
   const view = page.locator('#view-train');
+  // Boris's corpus holds out hundreds of texts: the best held-out epoch.
+  await expect(view.getByTestId('corpus-stats')).toContainText('lines with words');
+  await expect(view.getByRole('radio', { name: 'the best held-out epoch' })).toBeChecked();
   await view.getByRole('button', { name: /^Teach Boris about cats/ }).click();
-  // Two held-out texts: the final epoch is kept by default, and the view says why.
+  // Two held-out texts: the final epoch, and the view says why.
   await expect(view.getByRole('radio', { name: 'the final epoch' })).toBeChecked();
   await expect(view.getByTestId('keep-why')).toContainText(`only ${inspectCorpus(CATS_CORPUS).heldOutLines} held-out texts`);
-  await trainCats(page);
+});
 
-  // The default name comes from the corpus.
+test('a model trained on cats is named after them, and after saving nothing says it is not saved', async ({ page }) => {
+  await openApp(page);
+  const view = await trainCats(page);
   await expect(view.getByRole('textbox', { name: 'Model name' })).toHaveValue('Cats model');
   await expect(page.getByText('It is not saved yet.').first()).toBeVisible();
   await view.getByRole('button', { name: 'Save as new model' }).click();
   await expect(view.getByTestId('save-status')).toContainText('Saved as “Cats model”');
   // One status at a time: nothing on the page still says it is not saved.
   await expect(page.getByText('not saved yet')).toHaveCount(0);
+});
 
-  // The curves are the cat run's while its model is open...
+test('the Train view shows the run of the model that is open: the cat run for the cats model, Boris’s history for Boris', async ({ page }) => {
+  await openApp(page);
+  const view = await trainCats(page);
   const lines = tokenizeCorpus(CATS_CORPUS);
   const vocabulary = buildVocabulary(lines);
   const settings = { embedding: Number(TRAIN_DEFAULTS.embedding), epochs: Number(TRAIN_DEFAULTS.epochs), learningRate: Number(TRAIN_DEFAULTS.learningRate), seed: Number(TRAIN_DEFAULTS.seed) };
   const trainer = new Trainer(lines.map((line) => encode(vocabulary, line)), vocabulary, settings);
   while (!trainer.done) trainer.runLines(10_000);
   await expect(view.locator('path[data-series="test-accuracy"]')).toHaveAttribute('data-points', String(trainer.history.length));
-  // ...and Boris's own history once Boris is open again, under his name.
+  await expect(view.getByTestId('model-history-note')).toContainText('the run that made Trained model');
+
   await page.getByRole('banner').getByRole('combobox', { name: 'Model' }).selectOption({ label: 'Boris (bundled)' });
   await expect(page.getByRole('heading', { name: 'Chat with Boris' })).toBeVisible();
   await expect(view.getByTestId('model-history-note')).toContainText('how Boris was trained');
   const borisEpochs = await page.getByRole('slider', { name: 'Epoch' }).getAttribute('aria-valuetext');
   const borisLast = Number(/of (\d+)/.exec(borisEpochs ?? '')?.[1]);
+  expect(borisLast).toBeGreaterThan(0);
   await expect(view.locator('path[data-series="test-accuracy"]')).toHaveAttribute('data-points', String(borisLast + 1));
+  // The cat run's sample lines and weights are not shown under Boris's name.
   await expect(view.locator('li[data-epoch]')).toHaveCount(0);
+  await expect(view.getByRole('slider', { name: 'Scrub the run' })).toHaveCount(0);
 });
 
 test('the held-out figures of a run say which epoch they belong to', async ({ page }) => {
