@@ -105,8 +105,8 @@ test('the next-token bars and the reply tree show the same temperature, and say 
   expect(compared).toBeGreaterThan(0);
   // The tree's caption says which temperature, and that the field now says another.
   await expect(page.getByTestId('tree-temperature')).toHaveAttribute('data-value', '0.5');
-  await expect(page.getByTestId('tree-temperature')).toContainText("T 0.5, top-k all, this turn's, as in the next-token bars");
-  await expect(page.getByTestId('tree-temperature')).toContainText('your next message uses T 0');
+  await expect(page.getByTestId('tree-temperature')).toContainText("T 0.5, top-k all (this turn's, as the next-token bars)");
+  await expect(page.getByTestId('tree-temperature')).toContainText('next message: T 0');
 
   // The Weights view's bars say the same temperature.
   await page.getByRole('tab', { name: 'Weights' }).click();
@@ -199,7 +199,8 @@ test('the held-out figures of a run say which epoch they belong to', async ({ pa
   // The charts mark the kept epoch, and their legends give that epoch's figure and say so.
   await expect(view.locator('[data-testid="epoch-marker"]').first()).toHaveAttribute('data-epoch', String(best));
   await expect(view.locator('[data-testid="epoch-marker"]').first()).toContainText(`kept: epoch ${best}`);
-  await expect(view.getByText(`next token right: ${Math.round(trainer.history[best].testAccuracy * 100)}% (epoch ${best})`)).toBeVisible();
+  await expect(view.getByText(`next token right: ${Math.round(trainer.history[best].testAccuracy * 100)}%`)).toBeVisible();
+  for (const legend of await view.getByTestId('legend-epoch').all()) await expect(legend).toHaveText(`at epoch ${best}`);
   // The header's figure is the same epoch's.
   await expect(page.getByTestId('epoch-bar')).toContainText(`held-out ${pct(trainer.history[best].testAccuracy)}`);
 });
