@@ -380,7 +380,7 @@ test('closing the window with unsaved work asks first: Cancel keeps it, Save sto
   host.fake.dialogAnswers.push({ response: 2 });
   window.close();
   await expect.poll(() => questions().length).toBe(asked + 1);
-  expect(questions().at(-1).message).toBe('Save your work before closing?');
+  expect(questions().at(-1)?.message).toBe('Save your work before closing?');
   await ready(page, 'weights');
   expect(window.isDestroyed()).toBe(false);
 
