@@ -12,7 +12,7 @@ import { type AboutInfo, CHANNELS, type BridgeAnswer } from './desktop/api.ts';
 import { appMenuTemplate } from './desktop/appMenu.ts';
 import { CommandOutbox } from './desktop/commands.ts';
 import { modelPathFromArgs } from './desktop/launchArgs.ts';
-import { LEAVE_BUTTONS, type LeaveAction, LeaveGuard, leaveAnswer } from './desktop/leaveGuard.ts';
+import { type LeaveAction, LeaveGuard, leaveAnswer, leaveMessageBox } from './desktop/leaveGuard.ts';
 import { modelSourceFromPath } from './desktop/modelSources.ts';
 import { prepareModelStore } from './desktop/modelStoreSetup.ts';
 import { APP_SCHEME, CONTENT_SECURITY_POLICY, DESKTOP_ENTRY, contentType, isAppUrl, resolveAppUrl } from './desktop/rendererFiles.ts';
@@ -40,19 +40,9 @@ let quitting = false;
 
 /** Nothing unsaved is dropped without asking: closing, quitting, a file given to the app. */
 const leave = new LeaveGuard({
-  async ask({ message, detail }) {
+  async ask(question) {
     if (!window) return 'cancel';
-    const { response } = await dialog.showMessageBox(window, {
-      type: 'warning',
-      buttons: [...LEAVE_BUTTONS],
-      defaultId: 0,
-      cancelId: 2,
-      noLink: true,
-      title: 'Unsaved work',
-      message,
-      detail,
-    });
-    return leaveAnswer(response);
+    return leaveAnswer((await dialog.showMessageBox(window, leaveMessageBox(question))).response);
   },
   post: (command) => commands.post(command),
   carryOut(action: LeaveAction) {

@@ -37,6 +37,11 @@ export interface LeaveHost {
   carryOut(action: LeaveAction): void;
 }
 
+/** The native message box that asks the question: Save is the default, Escape cancels. */
+export function leaveMessageBox({ message, detail }: LeaveQuestion) {
+  return { type: 'warning' as const, buttons: [...LEAVE_BUTTONS], defaultId: 0, cancelId: 2, noLink: true, title: 'Unsaved work', message, detail };
+}
+
 /** A message box's answer (the index of the button pressed) as the guard's. */
 export function leaveAnswer(response: number): LeaveAnswer {
   return ANSWERS[response] ?? 'cancel';
