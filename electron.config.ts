@@ -20,7 +20,8 @@ const config: Configuration = {
   // tests/packaging.test.ts. The packed app cannot be run as plain Node (RunAsNode), steered by
   // NODE_OPTIONS or opened to a debugger from its command line; it loads its code only from its
   // app.asar, whose integrity it checks where Electron supports that (macOS and Windows); cookies
-  // are encrypted on disk.
+  // are encrypted on disk. file:// pages get no more than any other origin (GrantFileProtocolExtraPrivileges
+  // off): the app loads its pages from app://, never from file://.
   electronFuses: {
     runAsNode: false,
     enableNodeOptionsEnvironmentVariable: false,
@@ -28,6 +29,7 @@ const config: Configuration = {
     enableEmbeddedAsarIntegrityValidation: true,
     onlyLoadAppFromAsar: true,
     enableCookieEncryption: true,
+    grantFileProtocolExtraPrivileges: false,
   },
   // Model files open in the app from the file manager; a running app gets them through its
   // single-instance lock (second-instance) or, on macOS, open-file (see src-main/main.ts).

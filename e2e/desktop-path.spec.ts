@@ -1,4 +1,5 @@
 import { type Browser, type BrowserContext, type Page, expect, test } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -302,4 +303,129 @@ test('a preload that fails as a sandboxed preload gives an error screen, never t
   await expectNoWorker(page);
   await page.screenshot({ path: join(screens, 'desktop-broken-preload.png') });
   await closeDesktop(desktop);
+});
+
+/** What the page last told main about its unsaved work (through the preload's reportUnsavedWork). */
+function lastUnsavedReport(): string | null | undefined {
+  const reports = host.fake.invoked.filter((call: { channel: string }) => call.channel === 'slm:unsaved-work');
+  return reports.at(-1)?.args[0];
+}
+
+/** The questions main asked with a message box, in order. */
+function questions(): { message: string; detail: string; buttons: string[] }[] {
+  return host.fake.dialogCalls.filter((call: { kind: string }) => call.kind === 'message').map((call: { options: any }) => call.options);
+}
+
+/** Opens the original's weights through the Open dialog: a model opened from files, not saved yet. */
+async function openUnsavedOriginal(page: Page) {
+  host.fake.dialogAnswers.push({ canceled: false, filePaths: [join(fixture, 'weights.npz')] });
+  await page.getByLabel('Model files').click();
+  await page.getByRole('button', { name: 'Open model file…' }).click();
+  await ready(page, 'weights');
+  await expect.poll(lastUnsavedReport).toBe('weights is not saved');
+}
+
+test('a named pipe given through the Open dialog or by a second launch is refused in words, and nothing hangs', async ({ browser }) => {
+  const desktop = await openDesktop(browser);
+  const { page } = desktop;
+  await ready(page);
+  const pipe = join(scratch, 'x.slm.json');
+  execFileSync('mkfifo', [pipe]);
+  host.fake.dialogAnswers.push({ canceled: false, filePaths: [pipe] });
+  await page.getByLabel('Model files').click();
+  await page.getByRole('button', { name: 'Open model file…' }).click();
+  await expect(page.getByText(`the model file ${pipe} is a named pipe, not a regular file`)).toBeVisible();
+  host.electron.app.emit('second-instance', {}, ['/opt/slm-studio/slm-studio', `file://${pipe}`], '/');
+  await expect(page.getByText(`${pipe} could not be opened: the model file ${pipe} is a named pipe, not a regular file`)).toBeVisible();
+  // The service and the page go on.
+  await chat(page, 'who are you?');
+  await closeDesktop(desktop);
+});
+
+test("a second launch's file asks before it replaces unsaved work: Cancel keeps the model, Don't save opens the file", async ({ browser }) => {
+  const desktop = await openDesktop(browser);
+  const { page } = desktop;
+  await ready(page);
+  await openUnsavedOriginal(page);
+  const asked = questions().length;
+  const given = join(process.cwd(), 'resources', 'models', 'boris.slm.json');
+  host.fake.dialogAnswers.push({ response: 2 });
+  host.electron.app.emit('second-instance', {}, ['/opt/slm-studio/slm-studio', given], scratch);
+  await expect.poll(() => questions().length).toBe(asked + 1);
+  expect(questions().at(-1)).toMatchObject({
+    message: 'Save your work before opening boris.slm.json?',
+    detail: expect.stringMatching(/^Weights is not saved\./),
+    buttons: ['Save', "Don't save", 'Cancel'],
+  });
+  // Cancelled: the model opened from files is still the one open, and still unsaved.
+  await ready(page, 'weights');
+  expect(lastUnsavedReport()).toBe('weights is not saved');
+
+  host.fake.dialogAnswers.push({ response: 1 });
+  host.electron.app.emit('open-file', { preventDefault() {} }, given);
+  await expect.poll(() => questions().length).toBe(asked + 2);
+  await expect(page.getByText('Opened Boris.')).toBeVisible();
+  // A model opened from a file is the work now: it is not in the store yet.
+  await expect.poll(lastUnsavedReport).toBe('Boris is not saved');
+  await closeDesktop(desktop);
+});
+
+test('closing the window with unsaved work asks first: Cancel keeps it, Save stores the model and then closes', async ({ browser }) => {
+  const desktop = await openDesktop(browser);
+  const { page } = desktop;
+  await ready(page);
+  await openUnsavedOriginal(page);
+  const window = host.fake.windows[0];
+  const asked = questions().length;
+  host.fake.dialogAnswers.push({ response: 2 });
+  window.close();
+  await expect.poll(() => questions().length).toBe(asked + 1);
+  expect(questions().at(-1)?.message).toBe('Save your work before closing?');
+  await ready(page, 'weights');
+  expect(window.isDestroyed()).toBe(false);
+
+  const store = join(host.fake.userData, 'models');
+  const before = readdirSync(store).filter((name) => name.endsWith('.slm.json'));
+  host.fake.dialogAnswers.push({ response: 0 });
+  window.close();
+  await expect(page.getByText('Saved as “weights”.')).toBeVisible();
+  await expect.poll(() => window.isDestroyed()).toBe(true);
+  const added = readdirSync(store).filter((name) => name.endsWith('.slm.json') && !before.includes(name));
+  expect(added).toHaveLength(1);
+  expect(parseModel(readFileSync(join(store, added[0]), 'utf8')).name).toBe('weights');
+  await page.screenshot({ path: join(screens, 'desktop-saved-before-close.png') });
+  await closeDesktop(desktop);
+  // The app opens a window again (macOS's activate), for the tests after this one.
+  host.electron.app.emit('activate');
+  expect(host.fake.windows).toHaveLength(1);
+});
+
+test('closing during a training run: Save stops the run and stores the model it made, then closes', async ({ browser }) => {
+  const desktop = await openDesktop(browser);
+  const { page } = desktop;
+  await ready(page);
+  await page.getByRole('tab', { name: 'Train' }).click();
+  const view = page.locator('#view-train');
+  await view.getByRole('textbox', { name: 'Epochs' }).fill('5000');
+  await view.getByRole('textbox', { name: 'Embedding size' }).fill('4');
+  await view.getByRole('button', { name: 'Start training' }).click();
+  await expect(view.getByRole('progressbar')).not.toHaveAttribute('aria-valuenow', '0', { timeout: 30_000 });
+  await expect.poll(lastUnsavedReport).toBe('a training run is going');
+  const window = host.fake.windows[0];
+  const store = join(host.fake.userData, 'models');
+  const before = readdirSync(store);
+  host.fake.dialogAnswers.push({ response: 0 });
+  window.close();
+  await expect.poll(() => questions().at(-1)?.detail).toMatch(/^A training run is going\. Save keeps it among your models \(the run is stopped first/);
+  const saved = page.getByText(/Saved as “.+”\./);
+  await expect(saved).toBeVisible({ timeout: 30_000 });
+  await expect.poll(() => window.isDestroyed()).toBe(true);
+  await expect(view.getByTestId('training-message')).toContainText('Training stopped');
+  const added = readdirSync(store).filter((name) => !before.includes(name) && name.endsWith('.slm.json'));
+  expect(added).toHaveLength(1);
+  const model = parseModel(readFileSync(join(store, added[0]), 'utf8'));
+  expect(await saved.textContent()).toContain(`Saved as “${model.name}”.`);
+  expect(model.weights.embedding).toBe(4);
+  await closeDesktop(desktop);
+  host.electron.app.emit('activate');
 });

@@ -6,12 +6,13 @@
  * the built file under a stand-in electron module).
  */
 import { BrowserWindow, Menu, app, dialog, ipcMain, net, protocol, session, utilityProcess, type IpcMainInvokeEvent } from 'electron';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type AboutInfo, CHANNELS, type BridgeAnswer } from './desktop/api.ts';
 import { appMenuTemplate } from './desktop/appMenu.ts';
 import { CommandOutbox } from './desktop/commands.ts';
 import { modelPathFromArgs } from './desktop/launchArgs.ts';
+import { type LeaveAction, LeaveGuard, leaveAnswer, leaveMessageBox } from './desktop/leaveGuard.ts';
 import { modelSourceFromPath } from './desktop/modelSources.ts';
 import { prepareModelStore } from './desktop/modelStoreSetup.ts';
 import { APP_SCHEME, CONTENT_SECURITY_POLICY, DESKTOP_ENTRY, contentType, isAppUrl, resolveAppUrl } from './desktop/rendererFiles.ts';
@@ -32,6 +33,25 @@ let window: BrowserWindow | null = null;
 let supervisor: ServiceSupervisor | null = null;
 /** Menu actions and files given to the app, held until the window's page can take them. */
 const commands = new CommandOutbox();
+/** Set once the person has agreed to close (or nothing was unsaved): the next close goes ahead. */
+let closeAgreed = false;
+/** Set by a quit (menu, Cmd+Q): the window's close is then the quit's. */
+let quitting = false;
+
+/** Nothing unsaved is dropped without asking: closing, quitting, a file given to the app. */
+const leave = new LeaveGuard({
+  async ask(question) {
+    if (!window) return 'cancel';
+    return leaveAnswer((await dialog.showMessageBox(window, leaveMessageBox(question))).response);
+  },
+  post: (command) => commands.post(command),
+  carryOut(action: LeaveAction) {
+    if (action.kind === 'open') return commands.post({ command: 'openSource', source: action.source });
+    closeAgreed = true;
+    if (action.kind === 'quit') app.quit();
+    else window?.close();
+  },
+});
 
 /** IPC is answered only for the app's own page in its own window. */
 function trusted(event: IpcMainInvokeEvent): boolean {
@@ -80,24 +100,38 @@ function createWindow(): void {
     },
   });
   window.once('ready-to-show', () => window?.show());
-  window.webContents.on('did-start-loading', () => commands.close());
+  closeAgreed = false;
+  window.webContents.on('did-start-loading', () => {
+    commands.close();
+    leave.reset();
+  });
   window.webContents.on('did-finish-load', () => commands.open((command) => window?.webContents.send(CHANNELS.command, command)));
   window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
   window.webContents.on('will-navigate', (event, url) => {
     if (url !== window?.webContents.getURL()) event.preventDefault();
   });
   window.webContents.on('will-attach-webview', (event) => event.preventDefault());
+  // Closing the window (or quitting) asks first when work is unsaved (desktop/leaveGuard.ts).
+  window.on('close', (event) => {
+    const kind = quitting ? 'quit' : 'close';
+    quitting = false;
+    if (closeAgreed) return;
+    event.preventDefault();
+    void leave.request({ kind });
+  });
   window.on('closed', () => {
     commands.close();
+    leave.reset();
     window = null;
   });
   void window.loadURL(DESKTOP_ENTRY);
 }
 
-/** A model file given to the app (command line, second launch, the OS): the renderer opens it. */
+/** A model file given to the app (command line, second launch, the OS): the renderer opens it, once unsaved work is seen to. */
 async function openGivenFile(path: string): Promise<void> {
   try {
-    commands.post({ command: 'openSource', source: await modelSourceFromPath(path) });
+    const source = await modelSourceFromPath(path);
+    await leave.request({ kind: 'open', source, fileName: basename(path) });
   } catch (error) {
     commands.post({ command: 'problem', message: `${path} could not be opened: ${(error as Error).message}` });
   }
@@ -208,6 +242,9 @@ app.whenReady().then(() => {
     return picked.filePaths[0];
   });
 
+  handle(CHANNELS.unsavedWork, async (_event, words: unknown) => leave.report(words));
+  handle(CHANNELS.workSaved, async (_event, request: unknown, saved: unknown) => leave.saved(request, saved));
+
   handle(CHANNELS.about, async (): Promise<AboutInfo> => ({
     name: app.getName(),
     version: app.getVersion(),
@@ -223,6 +260,10 @@ app.whenReady().then(() => {
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();
   });
+});
+
+app.on('before-quit', () => {
+  quitting = true;
 });
 
 app.on('window-all-closed', () => {

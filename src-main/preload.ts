@@ -21,6 +21,8 @@ const api: SlmDesktopApi = {
   exportOriginal: (files) => ipcRenderer.invoke(CHANNELS.exportOriginal, files),
   about: () => ipcRenderer.invoke(CHANNELS.about),
   onCommand: (listener) => listen(CHANNELS.command, listener),
+  reportUnsavedWork: (words) => ipcRenderer.invoke(CHANNELS.unsavedWork, words),
+  workSaved: (request, saved) => ipcRenderer.invoke(CHANNELS.workSaved, request, saved),
 };
 
 contextBridge.exposeInMainWorld('slm', api);

@@ -60,6 +60,14 @@ describe('a model file given on the command line', () => {
     expect(modelPathFromArgs(['slm.slm.json'], '/x')).toBeNull();
     expect(modelPathFromArgs(['slm', 'notes.txt', 'corpus.json'], '/x')).toBeNull();
   });
+
+  it("is a file URL's file, as a Linux desktop entry's %U passes it, never a relative path", () => {
+    expect(modelPathFromArgs(['/opt/slm/slm-studio', 'file:///home/ann/My%20frog.slm.json'], '/home/ann')).toBe('/home/ann/My frog.slm.json');
+    expect(modelPathFromArgs(['slm', 'FILE:///data/w/weights.npz'], '/x')).toBe('/data/w/weights.npz');
+    // Another machine's file, or a file URL that names no model file, is not opened.
+    expect(modelPathFromArgs(['slm', 'file://otherhost/m.slm.json'], '/x')).toBeNull();
+    expect(modelPathFromArgs(['slm', 'file:///home/ann/notes.txt'], '/x')).toBeNull();
+  });
 });
 
 describe('commands from main to the page', () => {

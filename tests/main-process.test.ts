@@ -99,4 +99,92 @@ describe('the Electron main process (with a stand-in electron module)', () => {
   it('sets its own application menu', () => {
     expect(fake.menu.map((item: { label?: string; role?: string }) => item.label ?? item.role)).toContain('File');
   });
+
+  it('refuses reports of unsaved work and save answers that are malformed or from another page', async () => {
+    const report = fake.handlers.get('slm:unsaved-work');
+    const saved = fake.handlers.get('slm:work-saved');
+    await expect(report(event('https://example.com/'), 'x is not saved')).rejects.toThrow(/refused/);
+    await expect(saved(event('https://example.com/'), 1, true)).rejects.toThrow(/refused/);
+    await expect(report(event('app://slm/index.html'), 'x'.repeat(301))).rejects.toThrow();
+    await expect(report(event('app://slm/index.html'), { words: 'x' })).rejects.toThrow();
+    await expect(saved(event('app://slm/index.html'), 'one', true)).rejects.toThrow();
+    await expect(saved(event('app://slm/index.html'), 1, 'yes')).rejects.toThrow();
+  });
+});
+
+describe('unsaved work is never dropped without asking (main, with a stand-in electron module)', () => {
+  const app = () => event('app://slm/index.html');
+  const commandsSent = () => fake.sent.filter((m: { channel: string }) => m.channel === 'slm:command').map((m: { payload: any }) => m.payload);
+  const questions = () => fake.dialogCalls.filter((call: { kind: string }) => call.kind === 'message');
+  const settle = () => new Promise((done) => setTimeout(done, 20));
+
+  it('with nothing unsaved, a second launch opens its file without a question', async () => {
+    await fake.handlers.get('slm:unsaved-work')(app(), null);
+    const asked = questions().length;
+    electron.app.emit('second-instance', {}, ['slm-studio', join(root, 'resources', 'models', 'boris.slm.json')], root);
+    await expect.poll(() => commandsSent().at(-1)?.command).toBe('openSource');
+    expect(questions()).toHaveLength(asked);
+  });
+
+  it("a second launch's file with work unsaved asks first: Cancel keeps the open model, Save opens it once the page saved", async () => {
+    await fake.handlers.get('slm:unsaved-work')(app(), 'the weights were edited and not saved');
+    const sentBefore = commandsSent().length;
+    fake.dialogAnswers.push({ response: 2 });
+    electron.app.emit('second-instance', {}, ['slm-studio', join(root, 'resources', 'models', 'boris.slm.json')], root);
+    await expect.poll(() => questions().length).toBeGreaterThan(0);
+    const question = questions().at(-1).options;
+    expect(question.buttons).toEqual(['Save', "Don't save", 'Cancel']);
+    expect(question.cancelId).toBe(2);
+    expect(question.message).toBe('Save your work before opening boris.slm.json?');
+    expect(question.detail).toMatch(/^The weights were edited and not saved\. Save keeps it among your models/);
+    await settle();
+    expect(commandsSent().slice(sentBefore)).toEqual([]);
+
+    fake.dialogAnswers.push({ response: 0 });
+    electron.app.emit('open-file', { preventDefault() {} }, join(root, 'resources', 'models', 'boris.slm.json'));
+    await expect.poll(() => commandsSent().slice(sentBefore).map((c: { command: string }) => c.command)).toEqual(['saveWork']);
+    const { request } = commandsSent().at(-1);
+    // The page could not save: nothing is opened.
+    await fake.handlers.get('slm:work-saved')(app(), request, false);
+    await settle();
+    expect(commandsSent().slice(sentBefore).map((c: { command: string }) => c.command)).toEqual(['saveWork']);
+    // Asked again, saved this time: the file is opened.
+    fake.dialogAnswers.push({ response: 0 });
+    electron.app.emit('open-file', { preventDefault() {} }, join(root, 'resources', 'models', 'boris.slm.json'));
+    await expect.poll(() => commandsSent().slice(sentBefore).length).toBe(2);
+    const second = commandsSent().at(-1).request;
+    expect(second).not.toBe(request);
+    await fake.handlers.get('slm:work-saved')(app(), second, true);
+    expect(commandsSent().at(-1)).toMatchObject({ command: 'openSource', source: { kind: 'modelFile' } });
+    // An answer for a request already settled changes nothing.
+    await fake.handlers.get('slm:work-saved')(app(), second, true);
+    expect(commandsSent().slice(sentBefore)).toHaveLength(3);
+  });
+
+  it('closing the window with work unsaved asks first: Cancel keeps it open; a quit asks too; Don\'t save closes', async () => {
+    const window = fake.windows[0];
+    await fake.handlers.get('slm:unsaved-work')(app(), 'Frog is not saved');
+    const asked = questions().length;
+    fake.dialogAnswers.push({ response: 2 });
+    window.close();
+    await expect.poll(() => questions().length).toBe(asked + 1);
+    expect(questions().at(-1).options.message).toBe('Save your work before closing?');
+    await settle();
+    expect(window.isDestroyed()).toBe(false);
+
+    fake.quitCalled = false;
+    fake.dialogAnswers.push({ response: 2 });
+    electron.app.emit('before-quit');
+    window.close();
+    await expect.poll(() => questions().length).toBe(asked + 2);
+    expect(questions().at(-1).options.message).toBe('Save your work before quitting?');
+    await settle();
+    expect(window.isDestroyed()).toBe(false);
+    expect(fake.quitCalled).toBeFalsy();
+
+    fake.dialogAnswers.push({ response: 1 });
+    window.close();
+    await expect.poll(() => window.isDestroyed()).toBe(true);
+    expect(questions()).toHaveLength(asked + 3);
+  });
 });

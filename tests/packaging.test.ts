@@ -68,7 +68,10 @@ describe('the packaged app', () => {
         asarIntegrity: fuse(FuseV1Options.EnableEmbeddedAsarIntegrityValidation),
         onlyAsar: fuse(FuseV1Options.OnlyLoadAppFromAsar),
         cookieEncryption: fuse(FuseV1Options.EnableCookieEncryption),
-      }).toEqual({ runAsNode: '0', nodeOptions: '0', inspectArguments: '0', asarIntegrity: '1', onlyAsar: '1', cookieEncryption: '1' });
+        fileProtocolExtraPrivileges: fuse(FuseV1Options.GrantFileProtocolExtraPrivileges),
+      }).toEqual({ runAsNode: '0', nodeOptions: '0', inspectArguments: '0', asarIntegrity: '1', onlyAsar: '1', cookieEncryption: '1', fileProtocolExtraPrivileges: '0' });
+      // Electron ships that fuse on: it is the configuration that turned it off.
+      expect(shipped(FuseV1Options.GrantFileProtocolExtraPrivileges)).toBe('1');
     } finally {
       rmSync(work, { recursive: true, force: true });
     }

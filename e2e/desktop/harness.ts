@@ -141,6 +141,7 @@ export async function connectDesktop(context: BrowserContext, host: DesktopHost,
   const appOrigin = new URL(host.entry).origin;
   const window = host.fake.windows[0];
   await context.exposeBinding('__slmInvokeMain', async (source, channel: string, args: unknown[]) => {
+    host.fake.invoked.push({ channel, args });
     const handler = host.fake.handlers.get(channel);
     if (!handler) throw new Error(`Error invoking remote method '${channel}': Error: No handler registered for '${channel}'`);
     return handler({ sender: window.webContents, senderFrame: { url: senderUrl(source.frame.url(), appOrigin) } }, ...args);

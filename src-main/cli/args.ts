@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { MAX_WORD_CHARACTERS } from '../model/limits.ts';
 
 /** A mistake in how the command was called: exit code 2 and a hint at `slm help`. */
 export class UsageError extends Error {
@@ -44,14 +45,37 @@ export function numberOption(
   return n;
 }
 
+/** What a terminal acts on instead of showing: C0 and C1 controls (ESC starts its sequences), DEL, and
+ * the marks, overrides and isolates that reorder text (bidi), and the Unicode line separators. */
+const TERMINAL_CONTROLS = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
 /**
- * Text from a file or an argument, safe to print on a terminal: control characters (escape
+ * Text from a file, an argument or a model, safe to print on a terminal: control characters (escape
  * sequences that could recolour, retitle or rewrite the terminal) and bidirectional overrides are
- * removed, and very long text is cut.
+ * removed, and very long text is cut. Every name, token and reply the command line prints as text
+ * goes through it (shownToken for a vocabulary's tokens); --json prints exact strings (jsonLine).
  */
 export function printable(text: string, max = 200): string {
-  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '');
+  const clean = text.replace(TERMINAL_CONTROLS, '');
   return clean.length > max ? `${clean.slice(0, max)}...` : clean;
+}
+
+/**
+ * A token of the model's vocabulary as the terminal shows it: printable (a model file may hold any
+ * string as a token), `empty` for the line boundary, and "?" for a token that is nothing but controls.
+ */
+export function shownToken(token: string, empty = '<end>'): string {
+  if (token === '') return empty;
+  return printable(token, MAX_WORD_CHARACTERS) || '?';
+}
+
+/**
+ * A value as one line of JSON for --json: every string exact, and every character a terminal acts on
+ * written as a \u escape (JSON.stringify escapes C0 controls; C1, bidi and line separators too here).
+ */
+export function jsonLine(value: unknown): string {
+  const json = JSON.stringify(value).replace(TERMINAL_CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return json + '\n';
 }
 
 export function stringOption(value: string | boolean | undefined): string | undefined {

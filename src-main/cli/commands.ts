@@ -1,7 +1,7 @@
 import { basename, resolve } from 'node:path';
 import { parseChecks, scoreChecks } from '../model/checks.ts';
 import { parseFollowUps, scoreFollowUps } from '../model/followUps.ts';
-import { inputError } from '../model/errors.ts';
+import { inputError, quote } from '../model/errors.ts';
 import { Conversation, traceText } from '../model/generation.ts';
 import { type Metric, nearestWords, sentenceDistance } from '../model/geometry.ts';
 import { type Model, ORIGINAL_TEMPERATURE } from '../model/model.ts';
@@ -15,7 +15,7 @@ import { buildVocabulary, encode, vocabularyFromWordmap } from '../model/vocabul
 import { exportOriginalFiles, importOriginalFiles, modelInputs, modelNameFromPath, originalPaths, readText, saveModel } from '../files/modelFiles.ts';
 import { checkTarget, sameFile } from '../files/atomicWrite.ts';
 import { bundledChecksPath, bundledCorpusPath, bundledFollowUpsPath } from '../files/resources.ts';
-import { UsageError, numberOption, parse, printable, stringOption } from './args.ts';
+import { UsageError, jsonLine, numberOption, parse, printable, shownToken, stringOption } from './args.ts';
 import type { CliIo } from './io.ts';
 import { formatDuration, progressLine } from './progress.ts';
 import { EXPLAIN_COMMANDS, EXPLAIN_USAGE } from './explainCommands.ts';
@@ -58,7 +58,7 @@ async function refuseInputAsOutput(option: string, target: string, inputs: reado
 function metricOption(value: string | boolean | undefined): Metric {
   if (value === undefined || value === 'euclidean') return 'euclidean';
   if (value === 'cosine') return 'cosine';
-  throw new UsageError(`--metric is euclidean or cosine, not ${JSON.stringify(value)}`);
+  throw new UsageError(`--metric is euclidean or cosine, not ${quote(String(value))}`);
 }
 
 function round(value: number, digits = 6): number {
@@ -92,7 +92,7 @@ export async function chat(args: string[], io: CliIo): Promise<void> {
   };
   if (positionals.length === 1) {
     const answer = reply(positionals[0]);
-    io.out(values.json ? JSON.stringify(answer) + '\n' : answer.reply + '\n');
+    io.out(values.json ? jsonLine(answer) : printable(answer.reply, Number.POSITIVE_INFINITY) + '\n');
     return;
   }
   if (!io.readLines) throw new UsageError('give a PROMPT, or run `slm chat` in a terminal to talk');
@@ -109,7 +109,7 @@ export async function chat(args: string[], io: CliIo): Promise<void> {
     if (text !== '') {
       try {
         const answer = reply(text);
-        io.out(values.json ? JSON.stringify(answer) + '\n' : `${name}: ${answer.reply || '...'}\n`);
+        io.out(values.json ? jsonLine(answer) : `${name}: ${printable(answer.reply, Number.POSITIVE_INFINITY) || '...'}\n`);
       } catch (error) {
         io.err(`slm: ${(error as Error).message}\n`);
       }
@@ -127,15 +127,15 @@ export async function neighbours(args: string[], io: CliIo): Promise<void> {
   const k = numberOption(values.k, '-k', 5, { ...NEIGHBOURS, integer: true });
   const model = await openModel(values.model);
   const found = nearestWords(model.weights, model.vocabulary, positionals[0], k, metricOption(values.metric));
-  if (values.json) io.out(JSON.stringify(found) + '\n');
-  else for (const { word, distance } of found) io.out(`${word.padEnd(12)} ${distance.toFixed(4)}\n`);
+  if (values.json) io.out(jsonLine(found));
+  else for (const { word, distance } of found) io.out(`${shownToken(word).padEnd(12)} ${distance.toFixed(4)}\n`);
 }
 
 export async function compare(args: string[], io: CliIo): Promise<void> {
   const { values, positionals } = parse(args, { ...modelOption, ...jsonOption, metric: { type: 'string' } }, { min: 2, max: 2, names: 'SENTENCE_A and SENTENCE_B' });
   const model = await openModel(values.model);
   const distance = sentenceDistance(model.weights, model.vocabulary, positionals[0], positionals[1], metricOption(values.metric));
-  io.out(values.json ? JSON.stringify({ distance }) + '\n' : `${distance}\n`);
+  io.out(values.json ? jsonLine({ distance }) : `${distance}\n`);
 }
 
 export async function trace(args: string[], io: CliIo): Promise<void> {
@@ -150,14 +150,14 @@ export async function trace(args: string[], io: CliIo): Promise<void> {
     probs: Array.from(step.nextTokenProbs),
   }));
   if (values.json) {
-    io.out(JSON.stringify(records) + '\n');
+    io.out(jsonLine(records));
     return;
   }
   for (const record of records) {
     const best = topRows(record.probs, 3)
-      .map((row) => `${model.vocabulary.tokens[row] || '<end>'} ${(record.probs[row] * 100).toFixed(1)}%`)
+      .map((row) => `${shownToken(model.vocabulary.tokens[row])} ${(record.probs[row] * 100).toFixed(1)}%`)
       .join(', ');
-    io.out(`${(record.token || '<start>').padEnd(10)} h2 [${record.h2.map((v) => v.toFixed(2).padStart(5)).join(' ')}]  next: ${best}\n`);
+    io.out(`${shownToken(record.token, '<start>').padEnd(10)} h2 [${record.h2.map((v) => v.toFixed(2).padStart(5)).join(' ')}]  next: ${best}\n`);
   }
 }
 
@@ -216,7 +216,7 @@ export async function train(args: string[], io: CliIo): Promise<void> {
     for (const report of trainer.runLines(64)) {
       if (values.json) {
         const { epoch, trainLoss, testLoss, testAccuracy, seconds } = report;
-        io.out(JSON.stringify({ epoch, trainLoss, testLoss, testAccuracy, seconds }) + '\n');
+        io.out(jsonLine({ epoch, trainLoss, testLoss, testAccuracy, seconds }));
       }
     }
     const now = performance.now();
@@ -246,7 +246,7 @@ export async function train(args: string[], io: CliIo): Promise<void> {
   const seconds = (performance.now() - started) / 1000;
   if (values.json) {
     io.out(
-      JSON.stringify({
+      jsonLine({
         done: true,
         status: trainer.status,
         bestEpoch: trainer.bestEpoch,
@@ -254,7 +254,7 @@ export async function train(args: string[], io: CliIo): Promise<void> {
         tokensPerSecond: Math.round(trainer.tokensPerSecond),
         seconds: round(seconds, 3),
         out: resolve(out),
-      }) + '\n',
+      }),
     );
   } else {
     io.out(
@@ -301,10 +301,10 @@ export async function evaluate(args: string[], io: CliIo): Promise<void> {
     heldOut = { lines: test.length, loss: result.loss, accuracy: result.accuracy };
   }
   if (values.json) {
-    io.out(JSON.stringify({ right: score.right, total: score.total, share: score.share, heldOut, results: score.results }) + '\n');
+    io.out(jsonLine({ right: score.right, total: score.total, share: score.share, heldOut, results: score.results }));
     return;
   }
-  for (const r of score.results) io.out(`${r.right ? 'ok  ' : 'MISS'} ${r.prompt.padEnd(36)} ${r.reply}\n`);
+  for (const r of score.results) io.out(`${r.right ? 'ok  ' : 'MISS'} ${printable(r.prompt).padEnd(36)} ${printable(r.reply, Number.POSITIVE_INFINITY)}\n`);
   io.out(`${printable(model.name)} answered ${score.right} of ${score.total} checks right (${(score.share * 100).toFixed(1)}%), greedy decoding.\n`);
   if (heldOut) {
     io.out(`Held-out lines of ${corpusPath} (${heldOut.lines}): next-token accuracy ${(heldOut.accuracy * 100).toFixed(1)}%, loss ${heldOut.loss.toFixed(4)}.\n`);
@@ -317,7 +317,7 @@ async function evaluateFollowUps(values: Record<string, string | boolean | undef
   const path = resolve(stringOption(values.checks) ?? bundledFollowUpsPath());
   const score = scoreFollowUps(model, parseFollowUps(await readText(path, 'the follow-up set', MAX_CHECKS_CHARACTERS), path));
   if (values.json) {
-    io.out(JSON.stringify({ right: score.right, total: score.total, share: score.share, results: score.results }) + '\n');
+    io.out(jsonLine({ right: score.right, total: score.total, share: score.share, results: score.results }));
     return;
   }
   for (const r of score.results) {

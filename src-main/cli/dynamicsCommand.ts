@@ -2,13 +2,13 @@
  * `slm dynamics`: the Jacobian of the context at each step of a text (its eigenvalues and spectral
  * radius), and a word's fixed point (model/dynamics.ts), with the numbers the app's Dynamics panel shows.
  */
-import { inputError } from '../model/errors.ts';
+import { inputError, quote } from '../model/errors.ts';
 import { fixedPoint, stepSpectrum } from '../model/dynamics.ts';
 import type { Model } from '../model/model.ts';
 import { run } from '../model/network.ts';
 import { tokenizeBounded } from '../model/tokenizer.ts';
 import { BOUNDARY, encode } from '../model/vocabulary.ts';
-import { UsageError, parse, stringOption } from './args.ts';
+import { UsageError, jsonLine, parse, shownToken, stringOption } from './args.ts';
 import type { CliIo } from './io.ts';
 import { jsonOption, modelOption, openModel } from './modelOption.ts';
 
@@ -47,7 +47,7 @@ export function textDynamics(model: Model, text: string): StepDynamicsRecord[] {
 export function wordFixedPoint(model: Model, word: string): FixedPointRecord {
   const token = word === '' ? '' : tokenizeBounded(word, '--fixed-point').join(' ');
   const row = model.vocabulary.rows.get(token);
-  if (row === undefined) throw inputError(`--fixed-point ${JSON.stringify(word)} is not one word of the model's vocabulary`);
+  if (row === undefined) throw inputError(`--fixed-point ${quote(word)} is not one word of the model's vocabulary`);
   const found = fixedPoint(model.weights, row);
   return {
     word: token,
@@ -73,17 +73,17 @@ export async function dynamics(args: string[], io: CliIo): Promise<void> {
   if (values.json) {
     // With --fixed-point the answer is the fixed point's object (and the text's steps, when given, in "steps").
     const record = point ? { ...point, ...(steps ? { steps } : {}) } : steps;
-    io.out(JSON.stringify(record) + '\n');
+    io.out(jsonLine(record));
     return;
   }
   if (steps) {
     io.out(`${'token'.padEnd(10)} ${'radius'.padStart(7)}  eigenvalues (largest first)\n`);
     for (const s of steps) {
-      io.out(`${(s.token || '<start>').padEnd(10)} ${s.spectralRadius.toFixed(4).padStart(7)}  ${s.eigenvalues.slice(0, 4).map(complex).join('  ')}${s.eigenvalues.length > 4 ? '  ...' : ''}\n`);
+      io.out(`${shownToken(s.token, '<start>').padEnd(10)} ${s.spectralRadius.toFixed(4).padStart(7)}  ${s.eigenvalues.slice(0, 4).map(complex).join('  ')}${s.eigenvalues.length > 4 ? '  ...' : ''}\n`);
     }
   }
   if (point) {
-    const name = point.word || '<boundary>';
+    const name = shownToken(point.word, '<boundary>');
     const how = point.method === 'iteration' ? `${point.iterations} steps of iteration from zeros` : `${point.iterations} steps (iteration, then Newton's method)`;
     io.out(
       point.converged

@@ -3,7 +3,7 @@
  * numbers the app shows (the records come from src-main/model/explainRecords.ts).
  */
 import { resolve } from 'node:path';
-import { inputError } from '../model/errors.ts';
+import { inputError, quote } from '../model/errors.ts';
 import { DEFAULT_IG_STEPS, MAX_IG_STEPS, explainPrediction } from '../model/explain.ts';
 import { explanationRecord, knockoutTableRecord, type ReplyNodeRecord, replyNodeRecords, unitProfileRecord } from '../model/explainRecords.ts';
 import { describeHeldOut, heldOutWords } from '../model/heldOut.ts';
@@ -17,7 +17,7 @@ import { DEFAULT_TOP_CONTEXTS, unitProfile } from '../model/unitProfile.ts';
 import { BOUNDARY, encode } from '../model/vocabulary.ts';
 import { readText } from '../files/modelFiles.ts';
 import { bundledCorpusPath } from '../files/resources.ts';
-import { UsageError, numberOption, parse, stringOption } from './args.ts';
+import { UsageError, jsonLine, numberOption, parse, printable, shownToken, stringOption } from './args.ts';
 import type { CliIo } from './io.ts';
 import { jsonOption, modelOption, openModel } from './modelOption.ts';
 
@@ -63,7 +63,7 @@ export async function explain(args: string[], io: CliIo): Promise<void> {
   if (targetWord !== undefined) {
     const word = targetWord === '' ? '' : tokenizeBounded(targetWord, '--target').join(' ');
     target = model.vocabulary.rows.get(word);
-    if (target === undefined) throw inputError(`--target ${JSON.stringify(targetWord)} is not in the model's vocabulary`);
+    if (target === undefined) throw inputError(`--target ${quote(targetWord)} is not in the model's vocabulary`);
   }
   const explanation = explainPrediction(model.weights, rows, rows.length - 1, { target, igSteps });
   const record = explanationRecord(explanation, ['', ...words], model.vocabulary);
@@ -74,13 +74,13 @@ export async function explain(args: string[], io: CliIo): Promise<void> {
     );
   }
   if (values.json) {
-    io.out(JSON.stringify(record) + '\n');
+    io.out(jsonLine(record));
     return;
   }
-  io.out(`Why "${record.target || '<end>'}" next: log-probability ${record.logProbability.toFixed(4)} (${record.baselineLogProbability.toFixed(4)} with every h1 zero)\n`);
+  io.out(`Why "${shownToken(record.target)}" next: log-probability ${record.logProbability.toFixed(4)} (${record.baselineLogProbability.toFixed(4)} with every h1 zero)\n`);
   io.out(`${'token'.padEnd(10)} ${'|gradient|'.padStart(11)} ${'saliency'.padStart(10)} ${'integrated'.padStart(11)}\n`);
   for (const s of record.steps) {
-    io.out(`${(s.token || '<start>').padEnd(10)} ${small(s.gradientNorm).replace('+', '').padStart(11)} ${small(s.saliency).padStart(10)} ${small(s.integratedGradient).padStart(11)}\n`);
+    io.out(`${shownToken(s.token, '<start>').padEnd(10)} ${small(s.gradientNorm).replace('+', '').padStart(11)} ${small(s.saliency).padStart(10)} ${small(s.integratedGradient).padStart(11)}\n`);
   }
 }
 
@@ -106,14 +106,14 @@ export async function tree(args: string[], io: CliIo): Promise<void> {
   const steps = run(model.weights, rows);
   const children = replyNodeRecords(replyTree(model.weights, steps[steps.length - 1].context, options), model.vocabulary);
   if (values.json) {
-    io.out(JSON.stringify({ prompt, children }) + '\n');
+    io.out(jsonLine({ prompt, children }));
     return;
   }
-  io.out(`${prompt}\n`);
+  io.out(`${printable(prompt, Number.POSITIVE_INFINITY)}\n`);
   const draw = (nodes: ReplyNodeRecord[], indent: string) => {
     nodes.forEach((node, i) => {
       const last = i === nodes.length - 1;
-      io.out(`${indent}${last ? '└─ ' : '├─ '}${node.token || '<end>'}  ${percent(node.probability)} (path ${percent(node.pathProbability)})\n`);
+      io.out(`${indent}${last ? '└─ ' : '├─ '}${shownToken(node.token)}  ${percent(node.probability)} (path ${percent(node.pathProbability)})\n`);
       draw(node.children, indent + (last ? '   ' : '│  '));
     });
   };
@@ -135,7 +135,7 @@ export async function unit(args: string[], io: CliIo): Promise<void> {
   const stepTokens = text !== undefined ? [BOUNDARY, ...encode(model.vocabulary, fedWords(text, '--text'))] : undefined;
   const record = unitProfileRecord(unitProfile(model.weights, lines, id, { top, heldOut, stepTokens }), model.vocabulary);
   if (values.json) {
-    io.out(JSON.stringify(record) + '\n');
+    io.out(jsonLine(record));
     return;
   }
   const k = record.knockout;
@@ -143,10 +143,10 @@ export async function unit(args: string[], io: CliIo): Promise<void> {
   io.out(`histogram over [-1, 1]: ${record.histogram.join(' ')}\n`);
   io.out('top contexts:\n');
   for (const c of record.topContexts) {
-    const shown = c.tokens.map((t, i) => (i === c.step ? `[${t || '<start>'}]` : t || '<start>')).join(' ');
+    const shown = c.tokens.map((t, i) => (i === c.step ? `[${shownToken(t, '<start>')}]` : shownToken(t, '<start>'))).join(' ');
     io.out(`  ${signed(c.activation)}  ${shown}\n`);
   }
-  const list = (items: { token: string; weight: number }[]) => items.map((t) => `${t.token || '<end>'} ${signed(t.weight, 2)}`).join(', ');
+  const list = (items: { token: string; weight: number }[]) => items.map((t) => `${shownToken(t.token)} ${signed(t.weight, 2)}`).join(', ');
   if (record.drivenByTokens) io.out(`driven up by: ${list(record.drivenByTokens.up)}\ndriven down by: ${list(record.drivenByTokens.down)}\n`);
   if (record.drivenByInputs) io.out(`strongest inputs: ${record.drivenByInputs.map((i) => `${i.input} ${signed(i.weight, 2)}`).join(', ')}\n`);
   if (record.votes) io.out(`votes for: ${list(record.votes.up)}\nvotes against: ${list(record.votes.down)}\n`);
@@ -156,7 +156,7 @@ export async function unit(args: string[], io: CliIo): Promise<void> {
   );
   if (record.stepChange) {
     const { before, after } = record.stepChange;
-    io.out(`next token after --text: ${before.token || '<end>'} ${percent(before.probability)} -> ${after.token || '<end>'} ${percent(after.probability)}\n`);
+    io.out(`next token after --text: ${shownToken(before.token)} ${percent(before.probability)} -> ${shownToken(after.token)} ${percent(after.probability)}\n`);
   }
 }
 
@@ -166,7 +166,7 @@ export async function ablate(args: string[], io: CliIo): Promise<void> {
   const { heldOut } = await corpusFor(model, values.corpus);
   const record = knockoutTableRecord(knockoutTable(model.weights, heldOut));
   if (values.json) {
-    io.out(JSON.stringify(record) + '\n');
+    io.out(jsonLine(record));
     return;
   }
   io.out(`Held-out: ${heldOutText(record.heldOutLines, record.heldOutDialogues)}, ${record.predictions} predictions; intact loss ${record.loss.toFixed(4)}, accuracy ${percent(record.accuracy)}\n`);

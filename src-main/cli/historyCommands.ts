@@ -7,7 +7,7 @@ import { EPOCHS } from '../model/limits.ts';
 import { modelAtEpoch } from '../model/checkpoints.ts';
 import { checkTarget, sameFile } from '../files/atomicWrite.ts';
 import { modelInputs, saveModel } from '../files/modelFiles.ts';
-import { UsageError, numberOption, parse, printable, stringOption } from './args.ts';
+import { UsageError, jsonLine, numberOption, parse, printable, stringOption } from './args.ts';
 import type { CliIo } from './io.ts';
 import { jsonOption, modelOption, modelPath, openModel } from './modelOption.ts';
 
@@ -41,7 +41,7 @@ export async function history(args: string[], io: CliIo): Promise<void> {
   }
   if (values.json) {
     for (const { epoch, trainLoss, testLoss, testAccuracy } of record.history) {
-      io.out(JSON.stringify({ epoch, trainLoss: finite(trainLoss), testLoss: finite(testLoss), testAccuracy: finite(testAccuracy) }) + '\n');
+      io.out(jsonLine({ epoch, trainLoss: finite(trainLoss), testLoss: finite(testLoss), testAccuracy: finite(testAccuracy) }));
     }
     return;
   }

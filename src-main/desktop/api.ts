@@ -32,6 +32,13 @@ export interface SlmDesktopApi {
   about(): Promise<AboutInfo>;
   /** The application menu's actions and files given to the app (checked again by the renderer). */
   onCommand(listener: (command: DesktopCommand) => void): () => void;
+  /**
+   * Tells main what unsaved work would be lost (in words), or null when none would: main then asks
+   * before closing, quitting or opening a file given to the app (desktop/leaveGuard.ts).
+   */
+  reportUnsavedWork(words: string | null): Promise<void>;
+  /** Answers a `saveWork` command: whether the work was saved (main then goes ahead) or not (it stays). */
+  workSaved(request: number, saved: boolean): Promise<void>;
 }
 
 /** Channel names, shared by main and preload. */
@@ -43,6 +50,8 @@ export const CHANNELS = {
   saveModelAs: 'slm:save-model-as',
   exportOriginal: 'slm:export-original',
   about: 'slm:about',
+  unsavedWork: 'slm:unsaved-work',
+  workSaved: 'slm:work-saved',
 } as const;
 
 /** The query on the desktop window's page address that tells the renderer it runs in the desktop app. */

@@ -15,6 +15,11 @@ export const DesktopCommandSchema = v.variant('command', [
   v.object({ command: v.literal('openSource'), source: ModelSourceSchema }),
   /** Something main could not do for the person (a file given to the app could not be read). */
   v.object({ command: v.literal('problem'), message: v.string() }),
+  /**
+   * The person chose Save when asked before their unsaved work would be dropped (see
+   * desktop/leaveGuard.ts): save it, then answer with the preload's workSaved(request, saved).
+   */
+  v.object({ command: v.literal('saveWork'), request: v.pipe(v.number(), v.integer(), v.minValue(1)) }),
 ]);
 export type DesktopCommand = v.InferOutput<typeof DesktopCommandSchema>;
 export type MenuCommand = Extract<DesktopCommand, { command: 'openModel' | 'saveModelAs' | 'exportOriginal' | 'about' }>['command'];

@@ -11,11 +11,14 @@ import { SlmError, inputError, quote } from '../model/errors.ts';
  * - a target that is not a regular file (a folder, a device such as /dev/full, a pipe, a link) is
  *   refused before anything is written, since a rename would replace the thing itself;
  * - several files (an export's pair) are staged first and renamed together, or not at all;
- * - temporary files left behind by a crash are removed once they are an hour old;
+ * - nothing is ever removed but this write's own temporary files: in a folder a person chose, a
+ *   file that merely looks like a temporary one is theirs and is left alone. The model store, which
+ *   is the app's own, stages its writes in a folder of its own (`staging`) and clears the temporary
+ *   files a crashed write left there once they are an hour old (removeStaleStagingFiles);
  * - every failure is one plain sentence: "cannot write /x: permission denied".
  */
 
-/** Temporary files are named `.<target>.<12 hex digits>.tmp`, beside the target. */
+/** Temporary files are named `.<target>.<12 hex digits>.tmp`, beside the target or in a staging folder. */
 const TEMPORARY = /^\..+\.[0-9a-f]{12}\.tmp$/;
 /** A temporary file this old was left by a write that crashed, not one still going. */
 const STALE_MS = 60 * 60 * 1000;
@@ -87,8 +90,17 @@ export async function sameFile(a: string, b: string): Promise<boolean> {
   }
 }
 
-function temporaryPath(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+/** Where a write puts its temporary files. */
+export interface WriteOptions {
+  /**
+   * A folder that belongs to the app, on the same disk as the targets, for the temporary files
+   * (the model store's). Without it they go beside the target and are never cleared but by the write.
+   */
+  staging?: string;
+}
+
+function temporaryPath(path: string, { staging }: WriteOptions): string {
+  return join(staging ?? dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
 }
 
 async function makeFolder(folder: string, path: string): Promise<void> {
@@ -99,11 +111,17 @@ async function makeFolder(folder: string, path: string): Promise<void> {
   }
 }
 
-/** Writes data to a new temporary file beside `path` and flushes it to disk; returns its path. */
-async function stage(path: string, data: string | Uint8Array): Promise<string> {
-  const temporary = temporaryPath(path);
+/** Writes data to a new temporary file (beside `path`, or in the staging folder) and flushes it to disk; returns its path. */
+async function stage(path: string, data: string | Uint8Array, options: WriteOptions): Promise<string> {
+  const temporary = temporaryPath(path, options);
+  let handle;
   try {
-    const handle = await open(temporary, 'wx');
+    // 'wx': made here, never an existing file; only then is it this write's to remove.
+    handle = await open(temporary, 'wx');
+  } catch (error) {
+    throw fileError(error, 'write', path);
+  }
+  try {
     try {
       await handle.writeFile(data);
       await handle.sync();
@@ -130,22 +148,25 @@ async function syncFolder(folder: string): Promise<void> {
   }
 }
 
-/** Removes temporary files that a crashed write left in `folder`, once they are an hour old. */
-export async function removeStaleTemporaryFiles(folder: string, now = Date.now()): Promise<void> {
+/**
+ * Removes temporary files that a crashed write left in the app's own staging folder (see
+ * WriteOptions.staging), once they are an hour old. Never called on a folder a person chose.
+ */
+export async function removeStaleStagingFiles(staging: string, now = Date.now()): Promise<void> {
   let names: string[];
   try {
-    names = await readdir(folder);
+    names = await readdir(staging);
   } catch {
     return;
   }
   for (const name of names) {
     if (!TEMPORARY.test(name)) continue;
-    const path = join(folder, name);
+    const path = join(staging, name);
     try {
       const info = await lstat(path);
       if (info.isFile() && now - info.mtimeMs > STALE_MS) await rm(path, { force: true });
     } catch {
-      // Gone already, or not ours to remove: leave it.
+      // Gone already: nothing to do.
     }
   }
 }
@@ -154,24 +175,27 @@ export async function removeStaleTemporaryFiles(folder: string, now = Date.now()
  * Writes a file so that readers see either the old contents or the new, never a half-written file.
  * A target that is not a regular file is refused and left as it is.
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  await writeFilesAtomic([{ path, data }]);
+export async function writeFileAtomic(path: string, data: string | Uint8Array, options: WriteOptions = {}): Promise<void> {
+  await writeFilesAtomic([{ path, data }], options);
 }
 
 /**
  * Writes several files as one: every target is checked and every file staged before any is renamed
  * into place; if a rename fails, the ones already renamed are put back as they were.
  */
-export async function writeFilesAtomic(files: readonly { path: string; data: string | Uint8Array }[]): Promise<void> {
+export async function writeFilesAtomic(files: readonly { path: string; data: string | Uint8Array }[], options: WriteOptions = {}): Promise<void> {
   for (const { path } of files) await checkTarget(path);
   for (const folder of new Set(files.map(({ path }) => dirname(path)))) await makeFolder(folder, files[0].path);
+  if (options.staging) await makeFolder(options.staging, files[0].path);
   const staged: string[] = [];
+  // Files renamed into place so far: their temporary names are gone, and nothing is removed by them.
+  let renamed = 0;
   try {
-    for (const { path, data } of files) staged.push(await stage(path, data));
+    for (const { path, data } of files) staged.push(await stage(path, data, options));
     // Keep a second name for each file about to be replaced, so a failed rename can be undone.
     const backups: (string | null)[] = [];
     for (const { path } of files) {
-      const backup = temporaryPath(path);
+      const backup = temporaryPath(path, options);
       try {
         await link(path, backup);
         backups.push(backup);
@@ -179,7 +203,6 @@ export async function writeFilesAtomic(files: readonly { path: string; data: str
         backups.push(null);
       }
     }
-    let renamed = 0;
     try {
       for (; renamed < files.length; renamed++) {
         await checkTarget(files[renamed].path);
@@ -196,22 +219,20 @@ export async function writeFilesAtomic(files: readonly { path: string; data: str
       for (const backup of backups) if (backup) await rm(backup, { force: true });
     }
   } finally {
-    for (const temporary of staged) await rm(temporary, { force: true });
+    for (const temporary of staged.slice(renamed)) await rm(temporary, { force: true });
   }
-  for (const folder of new Set(files.map(({ path }) => dirname(path)))) {
-    await syncFolder(folder);
-    await removeStaleTemporaryFiles(folder);
-  }
+  for (const folder of new Set(files.map(({ path }) => dirname(path)))) await syncFolder(folder);
 }
 
 /**
  * Writes a new file only if nothing is at `path` yet, atomically: two writers racing for one name
  * never both succeed, and neither loses its data. Returns false when the name is taken.
  */
-export async function createFileExclusive(path: string, data: string | Uint8Array): Promise<boolean> {
+export async function createFileExclusive(path: string, data: string | Uint8Array, options: WriteOptions = {}): Promise<boolean> {
   const folder = dirname(path);
   await makeFolder(folder, path);
-  const temporary = await stage(path, data);
+  if (options.staging) await makeFolder(options.staging, path);
+  const temporary = await stage(path, data, options);
   try {
     // link() fails if the name exists, where rename() would replace it.
     await link(temporary, path);
@@ -222,7 +243,6 @@ export async function createFileExclusive(path: string, data: string | Uint8Arra
     await rm(temporary, { force: true });
   }
   await syncFolder(folder);
-  await removeStaleTemporaryFiles(folder);
   return true;
 }
 

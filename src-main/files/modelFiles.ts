@@ -1,4 +1,4 @@
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { SlmError, formatError, inputError } from '../model/errors.ts';
 import type { Model } from '../model/model.ts';
@@ -7,54 +7,26 @@ import { readNpz } from '../model/npz.ts';
 import { exportOriginal, importOriginal } from '../model/original.ts';
 import { MAX_MODEL_FILE_CHARACTERS, MAX_WEIGHTS_FILE_BYTES, MAX_WORDMAP_CHARACTERS } from '../model/limits.ts';
 import { errnoWords, writeFileAtomic, writeFilesAtomic } from './atomicWrite.ts';
+import { readRegularFile, readRegularText } from './regularFile.ts';
 
 export const MODEL_EXTENSION = '.slm.json';
 
-/**
- * Reads a whole file, refusing one larger than `maxBytes` before reading it (a device or pipe that
- * never ends is cut off at the limit and refused too).
- */
+/** Reads a regular file of at most `maxBytes` bytes (files/regularFile.ts), its problems in words. */
 async function readBytes(path: string, what: string, maxBytes: number): Promise<Uint8Array<ArrayBuffer>> {
-  let handle;
   try {
-    handle = await open(path, 'r');
-    const info = await handle.stat();
-    if (info.isDirectory()) throw Object.assign(new Error('is a folder'), { code: 'EISDIR' });
-    if (info.size > maxBytes) throw tooLarge(path, what, maxBytes);
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    for (;;) {
-      const chunk = new Uint8Array(Math.min(1 << 20, maxBytes + 1 - total));
-      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
-      if (bytesRead === 0) break;
-      chunks.push(chunk.subarray(0, bytesRead));
-      total += bytesRead;
-      if (total > maxBytes) throw tooLarge(path, what, maxBytes);
-    }
-    const out = new Uint8Array(total);
-    let at = 0;
-    for (const chunk of chunks) {
-      out.set(chunk, at);
-      at += chunk.length;
-    }
-    return out;
+    return await readRegularFile(path, { what, maxBytes });
   } catch (error) {
     throw fileError(error, path, what);
-  } finally {
-    await handle?.close();
   }
 }
 
-function tooLarge(path: string, what: string, maxBytes: number): SlmError {
-  return inputError(`${what} ${path} is larger than ${maxBytes.toLocaleString('en')} bytes, more than slm studio reads for it`);
-}
-
-/** Reads a UTF-8 text file of at most `maxCharacters` characters (counted as bytes first). */
+/** Reads a regular UTF-8 text file of at most `maxCharacters` characters (counted as bytes first). */
 export async function readText(path: string, what: string, maxCharacters: number): Promise<string> {
-  // A character takes at most 4 bytes in UTF-8.
-  const text = new TextDecoder('utf-8').decode(await readBytes(path, what, maxCharacters * 4));
-  if (text.length > maxCharacters) throw inputError(`${what} ${path} is longer than ${maxCharacters.toLocaleString('en')} characters, more than slm studio reads for it`);
-  return text;
+  try {
+    return await readRegularText(path, { what, maxCharacters });
+  } catch (error) {
+    throw fileError(error, path, what);
+  }
 }
 
 function fileError(error: unknown, path: string, what: string): SlmError {

@@ -34,7 +34,7 @@ export class DesktopBridgeMissing extends Error {
 }
 
 /** Every member the preload must give the page (tests/preload-contract.test.ts holds the preload to it). */
-const DESKTOP_API_MEMBERS = ['request', 'onEvent', 'onCommand', 'chooseModel', 'saveModelAs', 'exportOriginal', 'about'] as const satisfies readonly (keyof SlmDesktopApi)[];
+const DESKTOP_API_MEMBERS = ['request', 'onEvent', 'onCommand', 'chooseModel', 'saveModelAs', 'exportOriginal', 'about', 'reportUnsavedWork', 'workSaved'] as const satisfies readonly (keyof SlmDesktopApi)[];
 
 function workerConnection(): ServiceConnection {
   const worker = new Worker(new URL('./serviceWorker.ts', import.meta.url), { type: 'module', name: 'slm model service' });

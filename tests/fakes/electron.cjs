@@ -29,6 +29,10 @@ const fake = {
   singleInstance: process.env.SLM_FAKE_SECOND_INSTANCE !== '1',
   /** Set by a test to carry what main sends to the page: (channel, payload) => void. */
   deliver: null,
+  /** Every IPC call the page made to main, in order: { channel, args }. */
+  invoked: [],
+  /** Windows that were closed (the close went ahead), in order. */
+  closedWindows: [],
 };
 
 class WebContents extends EventEmitter {
@@ -75,6 +79,20 @@ class BrowserWindow extends EventEmitter {
   }
   focus() {
     this.focusCount = (this.focusCount ?? 0) + 1;
+  }
+  /** As Electron does: 'close' first, which a listener may cancel; then the window goes and 'closed'. */
+  close() {
+    if (this.destroyed) return;
+    let prevented = false;
+    this.emit('close', { preventDefault: () => (prevented = true) });
+    if (prevented) return;
+    this.destroyed = true;
+    fake.windows.splice(fake.windows.indexOf(this), 1);
+    fake.closedWindows.push(this);
+    this.emit('closed');
+  }
+  isDestroyed() {
+    return Boolean(this.destroyed);
   }
 }
 
@@ -128,6 +146,8 @@ module.exports = {
   dialog: {
     showOpenDialog: async (_window, options) => answerDialog('open', options, { canceled: true, filePaths: [] }),
     showSaveDialog: async (_window, options) => answerDialog('save', options, { canceled: true }),
+    /** A question: with no scripted answer, the person presses the cancel button. */
+    showMessageBox: async (_window, options) => answerDialog('message', options, { response: options.cancelId ?? 0, checkboxChecked: false }),
   },
   Menu: {
     buildFromTemplate: (template) => ({ template }),
