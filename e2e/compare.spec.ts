@@ -163,7 +163,7 @@ test("Two histories shows both conversations side by side with the engine's repl
   await page.getByRole('spinbutton', { name: 'Temperature', exact: true }).fill('1.5');
   await page.getByRole('spinbutton', { name: 'Seed', exact: true }).fill('3');
   await page.getByRole('radio', { name: /As the chat samples/ }).check();
-  await expect(page.getByRole('radio', { name: /As the chat samples/ })).toHaveAccessibleName(/temperature 1\.5, top-k 0, seed 3/);
+  await expect(page.getByTestId('histories-sampling')).toHaveText('(T 1.5 · top-k 0 · seed 3, the same for every line)');
   await compareHistories(page, 'do you like frogs? / who are you?', 'hello', 'why?');
   const sampledA = engineConversation(['do you like frogs?', 'who are you?'], 'why?', 1.5, 3);
   const sampledB = engineConversation(['hello'], 'why?', 1.5, 3);
