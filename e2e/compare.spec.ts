@@ -191,6 +191,13 @@ test("every distance Compare shows comes with its place among the distances betw
   expect(p).toBeLessThan(100);
   await expect(scale).toHaveAttribute('data-value', String(p));
   await expect(scale).toHaveText(`${formatNumber(d)}, larger than ${formatNumber(p)}% of the distances between two lines of the corpus.`);
+  // Where the paths part: the widest step's distance, placed too.
+  const pa = contextPath(boris.weights, boris.vocabulary, a).contexts;
+  const pb = contextPath(boris.weights, boris.vocabulary, b).contexts;
+  const perStep = pa.slice(0, Math.min(pa.length, pb.length)).map((c, i) => distance(c, pb[i]));
+  const widest = Math.max(...perStep);
+  await expect(page.getByTestId('widest-scale')).toHaveAttribute('data-value', String(enginePercent(widest)));
+  await expect(page.getByTestId('widest-scale')).toContainText(`${formatNumber(widest)}, larger than`);
 
   await page.getByRole('radio', { name: 'Cosine' }).check();
   const cosine = engineDistance(a, b, 'cosine');

@@ -26,7 +26,12 @@ export interface Comparison {
   unknown: string[];
 }
 
-export type Divergence = ResultOf<'divergence'> & { pair: [number, number] };
+export type Divergence = ResultOf<'divergence'> & {
+  pair: [number, number];
+  /** Per step, the percentage of the distances between two corpus lines below its distance (null when the service could not say). */
+  percent: number[] | null;
+  metric: Metric;
+};
 
 /** What Compare compares: sentences each from a fresh start, or the same last line after two histories. */
 export type CompareMode = 'sentences' | 'histories';
@@ -137,10 +142,16 @@ export class CompareState {
     if (!comparison || pair[0] === pair[1]) return;
     const sentences: [string, string] = [comparison.paths[pair[0]].sentence, comparison.paths[pair[1]].sentence];
     try {
-      const result = await this.studio.bridge.request({ type: 'divergence', sentences, metric: comparison.metric });
+      const { bridge } = this.studio;
+      const result = await bridge.request({ type: 'divergence', sentences, metric: comparison.metric });
+      // The scale of each step's distance, when the service can say it; the steps stand on their own.
+      const percent = await bridge.request({ type: 'distanceScale', distances: result.stepDistances, metric: comparison.metric }).then(
+        (answer) => answer.percentBelow,
+        () => null,
+      );
       if (ticket !== this.asked) return;
       this.pair = pair;
-      this.divergence = { ...result, pair };
+      this.divergence = { ...result, pair, percent, metric: comparison.metric };
     } catch (error) {
       if (ticket === this.asked) this.error = readable((error as Error).message);
     }
