@@ -264,6 +264,14 @@ for (const scheme of ['light', 'dark'] as const) {
       await page.setViewportSize({ width: 1920, height: 1080 });
       await expectTidyLayout(page);
       await page.screenshot({ path: `test-results/screens/compare-${scheme}-1920.png` });
+      // Two histories too.
+      await page.getByRole('tab', { name: 'Two histories' }).click();
+      await expect(page.getByTestId('memory-verdict')).toBeVisible();
+      await expectTidyLayout(page);
+      const histories = await new AxeBuilder({ page }).include('#view-compare').analyze();
+      const seriousHere = histories.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      expect(seriousHere.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+      await page.screenshot({ path: `test-results/screens/compare-histories-${scheme}-1920.png` });
     });
   });
 }
