@@ -1,11 +1,25 @@
 import AxeBuilder from '@axe-core/playwright';
 import { type Page, expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { contextPath, distance, sentenceDistance } from '../src-main/model/geometry.ts';
+import { Conversation } from '../src-main/model/generation.ts';
+import { contextPath, corpusSentences, distance, lineDistanceScale, percentBelow, sentenceDistance } from '../src-main/model/geometry.ts';
+import { compareMemory } from '../src-main/model/memory.ts';
 import { parseModel } from '../src-main/model/modelFile.ts';
+import { createRng } from '../src-main/model/rng.ts';
+import { formatNumber } from '../src-renderer/lib/numbers.ts';
 
 const boris = parseModel(readFileSync('resources/models/boris.slm.json', 'utf8'));
 const engineDistance = (a: string, b: string, metric: 'euclidean' | 'cosine' = 'euclidean') => sentenceDistance(boris.weights, boris.vocabulary, a, b, metric);
+const corpusLines = corpusSentences(readFileSync('resources/corpus/boris.txt', 'utf8'));
+/** The engine's percentage of distances between two lines of Boris's corpus below d. */
+const enginePercent = (d: number, metric: 'euclidean' | 'cosine' = 'euclidean') => percentBelow(lineDistanceScale(boris.weights, boris.vocabulary, corpusLines, metric), d);
+
+/** A conversation said by the engine: each line answered with a generator seeded `seed` (greedy at temperature 0). */
+function engineConversation(lines: string[], last: string, temperature = 0, seed = 0) {
+  const conversation = new Conversation(boris.weights, boris.vocabulary);
+  const replies = lines.map((line) => conversation.say(line, { temperature, topK: 0, rng: createRng(seed) }).text);
+  return { replies, reply: conversation.say(last, { temperature, topK: 0, rng: createRng(seed) }).text };
+}
 
 async function openCompare(page: Page) {
   await page.goto('/');
@@ -85,6 +99,133 @@ test('bad input gives a clear message and nothing breaks', async ({ page }) => {
   await expect(page.getByTestId('distance')).toHaveAttribute('data-value', String(engineDistance('i love zebras', 'i love frogs')));
 });
 
+async function openHistories(page: Page) {
+  await openCompare(page);
+  await page.getByRole('tab', { name: 'Two histories' }).click();
+  await expect(page.getByRole('tab', { name: 'Two histories' })).toHaveAttribute('aria-selected', 'true');
+}
+
+async function compareHistories(page: Page, a: string, b: string, last: string) {
+  await page.getByRole('textbox', { name: 'History A' }).fill(a);
+  await page.getByRole('textbox', { name: 'History B' }).fill(b);
+  await page.getByRole('textbox', { name: 'Last line' }).fill(last);
+  await page.getByRole('button', { name: 'Compare histories' }).click();
+}
+
+test("Two histories shows both conversations side by side with the engine's replies, the decay of the difference, and how much of it is kept", async ({ page }) => {
+  await openHistories(page);
+  // The example: "do you like frogs?" against a fresh start, then "why?".
+  await expect(page.getByRole('textbox', { name: 'History A' })).toHaveValue('do you like frogs?');
+  await expect(page.getByRole('textbox', { name: 'History B' })).toHaveValue('');
+  await expect(page.getByRole('textbox', { name: 'Last line' })).toHaveValue('why?');
+  const a = engineConversation(['do you like frogs?'], 'why?');
+  const b = engineConversation([], 'why?');
+  expect([a.reply, b.reply]).toEqual(['frogs are my best friend.', 'i am boris.']);
+  const replyA = page.getByTestId('reply-a');
+  await expect(replyA).toHaveAttribute('data-reply', a.reply);
+  await expect(replyA).toContainText(a.reply);
+  await expect(page.getByTestId('reply-b')).toHaveAttribute('data-reply', b.reply);
+  const columnA = page.getByRole('region', { name: 'Conversation after history A' });
+  await expect(columnA).toContainText('do you like frogs?');
+  await expect(columnA).toContainText(a.replies[0]);
+  await expect(page.getByRole('region', { name: 'Conversation after history B' })).toContainText('A fresh start: nothing said before.');
+
+  // The decay curve: the engine's distance before the last line and after each of its steps, with each step's ρ.
+  const memory = compareMemory(boris, [['do you like frogs?'], []], 'why?');
+  const bars = page.locator('#compare-panel-histories rect.bar');
+  await expect(bars).toHaveCount(memory.steps.length + 1);
+  await expect(bars.nth(0)).toHaveAttribute('data-value', String(memory.startDistance));
+  for (const [i, s] of memory.steps.entries()) await expect(bars.nth(i + 1)).toHaveAttribute('data-value', String(s.distance));
+  const radii = await page.locator('#compare-panel-histories [data-radius]').evaluateAll((nodes) => nodes.map((n) => Number(n.getAttribute('data-radius'))));
+  expect(radii).toEqual(memory.steps.flatMap((s) => s.spectralRadius));
+
+  // One sentence says how much of the difference is kept.
+  const end = memory.steps[memory.steps.length - 1].distance;
+  const kept = (100 * end) / memory.startDistance;
+  expect(kept).toBeGreaterThan(10);
+  await expect(page.getByTestId('memory-verdict')).toHaveText(
+    `After “why ?” the contexts are still ${formatNumber(end)} apart, ${formatNumber(kept)}% of the ${formatNumber(memory.startDistance)} they started with: Boris remembers.`,
+  );
+  await expect(page.getByTestId('memory-replies')).toContainText(`The replies differ: “${a.reply}” after history A, “${b.reply}” after history B`);
+
+  // Two lines of history separated by "/": the difference fades, the replies are the same.
+  await compareHistories(page, 'hello / who are you?', '', 'what do you love?');
+  const two = engineConversation(['hello', 'who are you?'], 'what do you love?');
+  const fresh = engineConversation([], 'what do you love?');
+  await expect(page.getByTestId('reply-a')).toHaveAttribute('data-reply', two.reply);
+  await expect(page.getByTestId('reply-b')).toHaveAttribute('data-reply', fresh.reply);
+  await expect(page.getByRole('region', { name: 'Conversation after history A' })).toContainText(two.replies[1]);
+  const faded = compareMemory(boris, [['hello', 'who are you?'], []], 'what do you love?');
+  expect(faded.keptShare!).toBeLessThan(0.01);
+  await expect(page.getByTestId('memory-verdict')).toContainText(`${formatNumber(faded.keptShare! * 100)}% of the ${formatNumber(faded.startDistance)} they started with: Boris has forgotten.`);
+
+  // Replies sampled as the chat samples: every line with the chat's temperature and seed.
+  await page.getByRole('spinbutton', { name: 'Temperature', exact: true }).fill('1.5');
+  await page.getByRole('spinbutton', { name: 'Seed', exact: true }).fill('3');
+  await page.getByRole('radio', { name: /As the chat samples/ }).check();
+  await expect(page.getByTestId('histories-sampling')).toHaveText('(T 1.5 · top-k 0 · seed 3, the same for every line)');
+  await compareHistories(page, 'do you like frogs? / who are you?', 'hello', 'why?');
+  const sampledA = engineConversation(['do you like frogs?', 'who are you?'], 'why?', 1.5, 3);
+  const sampledB = engineConversation(['hello'], 'why?', 1.5, 3);
+  await expect(page.getByTestId('reply-a')).toHaveAttribute('data-reply', sampledA.reply);
+  await expect(page.getByTestId('reply-b')).toHaveAttribute('data-reply', sampledB.reply);
+  await expect(page.getByRole('region', { name: 'Conversation after history A' })).toContainText(sampledA.replies[1]);
+  await expect(page.getByRole('region', { name: 'Conversation after history B' })).toContainText(sampledB.replies[0]);
+
+  // An empty last line is refused in words, and the answer shown stays.
+  await page.getByRole('textbox', { name: 'Last line' }).fill('  ');
+  await page.getByRole('button', { name: 'Compare histories' }).click();
+  await expect(page.getByRole('alert')).toHaveText('The last line is empty: type what is said after both histories.');
+  await expect(page.getByTestId('reply-a')).toHaveAttribute('data-reply', sampledA.reply);
+});
+
+test("every distance Compare shows comes with its place among the distances between two lines of the corpus, the engine's percentile", async ({ page }) => {
+  await openCompare(page);
+  const [a, b] = ['i am good', 'frogs are very nice'];
+  await compare(page, a, b);
+  const d = engineDistance(a, b);
+  await expect(page.getByTestId('distance')).toHaveAttribute('data-value', String(d));
+  const scale = page.getByTestId('distance-scale');
+  const p = enginePercent(d);
+  expect(p).toBeGreaterThan(0);
+  expect(p).toBeLessThan(100);
+  await expect(scale).toHaveAttribute('data-value', String(p));
+  await expect(scale).toHaveText(`${formatNumber(d)}, larger than ${formatNumber(p)}% of the distances between two lines of the corpus.`);
+  // Where the paths part: the widest step's distance, placed too.
+  const pa = contextPath(boris.weights, boris.vocabulary, a).contexts;
+  const pb = contextPath(boris.weights, boris.vocabulary, b).contexts;
+  const perStep = pa.slice(0, Math.min(pa.length, pb.length)).map((c, i) => distance(c, pb[i]));
+  const widest = Math.max(...perStep);
+  await expect(page.getByTestId('widest-scale')).toHaveAttribute('data-value', String(enginePercent(widest)));
+  await expect(page.getByTestId('widest-scale')).toContainText(`${formatNumber(widest)}, larger than`);
+
+  await page.getByRole('radio', { name: 'Cosine' }).check();
+  const cosine = engineDistance(a, b, 'cosine');
+  await expect(scale).toHaveAttribute('data-value', String(enginePercent(cosine, 'cosine')));
+  await expect(scale).toContainText('of the cosine distances between two lines of the corpus');
+  await page.getByRole('radio', { name: 'Euclidean' }).check();
+
+  // The matrix's cells say it too.
+  await page.getByRole('button', { name: 'Add sentence' }).click();
+  await page.getByRole('textbox', { name: 'Sentence C' }).fill('who are you?');
+  await page.getByRole('button', { name: 'Compare', exact: true }).click();
+  for (const [name, other] of [['A and C', a], ['B and C', b]]) {
+    const cell = page.getByRole('button', { name: new RegExp(`^${name}:`) });
+    const percent = enginePercent(engineDistance(other, 'who are you?'));
+    await expect(cell).toHaveAttribute('data-percent', String(percent));
+    const said = percent >= 100 ? 'larger than every one of the distances' : `larger than ${formatNumber(percent)}% of the distances`;
+    await expect(cell).toHaveAccessibleName(`${name}: ${formatNumber(engineDistance(other, 'who are you?'))}, ${said} between two lines of the corpus; look closely at this pair`);
+  }
+
+  // And Two histories places the distance left after the last line.
+  await page.getByRole('tab', { name: 'Two histories' }).click();
+  const memory = compareMemory(boris, [['do you like frogs?'], []], 'why?');
+  const end = memory.steps[memory.steps.length - 1].distance;
+  const memoryScale = page.getByTestId('memory-scale');
+  await expect(memoryScale).toHaveAttribute('data-value', String(enginePercent(end)));
+  await expect(memoryScale).toContainText(`For scale: ${formatNumber(end)}, larger than ${formatNumber(enginePercent(end))}% of the distances between two lines of the corpus`);
+});
+
 /** No two of the view's panels overlap, and nothing is wider than the view. */
 async function expectTidyLayout(page: Page) {
   const view = page.locator('#view-compare');
@@ -123,6 +264,14 @@ for (const scheme of ['light', 'dark'] as const) {
       await page.setViewportSize({ width: 1920, height: 1080 });
       await expectTidyLayout(page);
       await page.screenshot({ path: `test-results/screens/compare-${scheme}-1920.png` });
+      // Two histories too.
+      await page.getByRole('tab', { name: 'Two histories' }).click();
+      await expect(page.getByTestId('memory-verdict')).toBeVisible();
+      await expectTidyLayout(page);
+      const histories = await new AxeBuilder({ page }).include('#view-compare').analyze();
+      const seriousHere = histories.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      expect(seriousHere.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+      await page.screenshot({ path: `test-results/screens/compare-histories-${scheme}-1920.png` });
     });
   });
 }

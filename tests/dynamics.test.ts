@@ -14,7 +14,9 @@ import {
   stepSpectrum,
   trainingDynamics,
 } from '../src-main/model/dynamics.ts';
+import { Conversation } from '../src-main/model/generation.ts';
 import { compareMemory } from '../src-main/model/memory.ts';
+import { createRng } from '../src-main/model/rng.ts';
 import type { Checkpoint } from '../src-main/model/model.ts';
 import { parseModel } from '../src-main/model/modelFile.ts';
 import { type Weights, cloneWeights, nextContext, recurrentWeights, run, tokenEmbedding } from '../src-main/model/network.ts';
@@ -270,5 +272,27 @@ describe('the dynamics of the context', () => {
     expect(same.steps.every((s) => s.distance === 0)).toBe(true);
     expect(same.replies[0]).toBe(same.replies[1]);
     expectSlmError(() => compareMemory(boris, [[], []], '  ~~ '), 'input', /no words/);
+  });
+
+  it("memory: both conversations' replies are the engine's, greedy by default or sampled with one seed for every line; the share kept is the last distance over the first", () => {
+    /** A conversation said directly: each line answered with a generator seeded `seed`. */
+    const say = (lines: string[], last: string, temperature: number, topK: number, seed: number) => {
+      const conversation = new Conversation(boris.weights, boris.vocabulary);
+      const replies = lines.map((line) => conversation.say(line, { temperature, topK, rng: createRng(seed) }).text);
+      return { replies, reply: conversation.say(last, { temperature, topK, rng: createRng(seed) }).text };
+    };
+    const greedy = compareMemory(boris, [['do you like frogs?'], []], 'why?');
+    expect(greedy.replies).toEqual([say(['do you like frogs?'], 'why?', 0, 0, 0).reply, say([], 'why?', 0, 0, 0).reply]);
+    expect(greedy.replies).toEqual(['frogs are my best friend.', 'i am boris.']);
+    expect(greedy.sampling).toEqual({ temperature: 0, topK: 0, seed: 0 });
+    expect(greedy.keptShare).toBe(greedy.steps[greedy.steps.length - 1].distance / greedy.startDistance);
+    const sampling = { temperature: 1.5, topK: 0, seed: 11 };
+    const sampled = compareMemory(boris, [['hello', 'do you like frogs?'], ['who are you?']], 'why?', sampling);
+    const a = say(['hello', 'do you like frogs?'], 'why?', 1.5, 0, 11);
+    const b = say(['who are you?'], 'why?', 1.5, 0, 11);
+    expect(sampled.historyReplies).toEqual([a.replies, b.replies]);
+    expect(sampled.replies).toEqual([a.reply, b.reply]);
+    expect(sampled.sampling).toEqual(sampling);
+    expect(compareMemory(boris, [['hi'], ['hi']], 'why?').keptShare).toBeNull();
   });
 });

@@ -71,6 +71,12 @@ describe('dynamics requests', () => {
     expect(result.steps).toEqual(expected.steps);
     expect(result.startDistance).toBe(expected.startDistance);
     expect(result.replies).toEqual(expected.replies);
+    expect(result.keptShare).toBe(expected.keptShare);
+    const sampling = { temperature: 1, topK: 3, seed: 5 };
+    const sampled = await ask({ type: 'memory', histories: [['hello', 'do you like frogs?'], []], lastTurn: 'why?', sampling });
+    expect(sampled.replies).toEqual(compareMemory(boris, [['hello', 'do you like frogs?'], []], 'why?', sampling).replies);
+    expect(sampled.sampling).toEqual(sampling);
+    expect((await askError({ type: 'memory', histories: [[], []], lastTurn: 'why?', sampling: { temperature: -1, topK: 0, seed: 1 } })).kind).toBe('protocol');
     expect((await askError({ type: 'memory', histories: [[], []], lastTurn: '~~' })).kind).toBe('input');
     expect((await askError({ type: 'memory', histories: [['   '], []], lastTurn: 'why?' })).message).toMatch(/no words/);
   });

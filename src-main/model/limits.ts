@@ -105,6 +105,9 @@ export const NEIGHBOURS: Range = { min: 1, max: 100 };
 /** Sentences compared at once: the Compare view's colours and its distance matrix are drawn for 16. */
 export const COMPARE_SENTENCES: Range = { min: 2, max: 16 };
 
+/** Distances placed on the corpus's scale at once: a full distance matrix of Compare and a few more. */
+export const MAX_SCALED_DISTANCES = 1_000;
+
 /** Contexts projected at once (the Inside view's context path): one per step of a long chat. */
 export const MAX_PROJECT_VECTORS = 100_000;
 

@@ -8,7 +8,7 @@ import { inspectCorpus } from '../model/corpusReport.ts';
 import { pathDivergence } from '../model/divergence.ts';
 import { embeddingMapSteps } from '../model/embeddingMap.ts';
 import { inputError } from '../model/errors.ts';
-import { contextPath, distance, nearestWords } from '../model/geometry.ts';
+import { type DistanceScale, type Metric, contextPath, corpusSentences, distance, lineDistanceScale, nearestWords, percentBelow } from '../model/geometry.ts';
 import { run } from '../model/network.ts';
 import { fitPca, project } from '../model/pca.ts';
 import { tokenizeBounded, tokenizeCorpus } from '../model/tokenizer.ts';
@@ -20,7 +20,7 @@ import { numbers } from './wire.ts';
 /** At most this many corpus contexts are used to fit the projection. */
 const PROJECTION_SAMPLE = 5000;
 
-type AnalysisRequest = 'neighbours' | 'compare' | 'divergence' | 'project' | 'embeddingMap' | 'anatomy' | 'bundledCorpus' | 'inspectCorpus';
+type AnalysisRequest = 'neighbours' | 'compare' | 'distanceScale' | 'divergence' | 'project' | 'embeddingMap' | 'anatomy' | 'bundledCorpus' | 'inspectCorpus';
 
 export function analysisRequests({ host, models, scheduler }: ServiceContext): HandlersFor<AnalysisRequest> {
   /** Each sentence's context path through the open model; a sentence without words is refused. */
@@ -30,6 +30,21 @@ export function analysisRequests({ host, models, scheduler }: ServiceContext): H
       if (tokenizeBounded(sentence, `sentence ${i + 1}`).length === 0) throw inputError(`sentence ${i + 1} has no words to compare`);
       return contextPath(model.weights, model.vocabulary, sentence);
     });
+  }
+
+  /** The distances between two corpus lines, per metric, measured once for the weights open now. */
+  const scales = new Map<Metric, DistanceScale>();
+  models.onChange(() => scales.clear());
+  async function scaleOf(metric: Metric): Promise<DistanceScale> {
+    let scale = scales.get(metric);
+    if (!scale) {
+      const corpus = models.current().corpus ?? (await host.bundled()).corpus;
+      // Measured with the model open once the corpus is read (the cache was cleared if it changed meanwhile).
+      const { model } = models.current();
+      scale = lineDistanceScale(model.weights, model.vocabulary, corpusSentences(corpus), metric);
+      scales.set(metric, scale);
+    }
+    return scale;
   }
 
   /** Every context (h2) the model passes through on its corpus's lines (Boris's, when unknown). */
@@ -53,6 +68,12 @@ export function analysisRequests({ host, models, scheduler }: ServiceContext): H
       const paths = contextPaths(sentences).map((path, i) => ({ sentence: sentences[i], tokens: path.tokens, contexts: path.contexts.map(numbers) }));
       const finals = paths.map((p) => p.contexts[p.contexts.length - 1]);
       return { distances: finals.map((a) => finals.map((b) => distance(a, b, metric))), paths };
+    },
+    async distanceScale({ distances, metric }) {
+      const scale = await scaleOf(metric);
+      const { sorted } = scale;
+      const median = sorted.length % 2 === 1 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+      return { metric, percentBelow: distances.map((d) => percentBelow(scale, d)), lines: scale.lines, linesMeasured: scale.linesMeasured, pairs: scale.pairs, allPairs: scale.allPairs, median };
     },
     divergence: ({ sentences, metric }) => {
       const [a, b] = contextPaths(sentences);

@@ -4,11 +4,18 @@
  */
 import * as v from 'valibot';
 import * as limits from '../model/limits.ts';
-import { finite, request, vector, whole } from './schemaParts.ts';
+import { finite, request, vector, whole, within } from './schemaParts.ts';
 
 const text = (max: number) => v.pipe(v.string(), v.maxLength(max, `the text is longer than ${max.toLocaleString('en')} characters`));
 /** One history: turns said to the model at temperature 0 from a fresh start (none: a fresh start). */
 const history = v.pipe(v.array(text(limits.MAX_PROMPT_CHARACTERS)), v.maxLength(limits.MAX_REPLAY_TURNS, `a history has at most ${limits.MAX_REPLAY_TURNS} turns`));
+
+/** How every line of both conversations is answered (every line drawn with the same seed); greedy when absent. */
+const MemorySamplingSchema = v.object({
+  temperature: v.pipe(finite, v.minValue(limits.TEMPERATURE.min), v.maxValue(limits.TEMPERATURE.max)),
+  topK: within(limits.TOP_K),
+  seed: within(limits.SEED),
+});
 
 export const DynamicsRequests = [
   /** The Jacobian's spectrum at each of these contexts (h2 of a step): the conversation's steps. */
@@ -19,8 +26,8 @@ export const DynamicsRequests = [
   request('fixedPoint', { word: text(limits.MAX_WORD_CHARACTERS) }),
   /** Per checkpoint of the open model's training run: the boundary's fixed-point spectral radius and W1[:, E:2E]'s largest singular value. */
   request('trainingDynamics', {}),
-  /** The same last turn after two histories (temperature 0): the distance between the contexts, step by step. */
-  request('memory', { histories: v.tuple([history, history]), lastTurn: text(limits.MAX_PROMPT_CHARACTERS) }),
+  /** The same last turn after two histories (greedy unless a sampling is given): the distance between the contexts, step by step. */
+  request('memory', { histories: v.tuple([history, history]), lastTurn: text(limits.MAX_PROMPT_CHARACTERS), sampling: v.optional(MemorySamplingSchema) }),
 ] as const;
 
 const ComplexSchema = v.tuple([v.number(), v.number()]);
@@ -50,6 +57,9 @@ export const MemorySchema = v.object({
   startDistance: v.number(),
   steps: v.array(v.object({ token: v.string(), distance: v.number(), spectralRadius: v.tuple([v.number(), v.number()]) })),
   replies: v.tuple([v.string(), v.string()]),
+  /** The last step's distance over startDistance; null when the histories left the same context. */
+  keptShare: v.nullable(v.number()),
+  sampling: MemorySamplingSchema,
   historyReplies: v.tuple([v.array(v.string()), v.array(v.string())]),
   paths: v.tuple([v.array(vector), v.array(vector)]),
 });

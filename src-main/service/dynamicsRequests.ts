@@ -39,9 +39,9 @@ export function dynamicsRequests({ models }: ServiceContext): HandlersFor<Dynami
       if (curves?.checkpoints !== checkpoints) curves = { checkpoints, result: trainingDynamics(checkpoints) };
       return curves.result;
     },
-    memory: ({ histories, lastTurn }) => {
+    memory: ({ histories, lastTurn, sampling }) => {
       const { model } = models.current();
-      const found = compareMemory(model, histories, lastTurn);
+      const found = compareMemory(model, histories, lastTurn, sampling);
       return { ...found, paths: [found.paths[0].map(numbers), found.paths[1].map(numbers)] };
     },
   };

@@ -99,6 +99,11 @@ export const RequestSchema = v.variant('type', [
   request('trace', { text: message }),
   request('neighbours', { word: text(limits.MAX_WORD_CHARACTERS), k: within(limits.NEIGHBOURS), metric: MetricSchema }),
   request('compare', { sentences: v.pipe(v.array(message), v.minLength(limits.COMPARE_SENTENCES.min), v.maxLength(limits.COMPARE_SENTENCES.max)), metric: MetricSchema }),
+  /** Where each distance falls among the distances between two lines of the open model's corpus (measured once per model and metric). */
+  request('distanceScale', {
+    distances: v.pipe(v.array(v.pipe(finite, v.minValue(0))), v.maxLength(limits.MAX_SCALED_DISTANCES, `at most ${limits.MAX_SCALED_DISTANCES} distances at once`)),
+    metric: MetricSchema,
+  }),
   request('project', { vectors: v.pipe(v.array(v.pipe(vector, v.maxLength(limits.EMBEDDING.max))), v.maxLength(limits.MAX_PROJECT_VECTORS)) }),
   request('train', { settings: TrainingSettingsSchema }),
   request('trainControl', { action: v.picklist(['pause', 'resume', 'stop']) }),
@@ -269,6 +274,18 @@ export const ResultSchemas = {
   trace: v.array(StepRecordSchema),
   neighbours: v.array(v.object({ word: v.string(), distance: v.number() })),
   compare: v.object({ distances: v.array(v.array(v.number())), paths: v.array(ContextPathSchema) }),
+  distanceScale: v.object({
+    metric: MetricSchema,
+    /** Per distance asked: the percentage of the corpus's distances that are smaller (0 to 100). */
+    percentBelow: v.array(v.number()),
+    /** The corpus's lines, and the pairs of them measured (every pair, or a fixed-seed sample of them). */
+    lines: whole,
+    linesMeasured: whole,
+    pairs: whole,
+    allPairs: v.boolean(),
+    /** The median of the measured distances. */
+    median: v.number(),
+  }),
   project: ProjectionSchema,
   train: v.null(),
   trainControl: v.null(),

@@ -1,5 +1,6 @@
-import type { Metric } from '../../src-main/service/protocol.ts';
+import type { MemoryResult, Metric } from '../../src-main/service/protocol.ts';
 import type { ModelInfo, ResultOf } from '../../src-main/service/protocol.ts';
+import type { ScaleInfo } from './distanceWords.ts';
 import type { Studio } from './studio.svelte.ts';
 import { sentenceLetter } from './sentenceColours.ts';
 
@@ -25,7 +26,21 @@ export interface Comparison {
   unknown: string[];
 }
 
-export type Divergence = ResultOf<'divergence'> & { pair: [number, number] };
+export type Divergence = ResultOf<'divergence'> & {
+  pair: [number, number];
+  /** Per step, the percentage of the distances between two corpus lines below its distance (null when the service could not say). */
+  percent: number[] | null;
+  metric: Metric;
+};
+
+/** What Compare compares: sentences each from a fresh start, or the same last line after two histories. */
+export type CompareMode = 'sentences' | 'histories';
+
+/** Where the comparison's distances fall among the corpus's: a percentage per cell of the matrix. */
+export interface DistanceScaleAnswer {
+  percent: number[][];
+  info: ScaleInfo;
+}
 
 /**
  * The Compare view's state: the sentences typed, the metric, and the service's answers for them (the
@@ -39,12 +54,16 @@ export class CompareState {
   pair = $state<[number, number]>([0, 1]);
   comparison = $state<Comparison | null>(null);
   divergence = $state<Divergence | null>(null);
+  /** The sense of scale of the comparison's distances (null until the service answers, or if it cannot). */
+  scale = $state.raw<DistanceScaleAnswer | null>(null);
   error = $state<string | null>(null);
   busy = $state(false);
 
   /** Counts requests, so that an answer overtaken by a newer question is dropped. */
   private asked = 0;
   private runs = 0;
+  /** The ticket of the comparison shown, so that a scale answered for an older one is dropped. */
+  private shown = 0;
 
   constructor(private readonly studio: Studio) {}
 
@@ -92,6 +111,9 @@ export class CompareState {
       const pair: [number, number] = this.pair[1] < sentences.length ? this.pair : [0, 1];
       this.comparison = { model, metric, paths: compared, distances, explainedVariance: projected.explainedVariance, unknown: [...unknown] };
       this.error = null;
+      this.scale = null;
+      this.shown = ticket;
+      void this.placeOnScale(distances, metric, ticket);
       await this.choosePair(pair, ticket);
     } catch (error) {
       if (ticket === this.asked) this.error = readable((error as Error).message);
@@ -101,16 +123,35 @@ export class CompareState {
     }
   }
 
+  /** Asks where each distance of the matrix falls among the distances between two corpus lines. */
+  private async placeOnScale(distances: number[][], metric: Metric, ticket: number): Promise<void> {
+    try {
+      const answer = await this.studio.bridge.request({ type: 'distanceScale', distances: distances.flat(), metric });
+      if (this.shown !== ticket) return;
+      const { percentBelow, ...info } = answer;
+      const width = distances.length;
+      this.scale = { percent: distances.map((_, i) => percentBelow.slice(i * width, (i + 1) * width)), info };
+    } catch {
+      // The distances stand on their own; the scale is only said when it can be.
+    }
+  }
+
   /** Looks closely at two of the compared sentences. */
   async choosePair(pair: [number, number], ticket = ++this.asked): Promise<void> {
     const comparison = this.comparison;
     if (!comparison || pair[0] === pair[1]) return;
     const sentences: [string, string] = [comparison.paths[pair[0]].sentence, comparison.paths[pair[1]].sentence];
     try {
-      const result = await this.studio.bridge.request({ type: 'divergence', sentences, metric: comparison.metric });
+      const { bridge } = this.studio;
+      const result = await bridge.request({ type: 'divergence', sentences, metric: comparison.metric });
+      // The scale of each step's distance, when the service can say it; the steps stand on their own.
+      const percent = await bridge.request({ type: 'distanceScale', distances: result.stepDistances, metric: comparison.metric }).then(
+        (answer) => answer.percentBelow,
+        () => null,
+      );
       if (ticket !== this.asked) return;
       this.pair = pair;
-      this.divergence = { ...result, pair };
+      this.divergence = { ...result, pair, percent, metric: comparison.metric };
     } catch (error) {
       if (ticket === this.asked) this.error = readable((error as Error).message);
     }
@@ -121,4 +162,75 @@ export class CompareState {
 function readable(message: string): string {
   const named = message.replace(/^sentence (\d+)/, (_, n: string) => `Sentence ${sentenceLetter(Number(n) - 1)}`);
   return named.charAt(0).toUpperCase() + named.slice(1);
+}
+
+/** Lines of a history, as typed: separated by "/" (which the tokenizer never reads); none is a fresh start. */
+export function historyLines(text: string): string[] {
+  return text
+    .split('/')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+}
+
+/**
+ * Compare's Two histories: the same last line said after history A and after history B. The service
+ * says both conversations (memory.ts), Boris's replies included, and how far apart the two contexts are
+ * at each step of the last line; and where those distances fall among the corpus's.
+ */
+export class TwoHistoriesState {
+  historyA = $state('do you like frogs?');
+  historyB = $state('');
+  lastLine = $state('why?');
+  /** Greedy (temperature 0) by default; or every line sampled at the chat's temperature, top-k and seed. */
+  sampled = $state(false);
+  memory = $state.raw<MemoryResult | null>(null);
+  /** The histories' lines the answer is for. */
+  lines = $state.raw<[string[], string[]]>([[], []]);
+  /** The percentage of the corpus's distances below the start distance, then below each step's. */
+  percent = $state.raw<number[] | null>(null);
+  scaleInfo = $state.raw<ScaleInfo | null>(null);
+  error = $state<string | null>(null);
+  busy = $state(false);
+  private asked = 0;
+
+  constructor(private readonly studio: Studio) {}
+
+  async compare(): Promise<void> {
+    if (!this.studio.model) return;
+    const histories: [string[], string[]] = [historyLines(this.historyA), historyLines(this.historyB)];
+    const lastTurn = this.lastLine.trim();
+    if (lastTurn === '') {
+      this.error = 'The last line is empty: type what is said after both histories.';
+      return;
+    }
+    const { temperature, topK, seed } = this.studio.sampling;
+    const sampling = this.sampled ? { temperature, topK, seed } : undefined;
+    const ticket = ++this.asked;
+    this.busy = true;
+    try {
+      const { bridge } = this.studio;
+      const memory = await bridge.request({ type: 'memory', histories, lastTurn, ...(sampling ? { sampling } : {}) });
+      if (ticket !== this.asked) return;
+      this.memory = memory;
+      this.lines = histories;
+      this.error = null;
+      this.percent = null;
+      try {
+        const { percentBelow, ...info } = await bridge.request({ type: 'distanceScale', distances: [memory.startDistance, ...memory.steps.map((s) => s.distance)], metric: 'euclidean' });
+        if (ticket !== this.asked) return;
+        this.percent = percentBelow;
+        this.scaleInfo = info;
+      } catch {
+        // The decay stands on its own; its scale is said when it can be.
+      }
+    } catch (error) {
+      if (ticket !== this.asked) return;
+      const message = (error as Error).message;
+      this.error = /sampling/.test(message)
+        ? 'The chat\'s sampling fields hold a value the service refuses: fix Temperature, Top-k or Seed, or choose greedy replies.'
+        : message.charAt(0).toUpperCase() + message.slice(1);
+    } finally {
+      if (ticket === this.asked) this.busy = false;
+    }
+  }
 }
