@@ -56,7 +56,7 @@ export interface WordThatMattered {
 }
 
 /** A measure's number for a step, in nats: null when Leave it out did not reach it. */
-export function measureValue(step: MeasuredStep, measure: Measure): number | null {
+export function measureValue(step: Pick<MeasuredStep, 'saliency' | 'integratedGradient' | 'occlusion'>, measure: Measure): number | null {
   if (measure === 'occlusion') return step.occlusion;
   return measure === 'gradient' ? step.saliency : step.integratedGradient;
 }
