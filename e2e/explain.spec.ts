@@ -34,12 +34,17 @@ async function engineExplanation(page: Page): Promise<{ steps: Measured[]; logPr
   });
 }
 
-/** The list "Which words mattered" as the page shows it. */
-const listed = (page: Page) =>
+type Listed = { token: string | null; step: number; value: string | null };
+/** The list "Which words mattered" as the page shows it, in its order (most first). */
+const shownOrder = (page: Page): Promise<Listed[]> =>
   page
     .getByRole('list', { name: 'Which words mattered' })
     .getByRole('listitem')
     .evaluateAll((items) => items.map((i) => ({ token: i.getAttribute('data-token'), step: Number(i.getAttribute('data-step')), value: i.getAttribute('data-value') })));
+/** The same items in the order they were said. */
+const listed = async (page: Page) => (await shownOrder(page)).sort((a, b) => a.step - b.step);
+/** Most first, ties in the order said. */
+const ranked = (items: Listed[]) => [...items].sort((a, b) => Math.abs(Number(b.value)) - Math.abs(Number(a.value)) || a.step - b.step);
 
 test("Explain tints the chips and the timeline with the chosen measure's numbers for the step under the clock: Leave it out, then gradient × input", async ({ page }) => {
   const chips = await chat(page);
@@ -59,7 +64,7 @@ test("Explain tints the chips and the timeline with the chosen measure's numbers
     await expect(chips.nth(s)).toHaveAttribute('data-saliency', String(expected.steps[s].saliency));
     await expect(page.locator(`[data-layer="saliency"][data-step="${s}"]`)).toHaveAttribute('data-value', String(expected.steps[s].saliency));
   }
-  await expect(page.getByRole('list', { name: 'Which words mattered' }).getByRole('listitem').nth(3)).toHaveAttribute('data-value', String(expected.steps[4].saliency));
+  await expect(page.getByRole('list', { name: 'Which words mattered' }).locator('[data-step="4"]')).toHaveAttribute('data-value', String(expected.steps[4].saliency));
   // Steps after the clock's are not part of this prediction.
   await expect(chips.nth(5)).not.toHaveAttribute('data-saliency', /.*/);
   await expect(page.locator('[data-layer="saliency"]')).toHaveCount(5);
@@ -80,23 +85,25 @@ test("Which words mattered: Leave it out is the default, its list is the engine'
   // One item per word, labelled by the word and its step, carrying the engine's exact L - L_s.
   const words = WORDS.map((token, i) => ({ token, step: i + 1, value: String(expected.steps[i + 1].occlusion) }));
   await expect.poll(() => listed(page)).toEqual(words);
+  // The word that mattered most on top.
+  expect(await shownOrder(page)).toEqual(ranked(words));
   const list = page.getByRole('list', { name: 'Which words mattered' });
-  await expect(list.getByRole('listitem').nth(0)).toContainText('who');
-  await expect(list.getByRole('listitem').nth(0)).toContainText('step 2');
+  const item = (step: number) => list.locator(`[role="listitem"][data-step="${step}"]`);
+  await expect(item(1)).toContainText('who');
+  await expect(item(1)).toContainText('step 2');
   // Percentage points and nats, to 4 significant figures.
-  for (let i = 0; i < WORDS.length; i++) {
-    const s = expected.steps[i + 1];
-    await expect(list.getByRole('listitem').nth(i)).toHaveAttribute('data-points', String(s.occlusionPoints));
-    await expect(list.getByRole('listitem').nth(i)).toHaveAttribute('aria-label', new RegExp(` pp, [+−][\\d.e-]+ nats$`));
+  for (let step = 1; step <= WORDS.length; step++) {
+    await expect(item(step)).toHaveAttribute('data-points', String(expected.steps[step].occlusionPoints));
+    await expect(item(step)).toHaveAttribute('aria-label', new RegExp(` pp, [+−][\\d.e-]+ nats$`));
   }
-  await expect(list.getByRole('listitem').nth(3)).toContainText('+100.0 pp');
-  await expect(list.getByRole('listitem').nth(3)).toContainText(`+${(expected.steps[4].occlusion as number).toPrecision(4)} nats`);
+  await expect(item(4)).toContainText('+100.0 pp');
+  await expect(item(4)).toContainText(`+${(expected.steps[4].occlusion as number).toPrecision(4)} nats`);
   // The sentence names the word whose leaving out changes "i" most, with both probabilities.
   const top = WORDS[[1, 2, 3, 4].reduce((best, s) => (Math.abs(expected.steps[s].occlusion!) > Math.abs(expected.steps[best].occlusion!) ? s : best), 1) - 1];
   const without = Math.exp(expected.logProbability - expected.steps[WORDS.indexOf(top) + 1].occlusion!) * 100;
   await expect(page.getByTestId('which-words-answer')).toHaveText(`“${top}” mattered most: read as an unknown word, ‘i’ falls from 100.0% to ${without.toPrecision(4)}%.`);
   // Hover gives the exact numbers.
-  await list.getByRole('listitem').nth(3).hover();
+  await item(4).hover();
   await expect(page.getByRole('tooltip')).toContainText(`${expected.steps[4].occlusionPoints} percentage points`);
 });
 
@@ -136,7 +143,7 @@ test("How far back shows the engine's integrated gradients when asked, and says 
   await expect(help).toContainText('Σ IG = L(h1) − L(0)');
   // The help explains Leave it out first, with the live numbers of the step under the clock.
   await expect(help.locator('p').first()).toHaveText(/^Leave it out: read one word as the unknown word/);
-  await expect(help).toContainText(`Leave “?” out (read it as the unknown word) and ‘i’ goes to`);
+  await expect(help).toContainText(`Read “?” as the unknown word and ‘i’ goes to`);
   await page.screenshot({ path: 'test-results/screens/how-far-back-integrated.png' });
   await page.keyboard.press('Escape');
 
@@ -164,13 +171,14 @@ test('slm explain --measure occlusion --json equals the app’s list “Which wo
   await chat(page);
   await page.getByRole('button', { name: 'Explain' }).click();
   await expect(page.getByRole('list', { name: 'Which words mattered' }).getByRole('listitem')).toHaveCount(WORDS.length);
-  const shown = await listed(page);
+  const shown = await shownOrder(page);
   // The built command (npm run build writes dist/cli.js), with Boris, as a person would run it.
   const cli = (...args: string[]) => execFileSync(process.execPath, ['dist/cli.js', 'explain', PROMPT, ...args], { encoding: 'utf8' });
   const record = JSON.parse(cli('--measure', 'occlusion', '--json'));
   expect(record.target).toBe('i');
   const words = record.steps.map((s: { token: string; occlusion: number }, step: number) => ({ token: s.token, step, value: String(s.occlusion) })).filter((w: { token: string }) => w.token !== '');
-  expect(shown).toEqual(words);
+  // The same items, in the same order (most first), as the command's own list.
+  expect(shown).toEqual(ranked(words));
   const sentence = cli('--measure', 'occlusion').split('\n')[1];
   await expect(page.getByTestId('which-words-answer')).toHaveText(sentence);
 });

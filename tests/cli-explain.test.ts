@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { runCli } from '../src-main/cli/run.ts';
 import { explainPrediction } from '../src-main/model/explain.ts';
 import { explanationRecord } from '../src-main/model/explainRecords.ts';
-import { answerSentence, measureNotes, signedNumber, wordsThatMattered } from '../src-main/model/whichWords.ts';
+import { answerSentence, measureNotes, rankedWords, signedNumber, wordsThatMattered } from '../src-main/model/whichWords.ts';
 import { corpusRows, knockoutTable } from '../src-main/model/knockout.ts';
 import { parseModel } from '../src-main/model/modelFile.ts';
 import { run } from '../src-main/model/network.ts';
@@ -81,8 +81,12 @@ describe('slm explain', () => {
       expect(lines[1]).toBe(answerSentence(said, measure));
       expect(lines.filter((l) => l.startsWith('note: '))).toEqual(measureNotes(said).map((n) => `note: ${n}`));
       const listed = lines.filter((l) => /^  \S+ +step +\d+ /.test(l));
-      expect(listed.map((l) => l.trim().split(/ +/)[0])).toEqual(words);
-      wordsThatMattered(said, measure).forEach((w, i) => {
+      // Every word, the one that mattered most first.
+      const ranked = rankedWords(wordsThatMattered(said, measure));
+      expect([...listed.map((l) => l.trim().split(/ +/)[0])].sort()).toEqual([...words].sort());
+      expect(listed.map((l) => l.trim().split(/ +/)[0])).toEqual(ranked.map((w) => w.token));
+      expect(Math.abs(ranked[0].value!)).toBe(Math.max(...ranked.map((w) => Math.abs(w.value!))));
+      ranked.forEach((w, i) => {
         expect(listed[i]).toContain(`step   ${w.step + 1}`);
         expect(listed[i]).toContain(`${signedNumber(w.value!)} nats`);
         if (measure === 'occlusion') expect(listed[i]).toContain(`${signedNumber(w.points!)} points`);

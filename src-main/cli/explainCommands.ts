@@ -23,6 +23,7 @@ import {
   measureNotes,
   percentText,
   quotedTarget,
+  rankedWords,
   signedNumber,
   wordsThatMattered,
 } from '../model/whichWords.ts';
@@ -108,7 +109,7 @@ export async function explain(args: string[], io: CliIo): Promise<void> {
   // The same list and sentences as the app's How far back (the rows say which words are unknown).
   const said = { ...record, steps: record.steps.map((s, i) => ({ ...s, row: rows[i] })) };
   const targetText = quotedTarget(record.target);
-  const list = wordsThatMattered(said, measure);
+  const list = rankedWords(wordsThatMattered(said, measure));
   io.out(`Why ${targetText} next: p = ${percentText(Math.exp(record.logProbability))} (log-probability ${signedNumber(record.logProbability)} nats)\n`);
   io.out(`${answerSentence(said, measure)}\n`);
   for (const note of measureNotes(said)) io.out(`note: ${note}\n`);

@@ -71,6 +71,15 @@ export function wordsThatMattered(explanation: ExplainedPrediction, measure: Mea
   return words;
 }
 
+/**
+ * The list as it is shown: the words that mattered most first (by |value|; not measured last), ties
+ * in the order they were said, so the answer's word is on top however long the conversation.
+ */
+export function rankedWords(words: readonly WordThatMattered[]): WordThatMattered[] {
+  const size = (w: WordThatMattered) => (w.value === null ? -1 : Math.abs(w.value));
+  return [...words].sort((a, b) => size(b) - size(a) || a.step - b.step);
+}
+
 /** The word with the largest |value| (the earliest on ties), or null when no word has a value. */
 export function topWord(words: readonly WordThatMattered[]): WordThatMattered | null {
   let best: WordThatMattered | null = null;

@@ -23,6 +23,7 @@ import {
   percentText,
   quotedTarget,
   quotedWord,
+  rankedWords,
   signedNumber,
   topWord,
   wordsThatMattered,
@@ -57,7 +58,7 @@ export type { MapMethod, Metric, WeightName };
 /** Pure helpers the app shares with the engine, so that each is defined once: a matrix's shape, the rows of the largest values, and a held-out set in words. */
 export { describeHeldOut, heldOutWords, matrixShape, topRows };
 /** "Which words mattered" in words, the same in the app as in `slm explain`, and numbers to four significant figures. */
-export { MEASURES, MEASURE_NAMES, answerSentence, formatNumber, measureNotes, measureValue, percentText, quotedTarget, quotedWord, signedNumber, topWord, wordsThatMattered };
+export { MEASURES, MEASURE_NAMES, answerSentence, formatNumber, measureNotes, measureValue, percentText, quotedTarget, quotedWord, rankedWords, signedNumber, topWord, wordsThatMattered };
 export type { ExplainedPrediction, Measure, WordThatMattered };
 export const WeightNameSchema = v.picklist(WEIGHT_NAMES);
 
