@@ -157,7 +157,7 @@ export function answerSentence(explanation: ExplainedPrediction, measure: Measur
   const change = explanation.logProbability - explanation.baselineLogProbability;
   return (
     `By integrated gradients, ${quotedWord(top.token)} mattered most: ${signedNumber(top.value!)} nats, its share of the ${signedNumber(change)} nats ` +
-    `log p(${target}) gains from every embedding zero to the words as said (the shares of every step, the line start's too, add up to it).`
+    `log p(${target}) gains from all-zero embeddings to the words as said (every step’s share, the line start’s too, adds up to that).`
   );
 }
 
