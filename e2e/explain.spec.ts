@@ -1,5 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { type Page, expect, test } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { parseModel } from '../src-main/model/modelFile.ts';
 import { inPage } from './helpers/explainInPage.ts';
@@ -21,25 +22,52 @@ async function chat(page: Page) {
   return chips;
 }
 
-test("Explain tints the chips and the timeline with the engine's saliency for the step under the clock", async ({ page }) => {
+/** The words of "who are you?" before Boris's "i", and the engine's explanation of that "i" (computed in the page). */
+const WORDS = ['who', 'are', 'you', '?'];
+const ROWS = [0, ...[...WORDS, 'i'].map((w) => boris.vocabulary.rows.get(w)!)];
+type Measured = { saliency: number; integratedGradient: number; occlusion: number | null; occlusionPoints: number | null };
+async function engineExplanation(page: Page): Promise<{ steps: Measured[]; logProbability: number; baselineLogProbability: number; completenessGap: number }> {
+  return inPage(page, { modelText, rows: ROWS }, (engine, { modelText, rows }) => {
+    const model = engine.parseModel(modelText);
+    // The prediction after "?" (step 5), whose target is the token that came next: "i".
+    return engine.explainPrediction(model.weights, rows, 4, { target: rows[5] });
+  });
+}
+
+type Listed = { token: string | null; step: number; value: string | null };
+/** The list "Which words mattered" as the page shows it, in its order (most first). */
+const shownOrder = (page: Page): Promise<Listed[]> =>
+  page
+    .getByRole('list', { name: 'Which words mattered' })
+    .getByRole('listitem')
+    .evaluateAll((items) => items.map((i) => ({ token: i.getAttribute('data-token'), step: Number(i.getAttribute('data-step')), value: i.getAttribute('data-value') })));
+/** The same items in the order they were said. */
+const listed = async (page: Page) => (await shownOrder(page)).sort((a, b) => a.step - b.step);
+/** Most first, ties in the order said. */
+const ranked = (items: Listed[]) => [...items].sort((a, b) => Math.abs(Number(b.value)) - Math.abs(Number(a.value)) || a.step - b.step);
+
+test("Explain tints the chips and the timeline with the chosen measure's numbers for the step under the clock: Leave it out, then gradient × input", async ({ page }) => {
   const chips = await chat(page);
   await page.getByRole('button', { name: 'Explain' }).click();
   await expect(page.getByRole('button', { name: 'Explain' })).toHaveAttribute('aria-pressed', 'true');
   await expect(chips.nth(0)).toHaveAttribute('data-saliency', /.+/);
-  const rows = [0, ...['who', 'are', 'you', '?', 'i'].map((w) => boris.vocabulary.rows.get(w)!)];
-  const expected = await inPage(page, { modelText, rows }, (engine, { modelText, rows }) => {
-    const model = engine.parseModel(modelText);
-    // The prediction after "?" (step 5), whose target is the token that came next: "i".
-    return engine.explainPrediction(model.weights, rows, 4, { target: rows[5] }).steps.map((s: { saliency: number }) => s.saliency);
-  });
+  const expected = await engineExplanation(page);
+  // Leave it out first: the line start is never left out (0), each word its L - L_s.
+  await expect(page.getByLabel('Measure')).toHaveValue('occlusion');
   for (let s = 0; s < 5; s++) {
-    await expect(chips.nth(s)).toHaveAttribute('data-saliency', String(expected[s]));
-    await expect(page.locator(`[data-layer="saliency"][data-step="${s}"]`)).toHaveAttribute('data-value', String(expected[s]));
+    await expect(chips.nth(s)).toHaveAttribute('data-saliency', String(expected.steps[s].occlusion));
+    await expect(page.locator(`[data-layer="saliency"][data-step="${s}"]`)).toHaveAttribute('data-value', String(expected.steps[s].occlusion));
   }
+  // Switching the measure retints the chips and the sal row with gradient × input.
+  await page.getByLabel('Measure').selectOption({ label: 'Gradient × input' });
+  for (let s = 0; s < 5; s++) {
+    await expect(chips.nth(s)).toHaveAttribute('data-saliency', String(expected.steps[s].saliency));
+    await expect(page.locator(`[data-layer="saliency"][data-step="${s}"]`)).toHaveAttribute('data-value', String(expected.steps[s].saliency));
+  }
+  await expect(page.getByRole('list', { name: 'Which words mattered' }).locator('[data-step="4"]')).toHaveAttribute('data-value', String(expected.steps[4].saliency));
   // Steps after the clock's are not part of this prediction.
   await expect(chips.nth(5)).not.toHaveAttribute('data-saliency', /.*/);
   await expect(page.locator('[data-layer="saliency"]')).toHaveCount(5);
-  await expect(page.getByRole('img', { name: /Saliency against distance/ }).locator('rect')).toHaveCount(5);
   // Moving the clock explains the new step.
   await chips.nth(6).click();
   await expect(page.locator('[data-layer="saliency"]')).toHaveCount(7);
@@ -48,35 +76,84 @@ test("Explain tints the chips and the timeline with the engine's saliency for th
   await expect(page.locator('[data-layer="saliency"]')).toHaveCount(0);
 });
 
+test("Which words mattered: Leave it out is the default, its list is the engine's occlusion word by word, and one sentence names the top word", async ({ page }) => {
+  await chat(page);
+  await page.getByRole('button', { name: 'Explain' }).click();
+  const expected = await engineExplanation(page);
+  await expect(page.getByLabel('Measure')).toHaveValue('occlusion');
+  await expect(page.getByLabel('Measure').locator('option')).toHaveText(['Leave it out', 'Gradient × input', 'Integrated gradients']);
+  // One item per word, labelled by the word and its step, carrying the engine's exact L - L_s.
+  const words = WORDS.map((token, i) => ({ token, step: i + 1, value: String(expected.steps[i + 1].occlusion) }));
+  await expect.poll(() => listed(page)).toEqual(words);
+  // The word that mattered most on top.
+  expect(await shownOrder(page)).toEqual(ranked(words));
+  const list = page.getByRole('list', { name: 'Which words mattered' });
+  const item = (step: number) => list.locator(`[role="listitem"][data-step="${step}"]`);
+  await expect(item(1)).toContainText('who');
+  await expect(item(1)).toContainText('step 2');
+  // Percentage points and nats, to 4 significant figures.
+  for (let step = 1; step <= WORDS.length; step++) {
+    await expect(item(step)).toHaveAttribute('data-points', String(expected.steps[step].occlusionPoints));
+    await expect(item(step)).toHaveAttribute('aria-label', new RegExp(` pp, [+−][\\d.e-]+ nats$`));
+  }
+  await expect(item(4)).toContainText('+100.0 pp');
+  await expect(item(4)).toContainText(`+${(expected.steps[4].occlusion as number).toPrecision(4)} nats`);
+  // The sentence names the word whose leaving out changes "i" most, with both probabilities.
+  const top = WORDS[[1, 2, 3, 4].reduce((best, s) => (Math.abs(expected.steps[s].occlusion!) > Math.abs(expected.steps[best].occlusion!) ? s : best), 1) - 1];
+  const without = Math.exp(expected.logProbability - expected.steps[WORDS.indexOf(top) + 1].occlusion!) * 100;
+  await expect(page.getByTestId('which-words-answer')).toHaveText(`“${top}” mattered most: read as an unknown word, ‘i’ falls from 100.0% to ${without.toPrecision(4)}%.`);
+  // Hover gives the exact numbers.
+  await item(4).hover();
+  await expect(page.getByRole('tooltip')).toContainText(`${expected.steps[4].occlusionPoints} percentage points`);
+});
+
+test('Which words mattered says when gradient × input is tiny because the prediction is saturated, and when the measures disagree', async ({ page }) => {
+  await chat(page);
+  await page.getByRole('button', { name: 'Explain' }).click();
+  const expected = await engineExplanation(page);
+  // Boris is sure of "i" after "who are you?": the gradients are of the order of 1e-7 nats.
+  expect(Math.exp(expected.logProbability)).toBeGreaterThan(0.99);
+  expect(Math.max(...expected.steps.map((s) => Math.abs(s.saliency)))).toBeLessThan(1e-3);
+  const notes = page.getByTestId('measure-note');
+  await expect(notes.filter({ hasText: 'Gradient × input is tiny here' })).toContainText('because ‘i’ is already at 100.0%: the softmax is saturated');
+  await expect(notes.filter({ hasText: 'Leave it out picks “?”' })).toContainText('gradient × input picks “are”');
+  // Under gradient × input the list shows its own numbers, and the sentence still says why they are tiny.
+  await page.getByLabel('Measure').selectOption({ label: 'Gradient × input' });
+  await expect.poll(() => listed(page)).toEqual(WORDS.map((token, i) => ({ token, step: i + 1, value: String(expected.steps[i + 1].saliency) })));
+  await expect(page.getByTestId('which-words-answer')).toContainText('By gradient × input, “are” mattered most');
+  await expect(notes.filter({ hasText: 'Gradient × input is tiny here' })).toBeVisible();
+});
+
 test("How far back shows the engine's integrated gradients when asked, and says what they add up to", async ({ page }) => {
   await chat(page);
   await page.getByRole('button', { name: 'Explain' }).click();
-  const rows = [0, ...['who', 'are', 'you', '?', 'i'].map((w) => boris.vocabulary.rows.get(w)!)];
-  const expected = await inPage(page, { modelText, rows }, (engine, { modelText, rows }) => {
-    const model = engine.parseModel(modelText);
-    const e = engine.explainPrediction(model.weights, rows, 4, { target: rows[5] });
-    return { ig: e.steps.map((s: { integratedGradient: number }) => s.integratedGradient), change: e.logProbability - e.baselineLogProbability, gap: e.completenessGap };
-  });
-  expect(Math.abs(expected.gap)).toBeLessThan(1e-4);
-  const chart = page.getByRole('img', { name: /against distance in steps/ });
-  await expect(chart).toHaveAttribute('data-measure', 'saliency');
-  await page.getByLabel('Measure').selectOption({ label: 'integrated gradients' });
-  await expect(chart).toHaveAttribute('data-measure', 'integratedGradient');
-  await expect(page.getByRole('img', { name: /^Integrated gradients against distance/ })).toBeVisible();
-  // Bar by bar (distance 0 is step 5), the engine's numbers, and their sum is L(h1) - L(0).
-  for (let s = 0; s < 5; s++) await expect(chart.locator(`rect[data-distance="${4 - s}"]`)).toHaveAttribute('data-value', String(expected.ig[s]));
-  await expect(page.getByTestId('explained-target')).toContainText(`add up to the ${expected.change.toFixed(3)} nats between`);
+  const expected = await engineExplanation(page);
+  expect(Math.abs(expected.completenessGap)).toBeLessThan(1e-4);
+  const list = page.getByRole('list', { name: 'Which words mattered' });
+  await expect(list).toHaveAttribute('data-measure', 'occlusion');
+  await page.getByLabel('Measure').selectOption({ label: 'Integrated gradients' });
+  await expect(list).toHaveAttribute('data-measure', 'integrated');
+  // Word by word, the engine's numbers; with the line start's, their sum is L(h1) - L(0).
+  await expect.poll(() => listed(page)).toEqual(WORDS.map((token, i) => ({ token, step: i + 1, value: String(expected.steps[i + 1].integratedGradient) })));
+  const change = expected.logProbability - expected.baselineLogProbability;
+  await expect(page.getByTestId('explained-target')).toContainText(`add up to the ${change.toPrecision(4)} nats between`);
   await expect(page.getByTestId('rough-path')).toHaveCount(0);
-  await page.getByRole('button', { name: 'What is this? How much each step drives the prediction' }).click();
-  await expect(page.getByRole('dialog', { name: 'How much each step drives the prediction' })).toContainText('Σ IG = L(h1) − L(0)');
+  await page.getByRole('button', { name: 'What is this? Which words mattered' }).click();
+  const help = page.getByRole('dialog', { name: 'Which words mattered' });
+  await expect(help).toContainText('Σ IG = L(h1) − L(0)');
+  // The help explains Leave it out first, with the live numbers of the step under the clock.
+  await expect(help.locator('p').first()).toHaveText(/^Leave it out: read one word as the unknown word/);
+  await expect(help).toContainText(`Read “?” as the unknown word and ‘i’ goes to`);
   await page.screenshot({ path: 'test-results/screens/how-far-back-integrated.png' });
   await page.keyboard.press('Escape');
 
   // Two more turns: the prediction after the last "?" reaches back 25 steps, where the path is too
-  // rough for the quadrature, and the chart says by how much the bars miss.
+  // rough for the quadrature, and the panel says by how much the bars miss.
   await sayGreedily(page, 'what do you love?');
   await sayGreedily(page, 'do you like frogs?');
   const chips = page.getByRole('log', { name: 'Conversation' }).getByRole('button');
+  // Every turn written out: ¶ who are you ? i am boris . | ¶ what do you love ? i love frogs . | ¶ do you like frogs ? i love frogs .
+  await expect(chips).toHaveCount(29);
   const tokens = await chips.evaluateAll((all) => all.map((chip) => chip.textContent!.trim()));
   const question = tokens.lastIndexOf('?');
   await chips.nth(question).click();
@@ -86,8 +163,24 @@ test("How far back shows the engine's integrated gradients when asked, and says 
     return engine.explainPrediction(model.weights, rows, question, { target: rows[question + 1] }).completenessGap;
   });
   expect(Math.abs(later)).toBeGreaterThan(1e-4);
-  await expect(page.getByTestId('rough-path')).toContainText(`but miss by ${Math.abs(later).toFixed(3)}`);
+  await expect(page.getByTestId('rough-path')).toContainText(`but miss by ${Math.abs(later).toPrecision(4)}`);
   await page.screenshot({ path: 'test-results/screens/how-far-back-rough.png' });
+});
+
+test('slm explain --measure occlusion --json equals the app’s list “Which words mattered” item by item, and prints the same sentence', async ({ page }) => {
+  await chat(page);
+  await page.getByRole('button', { name: 'Explain' }).click();
+  await expect(page.getByRole('list', { name: 'Which words mattered' }).getByRole('listitem')).toHaveCount(WORDS.length);
+  const shown = await shownOrder(page);
+  // The built command (npm run build writes dist/cli.js), with Boris, as a person would run it.
+  const cli = (...args: string[]) => execFileSync(process.execPath, ['dist/cli.js', 'explain', PROMPT, ...args], { encoding: 'utf8' });
+  const record = JSON.parse(cli('--measure', 'occlusion', '--json'));
+  expect(record.target).toBe('i');
+  const words = record.steps.map((s: { token: string; occlusion: number }, step: number) => ({ token: s.token, step, value: String(s.occlusion) })).filter((w: { token: string }) => w.token !== '');
+  // The same items, in the same order (most first), as the command's own list.
+  expect(shown).toEqual(ranked(words));
+  const sentence = cli('--measure', 'occlusion').split('\n')[1];
+  await expect(page.getByTestId('which-words-answer')).toHaveText(sentence);
 });
 
 type Item = { token: string; path: number };

@@ -5,6 +5,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCli } from '../src-main/cli/run.ts';
 import { explainPrediction } from '../src-main/model/explain.ts';
+import { explanationRecord } from '../src-main/model/explainRecords.ts';
+import { answerSentence, measureNotes, rankedWords, signedNumber, wordsThatMattered } from '../src-main/model/whichWords.ts';
 import { corpusRows, knockoutTable } from '../src-main/model/knockout.ts';
 import { parseModel } from '../src-main/model/modelFile.ts';
 import { run } from '../src-main/model/network.ts';
@@ -43,8 +45,10 @@ describe('slm explain', () => {
     expect(record.baselineLogProbability).toBe(expected.baselineLogProbability);
     expect(record.steps.map((s: { token: string }) => s.token)).toEqual(['', 'do', 'you', 'love', 'frogs', '?']);
     record.steps.forEach((s: Record<string, number>, i: number) => {
-      expect(Object.keys(s)).toEqual(['token', 'gradientNorm', 'saliency', 'integratedGradient']);
+      expect(Object.keys(s)).toEqual(['token', 'gradientNorm', 'saliency', 'integratedGradient', 'occlusion', 'occlusionPoints']);
       expect(s.gradientNorm).toBe(expected.steps[i].gradientNorm);
+      expect(s.occlusion).toBe(expected.steps[i].occlusion);
+      expect(s.occlusionPoints).toBe(expected.steps[i].occlusionPoints);
       expect(s.saliency).toBe(expected.steps[i].saliency);
       expect(s.integratedGradient).toBe(expected.steps[i].integratedGradient);
     });
@@ -63,6 +67,34 @@ describe('slm explain', () => {
     expect((await slm('explain', 'hello', '--ig-steps', '0')).code).toBe(2);
     expect((await slm('explain', '???!!!')).code).toBe(0);
     expect((await slm('explain', '   ')).err).toMatch(/no words/);
+  });
+
+  it('--measure prints which words mattered: the one-sentence answer, the notes and one line per word, to 4 significant figures with units', async () => {
+    const rows = rowsOf('who are you?');
+    const words = ['who', 'are', 'you', '?'];
+    const record = explanationRecord(explainPrediction(boris.weights, rows, rows.length - 1), ['', ...words], boris.vocabulary);
+    const said = { ...record, steps: record.steps.map((s, i) => ({ ...s, row: rows[i] })) };
+    for (const measure of ['occlusion', 'gradient', 'integrated'] as const) {
+      const { code, out } = await slm('explain', 'who are you?', ...(measure === 'occlusion' ? [] : ['--measure', measure]));
+      expect(code).toBe(0);
+      const lines = out.split('\n');
+      expect(lines[1]).toBe(answerSentence(said, measure));
+      expect(lines.filter((l) => l.startsWith('note: '))).toEqual(measureNotes(said).map((n) => `note: ${n}`));
+      const listed = lines.filter((l) => /^  \S+ +step +\d+ /.test(l));
+      // Every word, the one that mattered most first.
+      const ranked = rankedWords(wordsThatMattered(said, measure));
+      expect([...listed.map((l) => l.trim().split(/ +/)[0])].sort()).toEqual([...words].sort());
+      expect(listed.map((l) => l.trim().split(/ +/)[0])).toEqual(ranked.map((w) => w.token));
+      expect(Math.abs(ranked[0].value!)).toBe(Math.max(...ranked.map((w) => Math.abs(w.value!))));
+      ranked.forEach((w, i) => {
+        expect(listed[i]).toContain(`step   ${w.step + 1}`);
+        expect(listed[i]).toContain(`${signedNumber(w.value!)} nats`);
+        if (measure === 'occlusion') expect(listed[i]).toContain(`${signedNumber(w.points!)} points`);
+      });
+    }
+    // "?" mattered most to Leave it out: read as an unknown word, "i" falls to a few millionths.
+    expect((await slm('explain', 'who are you?')).out).toMatch(/^“\?” mattered most: read as an unknown word, ‘i’ falls from 100\.0% to 0\.0002450%\.$/m);
+    expect((await slm('explain', 'who are you?', '--measure', 'saliency')).code).toBe(2);
   });
 });
 

@@ -27,6 +27,11 @@ describe('explanation requests', () => {
     const expected = explainPrediction(boris.weights, tokens, 7, { target: tokens[8] });
     expect(result.steps).toHaveLength(8);
     expect(result.steps.map((s) => s.saliency)).toEqual(expected.steps.map((s) => s.saliency));
+    // Leave it out for every step (0 for the two line boundaries), the engine's numbers.
+    expect(result.steps.map((s) => s.occlusion)).toEqual(expected.steps.map((s) => s.occlusion));
+    expect(result.steps.map((s) => s.occlusionPoints)).toEqual(expected.steps.map((s) => s.occlusionPoints));
+    expect(result.steps[0].occlusion).toBe(0);
+    expect(result.steps.every((s) => s.occlusion !== null)).toBe(true);
     expect(result.logProbability).toBe(expected.logProbability);
     expect(result.completenessGap).toBe(expected.completenessGap);
     expect(result.targetGiven).toBe(true);

@@ -15,13 +15,25 @@ import { tokenizeBounded } from '../model/tokenizer.ts';
 import { MAX_CORPUS_CHARACTERS } from '../model/limits.ts';
 import { DEFAULT_TOP_CONTEXTS, unitProfile } from '../model/unitProfile.ts';
 import { BOUNDARY, encode } from '../model/vocabulary.ts';
+import {
+  MEASURES,
+  MEASURE_NAMES,
+  type Measure,
+  answerSentence,
+  measureNotes,
+  percentText,
+  quotedTarget,
+  rankedWords,
+  signedNumber,
+  wordsThatMattered,
+} from '../model/whichWords.ts';
 import { readText } from '../files/modelFiles.ts';
 import { bundledCorpusPath } from '../files/resources.ts';
 import { UsageError, jsonLine, numberOption, parse, printable, shownToken, stringOption } from './args.ts';
 import type { CliIo } from './io.ts';
 import { jsonOption, modelOption, openModel } from './modelOption.ts';
 
-export const EXPLAIN_USAGE = `  slm explain TEXT [--target WORD] [--ig-steps M] [--model P] [--json]
+export const EXPLAIN_USAGE = `  slm explain TEXT [--measure occlusion|gradient|integrated] [--target WORD] [--ig-steps M] [--model P] [--json]
   slm tree PROMPT [--depth D] [--temperature T] [--top-k K] [--min-probability P] [--model P] [--json]
   slm unit h2:5 [--corpus F] [--top N] [--text TEXT] [--model P] [--json]
   slm ablate [--corpus F] [--model P] [--json]`;
@@ -48,11 +60,28 @@ function fedWords(text: string, what: string): string[] {
 
 const percent = (p: number) => `${(p * 100).toFixed(1)}%`;
 const signed = (x: number, digits = 4) => (x >= 0 ? '+' : '') + x.toFixed(digits);
-/** Four decimals, or three significant digits for what would round to zero. */
-const small = (x: number) => (x !== 0 && Math.abs(x) < 5e-4 ? (x > 0 ? '+' : '') + x.toExponential(2) : signed(x));
+
+/** --measure's value: occlusion (Leave it out, the default), gradient or integrated. */
+function measureOption(value: string | boolean | undefined): Measure {
+  const measure = stringOption(value) ?? 'occlusion';
+  if (!(MEASURES as readonly string[]).includes(measure)) throw new UsageError(`--measure is one of ${MEASURES.join(', ')}, not ${JSON.stringify(measure)}`);
+  return measure as Measure;
+}
+
+/** A bar of up to `width` cells for |value| against the largest, in eighths of a cell. */
+function bar(value: number, largest: number, width = 20): string {
+  if (!(largest > 0) || value === 0) return '';
+  const eighths = Math.max(1, Math.round((Math.abs(value) / largest) * width * 8));
+  return '█'.repeat(Math.floor(eighths / 8)) + (eighths % 8 ? ' ▏▎▍▌▋▊▉'[eighths % 8] : '');
+}
 
 export async function explain(args: string[], io: CliIo): Promise<void> {
-  const { values, positionals } = parse(args, { ...common, target: { type: 'string' }, 'ig-steps': { type: 'string' } }, { min: 1, max: 1, names: 'TEXT' });
+  const { values, positionals } = parse(
+    args,
+    { ...common, target: { type: 'string' }, 'ig-steps': { type: 'string' }, measure: { type: 'string' } },
+    { min: 1, max: 1, names: 'TEXT' },
+  );
+  const measure = measureOption(values.measure);
   const model = await openModel(values.model);
   const words = fedWords(positionals[0], 'text');
   const rows = [BOUNDARY, ...encode(model.vocabulary, words)];
@@ -67,9 +96,9 @@ export async function explain(args: string[], io: CliIo): Promise<void> {
   }
   const explanation = explainPrediction(model.weights, rows, rows.length - 1, { target, igSteps });
   const record = explanationRecord(explanation, ['', ...words], model.vocabulary);
-  if (Math.abs(explanation.completenessGap) > 1e-4) {
+  if ((measure === 'integrated' || values.json) && Math.abs(explanation.completenessGap) > 1e-4) {
     io.err(
-      `note: the integrated gradients add up to ${signed(explanation.completenessGap, 6)} away from L(h1) - L(0) after ${explanation.igPoints} points; ` +
+      `note: the integrated gradients add up to ${signedNumber(explanation.completenessGap)} nats away from L(h1) - L(0) after ${explanation.igPoints} points; ` +
         `along this text's path L jumps more sharply than the quadrature can follow (long texts and conversations do)\n`,
     );
   }
@@ -77,10 +106,31 @@ export async function explain(args: string[], io: CliIo): Promise<void> {
     io.out(jsonLine(record));
     return;
   }
-  io.out(`Why "${shownToken(record.target)}" next: log-probability ${record.logProbability.toFixed(4)} (${record.baselineLogProbability.toFixed(4)} with every h1 zero)\n`);
-  io.out(`${'token'.padEnd(10)} ${'|gradient|'.padStart(11)} ${'saliency'.padStart(10)} ${'integrated'.padStart(11)}\n`);
-  for (const s of record.steps) {
-    io.out(`${shownToken(s.token, '<start>').padEnd(10)} ${small(s.gradientNorm).replace('+', '').padStart(11)} ${small(s.saliency).padStart(10)} ${small(s.integratedGradient).padStart(11)}\n`);
+  // The same list and sentences as the app's How far back (the rows say which words are unknown).
+  const said = { ...record, steps: record.steps.map((s, i) => ({ ...s, row: rows[i] })) };
+  const targetText = quotedTarget(shownToken(record.target));
+  const list = rankedWords(wordsThatMattered(said, measure));
+  io.out(`Why ${targetText} next: p = ${percentText(Math.exp(record.logProbability))} (log-probability ${signedNumber(record.logProbability)} nats)\n`);
+  io.out(`${printable(answerSentence(said, measure), Number.POSITIVE_INFINITY)}\n`);
+  for (const note of measureNotes(said)) io.out(`note: ${printable(note, Number.POSITIVE_INFINITY)}\n`);
+  io.out(
+    measure === 'occlusion'
+      ? `\nWhich words mattered (${MEASURE_NAMES[measure]}: what p(${targetText}) loses, in percentage points, and log p(${targetText}), in nats, when the word is read as the unknown word)\n`
+      : `\nWhich words mattered (${MEASURE_NAMES[measure]}, in nats of log p(${targetText}))\n`,
+  );
+  const largest = Math.max(0, ...list.map((w) => (measure === 'occlusion' ? Math.abs(w.points ?? 0) : Math.abs(w.value ?? 0))));
+  const width = Math.max(4, ...list.map((w) => shownToken(w.token, '<start>').length));
+  for (const w of list) {
+    const label = `${shownToken(w.token, '<start>').padEnd(width)}  step ${String(w.step + 1).padStart(3)}`;
+    if (w.value === null) {
+      io.out(`  ${label}  not measured (further back than Leave it out's limit)\n`);
+    } else if (measure === 'occlusion' && w.unknown) {
+      io.out(`  ${label}  ${'0 points'.padStart(18)}  ${'0 nats'.padStart(16)}  (already an unknown word to ${model.name})\n`);
+    } else if (measure === 'occlusion') {
+      io.out(`  ${label}  ${`${signedNumber(w.points!)} points`.padStart(18)}  ${`${signedNumber(w.value)} nats`.padStart(16)}  ${bar(w.points!, largest)}\n`);
+    } else {
+      io.out(`  ${label}  ${`${signedNumber(w.value)} nats`.padStart(16)}  ${bar(w.value, largest)}\n`);
+    }
   }
 }
 

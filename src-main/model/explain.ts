@@ -15,10 +15,14 @@
  * Gauss-Legendre rule that starts from m points (default 64) and halves the panels whose quadrature
  * misses their exact change in L (integratedGradients.ts states the rule); `completenessGap` reports
  * what it missed in the end: under 1e-4 unless its budget ran out or the path turned chaotic.
+ *
+ * Beside them, each step's Leave it out (occlusion.ts): L - L_s and 100 (p - p_s), where L_s is the
+ * same prediction with the step's token read as the unknown word.
  */
 import { inputError } from './errors.ts';
 import { type Weights, nextContext, nextTokenLogits, softmaxInPlace, tokenEmbedding } from './network.ts';
 import { integratedGradients } from './integratedGradients.ts';
+import { leaveEachOut, logSoftmaxAt } from './occlusion.ts';
 import { argmax } from './sampling.ts';
 
 export const DEFAULT_IG_STEPS = 64;
@@ -30,6 +34,10 @@ export interface StepSaliency {
   gradientNorm: number;
   saliency: number;
   integratedGradient: number;
+  /** Leave it out: L - L_s in nats (0 for the boundary and the unknown word); null when not measured (beyond the work budget). */
+  occlusion: number | null;
+  /** Leave it out: 100 (p - p_s), in percentage points; null when not measured. */
+  occlusionPoints: number | null;
 }
 
 export interface Explanation {
@@ -169,6 +177,8 @@ export function explainPrediction(weights: Weights, tokens: readonly number[], s
   const target = given ?? argmax(logits);
   const full = gradientAt(weights, contexts, logits, target);
   const integral = integratedGradients(weights, h1, target, m, options.startContext);
+  const leftOut = leaveEachOut(weights, tokens.slice(0, count), target, options.startContext);
+  const measured = (x: number) => (Number.isNaN(x) ? null : x);
 
   const steps: StepSaliency[] = [];
   for (let s = 0; s < count; s++) {
@@ -179,7 +189,14 @@ export function explainPrediction(weights: Weights, tokens: readonly number[], s
       norm += g * g;
       saliency += g * h1[s * E + j];
     }
-    steps.push({ row: tokens[s], gradientNorm: Math.sqrt(norm), saliency, integratedGradient: integral.values[s] });
+    steps.push({
+      row: tokens[s],
+      gradientNorm: Math.sqrt(norm),
+      saliency,
+      integratedGradient: integral.values[s],
+      occlusion: measured(leftOut.effects[s]),
+      occlusionPoints: measured(leftOut.points[s]),
+    });
   }
   return {
     step,
@@ -191,13 +208,4 @@ export function explainPrediction(weights: Weights, tokens: readonly number[], s
     igPoints: integral.points,
     completenessGap: integral.gap,
   };
-}
-
-/** log softmax(logits)[target], without underflow. */
-function logSoftmaxAt(logits: Float64Array, target: number): number {
-  let max = -Infinity;
-  for (let k = 0; k < logits.length; k++) if (logits[k] > max) max = logits[k];
-  let total = 0;
-  for (let k = 0; k < logits.length; k++) total += Math.exp(logits[k] - max);
-  return logits[target] - max - Math.log(total);
 }

@@ -13,6 +13,10 @@ export interface SaliencyRecord {
   gradientNorm: number;
   saliency: number;
   integratedGradient: number;
+  /** Leave it out: L - L_s in nats; null where the work budget did not reach. */
+  occlusion: number | null;
+  /** Leave it out: 100 (p - p_s), in percentage points. */
+  occlusionPoints: number | null;
 }
 
 export interface ExplanationRecord {
@@ -33,6 +37,8 @@ export function explanationRecord(explanation: Explanation, tokens: readonly str
       gradientNorm: s.gradientNorm,
       saliency: s.saliency,
       integratedGradient: s.integratedGradient,
+      occlusion: s.occlusion,
+      occlusionPoints: s.occlusionPoints,
     })),
   };
 }

@@ -177,3 +177,17 @@ export const EPOCHS_WITH_START: Range = { min: 0, max: EPOCHS.max };
 
 /** Checkpoints a run keeps at most, whatever the model's size (epoch 0 and the last included). */
 export const MAX_CHECKPOINTS = 1_001;
+
+// ---------------------------------------------------------------------------------------------
+// Explanations
+
+/**
+ * The work Leave it out (model/occlusion.ts) may do for one prediction, in multiply-adds: leaving out
+ * step s of k + 1 steps re-feeds the steps after it (E^2 each, stopping where the context comes back to
+ * the original bit for bit) and scores the end (V x E). 50,000,000 take a tenth of a second or two,
+ * about what the integrated gradients of the same explanation take: at Boris's size every step of a
+ * conversation of over 1,500 steps is left out, and at the largest E and V (which no re-fed context
+ * rejoins) the last hundred or so. Steps further back are reported as not measured, the latest first
+ * measured, so the words nearest the prediction always are.
+ */
+export const MAX_OCCLUSION_WORK = 50_000_000;

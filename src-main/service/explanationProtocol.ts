@@ -85,7 +85,18 @@ export const ExplanationSchema = v.object({
   /** Sum of the integrated gradients minus (L(h1) - L(0)). */
   completenessGap: v.number(),
   igPoints: whole,
-  steps: v.array(v.object({ row: whole, gradientNorm: v.number(), saliency: v.number(), integratedGradient: v.number() })),
+  steps: v.array(
+    v.object({
+      row: whole,
+      gradientNorm: v.number(),
+      saliency: v.number(),
+      integratedGradient: v.number(),
+      /** Leave it out: L - L_s in nats; null for a step the work budget did not reach. */
+      occlusion: v.nullable(finite),
+      /** Leave it out: 100 (p - p_s), in percentage points; null where not measured. */
+      occlusionPoints: v.nullable(finite),
+    }),
+  ),
 });
 export type ExplanationResult = v.InferOutput<typeof ExplanationSchema>;
 

@@ -194,7 +194,14 @@ export class ExplanationService {
       baselineLogProbability: e.baselineLogProbability,
       completenessGap: e.completenessGap,
       igPoints: e.igPoints,
-      steps: e.steps.map((s) => ({ row: s.row, gradientNorm: s.gradientNorm, saliency: s.saliency, integratedGradient: s.integratedGradient })),
+      steps: e.steps.map((s) => ({
+        row: s.row,
+        gradientNorm: s.gradientNorm,
+        saliency: s.saliency,
+        integratedGradient: s.integratedGradient,
+        occlusion: s.occlusion,
+        occlusionPoints: s.occlusionPoints,
+      })),
     };
   }
 

@@ -10,6 +10,24 @@ import { MAP_METHODS, METRICS, type MapMethod, type Metric } from '../model/geom
 import { WEIGHT_NAMES, type WeightName, matrixShape } from '../model/network.ts';
 import { topRows } from '../model/sampling.ts';
 import { describeHeldOut, heldOutWords } from '../model/heldOut.ts';
+import {
+  MEASURES,
+  MEASURE_NAMES,
+  type ExplainedPrediction,
+  type Measure,
+  type WordThatMattered,
+  answerSentence,
+  formatNumber,
+  measureNotes,
+  measureValue,
+  percentText,
+  quotedTarget,
+  quotedWord,
+  rankedWords,
+  signedNumber,
+  topWord,
+  wordsThatMattered,
+} from '../model/whichWords.ts';
 import * as limits from '../model/limits.ts';
 import { ExplanationRequests, ExplanationResults } from './explanationProtocol.ts';
 import { DynamicsRequests, DynamicsResults } from './dynamicsProtocol.ts';
@@ -39,6 +57,9 @@ export const MetricSchema = v.picklist(METRICS);
 export type { MapMethod, Metric, WeightName };
 /** Pure helpers the app shares with the engine, so that each is defined once: a matrix's shape, the rows of the largest values, and a held-out set in words. */
 export { describeHeldOut, heldOutWords, matrixShape, topRows };
+/** "Which words mattered" in words, the same in the app as in `slm explain`, and numbers to four significant figures. */
+export { MEASURES, MEASURE_NAMES, answerSentence, formatNumber, measureNotes, measureValue, percentText, quotedTarget, quotedWord, rankedWords, signedNumber, topWord, wordsThatMattered };
+export type { ExplainedPrediction, Measure, WordThatMattered };
 export const WeightNameSchema = v.picklist(WEIGHT_NAMES);
 
 export const ModelSourceSchema = v.variant('kind', [

@@ -1,4 +1,12 @@
-import type { ExplanationResult, KnockoutTableResult, ReplyNodeResult, UnitProfileResult } from '../../src-main/service/protocol.ts';
+import {
+  type ExplainedPrediction,
+  type ExplanationResult,
+  type KnockoutTableResult,
+  type Measure,
+  type ReplyNodeResult,
+  type UnitProfileResult,
+  measureValue,
+} from '../../src-main/service/protocol.ts';
 import type { Studio } from './studio.svelte.ts';
 
 export type UnitLayer = 'h1' | 'h2';
@@ -34,25 +42,51 @@ export class Explainer {
   /** A knock-out the Weights view should make, asked for from a unit card. */
   knockoutRequest = $state.raw<{ layer: UnitLayer; unit: number } | null>(null);
 
+  /**
+   * Which measure answers "which of my words mattered?": Leave it out first, the one a learner checks
+   * by hand. The chips, the timeline's sal row and How far back all follow it.
+   */
+  measure = $state<Measure>('occlusion');
+
   private asked = { explain: 0, tree: 0, card: 0, table: 0 };
 
   constructor(readonly studio: Studio) {}
+
+  /**
+   * The explanation with each step's token as the chat shows it (an unknown word keeps its own text),
+   * the shape the list and the sentences of "Which words mattered" are made from.
+   */
+  get prediction(): ExplainedPrediction | null {
+    const e = this.explanation;
+    const vocabulary = this.studio.model?.vocabulary;
+    if (!e || !vocabulary) return null;
+    return {
+      target: vocabulary[e.target] ?? '?',
+      logProbability: e.logProbability,
+      baselineLogProbability: e.baselineLogProbability,
+      steps: e.steps.map((s, i) => ({ ...s, token: this.studio.timeline[i]?.record.token ?? vocabulary[s.row] ?? '?' })),
+    };
+  }
 
   /** The token rows of the conversation from its start up to a step, fed from zeros. */
   rowsUpTo(step: number): number[] {
     return this.studio.timeline.slice(0, step + 1).map((s) => s.record.row);
   }
 
-  /** The saliency of a step for the prediction under the clock, or null when none is shown. */
+  /**
+   * What a step did for the prediction under the clock, by the chosen measure (in nats), or null when
+   * none is shown (Explain off, a step after the clock's, or one Leave it out did not reach).
+   */
   saliencyOf(step: number): number | null {
     if (!this.on || !this.explanation) return null;
-    return this.explanation.steps[step]?.saliency ?? null;
+    const entry = this.explanation.steps[step];
+    return entry ? measureValue(entry, this.measure) : null;
   }
 
-  /** The largest |saliency| shown, for the colour scale (at least a tiny number). */
+  /** The largest |value| of the chosen measure, for the colour scale (at least a tiny number). */
   get saliencyRange(): number {
     let most = 1e-12;
-    for (const s of this.explanation?.steps ?? []) most = Math.max(most, Math.abs(s.saliency));
+    for (const s of this.explanation?.steps ?? []) most = Math.max(most, Math.abs(measureValue(s, this.measure) ?? 0));
     return most;
   }
 

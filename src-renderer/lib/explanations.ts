@@ -255,12 +255,13 @@ export function explain(term: Term, studio: Studio, anatomy: Anatomy | null): Ex
       };
     case 'attribution':
       return {
-        title: 'How much each step drives the prediction',
+        title: 'Which words mattered',
         sentence:
-          'L is the log-probability of the word predicted at the clock, and g the gradient of L with respect to each step’s embedding h1. ' +
-          'Gradient × input, g · h1, says what a small change to that step would do. ' +
-          'Integrated gradients average g along the way from every h1 set to zero to the words as said, so the steps’ shares add up to the whole change in L between the two.',
-        formula: 'saliency = g · h1 · IG = h1 · ∫₀¹ g(α·h1) dα · Σ IG = L(h1) − L(0)',
+          'Leave it out: read one word as the unknown word (what the model makes of any word it never learned), feed everything else unchanged, and see how the probability p of the predicted word changes. ' +
+          'What p loses is that word’s effect, in percentage points, and in nats of log p. ' +
+          'The two other measures use the gradient g of L = log p with respect to each step’s embedding h1: gradient × input, g · h1, estimates the same from a tiny nudge, so it is near zero when p is already near 100% (the softmax is saturated); ' +
+          'integrated gradients average g on the way from every h1 zero to the words as said, so the steps’ shares add up to the whole change in L between the two. They answer other questions and may pick another word.',
+        formula: 'effect = L − L_s · points = 100 (p − p_s) · saliency = g · h1 · Σ IG = L(h1) − L(0)',
         live: step ? [`${where}.`] : noStep,
       };
   }
