@@ -264,7 +264,7 @@ test('Export image saves the reply tree as a PNG at 2x (at least 800 pixels wide
 test('Export image on the network view, the timeline and the context path: PNGs at 2x named after view, model and step', async ({ page }) => {
   await chat(page);
   for (const [view, file] of [
-    ['network', 'network-view-boris-step-5.png'],
+    ['network view', 'network-view-boris-step-5.png'],
     ['context timeline', 'context-timeline-boris-step-5.png'],
     ['context path', 'context-path-boris-step-5.png'],
   ] as const) {
@@ -273,7 +273,7 @@ test('Export image on the network view, the timeline and the context path: PNGs 
     expect(download.suggestedFilename()).toBe(file);
     const bytes = readFileSync(await download.path());
     expect(bytes.subarray(1, 4).toString()).toBe('PNG');
-    if (view === 'network') {
+    if (view === 'network view') {
       // The network's layers are taken whole: the picture is as wide as the drawing, twice over.
       const box = (await page.locator('figure.network > svg').first().boundingBox())!;
       expect(bytes.readUInt32BE(16)).toBe(Math.round(box.width * 2));

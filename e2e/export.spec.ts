@@ -73,7 +73,7 @@ test('every Export image button on the Inside view has its own accessible name, 
   await page.getByRole('button', { name: /Dynamics and memory/ }).click();
   await expect(page.locator('figure.memory-panel')).toBeVisible();
   const names = await exportNames(page, page.locator('body'));
-  expect(names).toEqual(expect.arrayContaining(['Export image of the network', 'Export image of the context timeline', 'Export image of the context path', 'Export image of the conversation']));
+  expect(names).toEqual(expect.arrayContaining(['Export image of the network view', 'Export image of the context timeline', 'Export image of the context path', 'Export image of the conversation']));
   await page.getByRole('button', { name: 'Explain' }).click();
   await expect(inside.getByRole('tree', { name: 'Reply tree' })).toBeVisible();
   const explaining = await exportNames(page, page.locator('body'));
