@@ -417,7 +417,9 @@ export function explain(term: Term, studio: Studio, anatomy: Anatomy | null, fac
         formula: 'σ_max(M) = max |M · v| / |v| ≥ ρ(M)',
         live: facts.singular
           ? [`For ${name}${facts.singular.own ? ` (the weights it keeps, epoch ${facts.singular.epoch})` : ` at epoch ${facts.singular.epoch}, its latest checkpoint`}: σ_max(W1[:, ${E}:${2 * E}]) = ${n(facts.singular.value)}.`]
-          : [`${name} has no training history here; a model trained in the Train view shows σ_max at every epoch in the Dynamics panel.`],
+          : facts.singular === undefined
+            ? [`Measuring ${name}’s W1…`]
+            : [`${name} kept no checkpoints of its training, so σ_max is not measured here; a model trained in the Train view shows it at every epoch in the Dynamics panel.`],
       };
     case 'remember':
       return {
@@ -506,7 +508,14 @@ function neighbourLive(facts: LiveFacts, metric: 'euclidean' | 'cosine', E: numb
 function spectrumLive(studio: Studio, facts: LiveFacts): string[] {
   const lines: string[] = [];
   const s = facts.spectrum;
-  if (s) lines.push(`At step ${s.step + 1} (${quotedInput(s.token)}), ρ = ${n(s.spectralRadius)}: ${s.spectralRadius < 1 ? 'a small difference in the context fades' : 'a small difference is stretched along one direction, until tanh saturates it'}.`);
+  if (s)
+    lines.push(
+      `At step ${s.step + 1} (${quotedInput(s.token)}), ρ = ${n(s.spectralRadius)}: ${
+        s.spectralRadius < 1
+          ? `small differences in the context shrink, by about ×${n(s.spectralRadius)} a step: they fade`
+          : `along J’s strongest direction a small difference grows ×${n(s.spectralRadius)} a step, until tanh saturates it; along the others it may still fade`
+      }.`,
+    );
   else if (!studio.current) lines.push('Send a message to see ρ at each step.');
   const f = facts.fixedPoint;
   if (f) lines.push(`At ${LINE_MARK}’s fixed point, where every line starts, ρ = ${n(f.spectralRadius)}${f.stable ? ': nearby contexts fall into it' : ': it does not hold the contexts near it'}.`);
@@ -518,9 +527,10 @@ function eigenLive(studio: Studio, facts: LiveFacts): string[] {
   if (!s) return studio.current ? ['Measuring J at this step…'] : ['Send a message to see J’s eigenvalues at each step.'];
   const sizes = s.eigenvalues.map(([re, im]) => Math.hypot(re, im));
   const outside = sizes.filter((m) => m > 1).length;
-  const complex = s.eigenvalues.filter(([, im]) => im !== 0).length;
+  const inside = sizes.length - sizes.filter((m) => m > 1).length;
+  const complex = s.eigenvalues.filter(([, im]) => Math.abs(im) > 1e-12).length;
   return [
-    `At step ${s.step + 1} (${quotedInput(s.token)}), J has ${s.eigenvalues.length} eigenvalues: ${outside} outside the unit circle, ${complex} in complex pairs; the largest size is ${n(s.spectralRadius)}.`,
+    `At step ${s.step + 1} (${quotedInput(s.token)}), J has ${s.eigenvalues.length} eigenvalues: ${outside} outside the unit circle (|λ| > 1), ${inside} inside${complex > 0 ? `; ${complex} of them form ${complex / 2} complex pairs` : ''}. The largest size is ${n(s.spectralRadius)}.`,
   ];
 }
 

@@ -64,34 +64,42 @@ export class LiveFactsLoader {
         return null;
       }
     };
-    const [fixed, curves, plane, euclidean, cosine] = await Promise.all([
-      settle(bridge.request({ type: 'fixedPoint', word: '' })),
-      settle(bridge.request({ type: 'trainingDynamics' })),
-      settle(bridge.request({ type: 'project', vectors: [] })),
-      word ? settle(bridge.request({ type: 'neighbours', word, k: 1, metric: 'euclidean' })) : null,
-      word ? settle(bridge.request({ type: 'neighbours', word, k: 1, metric: 'cosine' })) : null,
-    ]);
-    if (model !== this.model) return;
-    const ownEpoch = model.history?.modelEpoch ?? null;
-    const own = curves?.find((c) => c.epoch === ownEpoch);
-    const latest = curves?.at(-1);
-    const singular = own ?? latest;
-    this.facts = {
-      fixedPoint: fixed
-        ? {
-            iterations: fixed.iterations,
-            method: fixed.method,
-            converged: fixed.converged,
-            residual: fixed.residual,
-            spectralRadius: fixed.spectralRadius,
-            stable: fixed.stable,
-            eigenvalues: fixed.eigenvalues.length,
-          }
-        : null,
-      singular: singular ? { epoch: singular.epoch, value: singular.largestSingularValue, own: singular === own } : null,
-      contextVariance: plane?.explainedVariance ?? null,
-      neighbours: word ? { word, euclidean: euclidean?.[0] ?? null, cosine: cosine?.[0] ?? null } : null,
+    /** Each figure is quoted as soon as it arrives (the curves over a long history take longest). */
+    const put = (part: LiveFacts) => {
+      if (model === this.model) this.facts = { ...this.facts, ...part };
     };
+    await Promise.all([
+      settle(bridge.request({ type: 'fixedPoint', word: '' })).then((fixed) =>
+        put({
+          fixedPoint: fixed
+            ? {
+                iterations: fixed.iterations,
+                method: fixed.method,
+                converged: fixed.converged,
+                residual: fixed.residual,
+                spectralRadius: fixed.spectralRadius,
+                stable: fixed.stable,
+                eigenvalues: fixed.eigenvalues.length,
+              }
+            : null,
+        }),
+      ),
+      settle(bridge.request({ type: 'project', vectors: [] })).then((plane) => put({ contextVariance: plane?.explainedVariance ?? null })),
+      (async () => {
+        if (!word) return put({ neighbours: null });
+        const [euclidean, cosine] = await Promise.all([
+          settle(bridge.request({ type: 'neighbours', word, k: 1, metric: 'euclidean' })),
+          settle(bridge.request({ type: 'neighbours', word, k: 1, metric: 'cosine' })),
+        ]);
+        put({ neighbours: { word, euclidean: euclidean?.[0] ?? null, cosine: cosine?.[0] ?? null } });
+      })(),
+      settle(bridge.request({ type: 'trainingDynamics' })).then((curves) => {
+        const ownEpoch = model.history?.modelEpoch ?? null;
+        const own = curves?.find((c) => c.epoch === ownEpoch);
+        const singular = own ?? curves?.at(-1);
+        put({ singular: singular ? { epoch: singular.epoch, value: singular.largestSingularValue, own: singular === own } : null });
+      }),
+    ]);
   }
 }
 

@@ -73,9 +73,9 @@ export const TOURS: Readonly<Record<TourView, readonly TourStop[]>> = {
   ],
   weights: [
     { term: 'view-weights', target: '#view-weights header' },
-    { term: 'w0', target: ['#view-weights .w0', '#view-weights .panel.wide'] },
-    { term: 'w1', target: '#view-weights .panel.w1' },
-    { term: 'w2', target: ['#view-weights .w2', '#view-weights .panel.wide'] },
+    { term: 'w0', target: '#view-weights figure.heatmap:has(canvas[data-matrix="w0"])' },
+    { term: 'w1', target: '#view-weights figure.heatmap:has(canvas[data-matrix="w1"])' },
+    { term: 'w2', target: '#view-weights figure.heatmap:has(canvas[data-matrix="w2"])' },
     { term: 'knock-out', target: '#view-weights .top > .panel:first-child' },
   ],
   train: [
@@ -83,7 +83,7 @@ export const TOURS: Readonly<Record<TourView, readonly TourStop[]>> = {
     { term: 'held-out', target: '#view-train .setup' },
     { term: 'nats', target: '#view-train .charts > .panel:first-child' },
     { term: 'overfitting', target: '#view-train .charts' },
-    { term: 'w0', target: '#view-train .panel.weights' },
+    { term: 'w0', target: ['#view-train .panel.weights', '#view-train header'] },
   ],
 };
 
