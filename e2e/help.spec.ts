@@ -81,7 +81,7 @@ test('the terms on screen lead to their explanation: the clock, W0–W2, PCA, UM
   await page.getByRole('button', { name: /Dynamics and memory/ }).click();
   const last = turn.written.at(-1)!;
   const spectrum = stepSpectrum(boris.weights, last.context);
-  await ask('Inside', 'Eigenvalue', `the largest size is ${formatNumber(spectrum.spectralRadius)}`);
+  await ask('Inside', 'Eigenvalue', `The largest size is ${formatNumber(spectrum.spectralRadius)}`);
 });
 
 test('Help › Glossary lists every term with its meaning, its formula and a live example from the open model', async ({ page }) => {
@@ -117,6 +117,8 @@ test('Help › Glossary lists every term with its meaning, its formula and a liv
     ['h1 · the token embedding', /h1 unit \d+ = tanh/],
     ['softmax at T', /score .* → p = /],
   ];
+  // The curves over Boris's training (for the singular value) take the service longest.
+  await expect(glossary.getByText(/σ_max\(W1/)).toBeVisible({ timeout: 30_000 });
   const items = glossary.getByRole('listitem');
   expect(await items.count()).toBeGreaterThanOrEqual(terms.length + 10);
   for (const [title, live] of terms) {
