@@ -178,3 +178,18 @@ test('the Embeddings view says what its distances compare in words, not as a com
     await expect(page.locator('main')).not.toContainText(/\bslm [a-z]+/);
   }
 });
+
+test('an explanation opened near the foot of the window moves above its "?" without a page error', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await open(page);
+  await say(page, 'who are you?');
+  await expect(page.getByTestId('spectral-radius')).toBeVisible({ timeout: 30_000 });
+  const ask = page.getByRole('button', { name: 'What is this? Why a context saturates or fades' });
+  await ask.click();
+  const card = page.getByRole('dialog', { name: 'Why a context saturates or fades' });
+  await expect(card).toContainText('Here ρ =');
+  const [cardBox, askBox] = [await card.boundingBox(), await ask.boundingBox()];
+  expect(cardBox!.y + cardBox!.height).toBeLessThanOrEqual(askBox!.y);
+  expect(errors).toEqual([]);
+});
