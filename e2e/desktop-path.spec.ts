@@ -214,7 +214,7 @@ test("opens a model file and the original's npz + wordmap through native dialogs
   await closeDesktop(desktop);
 });
 
-test('the application menu reaches the page through the preload: Open (CmdOrCtrl+O) and Help › About', async ({ browser }) => {
+test('the application menu reaches the page through the preload: Open (CmdOrCtrl+O), Help › About, Help › Glossary and Help › Tour of this view', async ({ browser }) => {
   const desktop = await openDesktop(browser);
   const { page } = desktop;
   await ready(page);
@@ -228,6 +228,15 @@ test('the application menu reaches the page through the preload: Open (CmdOrCtrl
   const about = page.getByRole('dialog', { name: 'About slm studio' });
   await expect(about).toBeVisible();
   await expect(about.getByTestId('backend')).toHaveAttribute('data-value', 'desktop service');
+  await about.getByRole('button', { name: 'Close' }).click();
+  // Help › Glossary and Help › Tour of this view reach the page the same way.
+  menuItem('Glossary').click();
+  const glossary = page.getByRole('dialog', { name: 'Glossary' });
+  await expect(glossary.getByRole('listitem').filter({ hasText: 'W1 · the context weights' })).toContainText(/W1 is \d+ × \d+/);
+  await page.keyboard.press('Escape');
+  await expect(glossary).toHaveCount(0);
+  menuItem('Tour of this view').click();
+  await expect(page.getByRole('dialog', { name: 'Tour' })).toContainText('Tour of Inside · 1 of 9');
   await closeDesktop(desktop);
 });
 

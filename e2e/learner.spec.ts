@@ -97,17 +97,17 @@ test('14 and 15: best or final epoch, the held-out size, overfitting in words, a
   await expect(page.getByText(/^Trained model · \d+ words/)).toBeVisible();
 });
 
-test('16: the tour has 8 stops with live numbers; it can be skipped and reopened from Help', async ({ page }) => {
+test('16: the tour has 9 stops with live numbers, the last on memory; it can be skipped and reopened from Help', async ({ page }) => {
   await open(page);
   await page.getByRole('button', { name: 'New here? Take the tour' }).click();
   const tour = page.getByRole('dialog', { name: 'Tour' });
-  await expect(tour).toContainText('1 of 8');
+  await expect(tour).toContainText('1 of 9');
   // The tour asked Boris its example, and the clock is on "who".
   await expect(page.getByText(/^step 2 of \d+: “who”$/)).toBeVisible();
   const who = engineTurn('who are you?').fed[1];
   const titles: string[] = [];
-  for (let i = 0; i < 8; i++) {
-    await expect(tour).toContainText(`${i + 1} of 8`);
+  for (let i = 0; i < 9; i++) {
+    await expect(tour).toContainText(`${i + 1} of 9`);
     titles.push((await tour.getByRole('heading').textContent()) ?? '');
     await expect(tour.locator('code')).not.toBeEmpty();
     if (i === 2) {
@@ -115,7 +115,7 @@ test('16: the tour has 8 stops with live numbers; it can be skipped and reopened
       await expect(tour.getByTestId('tour-live')).toContainText(`h1 unit ${j} = tanh(W0[${j}, ${who.row}])`);
       await expect(tour.getByTestId('tour-live')).toContainText(`= ${formatNumber(who.tokenEmbedding[j])}`);
     }
-    if (i < 7) await tour.getByRole('button', { name: 'Next', exact: true }).click();
+    if (i < 8) await tour.getByRole('button', { name: 'Next', exact: true }).click();
   }
   expect(titles).toEqual([
     'The chat',
@@ -126,12 +126,14 @@ test('16: the tour has 8 stops with live numbers; it can be skipped and reopened
     'The next-token bars',
     'The context timeline',
     'The context path',
+    'Does he remember?',
   ]);
   await tour.getByRole('button', { name: 'Done' }).click();
   await expect(tour).toHaveCount(0);
   // Reopened from Help; Escape skips it.
-  await page.getByRole('button', { name: 'Help' }).click();
-  await expect(tour).toContainText('1 of 8');
+  await page.getByRole('button', { name: 'Help', exact: true }).click();
+  await page.getByRole('menuitem', { name: /^Tour of Inside/ }).click();
+  await expect(tour).toContainText('1 of 9');
   await page.keyboard.press('Escape');
   await expect(tour).toHaveCount(0);
 });
@@ -335,14 +337,15 @@ for (const [width, height] of [
         await open(page);
         await shot('first-run');
         await axe('first run');
-        await page.getByRole('button', { name: 'Help' }).click();
+        await page.getByRole('button', { name: 'Help', exact: true }).click();
+        await page.getByRole('menuitem', { name: /^Tour of Inside/ }).click();
         const tour = page.getByRole('dialog', { name: 'Tour' });
-        for (let i = 0; i < 8; i++) {
-          await expect(tour).toContainText(`${i + 1} of 8`);
+        for (let i = 0; i < 9; i++) {
+          await expect(tour).toContainText(`${i + 1} of 9`);
           await page.waitForTimeout(450);
           await shot(`tour-${i + 1}`);
           await axe(`tour stop ${i + 1}`);
-          if (i < 7) await tour.getByRole('button', { name: 'Next', exact: true }).click();
+          if (i < 8) await tour.getByRole('button', { name: 'Next', exact: true }).click();
         }
         await tour.getByRole('button', { name: 'Done' }).click();
         // An open line, so that the chat shows Boris's guess and its "?" too.

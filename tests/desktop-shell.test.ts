@@ -33,6 +33,18 @@ describe('the application menu', () => {
     expect(sent).toEqual(['openModel', 'saveModelAs', 'exportOriginal', 'about']);
   });
 
+  it('offers Help › Glossary and Help › Tour of this view on every platform, as commands the page checks', () => {
+    for (const platform of ['linux', 'win32', 'darwin'] as const) {
+      const { template, sent } = menu(platform, true);
+      const help = template.find((item) => item.role === 'help')!.submenu as MenuItemConstructorOptions[];
+      const labels = help.map((item) => item.label).filter(Boolean);
+      expect(labels.slice(0, 2)).toEqual(['Glossary', 'Tour of this view']);
+      for (const item of help.slice(0, 2)) item.click!(undefined as never, undefined, undefined as never);
+      expect(sent).toEqual(['glossary', 'tour']);
+      for (const command of sent) expect(parseDesktopCommand({ command })).toEqual({ command });
+    }
+  });
+
   it('offers Reload and the developer tools only when not packaged', () => {
     const roles = (packaged: boolean) => menu('linux', packaged).items.map((item) => item.role).filter(Boolean);
     expect(roles(true)).not.toContain('toggleDevTools');

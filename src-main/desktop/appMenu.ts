@@ -12,7 +12,8 @@ export interface AppMenuOptions {
 
 /**
  * The application menu, in the platform's conventions: on macOS the app's own menu comes first and
- * holds About and Quit; elsewhere Quit ends the File menu and About is under Help.
+ * holds About and Quit; elsewhere Quit ends the File menu and About is under Help. Help opens the
+ * Glossary and the tour of the view shown.
  */
 export function appMenuTemplate({ platform, packaged, appName, send }: AppMenuOptions): MenuItemConstructorOptions[] {
   const mac = platform === 'darwin';
@@ -32,7 +33,11 @@ export function appMenuTemplate({ platform, packaged, appName, send }: AppMenuOp
     label: 'View',
     submenu: [...development, { role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }],
   };
-  const help: MenuItemConstructorOptions = { role: 'help', submenu: mac ? [] : [about] };
+  const learn: MenuItemConstructorOptions[] = [
+    { label: 'Glossary', click: () => send('glossary') },
+    { label: 'Tour of this view', click: () => send('tour') },
+  ];
+  const help: MenuItemConstructorOptions = { role: 'help', submenu: mac ? learn : [...learn, { type: 'separator' }, about] };
   const appMenu: MenuItemConstructorOptions = {
     label: appName,
     submenu: [about, { type: 'separator' }, { role: 'services' }, { type: 'separator' }, { role: 'hide' }, { role: 'hideOthers' }, { role: 'unhide' }, { type: 'separator' }, { role: 'quit' }],

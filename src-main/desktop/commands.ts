@@ -11,6 +11,9 @@ export const DesktopCommandSchema = v.variant('command', [
   v.object({ command: v.literal('saveModelAs') }),
   v.object({ command: v.literal('exportOriginal') }),
   v.object({ command: v.literal('about') }),
+  /** Help › Glossary, and Help › Tour of this view (the view the window shows). */
+  v.object({ command: v.literal('glossary') }),
+  v.object({ command: v.literal('tour') }),
   /** A model file given to the app: open it. */
   v.object({ command: v.literal('openSource'), source: ModelSourceSchema }),
   /** Something main could not do for the person (a file given to the app could not be read). */
@@ -22,7 +25,7 @@ export const DesktopCommandSchema = v.variant('command', [
   v.object({ command: v.literal('saveWork'), request: v.pipe(v.number(), v.integer(), v.minValue(1)) }),
 ]);
 export type DesktopCommand = v.InferOutput<typeof DesktopCommandSchema>;
-export type MenuCommand = Extract<DesktopCommand, { command: 'openModel' | 'saveModelAs' | 'exportOriginal' | 'about' }>['command'];
+export type MenuCommand = Extract<DesktopCommand, { command: 'openModel' | 'saveModelAs' | 'exportOriginal' | 'about' | 'glossary' | 'tour' }>['command'];
 
 export function parseDesktopCommand(raw: unknown): DesktopCommand {
   return v.parse(DesktopCommandSchema, raw);
