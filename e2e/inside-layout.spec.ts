@@ -162,7 +162,7 @@ test('the Dynamics and memory bar says what opening it shows, and keeps what is 
   await section.getByRole('button', { name: /Dynamics and memory/ }).click();
   await expect(section.getByTestId('dynamics-opens')).toContainText('Below');
   const key = section.getByTestId('eigen-key');
-  for (const words of ['λ at this step', 'red: |λ| > 1', 'fixed point', 'solid circle: ρ', 'dashed circle: |λ| = 1']) await expect(key).toContainText(words);
+  for (const words of ['λ at this step: fades', '|λ| > 1 at this step: grows', 'λ at the word’s fixed point', 'solid: ρ, the largest |λ|', 'dashed: |λ| = 1']) await expect(key).toContainText(words);
   await expect(section.getByTestId('rho-circle-label')).toHaveText(/^ρ = \d/);
   const fixedKey = section.getByTestId('fixed-point-key');
   for (const words of ['this conversation’s contexts', 'the step under the clock', 'from zeros', 'its fixed point c*']) await expect(fixedKey).toContainText(words);
