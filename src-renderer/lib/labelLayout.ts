@@ -54,7 +54,8 @@ export function placeLabels(
   const gap = 6;
   for (const index of order) {
     const { x, y, text } = labels[index];
-    const w = text.length * charWidth + 2;
+    // A label that must be shown is drawn bold on the map: about a tenth wider.
+    const w = text.length * charWidth * (must.has(index) ? 1.12 : 1) + 2;
     const h = fontSize + 2;
     const candidates: [PlacedLabel, Box][] = [
       [{ x: x + gap, y: y + fontSize * 0.35, anchor: 'start' }, { left: x + gap, top: y - h / 2, right: x + gap + w, bottom: y + h / 2 }],
