@@ -20,6 +20,8 @@ export class EpochScrubber {
   private wanted: number | null | undefined = undefined;
   private running: Promise<void> | null = null;
   private playTicket = 0;
+  /** The stop where a play was held, if it was; a new play goes on from there. */
+  private heldAt: number | null = null;
 
   constructor(private readonly studio: Studio) {}
 
@@ -72,14 +74,14 @@ export class EpochScrubber {
 
   /** Brings back the model's own weights. */
   backToOwn(): Promise<void> {
-    this.pause();
+    this.stop();
     this.#pending = null;
     return this.show(null);
   }
 
   /** Opens the epoch shown as a model of its own (unsaved); the chat says the conversation again with it. */
   async useThisEpoch(): Promise<void> {
-    this.pause();
+    this.stop();
     await this.settled();
     const epoch = this.shown;
     if (epoch === null) return;
@@ -92,13 +94,19 @@ export class EpochScrubber {
     }
   }
 
-  /** Plays the history from the slider's epoch (from the start when at the end), about PLAY_STOPS stops in all. */
+  /**
+   * Plays the run from epoch 0 to the end, about PLAY_STOPS stops in all. Only a play that was held
+   * part-way goes on from where it was held (while the slider is still there); any other start, at the
+   * model's own epoch, at one chosen on the slider, or at the end, begins at epoch 0.
+   */
   async play(): Promise<void> {
     if (this.#playing || this.epochs.length < 2) return;
     const ticket = ++this.playTicket;
     this.#playing = true;
     const stride = Math.max(1, Math.round(this.epochs.length / PLAY_STOPS));
-    let index = this.index >= this.epochs.length - 1 ? 0 : this.index;
+    const held = this.heldAt;
+    this.heldAt = null;
+    let index = held !== null && held === this.index && held < this.epochs.length - 1 ? held : 0;
     try {
       for (;;) {
         const began = performance.now();
@@ -117,8 +125,16 @@ export class EpochScrubber {
   }
 
   pause(): void {
+    // Held part-way through a play: Animate epochs goes on from here.
+    this.heldAt = this.#playing ? this.index : null;
     this.playTicket++;
     this.#playing = false;
+  }
+
+  /** Stops a play and forgets where it was: the next one begins at epoch 0. */
+  stop(): void {
+    this.pause();
+    this.heldAt = null;
   }
 
   /** Resolves when every choice so far has been shown. */

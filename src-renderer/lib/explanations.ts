@@ -279,9 +279,10 @@ export function explain(term: Term, studio: Studio, anatomy: Anatomy | null, fac
       return {
         title: 'Why a context saturates or fades',
         sentence:
-          'Two slightly different contexts carried in become two new contexts whose difference is J times the old one. ' +
-          'J is W1’s context half, with each row scaled by the slope of tanh, 1 − h2²: a unit pinned near ±1 has slope near 0 and forgets what came in. ' +
-          'The eigenvalues of J say by how much each direction is stretched; the largest |λ|, the spectral radius ρ, decides: below 1 differences fade, above 1 they grow until tanh saturates them.',
+          'Two slightly different contexts carried in become two new contexts whose difference is about J times the old one. ' +
+          'J is W1’s context half, with each row scaled by the slope of tanh, 1 − h2²: a saturated unit, pinned near ±1, has slope near 0 and passes on almost nothing of what came in. ' +
+          'The eigenvalues of J say how much each direction is stretched through the units that are not saturated; the largest |λ| is the spectral radius ρ. ' +
+          'Below 1, every difference fades: he forgets. Above 1, a difference along that direction grows: he remembers it, through those few units, while the saturated ones still pass on almost nothing.',
         formula: 'J = diag(1 − h2²) · W1[:, E:2E] · ρ = max |λ(J)|',
         live: step ? [`${where}.`] : noStep,
       };

@@ -111,4 +111,34 @@ describe('word labels on a map (labelLayout)', () => {
     const placed = placeLabels(labels, labels.map((_, i) => i), 500, 360);
     expect(placed.every((p) => p !== null)).toBe(true);
   });
+
+  it('always labels the words that must be, in a crowd, with a leader back to the dot, and never on another label', () => {
+    const width = 600;
+    const height = 400;
+    for (const seed of [5, 6, 7]) {
+      // A dense clump in the middle (the looked-at word and its neighbours among them), words all around.
+      const random = testRandom(seed);
+      const clump = Array.from({ length: 30 }, (_, i) => ({ x: 280 + random() * 40, y: 190 + random() * 20, text: WORDS[i % WORDS.length] }));
+      const labels = [...clump, ...scatter(120, width, height, seed)];
+      const must = new Set([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+      const order = [...must, ...labels.map((_, i) => i).filter((i) => !must.has(i))];
+      const placed = placeLabels(labels, order, width, height, { must });
+      for (const i of must) expect(placed[i], `label ${i} is placed`).not.toBeNull();
+      // Without `must`, the same crowd leaves some of them out: the leaders are what label them.
+      expect(placeLabels(labels, order, width, height).filter((p, i) => must.has(i) && p === null).length).toBeGreaterThan(0);
+      const far = [...must].filter((i) => placed[i]!.leader);
+      expect(far.length).toBeGreaterThan(0);
+      for (const i of far) {
+        const { leader } = placed[i]!;
+        // The leader ends on the label's own box, away from the dot.
+        expect(Math.hypot(leader!.x - labels[i].x, leader!.y - labels[i].y)).toBeGreaterThan(4);
+      }
+      const boxes = placed.flatMap((p, i) => (p ? [inkBox(p, labels[i].text, 12)] : []));
+      for (const [i, box] of boxes.entries()) {
+        expect(box.left).toBeGreaterThanOrEqual(0);
+        expect(box.right).toBeLessThanOrEqual(width);
+        for (const other of boxes.slice(i + 1)) expect(overlap(box, other)).toBe(false);
+      }
+    }
+  });
 });
