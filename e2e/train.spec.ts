@@ -9,7 +9,7 @@ import { hoverWeight } from './helpers/heatmap.ts';
 
 const corpus = readFileSync('resources/corpus/boris.txt', 'utf8');
 const boris = parseModel(readFileSync('resources/models/boris.slm.json', 'utf8'));
-/** Boris's dialogues: a line of the corpus, or several joined by "+" lines (README, "The model"). */
+/** Boris's dialogues: a line of the corpus, or several joined by "+" lines (docs/model.md). */
 const lines = tokenizeCorpus(corpus);
 const textLines = corpus.split('\n').filter((line) => line.trim() !== '').length;
 const vocabulary = buildVocabulary(lines);

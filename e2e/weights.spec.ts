@@ -140,7 +140,7 @@ for (const scheme of ['light', 'dark'] as const) {
       const view = await chatThenOpenWeights(page);
       await view.getByRole('button', { name: 'Knock out h1 unit 4' }).click();
       await expect(page.getByText(/Boris \(edited\)/)).toBeVisible();
-      // The top of the view, once the knock-out table has measured every unit (README's docs/weights.png).
+      // The top of the view, once the knock-out table has measured every unit (docs/weights.png).
       await expect(view.locator('section[aria-label="Knock-out table"] tbody tr')).toHaveCount(2 * E, { timeout: 30_000 });
       await view.evaluate((node) => node.scrollTo(0, 0));
       await page.screenshot({ path: `test-results/screens/weights-${scheme}-top.png` });

@@ -21,7 +21,7 @@ if (!binary && existsSync(join(folder, 'install.js'))) {
 }
 if (!binary) {
   console.error(
-    "slm: Electron's binary is not installed and could not be downloaded (node_modules/electron/dist is empty); run `npx install-electron --no` where Electron's download servers can be reached, or `npm run web` to use slm studio in a browser.",
+    "slm: Electron's binary is not installed and could not be downloaded (node_modules/electron/dist is empty); run `npx install-electron --no` where Electron's download servers can be reached, or use slm studio in a browser with `npm run web`, or in the terminal with `npx slm chat`.",
   );
   process.exit(1);
 }

@@ -20,7 +20,7 @@ const boris = parseModel(readFileSync(join(root, 'resources', 'models', 'boris.s
 const borisLines = tokenizeCorpus(readFileSync(join(root, 'resources', 'corpus', 'boris.txt'), 'utf8')).map((line) => encode(boris.vocabulary, line));
 
 // ---------------------------------------------------------------------------------------------
-// A naive reference, written for the tests: nested arrays, the maths as README.md ("The model") states it.
+// A naive reference, written for the tests: nested arrays, the maths as docs/model.md states it.
 
 function naiveLogProbability(w: Weights, h1: number[][], target: number, start?: number[]): number {
   const E = w.embedding;

@@ -41,7 +41,7 @@ describe('the bundled Boris', () => {
     expect(score.share, missed.join('\n')).toBeGreaterThanOrEqual(0.9);
   });
 
-  it('answers at least 80% of the follow-ups that need the turn before (README, "Memory across turns")', () => {
+  it('answers at least 80% of the follow-ups that need the turn before (docs/boris.md, "Memory across turns")', () => {
     const model = parseModel(readFileSync(modelPath, 'utf8'));
     const score = scoreFollowUps(model, parseFollowUps(readFileSync(join(root, 'resources', 'corpus', 'boris-follow-ups.json'), 'utf8')));
     const missed = score.results.filter((r) => !r.right).map((r) => `${r.history.join(' / ')} / ${r.prompt} -> ${r.reply}`);
