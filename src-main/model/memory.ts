@@ -13,6 +13,7 @@ import type { Model } from './model.ts';
 import { createRng } from './rng.ts';
 import { tokenizeBounded } from './tokenizer.ts';
 import { inputError } from './errors.ts';
+import { type Sliced, finish } from './slices.ts';
 
 export interface MemoryStep {
   /** The token fed ("" for the line boundary). */
@@ -37,10 +38,14 @@ export interface MemoryComparison {
 
 const greedy = () => ({ temperature: 0, rng: createRng(0) });
 
-/** Says the history's turns and then the last turn, all at temperature 0, from a zero context. */
-function sayAfter(model: Model, turns: readonly string[], lastTurn: string) {
+/** Says the history's turns and then the last turn, all at temperature 0, from a zero context; yields after each turn. */
+function* sayAfter(model: Model, turns: readonly string[], lastTurn: string) {
   const conversation = new Conversation(model.weights, model.vocabulary, model.name);
-  const replies = turns.map((turn) => conversation.say(turn, greedy()).text);
+  const replies: string[] = [];
+  for (const turn of turns) {
+    replies.push(conversation.say(turn, greedy()).text);
+    yield;
+  }
   const context = conversation.currentContext;
   const last = conversation.say(lastTurn, greedy());
   return { context, replies, fed: last.fed, reply: last.text };
@@ -48,17 +53,28 @@ function sayAfter(model: Model, turns: readonly string[], lastTurn: string) {
 
 /** The last turn after history A and after history B: the distance between the contexts, step by step. */
 export function compareMemory(model: Model, histories: readonly [readonly string[], readonly string[]], lastTurn: string): MemoryComparison {
+  return finish(compareMemorySteps(model, histories, lastTurn));
+}
+
+/** `compareMemory` in steps: yields after each turn said and each step measured. */
+export function* compareMemorySteps(model: Model, histories: readonly [readonly string[], readonly string[]], lastTurn: string): Sliced<MemoryComparison> {
   const words = tokenizeBounded(lastTurn, 'the last turn');
   if (words.length === 0) throw inputError(`the last turn has no words ${model.name} can read`);
   const tokens = ['', ...words];
-  const [a, b] = histories.map((turns) => sayAfter(model, turns, lastTurn));
-  return {
-    startDistance: distance(a.context, b.context),
-    steps: tokens.map((token, i) => ({
+  const a = yield* sayAfter(model, histories[0], lastTurn);
+  const b = yield* sayAfter(model, histories[1], lastTurn);
+  const steps: MemoryStep[] = [];
+  for (const [i, token] of tokens.entries()) {
+    steps.push({
       token,
       distance: distance(a.fed[i].context, b.fed[i].context),
       spectralRadius: [stepSpectrum(model.weights, a.fed[i].context).spectralRadius, stepSpectrum(model.weights, b.fed[i].context).spectralRadius],
-    })),
+    });
+    yield;
+  }
+  return {
+    startDistance: distance(a.context, b.context),
+    steps,
     replies: [a.reply, b.reply],
     historyReplies: [a.replies, b.replies],
     paths: [

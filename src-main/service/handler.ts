@@ -42,6 +42,7 @@ export class ModelService {
       async () => models.current().corpus ?? (await host.bundled()).corpus,
       (message) => host.post(message),
       () => host.yieldToMessages(),
+      (steps, stop) => this.scheduler.inSlices(steps, stop),
     );
     models.onChange((change) => this.explanations.forget(change === 'model'));
     this.handlers = {
