@@ -105,8 +105,12 @@ export const NEIGHBOURS: Range = { min: 1, max: 100 };
 /** Sentences compared at once: the Compare view's colours and its distance matrix are drawn for 16. */
 export const COMPARE_SENTENCES: Range = { min: 2, max: 16 };
 
-/** Contexts projected at once (the Inside view's context path): one per step of a long chat. */
-export const MAX_PROJECT_VECTORS = 100_000;
+/**
+ * Contexts projected at once (the Inside view's context path): one per step of a long chat. 20,000
+ * vectors of E = 24 are half a million numbers, checked on arrival in a few tens of milliseconds; the
+ * app asks for a longer chat's steps in several requests.
+ */
+export const MAX_PROJECT_VECTORS = 20_000;
 
 /** Weight edits in one request: every number of every matrix at the largest sizes. */
 export const MAX_WEIGHT_EDITS = 3 * MAX_MATRIX_VALUES;

@@ -131,6 +131,8 @@ export const RequestSchema = v.variant('type', [
   request('runCheckpoint', { epoch: within(limits.EPOCHS_WITH_START) }),
   /** Opens the checkpoint of an epoch as a model of its own, unsaved (the history comes with it). */
   request('useEpoch', { epoch: within(limits.EPOCHS_WITH_START) }),
+  /** Is the service still answering? Answered on arrival, between two slices of any work (the supervisor's watchdog). */
+  request('ping', {}),
   ...ExplanationRequests,
   ...DynamicsRequests,
 ]);
@@ -297,6 +299,7 @@ export const ResultSchemas = {
   showEpoch: ModelInfoSchema,
   useEpoch: ModelInfoSchema,
   runCheckpoint: v.object({ epoch: whole, weights: v.object({ w0: vector, w1: vector, w2: vector }) }),
+  ping: v.null(),
   ...ExplanationResults,
   ...DynamicsResults,
 } satisfies Record<RequestType, v.GenericSchema>;
