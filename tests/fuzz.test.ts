@@ -23,6 +23,7 @@ import { importOriginal } from '../src-main/model/original.ts';
 import { detokenize, tokenize, tokenizeBounded, tokenizeCorpus } from '../src-main/model/tokenizer.ts';
 import { vocabularyFromTokens, vocabularyFromWordmap } from '../src-main/model/vocabulary.ts';
 import { forkService } from '../src-main/service/forkConnection.ts';
+import { RequestSchema } from '../src-main/service/protocol.ts';
 import { randomWeights } from './helpers.ts';
 
 // `npm run fuzz` runs 100 times as many cases as `npm test` unless FUZZ_RUNS says otherwise.
@@ -286,5 +287,116 @@ describe('fuzzing the service protocol (in a service process)', () => {
       }
     },
     timeout,
+  );
+});
+
+describe('flooding the service (in a service process)', () => {
+  const entry = join(root, 'dist', 'electron', 'service.cjs');
+  const store = mkdtempSync(join(tmpdir(), 'slm-flood-store-'));
+  afterAll(() => rmSync(store, { recursive: true, force: true }));
+  const prompt = 'do you like frogs?';
+  const rows = [0, 5, 9, 14, 3];
+  /** One valid request of every type (the flood repeats each); a type missing here fails the test. */
+  const BODIES: Record<string, object> = {
+    open: { source: { kind: 'bundled' } },
+    listModels: {},
+    saveModel: { name: 'Flooded Boris' },
+    renameModel: { modelId: 'flooded-boris', name: 'Renamed' },
+    deleteModel: { modelId: 'no-such-model' },
+    generate: { prompt, temperature: 1, topK: 0, seed: 1 },
+    resetConversation: {},
+    replay: { turns: [{ prompt, temperature: 1, topK: 0, seed: 1 }] },
+    trace: { text: prompt },
+    neighbours: { word: 'frogs', k: 5, metric: 'cosine' },
+    compare: { sentences: [prompt, 'who are you?'], metric: 'euclidean' },
+    project: { vectors: [Array(24).fill(0.1)] },
+    train: { settings: { corpus: 'i love frogs\nfrogs love ponds\nponds are wet\nwho loves frogs', embedding: 4, epochs: 3, learningRate: 0.01, seed: 1 } },
+    trainControl: { action: 'stop' },
+    trainPace: { epochsPerSecond: null },
+    exportOriginal: {},
+    exportModelFile: {},
+    setWeights: { edits: [{ matrix: 'w0', row: 0, column: 0, value: 0.25 }] },
+    resetWeights: {},
+    bundledCorpus: {},
+    inspectCorpus: { corpus: 'i love frogs\nfrogs love ponds' },
+    divergence: { sentences: [prompt, 'who are you?'], metric: 'cosine' },
+    anatomy: { row: 5, context: Array(24).fill(0), temperature: 1 },
+    embeddingMap: { method: 'pca' },
+    showEpoch: { epoch: 3 },
+    runCheckpoint: { epoch: 1 },
+    useEpoch: { epoch: 2 },
+    trainingCorpus: {},
+    ping: {},
+    explain: { tokens: rows, step: 4 },
+    replyTree: { tokens: rows, depth: 12, temperature: 10, topK: 0, minProbability: 1e-9 },
+    unitProfile: { layer: 'h2', unit: 1 },
+    knockoutTable: {},
+    cancelExplanations: {},
+    stepDynamics: { contexts: [Array(24).fill(0.2)] },
+    fixedPoint: { word: 'frogs' },
+    trainingDynamics: {},
+    memory: { histories: [[prompt], []], lastTurn: 'who are you?' },
+  };
+
+  it(
+    'floods of every request type, each sent many times at once: every one is answered, none with an internal error',
+    async () => {
+      const types = RequestSchema.options.map((option) => option.entries.type.literal as string);
+      expect(types.filter((type) => !(type in BODIES))).toEqual([]);
+      const service = forkService(entry, ['--store', store]);
+      const answers = new Map<number, { type: string; kind?: string; message?: string }>();
+      let exited: string | null = null;
+      service.onExit((reason) => (exited = reason));
+      service.onMessage((raw) => {
+        const message = raw as { type: string; id?: number | null; kind?: string; message?: string };
+        if (message.type !== 'event' && typeof message.id === 'number') answers.set(message.id, message);
+      });
+      let nextId = 1;
+      const sent: { id: number; type: string }[] = [];
+      const post = (type: string) => {
+        const id = nextId++;
+        sent.push({ id, type });
+        service.send({ ...BODIES[type], type, id });
+      };
+      const settle = async (what: string) => {
+        const started = Date.now();
+        while (sent.some(({ id }) => !answers.has(id))) {
+          if (exited) throw new Error(`the service stopped (${exited}) during ${what}`);
+          if (Date.now() - started > 120_000) {
+            const left = sent.filter(({ id }) => !answers.has(id)).map(({ type }) => type);
+            throw new Error(`left unanswered after ${what}: ${left.slice(0, 20).join(', ')}`);
+          }
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+      };
+      const copies = runs > 0 ? 4 * runs : 4;
+      try {
+        post('open');
+        await settle('opening Boris');
+        // Each type on its own, many at once; then every type, shuffled, many times.
+        for (const type of types) {
+          const began = Date.now();
+          for (let i = 0; i < copies; i++) post(type);
+          await settle(`a flood of ${type}`);
+          if (process.env.FLOOD_TIMES) console.log(type, Date.now() - began);
+        }
+        const mixed = fc.sample(fc.shuffledSubarray(types.flatMap((type) => Array<string>(copies).fill(type)), { minLength: types.length * copies }), { seed, numRuns: 1 })[0];
+        for (const type of mixed) post(type);
+        await settle('a flood of every type, mixed');
+        expect(sent.length).toBeGreaterThan(types.length * copies * 2);
+        for (const { id, type } of sent) {
+          const answer = answers.get(id)!;
+          expect(['reply', 'error'], type).toContain(answer.type);
+          if (answer.type === 'error') expect(answer.kind, `${type}: ${answer.message}`).not.toBe('internal');
+        }
+        // Still answering afterwards.
+        post('listModels');
+        await settle('the last listModels');
+        expect(answers.get(nextId - 1)?.type).toBe('reply');
+      } finally {
+        service.kill();
+      }
+    },
+    Math.max(timeout, 240_000),
   );
 });

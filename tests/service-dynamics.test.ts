@@ -1,3 +1,4 @@
+import { finish } from '../src-main/model/slices.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fixedPoint, stepSpectrum, trainingDynamics } from '../src-main/model/dynamics.ts';
 import type { ServiceContext } from '../src-main/service/context.ts';
@@ -49,20 +50,22 @@ describe('dynamics requests', () => {
     const shipped = await ask({ type: 'trainingDynamics' });
     expect(shipped.map((c) => c.epoch)).toEqual(boris.training!.checkpoints.map((c) => c.epoch));
     expect(shipped.length).toBeGreaterThan(1);
-    const bare = dynamicsRequests({ models: { current: () => ({ model: { ...boris, training: null } }) } } as unknown as ServiceContext);
-    expect(bare.trainingDynamics({ id: 0, type: 'trainingDynamics' })).toEqual([]);
+    // The handlers run their work in the scheduler's slices; here, at once.
+    const scheduler = { inSlices: async <T>(steps: Generator<void, T, void>) => finish(steps) };
+    const bare = dynamicsRequests({ models: { current: () => ({ model: { ...boris, training: null } }) }, scheduler } as unknown as ServiceContext);
+    expect(await bare.trainingDynamics({ id: 0, type: 'trainingDynamics' })).toEqual([]);
     // The open model's part of the table, on a model whose run kept three checkpoints.
     const checkpoints = [0, 1, 2].map((epoch) => ({ epoch, weights: randomWeights(boris.weights.embedding, boris.weights.vocabulary, epoch + 1, 0.5 + epoch) }));
     const model = { ...boris, training: { corpus: '', seed: 1, epochs: 2, learningRate: 0.01, heldOutFraction: 0.1, carryContext: 0, bestEpoch: 2, history: [], checkpoints } };
-    const handlers = dynamicsRequests({ models: { current: () => ({ model }) } } as unknown as ServiceContext);
-    const curve = handlers.trainingDynamics({ id: 1, type: 'trainingDynamics' });
+    const handlers = dynamicsRequests({ models: { current: () => ({ model }) }, scheduler } as unknown as ServiceContext);
+    const curve = await handlers.trainingDynamics({ id: 1, type: 'trainingDynamics' });
     expect(curve).toEqual(trainingDynamics(checkpoints));
     expect(curve).toHaveLength(3);
     expect(parseResult('trainingDynamics', curve)).toEqual(curve);
     // Kept for the same checkpoints, measured afresh for others.
-    expect(handlers.trainingDynamics({ id: 2, type: 'trainingDynamics' })).toBe(curve);
+    expect(await handlers.trainingDynamics({ id: 2, type: 'trainingDynamics' })).toBe(curve);
     model.training = { ...model.training, checkpoints: checkpoints.slice(0, 1) };
-    expect(handlers.trainingDynamics({ id: 3, type: 'trainingDynamics' })).toHaveLength(1);
+    expect(await handlers.trainingDynamics({ id: 3, type: 'trainingDynamics' })).toHaveLength(1);
   });
 
   it('memory answers the same last turn after two histories, as the engine compares them', async () => {

@@ -10,7 +10,7 @@ import { describeHeldOut, heldOutWords } from '../model/heldOut.ts';
 import { corpusRows, knockoutTable, parseUnitId } from '../model/knockout.ts';
 import type { Model } from '../model/model.ts';
 import { run } from '../model/network.ts';
-import { MAX_TREE_DEPTH, REPLY_TREE_DEFAULTS, replyTree } from '../model/replyTree.ts';
+import { MAX_TREE_DEPTH, REPLY_TREE_DEFAULTS, growReplyTree } from '../model/replyTree.ts';
 import { tokenizeBounded } from '../model/tokenizer.ts';
 import { MAX_CORPUS_CHARACTERS } from '../model/limits.ts';
 import { DEFAULT_TOP_CONTEXTS, unitProfile } from '../model/unitProfile.ts';
@@ -154,9 +154,10 @@ export async function tree(args: string[], io: CliIo): Promise<void> {
     minProbability,
   };
   const steps = run(model.weights, rows);
-  const children = replyNodeRecords(replyTree(model.weights, steps[steps.length - 1].context, options), model.vocabulary);
+  const grown = growReplyTree(model.weights, steps[steps.length - 1].context, options);
+  const children = replyNodeRecords(grown.children, model.vocabulary);
   if (values.json) {
-    io.out(jsonLine({ prompt, children }));
+    io.out(jsonLine({ prompt, children, pruned: grown.pruned }));
     return;
   }
   io.out(`${printable(prompt, Number.POSITIVE_INFINITY)}\n`);
@@ -168,6 +169,7 @@ export async function tree(args: string[], io: CliIo): Promise<void> {
     });
   };
   draw(children, '');
+  if (grown.pruned) io.out(`(pruned: the tree keeps its ${grown.nodes.toLocaleString('en')} most likely nodes; raise --min-probability or lower --depth to see every branch)\n`);
 }
 
 export async function unit(args: string[], io: CliIo): Promise<void> {

@@ -41,7 +41,10 @@ export function decodeCheckpoints(value: unknown, shape: { embedding: number; vo
     throw formatError(`${source} has ${value.length.toLocaleString('en')} checkpoints; a model file of this size keeps at most ${most.toLocaleString('en')}`);
   }
   const values = checkpointValues(shape);
-  const characters = 4 * Math.ceil((values * 4) / 3);
+  const byteCount = values * 4;
+  const characters = 4 * Math.ceil(byteCount / 3);
+  // The "=" padding that exactly this many bytes take: none, "==" or "=".
+  const padding = [0, 2, 1][byteCount % 3];
   let previous = -1;
   return value.map((item: unknown, i) => {
     const where = `${source}: "training.checkpoints"[${i}]`;
@@ -56,7 +59,16 @@ export function decodeCheckpoints(value: unknown, shape: { embedding: number; vo
       throw formatError(`${where}.weights must be ${characters.toLocaleString('en')} characters of base64 (${values} float32 values for E = ${shape.embedding}, V = ${shape.vocabulary}); it is ${found}`);
     }
     if (!BASE64.test(text)) throw formatError(`${where}.weights is not valid base64`);
+    const padded = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+    if (padded !== padding) {
+      throw formatError(
+        `${where}.weights ends with ${padded === 0 ? 'no "="' : `"${'='.repeat(padded)}"`}, but ${byteCount.toLocaleString('en')} bytes of base64 end with ${padding === 0 ? 'no "="' : `"${'='.repeat(padding)}"`}: the text is damaged or holds a different number of values`,
+      );
+    }
     const bytes = toByteArray(text);
+    if (bytes.length !== byteCount) {
+      throw formatError(`${where}.weights decodes to ${bytes.length.toLocaleString('en')} bytes, not the ${byteCount.toLocaleString('en')} of ${values} float32 values`);
+    }
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const weights = createWeights(shape.embedding, shape.vocabulary);
     let at = 0;

@@ -1,4 +1,5 @@
-import { CONTINUES_DIALOGUE, tokenize, tokenizeCorpus } from './tokenizer.ts';
+import { CONTINUES_DIALOGUE, tokenize, tokenizeCorpusSteps } from './tokenizer.ts';
+import { type Sliced, finish } from './slices.ts';
 import { TRAINING_DEFAULTS, trainLineCount } from './training.ts';
 import { buildVocabulary } from './vocabulary.ts';
 
@@ -49,6 +50,11 @@ const MAX_NOTE_TEXT = 120;
 const READ = /[a-z0-9'\-.,!?;\s]/;
 
 export function inspectCorpus(text: string, heldOutFraction: number = TRAINING_DEFAULTS.heldOutFraction): CorpusReport {
+  return finish(inspectCorpusSteps(text, heldOutFraction));
+}
+
+/** `inspectCorpus` in steps: yields after every 256 lines. */
+export function* inspectCorpusSteps(text: string, heldOutFraction: number = TRAINING_DEFAULTS.heldOutFraction): Sliced<CorpusReport> {
   const lines = text.split(/\r?\n/);
   // A final newline does not start another line.
   if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
@@ -59,10 +65,11 @@ export function inspectCorpus(text: string, heldOutFraction: number = TRAINING_D
   let partlyReadTotal = 0;
   let blankLines = 0;
   let tokens = 0;
-  lines.forEach((line, i) => {
+  for (const [i, line] of lines.entries()) {
+    if (i % 256 === 255) yield;
     if (line.trim() === '') {
       blankLines++;
-      return;
+      continue;
     }
     // The dialogue mark is read, not dropped.
     const trimmed = line.trimStart();
@@ -75,7 +82,7 @@ export function inspectCorpus(text: string, heldOutFraction: number = TRAINING_D
       if (unusable.length < MAX_LISTED_NOTES) {
         unusable.push({ line: i + 1, text: shown, reason: `no words: the model reads only a-z, 0-9, ' and - . , ! ? ; (this line has ${describe(dropped)})` });
       }
-      return;
+      continue;
     }
     usable.push(words);
     tokens += words.length;
@@ -83,8 +90,8 @@ export function inspectCorpus(text: string, heldOutFraction: number = TRAINING_D
       partlyReadTotal++;
       if (partlyRead.length < MAX_LISTED_NOTES) partlyRead.push({ line: i + 1, text: shown, reason: `drops ${describe(dropped)}` });
     }
-  });
-  const texts = tokenizeCorpus(text);
+  }
+  const texts = yield* tokenizeCorpusSteps(text);
   const dialogues = texts.length;
   const trainLines = dialogues < 2 ? dialogues : trainLineCount(dialogues, heldOutFraction);
   // A dialogue of several lines carries the boundary "" between them.

@@ -18,6 +18,7 @@ import { EigenvalueDecomposition, Matrix, SingularValueDecomposition, solve } fr
 import type { Checkpoint } from './model.ts';
 import { type Weights, nextContext, recurrentWeights, tokenEmbedding } from './network.ts';
 import { BOUNDARY } from './vocabulary.ts';
+import { type Sliced, finish } from './slices.ts';
 
 /** A complex number as [real, imaginary], the shape the CLI and the service send. */
 export type Complex = [number, number];
@@ -213,13 +214,31 @@ export interface CheckpointDynamics {
 
 /** Per checkpoint of a run: the boundary's fixed-point spectral radius and W1[:, E:2E]'s largest singular value. */
 export function trainingDynamics(checkpoints: readonly Checkpoint[]): CheckpointDynamics[] {
-  return checkpoints.map(({ epoch, weights }) => {
+  return finish(trainingDynamicsSteps(checkpoints));
+}
+
+/** `trainingDynamics` in steps: yields after each checkpoint. */
+export function* trainingDynamicsSteps(checkpoints: readonly Checkpoint[]): Sliced<CheckpointDynamics[]> {
+  const curves: CheckpointDynamics[] = [];
+  for (const { epoch, weights } of checkpoints) {
     const boundary = fixedPoint(weights, BOUNDARY);
-    return {
+    curves.push({
       epoch,
       boundarySpectralRadius: boundary.spectralRadius,
       boundaryConverged: boundary.converged,
       largestSingularValue: largestSingularValue(weights),
-    };
-  });
+    });
+    yield;
+  }
+  return curves;
+}
+
+/** The Jacobian's spectrum at each of these contexts, in steps: yields after each. */
+export function* stepSpectraSteps(weights: Weights, contexts: readonly ArrayLike<number>[]): Sliced<Spectrum[]> {
+  const spectra: Spectrum[] = [];
+  for (const context of contexts) {
+    spectra.push(stepSpectrum(weights, context));
+    yield;
+  }
+  return spectra;
 }

@@ -21,9 +21,11 @@
  */
 import { inputError } from './errors.ts';
 import { type Weights, nextContext, nextTokenLogits, softmaxInPlace, tokenEmbedding } from './network.ts';
-import { integratedGradients } from './integratedGradients.ts';
+import { integratedGradientsSteps } from './integratedGradients.ts';
+import { MAX_EXPLAINED_STEPS } from './limits.ts';
 import { leaveEachOut, logSoftmaxAt } from './occlusion.ts';
 import { argmax } from './sampling.ts';
+import { type Sliced, finish } from './slices.ts';
 
 export const DEFAULT_IG_STEPS = 64;
 export const MAX_IG_STEPS = 1024;
@@ -148,11 +150,19 @@ function gradientAt(weights: Weights, contexts: Float64Array, logits: Float64Arr
  * gradient, saliency and integrated gradient of every step up to it.
  */
 export function explainPrediction(weights: Weights, tokens: readonly number[], step: number, options: ExplainOptions = {}): Explanation {
+  return finish(explainPredictionSteps(weights, tokens, step, options));
+}
+
+/** `explainPrediction` in steps: yields between pieces of the integrated gradients' work. */
+export function* explainPredictionSteps(weights: Weights, tokens: readonly number[], step: number, options: ExplainOptions = {}): Sliced<Explanation> {
   const E = weights.embedding;
   const V = weights.vocabulary;
   if (tokens.length === 0) throw inputError('there is nothing to explain: give at least one token');
   if (!Number.isInteger(step) || step < 0 || step >= tokens.length) {
     throw inputError(`the step to explain must be a whole number from 0 to ${tokens.length - 1}, not ${step}`);
+  }
+  if (step + 1 > MAX_EXPLAINED_STEPS) {
+    throw inputError(`saliency through time looks back over at most ${MAX_EXPLAINED_STEPS.toLocaleString('en')} steps; step ${step.toLocaleString('en')} is further into the conversation than that (start a new conversation to explain it)`);
   }
   const m = options.igSteps ?? DEFAULT_IG_STEPS;
   if (!Number.isInteger(m) || m < 1 || m > MAX_IG_STEPS) {
@@ -176,7 +186,9 @@ export function explainPrediction(weights: Weights, tokens: readonly number[], s
   // Without a target: the most likely token after the step (the same at every temperature).
   const target = given ?? argmax(logits);
   const full = gradientAt(weights, contexts, logits, target);
-  const integral = integratedGradients(weights, h1, target, m, options.startContext);
+  yield;
+  const integral = yield* integratedGradientsSteps(weights, h1, target, m, options.startContext);
+  yield;
   const leftOut = leaveEachOut(weights, tokens.slice(0, count), target, options.startContext);
   const measured = (x: number) => (Number.isNaN(x) ? null : x);
 

@@ -39,7 +39,9 @@
  */
 import { gaussLegendre } from './gaussLegendre.ts';
 import { KernelPath } from './kernel/integratedPath.ts';
+import { MAX_INTEGRATION_WORK } from './limits.ts';
 import type { Weights } from './network.ts';
+import { type Sliced, finish } from './slices.ts';
 
 /** Gauss-Legendre points per panel. */
 export const PANEL_POINTS = 8;
@@ -88,7 +90,25 @@ interface Panel {
  * rule above, starting from `m` points.
  */
 export function integratedGradients(weights: Weights, h1: Float64Array, target: number, m: number, startContext?: ArrayLike<number>): IntegratedGradients {
-  const order = Math.min(m, PANEL_POINTS);
+  return finish(integratedGradientsSteps(weights, h1, target, m, startContext));
+}
+
+/**
+ * The work of one kernel call (a panel's points over every step), in multiply-adds of W1's size: a
+ * panel has fewer points than PANEL_POINTS when a long text at a large E would make one call take
+ * longer than a slice of the service's work should.
+ */
+export const PANEL_WORK = 2 ** 24;
+
+/**
+ * `integratedGradients` in steps: yields after each panel, so a host can answer other requests
+ * meanwhile. The points are bounded by MAX_INTEGRATION_WORK (model/limits.ts): points times steps.
+ */
+export function* integratedGradientsSteps(weights: Weights, h1: Float64Array, target: number, asked: number, startContext?: ArrayLike<number>): Sliced<IntegratedGradients> {
+  const steps = h1.length / weights.embedding;
+  const m = Math.max(1, Math.min(asked, Math.floor(MAX_INTEGRATION_WORK / steps)));
+  const perPoint = steps * 2 * weights.embedding * weights.embedding;
+  const order = Math.max(1, Math.min(m, PANEL_POINTS, Math.floor(PANEL_WORK / perPoint)));
   const path = new KernelPath(weights, h1, target, startContext, gaussLegendre(order));
   const budget = Math.max(m, Math.floor(WORK_BUDGET / path.steps));
   const ends = new Map<number, number>();
@@ -106,7 +126,10 @@ export function integratedGradients(weights: Weights, h1: Float64Array, target: 
 
   const count = Math.ceil(m / order);
   const panels: Panel[] = [];
-  for (let i = 0; i < count; i++) panels.push(integrate(i / count, (i + 1) / count));
+  for (let i = 0; i < count; i++) {
+    panels.push(integrate(i / count, (i + 1) / count));
+    yield;
+  }
   let lowest = Infinity;
   let sinceLowest = 0;
   for (;;) {
@@ -129,6 +152,7 @@ export function integratedGradients(weights: Weights, h1: Float64Array, target: 
     const { a, b } = panels[worst];
     const middle = (a + b) / 2;
     panels.splice(worst, 1, integrate(a, middle), integrate(middle, b));
+    yield;
   }
 
   const values = new Float64Array(path.steps);

@@ -5,10 +5,11 @@
  */
 import { inputError } from './errors.ts';
 import { countDialogues } from './heldOut.ts';
-import { type LinesEvaluation, evaluateLines } from './evaluation.ts';
+import { type LinesEvaluation, evaluateLinesSteps } from './evaluation.ts';
 import { KernelPass } from './kernel/linePass.ts';
 import { type Weights, copyWeightsInto } from './network.ts';
-import { tokenizeCorpus } from './tokenizer.ts';
+import { tokenizeCorpusSteps } from './tokenizer.ts';
+import { type Sliced, finish } from './slices.ts';
 import { splitCorpus } from './training.ts';
 import { type Vocabulary, encode } from './vocabulary.ts';
 
@@ -70,21 +71,38 @@ export class LineEvaluator {
 
   /** The evaluation with the weights as given. */
   evaluate(): LinesEvaluation {
-    return (this.intact ??= evaluateLines(this.pass, this.lines));
+    return finish(this.evaluateSteps());
+  }
+
+  /** `evaluate` in steps. */
+  *evaluateSteps(): Sliced<LinesEvaluation> {
+    if (!this.intact) this.intact = yield* evaluateLinesSteps(this.pass, this.lines);
+    return this.intact;
   }
 
   /** The evaluation with one unit knocked out (the weights are put back afterwards). */
   evaluateWithout(id: UnitId): LinesEvaluation {
+    return finish(this.evaluateWithoutSteps(id));
+  }
+
+  /**
+   * `evaluateWithout` in steps. The unit's row is put back around every yield, so another
+   * evaluation that runs meanwhile sees the weights as given.
+   */
+  *evaluateWithoutSteps(id: UnitId): Sliced<LinesEvaluation> {
     const key = `${id.layer}:${id.unit}`;
     let found = this.knockedOut.get(key);
     if (found) return found;
     const { matrix, start, width } = knockoutRow(this.pass.weights, id);
-    const row = this.pass.weights[matrix].slice(start, start + width);
-    this.pass.weights[matrix].fill(0, start, start + width);
+    const values = this.pass.weights[matrix];
+    const row = values.slice(start, start + width);
+    const putBack = () => values.set(row, start);
+    const takeOut = () => values.fill(0, start, start + width);
+    takeOut();
     try {
-      found = evaluateLines(this.pass, this.lines);
+      found = yield* evaluateLinesSteps(this.pass, this.lines, { before: putBack, after: takeOut });
     } finally {
-      this.pass.weights[matrix].set(row, start);
+      putBack();
     }
     this.knockedOut.set(key, found);
     return found;
@@ -138,7 +156,12 @@ export function knockoutTable(weights: Weights, heldOut: readonly (readonly numb
 
 /** A corpus as a model sees it: every text (a line, or a dialogue as one sequence) as rows of its vocabulary, and the held-out last 10%. */
 export function corpusRows(vocabulary: Vocabulary, text: string): { lines: number[][]; heldOut: number[][] } {
-  const lines = tokenizeCorpus(text).map((line) => encode(vocabulary, line));
+  return finish(corpusRowsSteps(vocabulary, text));
+}
+
+/** `corpusRows` in steps. */
+export function* corpusRowsSteps(vocabulary: Vocabulary, text: string): Sliced<{ lines: number[][]; heldOut: number[][] }> {
+  const lines = (yield* tokenizeCorpusSteps(text)).map((line) => encode(vocabulary, line));
   if (lines.length < 2) throw inputError(`the corpus needs at least 2 lines with words in them (to hold some out); it has ${lines.length}`);
   return { lines, heldOut: splitCorpus(lines).test };
 }

@@ -108,8 +108,12 @@ export const COMPARE_SENTENCES: Range = { min: 2, max: 16 };
 /** Distances placed on the corpus's scale at once: a full distance matrix of Compare and a few more. */
 export const MAX_SCALED_DISTANCES = 1_000;
 
-/** Contexts projected at once (the Inside view's context path): one per step of a long chat. */
-export const MAX_PROJECT_VECTORS = 100_000;
+/**
+ * Contexts projected at once (the Inside view's context path): one per step of a long chat. 10,000
+ * vectors of E = 24 are a quarter of a million numbers, checked on arrival in a few tens of milliseconds; the
+ * app asks for a longer chat's steps in several requests.
+ */
+export const MAX_PROJECT_VECTORS = 10_000;
 
 /** Weight edits in one request: every number of every matrix at the largest sizes. */
 export const MAX_WEIGHT_EDITS = 3 * MAX_MATRIX_VALUES;
@@ -191,3 +195,75 @@ export const MAX_CHECKPOINTS = 1_001;
  * measured, so the words nearest the prediction always are.
  */
 export const MAX_OCCLUSION_WORK = 50_000_000;
+
+// Work budgets: how much one request may compute. Every request the protocol allows is answered
+// in bounded time and memory, and long work runs in slices (service/scheduler.ts), so a cheap
+// request (listing models, a pause) is answered within a quarter of a second meanwhile.
+
+/**
+ * Long work runs in slices of about this many milliseconds, then lets waiting requests in. Short
+ * enough that a person never notices the wait (a frame is 16 ms), long enough that yielding costs
+ * little.
+ */
+export const SLICE_MS = 8;
+
+/**
+ * The most nodes a reply tree keeps. A tree 12 tokens deep at temperature 10 with a tiny threshold
+ * has more branches than atoms in the sky; the tree keeps the most likely paths first (best-first,
+ * by path probability) and says it was pruned. 1,000 nodes are more than the Explain view or a
+ * terminal can show one by one, and even at V = 4096, E = 64 are grown in about a second.
+ */
+export const MAX_REPLY_TREE_NODES = 1_000;
+
+/**
+ * The contexts one stepDynamics request measures (an E x E eigenproblem each, about 0.5 ms at
+ * Boris's E = 16): 10,000 are a very long conversation and take a few seconds, in slices. The app
+ * asks for a longer conversation's steps in several requests.
+ */
+export const MAX_STEP_DYNAMICS_CONTEXTS = 10_000;
+
+/**
+ * The steps saliency through time looks back over: the prediction after step k is explained by
+ * steps 0..k, so k + 1 is at most this: far more than a conversation of a few hundred turns' worth
+ * of a learner's questions, and small enough that one explanation stays within seconds.
+ */
+export const MAX_EXPLAINED_STEPS = 8_192;
+
+/**
+ * Integrated gradients: quadrature points times steps explained, at most. The adaptive rule starts
+ * from the points asked for (up to 1,024) and adds points where it misses; past this budget it
+ * stops and its completeness gap says what it missed. 4,194,304 point-steps are about 2 s at
+ * Boris's size; a one-line turn (16 steps) may still take all 1,024 points and more.
+ */
+export const MAX_INTEGRATION_WORK = 4_194_304;
+
+/**
+ * A training pace, in epochs a second, when one is set: from one epoch every 100 seconds (slower
+ * than that is a stopped run) to 1,000 a second (faster than a person can watch). A pace is turned
+ * into a wait between epochs, so a tiny one would ask for a wait longer than timers allow.
+ */
+export const TRAINING_PACE = { min: 0.01, max: 1000 } as const;
+
+/**
+ * The deepest nesting of arrays and objects a model file may have. A model file nests 5 deep (the
+ * file, its training record, the history, an epoch's record); 64 leaves room. A file nested deeper
+ * is refused before it is parsed, so a file of a few megabytes of brackets cannot take seconds and
+ * gigabytes to refuse.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * The largest weight (in size) the analyses (dynamics, memory, explanations, knock-outs) compute
+ * with. A weight multiplies values up to 1 and sums of up to 2E of them are taken, then products of
+ * those: above 1e100 they can overflow float64 (about 1.8e308) and the answer would be NaN. A model
+ * with larger weights is refused by those analyses with a plain message; chat still works.
+ */
+export const MAX_ANALYSABLE_WEIGHT = 1e100;
+
+/**
+ * How often the app asks the model service whether it is still answering, and how long it waits for
+ * the answer before it takes the service to be stuck and restarts it. A ping is answered on arrival,
+ * between two slices of any work, so only a service blocked for good misses it; 10 s leaves room for
+ * the slowest single step (parsing a 32 MB model file) on a busy machine.
+ */
+export const SERVICE_PING = { intervalMs: 2_000, timeoutMs: 10_000 } as const;

@@ -13,6 +13,7 @@ import type { Model } from './model.ts';
 import { createRng } from './rng.ts';
 import { tokenizeBounded } from './tokenizer.ts';
 import { inputError } from './errors.ts';
+import { type Sliced, finish } from './slices.ts';
 
 /** How every line of both conversations is answered: greedy (temperature 0) unless told otherwise. */
 export interface MemorySampling {
@@ -50,11 +51,15 @@ export interface MemoryComparison {
   paths: [Float64Array[], Float64Array[]];
 }
 
-/** Says the history's turns and then the last turn from a zero context, each answered with the sampling given. */
-function sayAfter(model: Model, turns: readonly string[], lastTurn: string, sampling: MemorySampling) {
+/** Says the history's turns and then the last turn from a zero context, each answered with the sampling given; yields after each turn. */
+function* sayAfter(model: Model, turns: readonly string[], lastTurn: string, sampling: MemorySampling) {
   const conversation = new Conversation(model.weights, model.vocabulary, model.name);
   const options = () => ({ temperature: sampling.temperature, topK: sampling.topK, rng: createRng(sampling.seed) });
-  const replies = turns.map((turn) => conversation.say(turn, options()).text);
+  const replies: string[] = [];
+  for (const turn of turns) {
+    replies.push(conversation.say(turn, options()).text);
+    yield;
+  }
   const context = conversation.currentContext;
   const last = conversation.say(lastTurn, options());
   return { context, replies, fed: last.fed, reply: last.text };
@@ -67,19 +72,35 @@ export function compareMemory(
   lastTurn: string,
   sampling: MemorySampling = GREEDY,
 ): MemoryComparison {
+  return finish(compareMemorySteps(model, histories, lastTurn, sampling));
+}
+
+/** `compareMemory` in steps: yields after each turn said and each step measured. */
+export function* compareMemorySteps(
+  model: Model,
+  histories: readonly [readonly string[], readonly string[]],
+  lastTurn: string,
+  sampling: MemorySampling = GREEDY,
+): Sliced<MemoryComparison> {
   const words = tokenizeBounded(lastTurn, 'the last turn');
   if (words.length === 0) throw inputError(`the last turn has no words ${model.name} can read`);
   const tokens = ['', ...words];
-  const [a, b] = histories.map((turns) => sayAfter(model, turns, lastTurn, sampling));
+  const a = yield* sayAfter(model, histories[0], lastTurn, sampling);
+  const b = yield* sayAfter(model, histories[1], lastTurn, sampling);
   const startDistance = distance(a.context, b.context);
   const last = distance(a.fed[tokens.length - 1].context, b.fed[tokens.length - 1].context);
-  return {
-    startDistance,
-    steps: tokens.map((token, i) => ({
+  const steps: MemoryStep[] = [];
+  for (const [i, token] of tokens.entries()) {
+    steps.push({
       token,
       distance: distance(a.fed[i].context, b.fed[i].context),
       spectralRadius: [stepSpectrum(model.weights, a.fed[i].context).spectralRadius, stepSpectrum(model.weights, b.fed[i].context).spectralRadius],
-    })),
+    });
+    yield;
+  }
+  return {
+    startDistance,
+    steps,
     replies: [a.reply, b.reply],
     keptShare: startDistance > 0 ? last / startDistance : null,
     sampling: { ...sampling },

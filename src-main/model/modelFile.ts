@@ -1,9 +1,11 @@
+import * as v from 'valibot';
 import { SlmError, formatError, quote } from './errors.ts';
-import { CLIP_NORM, EMBEDDING, MAX_MODEL_FILE_CHARACTERS } from './limits.ts';
+import { CLIP_NORM, EMBEDDING, MAX_JSON_DEPTH, MAX_MODEL_FILE_CHARACTERS } from './limits.ts';
 import type { Checkpoint, EpochRecord, Model, TrainingRecord } from './model.ts';
 import { CHECKPOINT_ENCODING, decodeCheckpoints, encodeCheckpoint } from './checkpointCodec.ts';
 import { type WeightName, type Weights, createWeights, weightShape } from './network.ts';
 import { vocabularyFromTokens } from './vocabulary.ts';
+import { EPOCH_NUMBER, TRAINING_NUMBERS, type TrainingNumber, validTrainingNumber } from './modelSchema.ts';
 
 /**
  * The `*.slm.json` model file, version 2:
@@ -115,6 +117,11 @@ export function parseModel(text: string, source = 'the model file'): Model {
   if (text.length > MAX_MODEL_FILE_CHARACTERS) {
     throw formatError(`${source} is ${text.length.toLocaleString('en')} characters long; a model file has at most ${MAX_MODEL_FILE_CHARACTERS.toLocaleString('en')}`);
   }
+  // Deep nesting costs JSON.parse seconds and gigabytes before anything can be checked: refused first.
+  const depth = nestingDepth(text, MAX_JSON_DEPTH);
+  if (depth > MAX_JSON_DEPTH) {
+    throw formatError(`${source} nests its lists and objects more than ${MAX_JSON_DEPTH} deep; a model file nests about 5 deep, so this is not one`);
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -158,6 +165,30 @@ export function parseModel(text: string, source = 'the model file'): Model {
 }
 
 /**
+ * How deeply JSON text nests its arrays and objects (brackets inside strings aside), read in one
+ * pass without parsing; stops as soon as it passes `stopAbove`.
+ */
+export function nestingDepth(text: string, stopAbove = Infinity): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \ */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 /* [ */ || c === 123 /* { */) {
+      if (++depth > deepest) {
+        deepest = depth;
+        if (deepest > stopAbove) return deepest;
+      }
+    } else if (c === 93 /* ] */ || c === 125 /* } */) depth--;
+  }
+  return deepest;
+}
+
+/**
  * A value from the file, for a message: short, and saying so when a number was too large to read
  * (JSON.parse turns 1e400 into Infinity, which JSON.stringify would print as "null").
  */
@@ -196,9 +227,11 @@ function readMatrix(value: unknown, weights: Weights, name: WeightName, source: 
 
 function readTraining(value: unknown, shape: Weights, source: string): TrainingRecord {
   const t = record(value, `${source}: "training" must be an object or null`);
-  const number = (key: string): number => {
-    if (typeof t[key] !== 'number') throw formatError(`${source}: "training.${key}" must be a number`);
-    return t[key] as number;
+  // The same schema the protocol sends a model's training record with (modelSchema.ts).
+  const number = (key: TrainingNumber): number => {
+    const found = t[key];
+    if (!validTrainingNumber(key, found)) throw formatError(`${source}: "training.${key}" is ${describe(found)}; it must be ${TRAINING_NUMBERS[key].says}`);
+    return found;
   };
   if (!Array.isArray(t.history)) throw formatError(`${source}: "training.history" must be a list`);
   const history: EpochRecord[] = t.history.map((h: unknown, i) => {
@@ -207,20 +240,27 @@ function readTraining(value: unknown, shape: Weights, source: string): TrainingR
     const value = (key: string): number => {
       if (e[key] === null && key !== 'epoch') return NaN;
       if (typeof e[key] !== 'number') throw formatError(`${source}: "training.history"[${i}].${key} must be a number`);
+      if (key === 'epoch' && !v.is(EPOCH_NUMBER.schema, e[key])) {
+        throw formatError(`${source}: "training.history"[${i}].epoch is ${describe(e[key])}; it must be ${EPOCH_NUMBER.says}`);
+      }
+      // A metric too large to read (1e400) is as unreadable as a diverged one's null.
       return e[key] as number;
     };
     return { epoch: value('epoch'), trainLoss: value('trainLoss'), testLoss: value('testLoss'), testAccuracy: value('testAccuracy') };
   });
+  const bestEpoch = number('bestEpoch');
+  const epochs = number('epochs');
+  if (bestEpoch > epochs) throw formatError(`${source}: "training.bestEpoch" is ${bestEpoch}, after the run's last epoch (${epochs})`);
   return {
     corpus: typeof t.corpus === 'string' ? t.corpus : '',
     seed: number('seed'),
-    epochs: number('epochs'),
+    epochs,
     learningRate: number('learningRate'),
     heldOutFraction: number('heldOutFraction'),
     carryContext: t.carryContext === undefined ? 0 : number('carryContext'),
     contextIdentity: t.contextIdentity === undefined ? 0 : number('contextIdentity'),
     clipNorm: t.clipNorm === undefined ? DEFAULT_CLIP_NORM : number('clipNorm'),
-    bestEpoch: number('bestEpoch'),
+    bestEpoch,
     history,
     checkpoints: readCheckpoints(t, shape, history, source),
   };

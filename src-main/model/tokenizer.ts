@@ -4,6 +4,7 @@
  */
 import { inputError } from './errors.ts';
 import { MAX_PROMPT_CHARACTERS, MAX_PROMPT_TOKENS } from './limits.ts';
+import { type Sliced, finish } from './slices.ts';
 
 const TOKEN_PATTERN = /[a-z0-9']+|[-.,!?;]/g;
 
@@ -59,9 +60,16 @@ export const CONTINUES_DIALOGUE = '+';
  * the reply left. Training runs it as one line, back-propagating through the boundaries.
  */
 export function tokenizeCorpus(text: string): string[][] {
+  return finish(tokenizeCorpusSteps(text));
+}
+
+/** `tokenizeCorpus` in steps: yields after every 256 lines. */
+export function* tokenizeCorpusSteps(text: string): Sliced<string[][]> {
   const dialogues: string[][] = [];
   let open = false;
+  let read = 0;
   for (const line of text.split(/\r?\n/)) {
+    if (++read % 256 === 0) yield;
     const trimmed = line.trimStart();
     const continues = trimmed.startsWith(CONTINUES_DIALOGUE);
     const tokens = tokenize(continues ? trimmed.slice(CONTINUES_DIALOGUE.length) : line);

@@ -3,7 +3,9 @@ import { SlmError, inputError } from './errors.ts';
 import { type Weights, cloneWeights, copyWeightsInto, createWeights } from './network.ts';
 import { createRng, shuffle, type Rng } from './rng.ts';
 import { BOUNDARY, type Vocabulary } from './vocabulary.ts';
-import { generateLine } from './generation.ts';
+import { generateLineSteps } from './generation.ts';
+import { evaluateLinesSteps } from './evaluation.ts';
+import type { Sliced } from './slices.ts';
 import { KernelPass } from './kernel/linePass.ts';
 import { type LinesEvaluation, evaluateLines } from './evaluation.ts';
 import type { Checkpoint, TrainingRecord } from './model.ts';
@@ -159,6 +161,12 @@ export class Trainer {
   private trainingMs = 0;
   /** Time spent on held-out evaluation and samples, left out of the tokens-per-second figure. */
   private evaluationMs = 0;
+  /**
+   * The end of an epoch under way (its held-out evaluation and samples), in pieces: `runLines`
+   * takes one piece for each line it may still train, so an epoch's end never holds up a host that
+   * trains in slices.
+   */
+  private ending: Sliced<EpochReport | null> | null = null;
   /** The measuring of epoch 0 under way (with `deferStart`): the next line, and sums for train and test. */
   private starting: { next: number; began: number; sums: { loss: number; correct: number; predictions: number }[] } | null = null;
 
@@ -191,7 +199,10 @@ export class Trainer {
     // The shuffle has its own stream, so that changing the initialisation never changes the order.
     this.rng = createRng((options.seed ^ 0x5bd1e995) >>> 0);
     this.starting = { next: 0, began: now(), sums: [0, 1].map(() => ({ loss: 0, correct: 0, predictions: 0 })) };
-    if (!options.deferStart) this.measureStart(Infinity);
+    if (!options.deferStart) {
+      this.measureStart(Infinity);
+      this.continueEnding(Infinity);
+    }
   }
 
   /**
@@ -212,22 +223,45 @@ export class Trainer {
     }
     if (starting.next < train.length + test.length) return;
     this.starting = null;
+    this.ending = this.startEnding(starting);
+  }
+
+  /** Records epoch 0 once its lines are measured: its samples (one piece each), then its checkpoint. */
+  private *startEnding(starting: NonNullable<Trainer['starting']>): Sliced<null> {
     const [trainSums, testSums] = starting.sums;
     const trainLoss = trainSums.loss / trainSums.predictions;
     const testLoss = testSums.loss / testSums.predictions;
+    const samples = yield* this.samplesSteps(0);
     this.history.push({
       epoch: 0,
       trainLoss,
       testLoss,
       testAccuracy: testSums.correct / testSums.predictions,
       seconds: (now() - starting.began) / 1000,
-      samples: this.samples(0),
+      samples,
     });
     this.recorder.record(0, this.weights);
     if (!Number.isFinite(trainLoss) || !Number.isFinite(testLoss)) {
       this.diverge('the starting weights already give a loss that is not a finite number');
     }
     this.beginEpoch();
+    return null;
+  }
+
+  /** Takes up to `maxPieces` pieces of the epoch's end under way; returns its report when it is done. */
+  private continueEnding(maxPieces: number): { pieces: number; done: boolean; report: EpochReport | null } {
+    let pieces = 0;
+    while (this.ending && pieces < maxPieces) {
+      const began = now();
+      const next = this.ending.next();
+      this.evaluationMs += now() - began;
+      pieces++;
+      if (next.done) {
+        this.ending = null;
+        return { pieces, done: true, report: next.value };
+      }
+    }
+    return { pieces, done: this.ending === null, report: null };
   }
 
   /** The weights after epoch 0, 1, ... as float32 values; evenly thinned when a long run would not fit. */
@@ -254,8 +288,9 @@ export class Trainer {
     return this.trainingMs > 0 ? (this.tokensTrained * 1000) / this.trainingMs : 0;
   }
 
+  /** True once the run has stopped and the end of its last epoch, if one was under way, is recorded. */
   get done(): boolean {
-    return this.status !== 'running';
+    return this.status !== 'running' && this.ending === null;
   }
 
   /** Stops between lines; the best weights so far stay in `best`. */
@@ -276,7 +311,13 @@ export class Trainer {
     const slots = this.pass.corpus!;
     // Lines train in slices of the epoch inside the kernel: the step sizes and carry choices for a
     // slice are worked out here first, in line order, exactly as they would be line by line.
-    for (let n = 0; n < maxLines && this.status === 'running'; ) {
+    for (let n = 0; n < maxLines && (this.status === 'running' || this.ending); ) {
+      if (this.ending) {
+        const ended = this.continueEnding(maxLines - n);
+        n += ended.pieces;
+        if (ended.report) finished.push(ended.report);
+        continue;
+      }
       const from = this.position;
       const count = Math.min(maxLines - n, this.order.length - from);
       for (let slot = from; slot < from + count; slot++) {
@@ -301,10 +342,7 @@ export class Trainer {
         this.diverge(`${what} at epoch ${this.epoch + 1}, line ${this.position + 1}`);
         break;
       }
-      if (this.position === this.order.length) {
-        const report = this.endEpoch();
-        if (report) finished.push(report);
-      }
+      if (this.position === this.order.length) this.ending = this.endEpochSteps();
     }
     this.tokensTrained += tokens;
     this.trainingMs += now() - started - (this.evaluationMs - evaluationBefore);
@@ -325,12 +363,11 @@ export class Trainer {
     this.epochStarted = now();
   }
 
-  private endEpoch(): EpochReport | null {
-    const evaluationStart = now();
-    const test = this.evaluate(this.split.test);
+  /** The end of an epoch, in pieces (a few held-out lines, or one sample's tokens, each). */
+  private *endEpochSteps(): Sliced<EpochReport | null> {
+    const test = yield* evaluateLinesSteps(this.pass, this.split.test, undefined, 4);
     const epoch = this.epoch + 1;
     if (!Number.isFinite(test.loss)) {
-      this.evaluationMs += now() - evaluationStart;
       this.diverge(`the held-out loss became ${test.loss} after epoch ${epoch}`);
       return null;
     }
@@ -340,7 +377,7 @@ export class Trainer {
       testLoss: test.loss,
       testAccuracy: test.accuracy,
       seconds: 0,
-      samples: this.samples(epoch),
+      samples: yield* this.samplesSteps(epoch),
     };
     const best = this.history[this.bestEpoch];
     if (report.testAccuracy > best.testAccuracy || (report.testAccuracy === best.testAccuracy && report.testLoss < best.testLoss)) {
@@ -353,15 +390,23 @@ export class Trainer {
     this.recorder.record(epoch, this.weights);
     if (epoch >= this.epochs) this.status = 'completed';
     else this.beginEpoch();
-    this.evaluationMs += end - evaluationStart;
     return report;
   }
 
-  private samples(epoch: number): string[] {
+  /** The sample lines written after an epoch, in pieces of 16 tokens. */
+  private *samplesSteps(epoch: number): Sliced<string[]> {
     const rng = createRng((this.seed * 7919 + epoch) >>> 0);
     const lines: string[] = [];
     for (let i = 0; i < this.samplesPerEpoch; i++) {
-      lines.push(generateLine(this.weights, this.vocabulary, [BOUNDARY], { temperature: SAMPLE_TEMPERATURE, rng }).text);
+      const steps = generateLineSteps(this.weights, this.vocabulary, [BOUNDARY], { temperature: SAMPLE_TEMPERATURE, rng });
+      for (let written = 1; ; written++) {
+        const next = steps.next();
+        if (next.done) {
+          lines.push(next.value.text);
+          break;
+        }
+        if (written % 16 === 0) yield;
+      }
     }
     return lines;
   }

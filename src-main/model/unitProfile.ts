@@ -11,6 +11,7 @@ import { type Layer, LineEvaluator, type LinesEvaluation, type UnitId, checkUnit
 import { type Weights, cloneWeights, contextFromShare, inputShare, nextContext, nextTokenLogits, softmaxInPlace, tokenEmbedding } from './network.ts';
 import { argmax } from './sampling.ts';
 import { BOUNDARY } from './vocabulary.ts';
+import { type Sliced, finish } from './slices.ts';
 
 export const HISTOGRAM_BINS = 20;
 export const DEFAULT_TOP_CONTEXTS = 10;
@@ -104,6 +105,11 @@ function sharedStart(a: readonly number[], b: readonly number[]): number {
  * line before (a corpus of dialogues repeats its openings: Boris's computes half of its 100,000 steps).
  */
 export function corpusContexts(weights: Weights, lines: readonly (readonly number[])[]): Float64Array[] {
+  return finish(corpusContextsSteps(weights, lines));
+}
+
+/** `corpusContexts` in steps: yields after every 64 lines. */
+export function* corpusContextsSteps(weights: Weights, lines: readonly (readonly number[])[]): Sliced<Float64Array[]> {
   const E = weights.embedding;
   const embeddings = embeddingTable(weights);
   const shares = new Float64Array(weights.vocabulary * E);
@@ -112,6 +118,7 @@ export function corpusContexts(weights: Weights, lines: readonly (readonly numbe
   const order = lines.map((_, i) => i).sort((a, b) => compareRows(lines[a], lines[b]));
   const out = new Array<Float64Array>(lines.length);
   let previous: { line: readonly number[]; contexts: Float64Array } | null = null;
+  let done = 0;
   for (const index of order) {
     const line = lines[index];
     const contexts = new Float64Array((line.length + 1) * E);
@@ -125,6 +132,7 @@ export function corpusContexts(weights: Weights, lines: readonly (readonly numbe
     }
     out[index] = contexts;
     previous = { line, contexts };
+    if (++done % 64 === 0) yield;
   }
   return out;
 }
@@ -160,6 +168,11 @@ export function histogramBin(value: number): number {
 }
 
 export function unitProfile(weights: Weights, corpus: readonly (readonly number[])[], id: UnitId, options: UnitProfileOptions): UnitProfile {
+  return finish(unitProfileSteps(weights, corpus, id, options));
+}
+
+/** `unitProfile` in steps: the knock-out's evaluations and the step's change are measured in pieces. */
+export function* unitProfileSteps(weights: Weights, corpus: readonly (readonly number[])[], id: UnitId, options: UnitProfileOptions): Sliced<UnitProfile> {
   checkUnit(weights, id);
   const top = options.top ?? DEFAULT_TOP_CONTEXTS;
   if (!Number.isInteger(top) || top < 1 || top > 1000) throw inputError(`the number of top contexts must be a whole number from 1 to 1000, not ${top}`);
@@ -228,14 +241,14 @@ export function unitProfile(weights: Weights, corpus: readonly (readonly number[
   const votes = layer === 'h2' ? ranked((row) => weights.w2[row * E + unit], V) : null;
 
   const evaluator = options.evaluator ?? new LineEvaluator(weights, options.heldOut);
-  const intact = evaluator.evaluate();
-  const knockedOut = evaluator.evaluateWithout(id);
+  const intact = yield* evaluator.evaluateSteps();
+  const knockedOut = yield* evaluator.evaluateWithoutSteps(id);
 
   let stepChange: StepChange | null = null;
   if (options.stepTokens && options.stepTokens.length > 0) {
     const knocked = cloneWeights(weights);
     knockOutInPlace(knocked, id);
-    stepChange = { before: topNext(weights, options.stepTokens), after: topNext(knocked, options.stepTokens) };
+    stepChange = { before: yield* topNextSteps(weights, options.stepTokens), after: yield* topNextSteps(knocked, options.stepTokens) };
   }
 
   return {
@@ -254,11 +267,17 @@ export function unitProfile(weights: Weights, corpus: readonly (readonly number[
 
 /** The most likely next token (temperature 1) after feeding `rows` from zeros. */
 export function topNext(weights: Weights, rows: readonly number[]): TokenWeightProbability {
+  return finish(topNextSteps(weights, rows));
+}
+
+/** `topNext` in steps: yields after every 4,096 rows fed. */
+export function* topNextSteps(weights: Weights, rows: readonly number[]): Sliced<TokenWeightProbability> {
   const V = weights.vocabulary;
   let context: Float64Array = new Float64Array(weights.embedding);
-  for (const row of rows) {
+  for (const [i, row] of rows.entries()) {
     if (!(Number.isInteger(row) && row >= 0 && row < V)) throw inputError(`the token row ${row} is outside the vocabulary of ${V}`);
     context = nextContext(weights, tokenEmbedding(weights, row), context);
+    if ((i + 1) % 4096 === 0) yield;
   }
   const probs = softmaxInPlace(nextTokenLogits(weights, context), 1);
   const row = argmax(probs);

@@ -4,7 +4,7 @@
  * anatomy, and corpora (Boris's, and what training would make of one).
  */
 import { stepAnatomy } from '../model/anatomy.ts';
-import { inspectCorpus } from '../model/corpusReport.ts';
+import { inspectCorpusSteps } from '../model/corpusReport.ts';
 import { pathDivergence } from '../model/divergence.ts';
 import { embeddingMapSteps } from '../model/embeddingMap.ts';
 import { inputError } from '../model/errors.ts';
@@ -111,6 +111,6 @@ export function analysisRequests({ host, models, scheduler }: ServiceContext): H
       };
     },
     bundledCorpus: async () => ({ text: (await host.bundled()).corpus }),
-    inspectCorpus: ({ corpus }) => inspectCorpus(corpus),
+    inspectCorpus: ({ corpus }) => scheduler.inSlices(inspectCorpusSteps(corpus)),
   };
 }

@@ -20,7 +20,10 @@ const MemorySamplingSchema = v.object({
 export const DynamicsRequests = [
   /** The Jacobian's spectrum at each of these contexts (h2 of a step): the conversation's steps. */
   request('stepDynamics', {
-    contexts: v.pipe(v.array(v.pipe(vector, v.maxLength(limits.EMBEDDING.max))), v.maxLength(limits.MAX_PROJECT_VECTORS)),
+    contexts: v.pipe(
+      v.array(v.pipe(vector, v.maxLength(limits.EMBEDDING.max))),
+      v.maxLength(limits.MAX_STEP_DYNAMICS_CONTEXTS, `one request measures at most ${limits.MAX_STEP_DYNAMICS_CONTEXTS.toLocaleString('en')} contexts; ask for the rest in another`),
+    ),
   }),
   /** A word's fixed point ("" for the line boundary), its spectrum and the trajectory from zeros. */
   request('fixedPoint', { word: text(limits.MAX_WORD_CHARACTERS) }),

@@ -3,9 +3,10 @@
  * point, the memory figures over a training run's checkpoints, and the same last turn after two
  * histories (model/dynamics.ts, model/memory.ts). Read-only looks at the open model.
  */
-import { fixedPoint, stepSpectrum, trainingDynamics } from '../model/dynamics.ts';
+import { assertAnalysable, assertNoNaN } from '../model/analysable.ts';
+import { fixedPoint, stepSpectraSteps, trainingDynamicsSteps } from '../model/dynamics.ts';
 import { inputError } from '../model/errors.ts';
-import { compareMemory } from '../model/memory.ts';
+import { compareMemorySteps } from '../model/memory.ts';
 import { tokenizeBounded } from '../model/tokenizer.ts';
 import type { HandlersFor, ServiceContext } from './context.ts';
 import type { CheckpointDynamicsResult } from './dynamicsProtocol.ts';
@@ -13,35 +14,45 @@ import { numbers } from './wire.ts';
 
 type DynamicsRequest = 'stepDynamics' | 'fixedPoint' | 'trainingDynamics' | 'memory';
 
-export function dynamicsRequests({ models }: ServiceContext): HandlersFor<DynamicsRequest> {
+export function dynamicsRequests({ models, scheduler }: ServiceContext): HandlersFor<DynamicsRequest> {
   /** The curves over training, kept for the weights they were measured on (checkpoints never change in place). */
   let curves: { checkpoints: unknown; result: CheckpointDynamicsResult[] } | null = null;
 
   return {
-    stepDynamics: ({ contexts }) => {
+    stepDynamics: async ({ contexts }) => {
       const { weights } = models.current().model;
-      return contexts.map((context) => {
+      assertAnalysable(weights);
+      for (const context of contexts) {
         if (context.length !== weights.embedding) throw inputError(`a context must have ${weights.embedding} numbers (the model's E), not ${context.length}`);
         if (!context.every((value) => value >= -1 && value <= 1)) throw inputError('a context is an output of tanh: every number lies from -1 to 1');
-        return stepSpectrum(weights, context);
-      });
+      }
+      const spectra = await scheduler.inSlices(stepSpectraSteps(weights, contexts));
+      assertNoNaN(spectra);
+      return spectra;
     },
     fixedPoint: ({ word }) => {
       const { model } = models.current();
+      assertAnalysable(model.weights);
       const token = word === '' ? '' : tokenizeBounded(word, 'the word').join(' ');
       const row = model.vocabulary.rows.get(token);
       if (row === undefined) throw inputError(`"${token || word}" is not one word ${model.name} knows; pick a word from the vocabulary`);
       const found = fixedPoint(model.weights, row);
       return { ...found, word: token, point: numbers(found.point), trajectory: found.trajectory.map(numbers) };
     },
-    trainingDynamics: () => {
+    trainingDynamics: async () => {
       const checkpoints = models.current().model.training?.checkpoints ?? [];
-      if (curves?.checkpoints !== checkpoints) curves = { checkpoints, result: trainingDynamics(checkpoints) };
+      if (curves?.checkpoints !== checkpoints) {
+        const result = await scheduler.inSlices(trainingDynamicsSteps(checkpoints));
+        assertNoNaN(result);
+        curves = { checkpoints, result };
+      }
       return curves.result;
     },
-    memory: ({ histories, lastTurn, sampling }) => {
+    memory: async ({ histories, lastTurn, sampling }) => {
       const { model } = models.current();
-      const found = compareMemory(model, histories, lastTurn, sampling);
+      assertAnalysable(model.weights);
+      const found = await scheduler.inSlices(compareMemorySteps(model, histories, lastTurn, sampling));
+      assertNoNaN(found);
       return { ...found, paths: [found.paths[0].map(numbers), found.paths[1].map(numbers)] };
     },
   };

@@ -102,7 +102,8 @@ export type ExplanationResult = v.InferOutput<typeof ExplanationSchema>;
 
 export const ExplanationResults = {
   explain: ExplanationSchema,
-  replyTree: v.object({ children: v.array(ReplyNodeSchema) }),
+  /** `pruned`: the tree reached its node budget (limits.MAX_REPLY_TREE_NODES) and left likely nodes out. */
+  replyTree: v.object({ children: v.array(ReplyNodeSchema), pruned: v.optional(v.boolean()) }),
   unitProfile: UnitProfileSchema,
   knockoutTable: KnockoutTableSchema,
   cancelExplanations: v.object({ cancelled: whole }),

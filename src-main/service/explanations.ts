@@ -1,19 +1,22 @@
 /**
  * The model service's explanation requests: saliency through time, the reply tree, unit profiles and
  * the knock-out table. They are cancellable: a request of the same type arriving later supersedes one
- * still waiting in the queue, and `cancelExplanations` stops those waiting at once; either way the
- * stopped request is answered with an error of kind "cancelled". The corpus's rows and the knock-out
+ * waiting in the queue or running, and `cancelExplanations` stops those waiting at once and those
+ * running at their next slice; either way the stopped request is answered with an error of kind
+ * "cancelled". Their work runs in slices (the scheduler's), so other requests are answered meanwhile. The corpus's rows and the knock-out
  * table are kept until the weights change.
  */
+import { assertAnalysable, assertNoNaN } from '../model/analysable.ts';
 import { SlmError, inputError } from '../model/errors.ts';
-import { explainPrediction } from '../model/explain.ts';
+import { explainPredictionSteps } from '../model/explain.ts';
 import { knockoutTableRecord, unitProfileRecord } from '../model/explainRecords.ts';
 import { countDialogues } from '../model/heldOut.ts';
-import { LineEvaluator, type UnitKnockout, corpusRows } from '../model/knockout.ts';
+import { LineEvaluator, type UnitKnockout, corpusRowsSteps } from '../model/knockout.ts';
 import type { Model } from '../model/model.ts';
 import { nextContext, tokenEmbedding } from '../model/network.ts';
-import { replyTree, type ReplyNode } from '../model/replyTree.ts';
-import { corpusContexts, unitProfile } from '../model/unitProfile.ts';
+import { type ReplyNode, replyTreeSteps } from '../model/replyTree.ts';
+import type { Sliced } from '../model/slices.ts';
+import { corpusContextsSteps, unitProfileSteps } from '../model/unitProfile.ts';
 import { ANSWERED_LATER, type HandlersFor } from './context.ts';
 import { EXPLANATION_TYPES, type ExplanationType, type KnockoutTableResult, type ReplyNodeResult, type Request, type RequestOf, type ResultOf, type ServiceMessage } from './protocol.ts';
 
@@ -31,6 +34,8 @@ const isExplanationType = (type: unknown): type is ExplanationType => (EXPLANATI
 export class ExplanationService {
   /** Explanation requests that arrived and have not started: id -> type. */
   private readonly waiting = new Map<number, ExplanationType>();
+  /** Explanation requests running now (in slices): id -> type. */
+  private readonly running = new Map<number, ExplanationType>();
   private readonly cancelled = new Set<number>();
   private corpus: { lines: number[][]; heldOut: number[][] } | null = null;
   private knockouts: KnockoutTableResult | null = null;
@@ -51,6 +56,7 @@ export class ExplanationService {
     private readonly corpusText: () => Promise<string>,
     private readonly post: (message: ServiceMessage) => void,
     private readonly yieldToMessages: () => Promise<void>,
+    private readonly inSlices: <T>(steps: Sliced<T>, stop?: () => void) => Promise<T>,
   ) {}
 
   /**
@@ -64,6 +70,9 @@ export class ExplanationService {
     if (isExplanationType(type)) {
       for (const [waitingId, waitingType] of this.waiting) {
         if (waitingType === type) this.stop(waitingId);
+      }
+      for (const [runningId, runningType] of this.running) {
+        if (runningType === type) this.cancelled.add(runningId);
       }
       this.waiting.set(id as number, type);
       return null;
@@ -81,6 +90,12 @@ export class ExplanationService {
           count++;
         }
       }
+      for (const [runningId, runningType] of this.running) {
+        if ((kind === undefined || runningType === kind) && !this.cancelled.has(runningId)) {
+          this.cancelled.add(runningId);
+          count++;
+        }
+      }
       return { type: 'reply', id: id as number, result: { cancelled: count } };
     }
     return null;
@@ -92,6 +107,22 @@ export class ExplanationService {
     this.waiting.delete(request.id);
     if (this.cancelled.delete(request.id)) {
       throw new SlmError('cancelled', `this ${request.type} request was cancelled: a newer one replaced it, or it was stopped`);
+    }
+  }
+
+  /**
+   * Runs an explanation's work in slices; between them, stops it if a newer request of its type or a
+   * cancel arrived meanwhile.
+   */
+  private async sliced<T>(id: number, type: ExplanationType, steps: Sliced<T>): Promise<T> {
+    this.running.set(id, type);
+    try {
+      return await this.inSlices(steps, () => {
+        if (this.cancelled.delete(id)) throw new SlmError('cancelled', `this ${type} request was cancelled: a newer one replaced it, or it was stopped`);
+      });
+    } finally {
+      this.running.delete(id);
+      this.cancelled.delete(id);
     }
   }
 
@@ -128,30 +159,41 @@ export class ExplanationService {
       try {
         if (stale() || this.knockouts) return;
         const model = this.model();
+        assertAnalysable(model.weights);
         const { lines, heldOut } = await this.corpusRows();
         if (stale()) return;
+        // Each piece runs in slices, and stops at a slice boundary once the weights change.
+        const unlessStale = () => {
+          if (stale()) throw new SlmError('cancelled', 'the weights changed while the knock-out table was measured');
+        };
         const measureContexts = async () => {
           await this.yieldToMessages();
-          if (!stale()) this.contexts ??= corpusContexts(model.weights, lines);
+          if (stale() || this.contexts) return;
+          const contexts = await this.inSlices(corpusContextsSteps(model.weights, lines), unlessStale);
+          if (!stale()) this.contexts ??= contexts;
         };
         if (this.tableWaiters.length === 0) await measureContexts();
         if (stale()) return;
         const evaluator = (this.evaluator ??= new LineEvaluator(model.weights, heldOut));
-        const intact = evaluator.evaluate();
+        const intact = await this.inSlices(evaluator.evaluateSteps(), unlessStale);
         const units: UnitKnockout[] = [];
         const E = model.weights.embedding;
         for (let k = 0; k < 2 * E; k++) {
           await this.yieldToMessages();
           if (stale()) return;
           const id = { layer: k < E ? ('h1' as const) : ('h2' as const), unit: k % E };
-          const knocked = evaluator.evaluateWithout(id);
+          const knocked = await this.inSlices(evaluator.evaluateWithoutSteps(id), unlessStale);
           units.push({ ...id, loss: knocked.loss, accuracy: knocked.accuracy, lossChange: knocked.loss - intact.loss, accuracyChange: knocked.accuracy - intact.accuracy });
         }
-        this.knockouts = knockoutTableRecord({ heldOutLines: heldOut.length, heldOutDialogues: countDialogues(heldOut), predictions: intact.predictions, loss: intact.loss, accuracy: intact.accuracy, units });
+        const table = knockoutTableRecord({ heldOutLines: heldOut.length, heldOutDialogues: countDialogues(heldOut), predictions: intact.predictions, loss: intact.loss, accuracy: intact.accuracy, units });
+        assertNoNaN(table);
+        this.knockouts = table;
         for (const waiting of this.tableWaiters) this.post({ type: 'reply', id: waiting, result: this.knockouts });
         this.tableWaiters = [];
         await measureContexts();
       } catch (error) {
+        // Stopped because the weights changed: the finally below starts over for anyone waiting.
+        if (stale()) return;
         for (const waiting of this.tableWaiters) {
           const kind = error instanceof SlmError ? error.kind : 'internal';
           this.post({ type: 'error', id: waiting, kind, message: (error as Error).message });
@@ -183,9 +225,10 @@ export class ExplanationService {
     this.cancelled.add(id);
   }
 
-  private explain(request: RequestOf<'explain'>): ResultOf<'explain'> {
+  private async explain(request: RequestOf<'explain'>): Promise<ResultOf<'explain'>> {
     const { weights } = this.model();
-    const e = explainPrediction(weights, request.tokens, request.step, { target: request.target, igSteps: request.igSteps });
+    assertAnalysable(weights);
+    const e = await this.sliced(request.id, 'explain', explainPredictionSteps(weights, request.tokens, request.step, { target: request.target, igSteps: request.igSteps }));
     return {
       step: e.step,
       target: e.target,
@@ -205,40 +248,62 @@ export class ExplanationService {
     };
   }
 
-  private replyTree(request: RequestOf<'replyTree'>): ResultOf<'replyTree'> {
+  private async replyTree(request: RequestOf<'replyTree'>): Promise<ResultOf<'replyTree'>> {
     const { weights } = this.model();
+    assertAnalysable(weights);
     if (request.tokens.length === 0) throw inputError('the reply tree needs the tokens said so far: at least one');
     let context: Float64Array = new Float64Array(weights.embedding);
     for (const row of request.tokens) {
       if (row >= weights.vocabulary) throw inputError(`the token row ${row} is outside the vocabulary of ${weights.vocabulary}`);
       context = nextContext(weights, tokenEmbedding(weights, row), context);
     }
-    const nodes = replyTree(weights, context, {
-      depth: request.depth,
-      temperature: request.temperature,
-      topK: request.topK,
-      minProbability: request.minProbability,
-    });
+    const tree = await this.sliced(
+      request.id,
+      'replyTree',
+      replyTreeSteps(weights, context, {
+        depth: request.depth,
+        temperature: request.temperature,
+        topK: request.topK,
+        minProbability: request.minProbability,
+      }),
+    );
     const plain = (list: ReplyNode[]): ReplyNodeResult[] =>
       list.map((n) => ({ row: n.row, probability: n.probability, pathProbability: n.pathProbability, children: plain(n.children) }));
-    return { children: plain(nodes) };
+    return { children: plain(tree.children), pruned: tree.pruned };
   }
 
-  private async corpusRows(): Promise<{ lines: number[][]; heldOut: number[][] }> {
-    if (!this.corpus) this.corpus = corpusRows(this.model().vocabulary, await this.corpusText());
+  private async corpusRows(stop?: () => void): Promise<{ lines: number[][]; heldOut: number[][] }> {
+    if (!this.corpus) {
+      const vocabulary = this.model().vocabulary;
+      const rows = await this.inSlices(corpusRowsSteps(vocabulary, await this.corpusText()), stop);
+      // Another model may have opened meanwhile: keep the rows only for the model they were read for.
+      if (this.model().vocabulary !== vocabulary) throw new SlmError('cancelled', 'another model was opened while its corpus was read; ask again');
+      this.corpus ??= rows;
+    }
     return this.corpus;
   }
 
   private async unitProfile(request: RequestOf<'unitProfile'>): Promise<ResultOf<'unitProfile'>> {
     const model = this.model();
-    const { lines, heldOut } = await this.corpusRows();
-    this.contexts ??= corpusContexts(model.weights, lines);
-    this.evaluator ??= new LineEvaluator(model.weights, heldOut);
-    const profile = unitProfile(
-      model.weights,
-      lines,
-      { layer: request.layer, unit: request.unit },
-      { top: request.top, heldOut, stepTokens: request.stepTokens, contexts: this.contexts, evaluator: this.evaluator },
+    assertAnalysable(model.weights);
+    const generation = this.generation;
+    const stop = () => {
+      if (this.cancelled.has(request.id)) throw new SlmError('cancelled', `this unitProfile request was cancelled: a newer one replaced it, or it was stopped`);
+    };
+    this.running.set(request.id, 'unitProfile');
+    const { lines, heldOut } = await this.corpusRows(stop).finally(() => this.running.delete(request.id));
+    const contexts = this.contexts ?? (await this.sliced(request.id, 'unitProfile', corpusContextsSteps(model.weights, lines)));
+    if (generation === this.generation) this.contexts ??= contexts;
+    const evaluator = generation === this.generation ? (this.evaluator ??= new LineEvaluator(model.weights, heldOut)) : new LineEvaluator(model.weights, heldOut);
+    const profile = await this.sliced(
+      request.id,
+      'unitProfile',
+      unitProfileSteps(
+        model.weights,
+        lines,
+        { layer: request.layer, unit: request.unit },
+        { top: request.top, heldOut, stepTokens: request.stepTokens, contexts, evaluator },
+      ),
     );
     return unitProfileRecord(profile, model.vocabulary);
   }

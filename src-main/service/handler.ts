@@ -25,6 +25,10 @@ import { trainingRequests } from './trainingRequests.ts';
 
 export type { ServiceHost } from './host.ts';
 
+function isPing(message: unknown): message is { type: 'ping'; id: number } {
+  return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'ping' && Number.isInteger((message as { id?: unknown }).id);
+}
+
 export class ModelService {
   private readonly scheduler: Scheduler;
   private readonly explanations: ExplanationService;
@@ -42,6 +46,7 @@ export class ModelService {
       async () => models.current().corpus ?? (await host.bundled()).corpus,
       (message) => host.post(message),
       () => host.yieldToMessages(),
+      (steps, stop) => this.scheduler.inSlices(steps, stop),
     );
     models.onChange((change) => this.explanations.forget(change === 'model'));
     this.handlers = {
@@ -52,11 +57,18 @@ export class ModelService {
       ...trainingRequests(context),
       ...dynamicsRequests(context),
       ...this.explanations.handlers(),
+      // Answered on arrival (see handle); only reached if one is handled in its turn.
+      ping: () => null,
     };
   }
 
   /** Takes one arriving message and answers it in its turn (see scheduler.ts). Never throws. */
   handle(message: unknown): Promise<void> {
+    // A ping is answered at once: it asks whether the service still takes messages, not what it is doing.
+    if (isPing(message)) {
+      this.host.post({ type: 'reply', id: message.id, result: null });
+      return Promise.resolve();
+    }
     // Explanation requests are noted on arrival, so that a newer one (or a cancel) stops older ones waiting.
     const early = this.explanations.arrive(message);
     if (early) {

@@ -5,11 +5,12 @@
  */
 import type { HandlersFor, ServiceContext } from './context.ts';
 
-type HistoryRequest = 'showEpoch' | 'useEpoch';
+type HistoryRequest = 'showEpoch' | 'useEpoch' | 'trainingCorpus';
 
 export function historyRequests({ models }: ServiceContext): HandlersFor<HistoryRequest> {
   return {
     showEpoch: ({ epoch }) => models.showEpoch(epoch),
     useEpoch: ({ epoch }) => models.useEpoch(epoch),
+    trainingCorpus: () => ({ corpus: models.current().model.training?.corpus ?? null }),
   };
 }

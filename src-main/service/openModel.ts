@@ -114,7 +114,7 @@ export class OpenModels {
       ...(corpus ? { examplePrompts: examplePrompts(corpus) } : {}),
       training: t
         ? {
-            corpus: t.corpus,
+            // The record's corpus is not sent with every answer (it may be megabytes): `trainingCorpus` asks for it.
             epochs: t.epochs,
             bestEpoch: t.bestEpoch,
             bestAccuracy: t.history[t.bestEpoch]?.testAccuracy ?? null,
@@ -178,13 +178,14 @@ export class OpenModels {
     const open = this.current();
     const t = open.model.training;
     if (!t || t.checkpoints.length === 0) return null;
-    if (open.modelEpoch === undefined) open.modelEpoch = epochOfWeights(t.checkpoints, open.ownWeights ?? open.model.weights);
+    // Worked out only for weights as saved (edited ones are no checkpoint's), once for each change.
+    if (!open.edited && open.modelEpoch === undefined) open.modelEpoch = epochOfWeights(t.checkpoints, open.ownWeights ?? open.model.weights);
     const metric = (x: number) => (Number.isFinite(x) ? x : null);
     return {
       metrics: t.history.map((h) => ({ epoch: h.epoch, trainLoss: metric(h.trainLoss), testLoss: metric(h.testLoss), testAccuracy: metric(h.testAccuracy) })),
       checkpoints: t.checkpoints.map((c) => c.epoch),
       shown: open.shownEpoch,
-      modelEpoch: open.edited ? null : open.modelEpoch,
+      modelEpoch: open.edited ? null : (open.modelEpoch ?? null),
     };
   }
 
@@ -206,6 +207,8 @@ export class OpenModels {
       weights[edit.matrix][edit.row * columns + edit.column] = edit.value;
     }
     open.edited = true;
+    // The weights are no longer the ones whose epoch was worked out.
+    open.modelEpoch = undefined;
     this.changed('weights');
     return this.info();
   }
@@ -217,6 +220,7 @@ export class OpenModels {
     open.ownWeights = null;
     copyWeightsInto(open.model.weights, open.saved);
     open.edited = false;
+    open.modelEpoch = undefined;
     this.changed('weights');
     return this.info();
   }
@@ -228,6 +232,8 @@ export class OpenModels {
     open.storedId = id;
     copyWeightsInto(open.saved, open.ownWeights ?? open.model.weights);
     open.edited = false;
+    // Saved weights that were edited are no checkpoint's: worked out again for what was saved.
+    open.modelEpoch = undefined;
   }
 
   /** A stored model was renamed; the open one too, if it is that one. */

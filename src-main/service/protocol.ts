@@ -29,6 +29,7 @@ import {
   wordsThatMattered,
 } from '../model/whichWords.ts';
 import * as limits from '../model/limits.ts';
+import { TRAINING_NUMBERS } from '../model/modelSchema.ts';
 import { ExplanationRequests, ExplanationResults } from './explanationProtocol.ts';
 import { DynamicsRequests, DynamicsResults } from './dynamicsProtocol.ts';
 import { finite, request, vector, whole, within } from './schemaParts.ts';
@@ -88,7 +89,13 @@ export const TrainingSettingsSchema = v.object({
 });
 
 /** A pace for watching a run learn: at most this many epochs a second, or null for as fast as it can. */
-export const TrainingPaceSchema = v.nullable(v.pipe(finite, v.gtValue(0), v.maxValue(1000)));
+export const TrainingPaceSchema = v.nullable(
+  v.pipe(
+    finite,
+    v.minValue(limits.TRAINING_PACE.min, `a pace is from ${limits.TRAINING_PACE.min} to ${limits.TRAINING_PACE.max} epochs a second`),
+    v.maxValue(limits.TRAINING_PACE.max, `a pace is from ${limits.TRAINING_PACE.min} to ${limits.TRAINING_PACE.max} epochs a second`),
+  ),
+);
 
 /** One turn of a conversation: what the person said and how the reply is sampled. */
 const TurnEntries = {
@@ -157,6 +164,10 @@ export const RequestSchema = v.variant('type', [
   request('runCheckpoint', { epoch: within(limits.EPOCHS_WITH_START) }),
   /** Opens the checkpoint of an epoch as a model of its own, unsaved (the history comes with it). */
   request('useEpoch', { epoch: within(limits.EPOCHS_WITH_START) }),
+  /** What the open model's training record says of its corpus (a file name, or the text): sent only when asked for, never with every model info. */
+  request('trainingCorpus', {}),
+  /** Is the service still answering? Answered on arrival, between two slices of any work (the supervisor's watchdog). */
+  request('ping', {}),
   ...ExplanationRequests,
   ...DynamicsRequests,
 ]);
@@ -216,8 +227,15 @@ export const ModelInfoSchema = v.object({
   weights: v.object({ w0: vector, w1: vector, w2: vector }),
   /** True when weights were edited since it was opened. */
   edited: v.boolean(),
+  /** The training record's numbers, checked against the schema model files are read with (model/modelSchema.ts). */
   training: v.nullable(
-    v.object({ corpus: v.string(), epochs: whole, bestEpoch: whole, bestAccuracy: v.nullable(v.number()), seed: whole, learningRate: v.number() }),
+    v.object({
+      epochs: TRAINING_NUMBERS.epochs.schema,
+      bestEpoch: TRAINING_NUMBERS.bestEpoch.schema,
+      bestAccuracy: v.nullable(v.number()),
+      seed: TRAINING_NUMBERS.seed.schema,
+      learningRate: TRAINING_NUMBERS.learningRate.schema,
+    }),
   ),
   /** The training history, when the model kept one (absent or null otherwise). */
   history: v.optional(v.nullable(HistoryInfoSchema)),
@@ -337,6 +355,8 @@ export const ResultSchemas = {
   showEpoch: ModelInfoSchema,
   useEpoch: ModelInfoSchema,
   runCheckpoint: v.object({ epoch: whole, weights: v.object({ w0: vector, w1: vector, w2: vector }) }),
+  ping: v.null(),
+  trainingCorpus: v.object({ corpus: v.nullable(v.string()) }),
   ...ExplanationResults,
   ...DynamicsResults,
 } satisfies Record<RequestType, v.GenericSchema>;

@@ -5,6 +5,7 @@
  * run, explaining) only reads, so it is answered while a long turn or replay is under way, between its
  * slices: long work calls `letOthersIn()` as it goes.
  */
+import { SLICE_MS } from '../model/limits.ts';
 import type { RequestType } from './protocol.ts';
 
 type Lane = 'model' | 'conversation' | 'read';
@@ -24,8 +25,8 @@ const LANES: Partial<Record<RequestType, Lane>> = {
   resetConversation: 'conversation',
 };
 
-/** Long work runs in slices of about this long, then lets waiting requests in. */
-export const SLICE_MS = 8;
+/** Long work runs in slices of about this long, then lets waiting requests in (model/limits.ts). */
+export { SLICE_MS };
 
 function laneOf(message: unknown): Lane {
   const type = typeof message === 'object' && message !== null ? (message as { type?: unknown }).type : undefined;
@@ -69,12 +70,23 @@ export class Scheduler {
     this.lastLetIn = this.now();
   }
 
-  /** Runs stepwise work to its end, letting waiting requests in as it goes. */
-  async inSlices<T>(steps: Generator<void, T>): Promise<T> {
-    for (;;) {
-      const next = steps.next();
-      if (next.done) return next.value;
-      await this.letOthersIn();
+  /**
+   * Runs stepwise work to its end, letting waiting requests in as it goes. With `stop`, the work is
+   * abandoned at the first slice boundary where `stop` throws (a request that was cancelled or
+   * superseded while it ran).
+   */
+  async inSlices<T>(steps: Generator<void, T>, stop?: () => void): Promise<T> {
+    try {
+      for (;;) {
+        const next = steps.next();
+        if (next.done) return next.value;
+        if (this.now() - this.lastLetIn > SLICE_MS) {
+          await this.letOthersIn();
+          stop?.();
+        }
+      }
+    } finally {
+      steps.return?.(undefined as T);
     }
   }
 }

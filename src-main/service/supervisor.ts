@@ -1,3 +1,4 @@
+import { SERVICE_PING } from '../model/limits.ts';
 import {
   type RequestBody,
   type RequestType,
@@ -38,6 +39,12 @@ export interface SupervisorOptions {
   maxRestarts?: number;
   windowMs?: number;
   now?: () => number;
+  /**
+   * The watchdog: every `pingIntervalMs` the service is pinged; one that has not answered a ping
+   * within `pingTimeoutMs` is taken to be stuck, and restarted. 0 turns the watchdog off.
+   */
+  pingIntervalMs?: number;
+  pingTimeoutMs?: number;
 }
 
 /**
@@ -46,6 +53,10 @@ export interface SupervisorOptions {
  * run in progress is reported as interrupted, and a `restarted` status says so. What to open in the
  * new service is the app's to decide (the renderer's studio does, in `recover()`), so the supervisor
  * opens nothing by itself.
+ *
+ * A watchdog pings the service every couple of seconds. The service answers a ping on arrival,
+ * between two slices of whatever it is doing; one that does not answer within SERVICE_PING.timeoutMs
+ * (model/limits.ts) is stuck, and is restarted as if it had died.
  */
 export class ServiceSupervisor {
   private connection: ServiceConnection;
@@ -58,6 +69,10 @@ export class ServiceSupervisor {
   private readonly maxRestarts: number;
   private readonly windowMs: number;
   private readonly now: () => number;
+  private readonly pingTimeoutMs: number;
+  private watchdog: ReturnType<typeof setInterval> | null = null;
+  /** When the ping not yet answered was sent, or null. */
+  private pingSentAt: number | null = null;
 
   constructor(
     private readonly spawn: () => ServiceConnection,
@@ -66,7 +81,40 @@ export class ServiceSupervisor {
     this.maxRestarts = options.maxRestarts ?? 3;
     this.windowMs = options.windowMs ?? 30_000;
     this.now = options.now ?? (() => Date.now());
+    this.pingTimeoutMs = options.pingTimeoutMs ?? SERVICE_PING.timeoutMs;
     this.connection = this.start();
+    const interval = options.pingIntervalMs ?? SERVICE_PING.intervalMs;
+    if (interval > 0) {
+      this.watchdog = setInterval(() => this.checkAlive(), interval);
+      // The watchdog never keeps a process alive by itself (the CLI, tests).
+      (this.watchdog as { unref?: () => void }).unref?.();
+    }
+  }
+
+  /** Pings the service, or restarts it when the last ping went unanswered for too long. */
+  private checkAlive(): void {
+    if (this.stopped) return;
+    const now = this.now();
+    if (this.pingSentAt === null) {
+      this.pingSentAt = now;
+      const id = this.nextId++;
+      const connection = this.connection;
+      this.pending.set(id, {
+        type: 'ping',
+        resolve: () => {
+          if (connection === this.connection) this.pingSentAt = null;
+        },
+        reject: () => {},
+      });
+      connection.send({ type: 'ping', id });
+      return;
+    }
+    if (now - this.pingSentAt < this.pingTimeoutMs) return;
+    const stuck = this.connection;
+    this.pingSentAt = null;
+    // Replaced first, so that the stuck one's exit is not taken for another death.
+    this.died(`it did not answer for ${Math.round(this.pingTimeoutMs / 1000)} seconds, as if stuck`);
+    stuck.kill();
   }
 
   onEvent(listener: (event: ServiceEvent) => void): () => void {
@@ -89,6 +137,7 @@ export class ServiceSupervisor {
   /** Stops the service for good (the app is closing). */
   dispose(): void {
     this.stopped = true;
+    if (this.watchdog) clearInterval(this.watchdog);
     this.connection.kill();
   }
 
@@ -140,6 +189,7 @@ export class ServiceSupervisor {
   }
 
   private died(reason: string): void {
+    this.pingSentAt = null;
     for (const [, pending] of this.pending) {
       pending.reject(new ServiceError('internal', `the model service stopped (${reason}) before it answered; it has been restarted, so try again`));
     }
@@ -162,6 +212,7 @@ export class ServiceSupervisor {
     this.deaths = [...this.deaths.filter((t) => now - t < this.windowMs), now];
     if (this.deaths.length > this.maxRestarts) {
       this.stopped = true;
+      if (this.watchdog) clearInterval(this.watchdog);
       this.emit({ event: 'serviceStatus', state: 'stopped', message: `the model service keeps stopping (${reason}); it was not restarted again. Restart the app.` });
       return;
     }

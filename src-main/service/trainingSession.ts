@@ -87,8 +87,10 @@ export class TrainingSession {
   }
 
   /** Waits, unless woken sooner (resumed, stopped, or a new pace). */
-  private async rest(ms: number): Promise<void> {
-    if (ms <= 0) return;
+  private async rest(wanted: number): Promise<void> {
+    // The pace is bounded (limits.TRAINING_PACE); so is the wait, within what timers take (2^31 - 1 ms).
+    const ms = Math.min(wanted, 2 ** 31 - 1);
+    if (!(ms > 0)) return;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, ms);
       this.wake = () => {

@@ -1,4 +1,5 @@
 import type { StepRecord } from '../../src-main/service/protocol.ts';
+import { limits } from '../../src-main/service/protocol.ts';
 import type { Bridge } from './bridge.ts';
 
 /**
@@ -27,9 +28,13 @@ export class ContextProjection {
     if (missing.length === 0) return;
     for (const r of missing) this.pending.add(r);
     try {
-      const projection = await this.bridge.request({ type: 'project', vectors: missing.map((r) => r.h2) });
-      missing.forEach((r, i) => this.points.set(r, projection.points[i]));
-      this.explainedVariance = projection.explainedVariance;
+      // One request projects at most limits.MAX_PROJECT_VECTORS: a longer chat asks in parts.
+      for (let from = 0; from < missing.length; from += limits.MAX_PROJECT_VECTORS) {
+        const part = missing.slice(from, from + limits.MAX_PROJECT_VECTORS);
+        const projection = await this.bridge.request({ type: 'project', vectors: part.map((r) => r.h2) });
+        part.forEach((r, i) => this.points.set(r, projection.points[i]));
+        this.explainedVariance = projection.explainedVariance;
+      }
       this.error = null;
       this.version++;
     } catch (error) {

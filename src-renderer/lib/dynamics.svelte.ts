@@ -1,4 +1,5 @@
 import type { CheckpointDynamicsResult, FixedPointResult, MemoryResult, ModelInfo, SpectrumResult, StepRecord } from '../../src-main/service/protocol.ts';
+import { limits } from '../../src-main/service/protocol.ts';
 import type { Bridge } from './bridge.ts';
 
 /**
@@ -42,7 +43,12 @@ export class ContextDynamics {
     if (missing.length === 0) return;
     for (const r of missing) this.pending.add(r);
     try {
-      const spectra = await this.bridge.request({ type: 'stepDynamics', contexts: missing.map((r) => r.h2) });
+      // One request measures at most limits.MAX_STEP_DYNAMICS_CONTEXTS contexts: a longer conversation asks in parts.
+      const spectra: SpectrumResult[] = [];
+      for (let from = 0; from < missing.length; from += limits.MAX_STEP_DYNAMICS_CONTEXTS) {
+        const part = missing.slice(from, from + limits.MAX_STEP_DYNAMICS_CONTEXTS);
+        spectra.push(...(await this.bridge.request({ type: 'stepDynamics', contexts: part.map((r) => r.h2) })));
+      }
       missing.forEach((r, i) => this.spectra.set(r, spectra[i]));
       this.error = null;
       this.version++;

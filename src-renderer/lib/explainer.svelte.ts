@@ -32,6 +32,8 @@ export class Explainer {
   on = $state(false);
   explanation = $state.raw<ExplanationResult | null>(null);
   tree = $state.raw<ReplyNodeResult[] | null>(null);
+  /** True when the service pruned the tree to its node budget (limits.MAX_REPLY_TREE_NODES). */
+  treePruned = $state(false);
   /** The step the reply tree grows from. */
   treeStep = $state(-1);
   card = $state.raw<UnitCard | null>(null);
@@ -122,6 +124,7 @@ export class Explainer {
     const result = await this.ask(() => this.studio.bridge.request({ type: 'replyTree', tokens: this.rowsUpTo(step), temperature, topK }));
     if (ticket === this.asked.tree && result) {
       this.tree = result.children;
+      this.treePruned = result.pruned === true;
       this.treeStep = step;
     }
   }

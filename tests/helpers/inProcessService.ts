@@ -77,5 +77,5 @@ export function inProcessService(options: InProcessServiceOptions = {}) {
     return { kind: reply.kind, message: reply.message };
   }
 
-  return { service, modelText, corpusText, replies, events, nextId, send, ask, timedAsk, askError };
+  return { service, modelText, corpusText, replies, postedAt, events, nextId, send, ask, timedAsk, askError };
 }

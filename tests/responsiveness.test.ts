@@ -1,0 +1,138 @@
+/**
+ * The model service stays responsive: while any request the protocol allows runs at its largest
+ * allowed size, a cheap request (listModels) sent meanwhile is answered within 250 ms. This is a
+ * bound on waiting, not a speed target: long work runs in slices (service/scheduler.ts) and its
+ * budget is written once in model/limits.ts.
+ *
+ * The real service runs in this process, yielding to the event loop as the Node host does
+ * (setImmediate). A cheap request is due at a moment on a timer; if a slice of heavy work held the
+ * event loop, the timer fires late and the lateness is counted in the wait.
+ */
+import { describe, expect, it } from 'vitest';
+import * as limits from '../src-main/model/limits.ts';
+import type { RequestBody } from '../src-main/service/protocol.ts';
+import { inProcessService } from './helpers/inProcessService.ts';
+import { testRandom } from './helpers.ts';
+
+/**
+ * The bound on a cheap request's typical wait. The longest single wait is held to 4 times it: on a
+ * shared machine (2 cores, many processes) the operating system alone stalls a process for 150 ms
+ * now and then, with nothing running in it.
+ */
+const BOUND_MS = 250;
+const LONGEST_MS = 4 * BOUND_MS;
+
+/** The middle of the waits. */
+const median = (waits: number[]) => [...waits].sort((a, b) => a - b)[Math.floor(waits.length / 2)];
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function openBoris() {
+  const svc = inProcessService({ yieldToMessages: () => new Promise((resolve) => setImmediate(resolve)) });
+  await svc.ask({ type: 'open', source: { kind: 'bundled' } });
+  return svc;
+}
+type Service = Awaited<ReturnType<typeof openBoris>>;
+
+/** Sends listModels when due (20 ms from now) and returns how long after that it was answered. */
+async function cheapWait(svc: Service): Promise<number> {
+  const due = performance.now() + 20;
+  await sleep(20);
+  const id = svc.nextId();
+  void svc.service.handle({ type: 'listModels', id });
+  while (!svc.replies.has(id)) await new Promise((resolve) => setImmediate(resolve));
+  expect(svc.replies.get(id)!.type).toBe('reply');
+  return svc.postedAt.get(id)! - due;
+}
+
+/**
+ * Starts `heavy`, then sends cheap requests one after another while it runs (at least `pings`),
+ * and returns the longest wait, with whether the heavy request was still running at the first.
+ */
+async function waitsDuring(svc: Service, heavy: object, pings = 4): Promise<{ waits: number[]; runningAtFirst: boolean; heavyId: number }> {
+  const heavyId = svc.nextId();
+  void svc.service.handle({ ...heavy, id: heavyId });
+  const waits: number[] = [];
+  let runningAtFirst = false;
+  for (let i = 0; i < pings || !svc.replies.has(heavyId); i++) {
+    const running = !svc.replies.has(heavyId);
+    const wait = await cheapWait(svc);
+    // Waits while the heavy request ran (and the first, whatever happened).
+    if (running || i === 0) waits.push(wait);
+    if (i === 0) runningAtFirst = !svc.replies.has(heavyId);
+    if (i > 5000) throw new Error('the heavy request was never answered');
+  }
+  return { waits, runningAtFirst, heavyId };
+}
+
+const rng = testRandom(7);
+/** Boris's rows of a long text: a conversation's worth of tokens. */
+const rowsOf = (count: number) => Array.from({ length: count }, (_, i) => (i % 9 === 0 ? 0 : 1 + Math.floor(rng() * 70)));
+const context = () => Array.from({ length: 24 }, () => rng() * 2 - 1);
+/** A message of MAX_PROMPT_TOKENS words Boris knows. */
+const longMessage: string = Array.from({ length: limits.MAX_PROMPT_TOKENS }, (_, i) => ['i', 'love', 'frogs', 'and', 'the', 'pond'][i % 6]).join(' ');
+
+/** Every read-only request type at its largest allowed size (the model's own requests are in the lane that waits). */
+const HEAVY: [string, RequestBody, boolean][] = [
+  ['a reply tree 12 deep at temperature 10 with the smallest threshold', { type: 'replyTree', tokens: [0], depth: 12, temperature: 10, topK: 0, minProbability: 1e-9 }, true],
+  ['stepDynamics over the most contexts', { type: 'stepDynamics', contexts: Array.from({ length: limits.MAX_STEP_DYNAMICS_CONTEXTS }, context) }, true],
+  [
+    'explain over the most steps at the most integration points',
+    { type: 'explain', tokens: rowsOf(limits.MAX_EXPLAINED_STEPS), step: limits.MAX_EXPLAINED_STEPS - 1, igSteps: 1024 },
+    true,
+  ],
+  ['a unit profile with the longest step tokens', { type: 'unitProfile', layer: 'h2', unit: 3, top: 100, stepTokens: rowsOf(100_000) }, true],
+  ['the knock-out table', { type: 'knockoutTable' }, true],
+  ['the UMAP word map', { type: 'embeddingMap', method: 'umap', seed: 3 }, true],
+  ['the training dynamics over every checkpoint', { type: 'trainingDynamics' }, true],
+  [
+    'memory after the longest histories',
+    { type: 'memory', histories: [Array(limits.MAX_REPLAY_TURNS).fill(longMessage), Array(limits.MAX_REPLAY_TURNS).fill('hello')], lastTurn: longMessage },
+    true,
+  ],
+  [
+    'a replay of the most turns',
+    { type: 'replay', turns: Array.from({ length: limits.MAX_REPLAY_TURNS }, (_, i) => ({ prompt: longMessage, temperature: 1, topK: 0, seed: i, maxTokens: limits.MAX_REPLY_TOKENS })) },
+    true,
+  ],
+  ['a projection of the most vectors', { type: 'project', vectors: Array.from({ length: limits.MAX_PROJECT_VECTORS }, context) }, false],
+  ['compare of the most sentences', { type: 'compare', sentences: Array(limits.COMPARE_SENTENCES.max).fill(longMessage), metric: 'cosine' }, false],
+  ['divergence of two long sentences', { type: 'divergence', sentences: [longMessage, 'frogs ' + longMessage.split(' ').slice(1).join(' ')], metric: 'euclidean' }, false],
+  ['a fixed point', { type: 'fixedPoint', word: '' }, false],
+  ['a long turn', { type: 'generate', prompt: longMessage, temperature: 10, topK: 0, seed: 1, maxTokens: limits.MAX_REPLY_TOKENS }, false],
+  ['a trace of the longest message', { type: 'trace', text: longMessage }, false],
+  ['the most neighbours', { type: 'neighbours', word: 'frogs', k: limits.NEIGHBOURS.max, metric: 'cosine' }, false],
+  ['inspecting the longest corpus', { type: 'inspectCorpus', corpus: ('i love frogs and ponds\n').repeat(limits.MAX_CORPUS_CHARACTERS / 23) }, false],
+  ['exporting the model file', { type: 'exportModelFile' }, false],
+  ['exporting the original pair', { type: 'exportOriginal' }, false],
+];
+
+describe('the service answers a cheap request within 250 ms while heavy work runs', () => {
+  for (const [name, heavy, long] of HEAVY) {
+    it(`during ${name}`, { timeout: 180_000 }, async () => {
+      const svc = await openBoris();
+      const { waits, runningAtFirst, heavyId } = await waitsDuring(svc, heavy);
+      const reply = svc.replies.get(heavyId)!;
+      expect(reply.type === 'error' ? `${reply.kind}: ${reply.message}` : 'answered').toBe('answered');
+      // The long ones are still running when the first cheap request is answered: it was answered during them.
+      if (long) expect(runningAtFirst).toBe(true);
+      expect(median(waits)).toBeLessThan(BOUND_MS);
+      expect(Math.max(...waits)).toBeLessThan(LONGEST_MS);
+    });
+  }
+
+  it('during training at the largest E on a 4,000-word corpus, through the end of an epoch', { timeout: 180_000 }, async () => {
+    const svc = await openBoris();
+    const word = () => `w${Math.floor(rng() * 3000).toString(36)}x`;
+    const corpus = Array.from({ length: 400 }, () => Array.from({ length: 10 }, word).join(' ')).join('\n');
+    const started = svc.events.length;
+    await svc.ask({ type: 'train', settings: { corpus, embedding: limits.EMBEDDING.max, epochs: 2, learningRate: 0.01, seed: 1 } });
+    const waits: number[] = [];
+    const epochsSeen = () => svc.events.slice(started).filter((e) => e.event === 'trainProgress').reduce((most, e) => Math.max(most, e.event === 'trainProgress' ? e.epoch : 0), 0);
+    const done = () => svc.events.slice(started).some((e) => e.event === 'trainDone');
+    while (!done()) waits.push(await cheapWait(svc));
+    // Both epochs ended (each with its held-out evaluation and samples) while it was measured.
+    expect(epochsSeen()).toBe(2);
+    expect(median(waits)).toBeLessThan(BOUND_MS);
+    expect(Math.max(...waits)).toBeLessThan(LONGEST_MS);
+  });
+});
