@@ -103,7 +103,8 @@ describe('slm tree', () => {
     const { code, out } = await slm('tree', 'who are you?', '--depth', '3', '--temperature', '1', '--top-k', '4', '--min-probability', '0.02', '--json');
     expect(code).toBe(0);
     const root = JSON.parse(out);
-    expect(Object.keys(root)).toEqual(['prompt', 'children']);
+    expect(Object.keys(root)).toEqual(['prompt', 'children', 'pruned']);
+    expect(root.pruned).toBe(false);
     expect(root.prompt).toBe('who are you?');
     const steps = run(boris.weights, rowsOf('who are you?'));
     const expected = replyTree(boris.weights, steps.at(-1)!.context, { depth: 3, temperature: 1, topK: 4, minProbability: 0.02 });

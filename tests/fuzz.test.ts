@@ -336,6 +336,7 @@ describe('flooding the service (in a service process)', () => {
     fixedPoint: { word: 'frogs' },
     trainingDynamics: {},
     memory: { histories: [[prompt], []], lastTurn: 'who are you?' },
+    distanceScale: { distances: [0, 1.5, 4], metric: 'euclidean' },
   };
 
   it(

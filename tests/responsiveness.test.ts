@@ -73,7 +73,8 @@ const longMessage: string = Array.from({ length: limits.MAX_PROMPT_TOKENS }, (_,
 
 /** Every read-only request type at its largest allowed size (the model's own requests are in the lane that waits). */
 const HEAVY: [string, RequestBody, boolean][] = [
-  ['a reply tree 12 deep at temperature 10 with the smallest threshold', { type: 'replyTree', tokens: [0], depth: 12, temperature: 10, topK: 0, minProbability: 1e-9 }, true],
+  // Pruned at its node budget, the tree may be grown before the first cheap request is due (on a quiet machine).
+  ['a reply tree 12 deep at temperature 10 with the smallest threshold', { type: 'replyTree', tokens: [0], depth: 12, temperature: 10, topK: 0, minProbability: 1e-9 }, false],
   ['stepDynamics over the most contexts', { type: 'stepDynamics', contexts: Array.from({ length: limits.MAX_STEP_DYNAMICS_CONTEXTS }, context) }, true],
   [
     'explain over the most steps at the most integration points',
@@ -94,6 +95,7 @@ const HEAVY: [string, RequestBody, boolean][] = [
     { type: 'replay', turns: Array.from({ length: limits.MAX_REPLAY_TURNS }, (_, i) => ({ prompt: longMessage, temperature: 1, topK: 0, seed: i, maxTokens: limits.MAX_REPLY_TOKENS })) },
     true,
   ],
+  ['the distance scale of the corpus, measured for the first time', { type: 'distanceScale', distances: Array.from({ length: limits.MAX_SCALED_DISTANCES }, (_, i) => i / 100), metric: 'cosine' }, false],
   ['a projection of the most vectors', { type: 'project', vectors: Array.from({ length: limits.MAX_PROJECT_VECTORS }, context) }, false],
   ['compare of the most sentences', { type: 'compare', sentences: Array(limits.COMPARE_SENTENCES.max).fill(longMessage), metric: 'cosine' }, false],
   ['divergence of two long sentences', { type: 'divergence', sentences: [longMessage, 'frogs ' + longMessage.split(' ').slice(1).join(' ')], metric: 'euclidean' }, false],

@@ -1,6 +1,7 @@
 import { inputError } from './errors.ts';
 import { type Weights, nextContext, tokenEmbedding } from './network.ts';
 import { type Rng, createRng } from './rng.ts';
+import { type Sliced, finish } from './slices.ts';
 import { CONTINUES_DIALOGUE, tokenize, tokenizeBounded } from './tokenizer.ts';
 import { quote } from './errors.ts';
 import { BOUNDARY, type Vocabulary, encode } from './vocabulary.ts';
@@ -140,6 +141,19 @@ export function lineDistanceScale(
   seed = SCALE_SEED,
   lineBudget = SCALE_LINE_BUDGET,
 ): DistanceScale {
+  return finish(lineDistanceScaleSteps(weights, vocabulary, corpusLines, metric, budget, seed, lineBudget));
+}
+
+/** `lineDistanceScale` in steps: yields after every few hundred lines fed or distances taken. */
+export function* lineDistanceScaleSteps(
+  weights: Weights,
+  vocabulary: Vocabulary,
+  corpusLines: readonly (readonly string[])[],
+  metric: Metric = 'euclidean',
+  budget = SCALE_PAIR_BUDGET,
+  seed = SCALE_SEED,
+  lineBudget = SCALE_LINE_BUDGET,
+): Sliced<DistanceScale> {
   if (corpusLines.length < 2) throw inputError('the corpus needs at least two lines to measure distances between them');
   const rng = createRng(seed);
   const lines = corpusLines.length <= lineBudget ? corpusLines : sampleLines(corpusLines, lineBudget, rng);
@@ -156,14 +170,19 @@ export function lineDistanceScale(
   const n = lines.length;
   const total = (n * (n - 1)) / 2;
   const distances: number[] = [];
+  const PIECE = 256;
   if (total <= budget) {
-    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) distances.push(distance(final(i), final(j), metric));
+    for (let i = 0; i < n; i++) {
+      for (let j = i + 1; j < n; j++) distances.push(distance(final(i), final(j), metric));
+      if (i % 16 === 15) yield;
+    }
   } else {
     for (let k = 0; k < budget; k++) {
       const i = rng.below(n);
       let j = rng.below(n - 1);
       if (j >= i) j++;
       distances.push(distance(final(i), final(j), metric));
+      if (k % PIECE === PIECE - 1) yield;
     }
   }
   const sorted = Float64Array.from(distances).sort();

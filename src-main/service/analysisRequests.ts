@@ -8,7 +8,7 @@ import { inspectCorpusSteps } from '../model/corpusReport.ts';
 import { pathDivergence } from '../model/divergence.ts';
 import { embeddingMapSteps } from '../model/embeddingMap.ts';
 import { inputError } from '../model/errors.ts';
-import { type DistanceScale, type Metric, contextPath, corpusSentences, distance, lineDistanceScale, nearestWords, percentBelow } from '../model/geometry.ts';
+import { type DistanceScale, type Metric, contextPath, corpusSentences, distance, lineDistanceScaleSteps, nearestWords, percentBelow } from '../model/geometry.ts';
 import { run } from '../model/network.ts';
 import { fitPca, project } from '../model/pca.ts';
 import { tokenizeBounded, tokenizeCorpus } from '../model/tokenizer.ts';
@@ -34,15 +34,21 @@ export function analysisRequests({ host, models, scheduler }: ServiceContext): H
 
   /** The distances between two corpus lines, per metric, measured once for the weights open now. */
   const scales = new Map<Metric, DistanceScale>();
-  models.onChange(() => scales.clear());
+  /** Counts the changes of the open weights, so a scale measured across one (in slices) is not kept. */
+  let changes = 0;
+  models.onChange(() => {
+    scales.clear();
+    changes++;
+  });
   async function scaleOf(metric: Metric): Promise<DistanceScale> {
     let scale = scales.get(metric);
     if (!scale) {
       const corpus = models.current().corpus ?? (await host.bundled()).corpus;
       // Measured with the model open once the corpus is read (the cache was cleared if it changed meanwhile).
       const { model } = models.current();
-      scale = lineDistanceScale(model.weights, model.vocabulary, corpusSentences(corpus), metric);
-      scales.set(metric, scale);
+      const before = changes;
+      scale = await scheduler.inSlices(lineDistanceScaleSteps(model.weights, model.vocabulary, corpusSentences(corpus), metric));
+      if (changes === before) scales.set(metric, scale);
     }
     return scale;
   }
