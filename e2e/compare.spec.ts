@@ -4,11 +4,10 @@ import { readFileSync } from 'node:fs';
 import { Conversation } from '../src-main/model/generation.ts';
 import { contextPath, corpusSentences, distance, lineDistanceScale, percentBelow, sentenceDistance } from '../src-main/model/geometry.ts';
 import { compareMemory } from '../src-main/model/memory.ts';
-import { parseModel } from '../src-main/model/modelFile.ts';
 import { createRng } from '../src-main/model/rng.ts';
 import { formatNumber } from '../src-renderer/lib/numbers.ts';
+import { boris } from '../tests/helpers/boris.ts';
 
-const boris = parseModel(readFileSync('resources/models/boris.slm.json', 'utf8'));
 const engineDistance = (a: string, b: string, metric: 'euclidean' | 'cosine' = 'euclidean') => sentenceDistance(boris.weights, boris.vocabulary, a, b, metric);
 const corpusLines = corpusSentences(readFileSync('resources/corpus/boris.txt', 'utf8'));
 /** The engine's percentage of distances between two lines of Boris's corpus below d. */
@@ -257,13 +256,11 @@ for (const scheme of ['light', 'dark'] as const) {
       await openCompare(page);
       await showList(page);
       await expectTidyLayout(page);
-      await page.screenshot({ path: `test-results/screens/compare-${scheme}.png` });
       const { violations } = await new AxeBuilder({ page }).include('#view-compare').analyze();
       const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
       expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
       await page.setViewportSize({ width: 1920, height: 1080 });
       await expectTidyLayout(page);
-      await page.screenshot({ path: `test-results/screens/compare-${scheme}-1920.png` });
       // Two histories too.
       await page.getByRole('tab', { name: 'Two histories' }).click();
       await expect(page.getByTestId('memory-verdict')).toBeVisible();
@@ -271,7 +268,6 @@ for (const scheme of ['light', 'dark'] as const) {
       const histories = await new AxeBuilder({ page }).include('#view-compare').analyze();
       const seriousHere = histories.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
       expect(seriousHere.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-      await page.screenshot({ path: `test-results/screens/compare-histories-${scheme}-1920.png` });
     });
   });
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { parseModel } from '../src-main/model/modelFile.ts';
 import { importOriginal } from '../src-main/model/original.ts';
 import { type DesktopHost, type PageProblems, connectDesktop, deliverTo, startDesktopHost } from './desktop/harness.ts';
+import { boris } from '../tests/helpers/boris.ts';
 
 /**
  * The desktop app end to end, where Electron's binary cannot run: the built renderer under the
@@ -16,10 +17,8 @@ import { type DesktopHost, type PageProblems, connectDesktop, deliverTo, startDe
  */
 test.describe.configure({ mode: 'serial' });
 
-const boris = parseModel(readFileSync('resources/models/boris.slm.json', 'utf8'));
 const fixture = join('tests', 'fixtures', 'original');
 const scratch = mkdtempSync(join(tmpdir(), 'slm-desktop-path-'));
-const screens = join('test-results', 'screens');
 let host: DesktopHost;
 
 test.beforeAll(async () => {
@@ -106,9 +105,7 @@ test('chats with Boris through the sandboxed preload, main and the forked servic
   const about = page.getByRole('dialog', { name: 'About slm studio' });
   await expect(about.getByTestId('backend')).toHaveAttribute('data-value', 'desktop service');
   await expect(about).toContainText(process.versions.node);
-  await page.screenshot({ path: join(screens, 'desktop-about.png') });
   await about.getByRole('button', { name: 'Close' }).click();
-  await page.screenshot({ path: join(screens, 'desktop-chat.png') });
   await closeDesktop(desktop);
 });
 
@@ -139,7 +136,6 @@ test('every view works on the desktop path: compare, embeddings, weights, and a 
   await view.getByRole('textbox', { name: 'Model name' }).fill('Desktop frog');
   await view.getByRole('button', { name: 'Save as new model' }).click();
   await expect(view.getByText('Saved as “Desktop frog”')).toBeVisible();
-  await page.screenshot({ path: join(screens, 'desktop-train.png') });
   await closeDesktop(desktop);
 });
 
@@ -274,7 +270,6 @@ test('the service killed mid-training: the run is reported as interrupted and th
   await expect(page.getByText(/The model service stopped and was restarted/).first()).toBeVisible();
   const restarted = host.fake.utilityProcesses.at(-1);
   expect(restarted).not.toBe(running);
-  await page.screenshot({ path: join(screens, 'desktop-service-killed.png') });
   // The restarted service answers: Boris talks again, with the model opened once (by the studio).
   await chat(page, 'what do you love?');
   expect(restarted.sent.filter((message: { type?: string }) => message.type === 'open')).toEqual([
@@ -310,7 +305,6 @@ test('a preload that fails as a sandboxed preload gives an error screen, never t
   await expect(failure).toContainText('preload script did not run');
   await expect(page.getByRole('textbox', { name: 'Message' })).toHaveCount(0);
   await expectNoWorker(page);
-  await page.screenshot({ path: join(screens, 'desktop-broken-preload.png') });
   await closeDesktop(desktop);
 });
 
@@ -402,7 +396,6 @@ test('closing the window with unsaved work asks first: Cancel keeps it, Save sto
   const added = readdirSync(store).filter((name) => name.endsWith('.slm.json') && !before.includes(name));
   expect(added).toHaveLength(1);
   expect(parseModel(readFileSync(join(store, added[0]), 'utf8')).name).toBe('weights');
-  await page.screenshot({ path: join(screens, 'desktop-saved-before-close.png') });
   await closeDesktop(desktop);
   // The app opens a window again (macOS's activate), for the tests after this one.
   host.electron.app.emit('activate');

@@ -4,11 +4,10 @@ import { readFileSync } from 'node:fs';
 import { textDynamics, wordFixedPoint } from '../src-main/cli/dynamicsCommand.ts';
 import { trainingDynamics } from '../src-main/model/dynamics.ts';
 import { compareMemory } from '../src-main/model/memory.ts';
-import { parseModel } from '../src-main/model/modelFile.ts';
 import { openApp, sayGreedily } from './helpers/chat.ts';
+import { boris } from '../tests/helpers/boris.ts';
 
 /** The Dynamics and Memory panels: the numbers shown are the engine's, as `slm dynamics` computes them in this process. */
-const boris = parseModel(readFileSync('resources/models/boris.slm.json', 'utf8'), 'Boris');
 const PROMPT = 'do you like frogs?';
 
 async function chat(page: Page) {
@@ -164,17 +163,14 @@ for (const scheme of ['light', 'dark'] as const) {
       const chips = await chat(page);
       await chips.nth(5).click();
       await expect(page.getByTestId('spectral-radius')).toBeVisible();
-      await page.screenshot({ path: `test-results/screens/dynamics-${scheme}-closed.png` });
       await page.getByRole('button', { name: 'Dynamics and memory' }).click();
       await expect(page.getByTestId('fixed-point')).toBeVisible();
       await expect(page.locator('figure.memory-panel rect.bar').first()).toBeVisible();
       await page.getByRole('region', { name: 'Dynamics and memory' }).scrollIntoViewIfNeeded();
-      await page.screenshot({ path: `test-results/screens/dynamics-${scheme}.png` });
       const { violations } = await new AxeBuilder({ page }).include('#view-inside').analyze();
       expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
       await page.getByRole('button', { name: 'What is this? Why a context saturates or fades' }).first().click();
       await expect(page.getByRole('dialog', { name: 'Why a context saturates or fades' })).toBeVisible();
-      await page.screenshot({ path: `test-results/screens/dynamics-explain-${scheme}.png` });
     });
   });
 }

@@ -1,11 +1,9 @@
 import AxeBuilder from '@axe-core/playwright';
 import { type Page, expect, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { embeddingMap } from '../src-main/model/embeddingMap.ts';
-import { parseModel } from '../src-main/model/modelFile.ts';
+import { boris } from '../tests/helpers/boris.ts';
 
-const boris = parseModel(readFileSync('resources/models/boris.slm.json', 'utf8'));
 
 /** What `slm neighbours` says, from the built command line. */
 function cliNeighbours(word: string, k: number, metric: 'euclidean' | 'cosine' = 'euclidean'): { word: string; distance: number }[] {
@@ -121,7 +119,6 @@ test("places every word where the engine's PCA puts it; the seeded UMAP map is t
   await page.getByRole('tab', { name: 'Embeddings' }).click();
   await page.getByRole('radio', { name: 'UMAP' }).check();
   expect(await mapOf(page, 'umap')).toEqual(umap);
-  await page.screenshot({ path: 'test-results/screens/embeddings-umap-light.png' });
 });
 
 test('zoom and pan move the words on screen', async ({ page }) => {
@@ -162,7 +159,6 @@ for (const scheme of ['light', 'dark'] as const) {
         expect(map!.y + map!.height).toBeLessThanOrEqual(size.height);
         const fits = await page.locator('#view-embeddings').evaluate((el) => el.scrollWidth <= el.clientWidth && el.scrollHeight <= el.clientHeight);
         expect(fits).toBe(true);
-        await page.screenshot({ path: `test-results/screens/embeddings-${scheme}${size.width === 1920 ? '-1920' : ''}.png` });
       }
       const { violations } = await new AxeBuilder({ page }).include('#view-embeddings').analyze();
       const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');

@@ -2,14 +2,12 @@ import AxeBuilder from '@axe-core/playwright';
 import { type Page, expect, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { parseModel } from '../src-main/model/modelFile.ts';
 import { inPage } from './helpers/explainInPage.ts';
 import { openApp, sayGreedily } from './helpers/chat.ts';
+import { boris, borisText as modelText } from '../tests/helpers/boris.ts';
 
 /** Explanations in the app: the numbers shown are the engine's, computed here in the same page. */
-const modelText = readFileSync('resources/models/boris.slm.json', 'utf8');
 const corpusText = readFileSync('resources/corpus/boris.txt', 'utf8');
-const boris = parseModel(modelText);
 const PROMPT = 'who are you?';
 
 async function chat(page: Page) {
@@ -144,7 +142,6 @@ test("How far back shows the engine's integrated gradients when asked, and says 
   // The help explains Leave it out first, with the live numbers of the step under the clock.
   await expect(help.locator('p').first()).toHaveText(/^Leave it out: read one word as the unknown word/);
   await expect(help).toContainText(`Read “?” as the unknown word and ‘i’ goes to`);
-  await page.screenshot({ path: 'test-results/screens/how-far-back-integrated.png' });
   await page.keyboard.press('Escape');
 
   // Two more turns: the prediction after the last "?" reaches back 25 steps, where the path is too
@@ -164,7 +161,6 @@ test("How far back shows the engine's integrated gradients when asked, and says 
   });
   expect(Math.abs(later)).toBeGreaterThan(1e-4);
   await expect(page.getByTestId('rough-path')).toContainText(`but miss by ${Math.abs(later).toPrecision(4)}`);
-  await page.screenshot({ path: 'test-results/screens/how-far-back-rough.png' });
 });
 
 test('slm explain --measure occlusion --json equals the app’s list “Which words mattered” item by item, and prints the same sentence', async ({ page }) => {
@@ -194,6 +190,22 @@ const treeItems = async (page: Page) =>
       .evaluateAll((items) => items.map((i) => ({ token: i.getAttribute('data-token')!, path: Number(i.getAttribute('data-path-probability')) }))),
   );
 
+/**
+ * Says PROMPT afresh at this temperature and top-k and puts the clock on its "?": the reply tree is grown
+ * at the temperature of the turn under the clock, as the next-token bars are.
+ */
+async function askAt(page: Page, temperature: number, topK: number) {
+  await page.getByRole('button', { name: 'New conversation' }).click();
+  await page.getByLabel('Temperature').fill(String(temperature));
+  await page.getByLabel('Top-k').fill(String(topK));
+  await page.getByRole('textbox', { name: 'Message' }).fill(PROMPT);
+  await page.getByRole('button', { name: 'Send' }).click();
+  const conversation = page.getByRole('log', { name: 'Conversation' });
+  await expect(conversation.getByRole('button', { name: /^Boris's token/ }).first()).toBeVisible();
+  await expect(conversation.locator('.silent.writing')).toHaveCount(0, { timeout: 20_000 });
+  await conversation.getByRole('button').nth(4).click();
+}
+
 async function engineTree(page: Page, temperature: number, topK: number): Promise<Item[]> {
   const rows = [0, ...['who', 'are', 'you', '?'].map((w) => boris.vocabulary.rows.get(w)!)];
   return inPage(page, { modelText, rows, temperature, topK }, (engine, { modelText, rows, temperature, topK }) => {
@@ -211,17 +223,17 @@ async function engineTree(page: Page, temperature: number, topK: number): Promis
   }).then(ordered);
 }
 
-test('the reply tree is the greedy chain at temperature 0, reshapes with temperature and top-k, and a leaf is said', async ({ page }) => {
+test('the reply tree of a greedy turn is shown at T 1 as the bars are, reshapes with the temperature and top-k, and a leaf is said', async ({ page }) => {
   await chat(page);
   await page.getByRole('button', { name: 'Explain' }).click();
   const tree = page.getByRole('tree', { name: 'Reply tree' });
   await expect(tree.getByRole('treeitem').first()).toBeVisible();
-  const greedy = await engineTree(page, 0, 0);
-  expect(greedy.every((n) => n.path === 1)).toBe(true);
+  // A turn said at temperature 0 (always the likeliest) shows its probabilities at T 1, in the bars and the tree alike.
+  const greedy = await engineTree(page, 1, 0);
   await expect.poll(() => treeItems(page)).toEqual(greedy);
+  await expect(page.getByTestId('tree-temperature')).toHaveAttribute('data-value', '1');
 
-  await page.getByLabel('Temperature').fill('3');
-  await page.getByLabel('Top-k').fill('3');
+  await askAt(page, 3, 3);
   const wider = await engineTree(page, 3, 3);
   expect(wider.length).toBeGreaterThan(greedy.length);
   await expect.poll(() => treeItems(page)).toEqual(wider);
@@ -267,8 +279,8 @@ for (const size of [
     await chat(page);
     await page.getByRole('button', { name: 'Explain' }).click();
     for (const temperature of [2, 1, 0.5, 0]) {
-      await page.getByLabel('Temperature').fill(String(temperature));
-      const expected = await engineTree(page, temperature, 0);
+      await askAt(page, temperature, 0);
+      const expected = await engineTree(page, temperature || 1, 0);
       await expect.poll(() => treeItems(page)).toEqual(expected);
       expect(await labelClashes(page), `at T = ${temperature}`).toEqual([]);
     }
@@ -432,7 +444,6 @@ for (const size of [
     const saliency = (await saliencyCell.boundingBox())!;
     expect(saliency.y).toBeGreaterThanOrEqual(scroller.y);
     expect(saliency.y + saliency.height).toBeLessThanOrEqual(scroller.y + scroller.height);
-    await page.screenshot({ path: `test-results/screens/explain-layout-${size.width}.png` });
   });
 }
 
@@ -476,7 +487,6 @@ test('Export image on the HTML and canvas panels: the chat, the weight heatmaps,
   await exportPng(page, page.getByRole('region', { name: 'Pairwise distances' }), 'pairwise-distances-boris-step-5.png');
   await exportPng(page, page.getByRole('region', { name: 'Where the paths part' }), 'where-the-paths-part-boris-step-5.png');
   await page.getByRole('region', { name: 'Pairwise distances' }).scrollIntoViewIfNeeded();
-  await page.screenshot({ path: 'test-results/screens/compare-export-buttons.png' });
 });
 
 for (const scheme of ['light', 'dark'] as const) {
@@ -487,21 +497,17 @@ for (const scheme of ['light', 'dark'] as const) {
       await page.getByLabel('Temperature').fill('2');
       await page.getByRole('button', { name: 'Explain' }).click();
       await expect(page.getByRole('tree', { name: 'Reply tree' }).getByRole('treeitem').nth(2)).toBeVisible();
-      await page.waitForTimeout(600);
-      await page.screenshot({ path: `test-results/screens/explain-${scheme}.png` });
       let { violations } = await new AxeBuilder({ page }).include('#view-inside').include('section.chat').analyze();
       expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`)).toEqual([]);
       await page.locator('.network [data-layer="h2"][data-unit="5"]').click();
       await expect(page.getByTestId('knockout-accuracy')).toBeVisible();
       await page.mouse.move(4, 790);
-      await page.screenshot({ path: `test-results/screens/unit-card-${scheme}.png` });
       ({ violations } = await new AxeBuilder({ page }).include('[role="dialog"]').analyze());
       expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`)).toEqual([]);
       await page.getByRole('button', { name: 'Close' }).click();
       await page.getByRole('tab', { name: 'Weights' }).click();
       await page.getByRole('table').scrollIntoViewIfNeeded();
       await expect(page.locator('tbody tr')).toHaveCount(2 * boris.weights.embedding);
-      await page.screenshot({ path: `test-results/screens/knockout-table-${scheme}.png` });
       // The whole Weights view, with an Export image on every heatmap, next token and the table.
       ({ violations } = await new AxeBuilder({ page }).include('#view-weights').analyze());
       expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`)).toEqual([]);

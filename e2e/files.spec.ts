@@ -6,8 +6,8 @@ import { Conversation } from '../src-main/model/generation.ts';
 import { parseModel } from '../src-main/model/modelFile.ts';
 import { importOriginal } from '../src-main/model/original.ts';
 import { createRng } from '../src-main/model/rng.ts';
+import { boris } from '../tests/helpers/boris.ts';
 
-const boris = parseModel(readFileSync('resources/models/boris.slm.json', 'utf8'));
 const scratch = mkdtempSync(join(tmpdir(), 'slm-files-'));
 
 async function fromMenu(page: Page, item: string) {
@@ -77,7 +77,5 @@ test('a file it cannot use gets a clear message and the open model stays', async
   await (await chooser).setFiles(lonely);
   await expect(page.getByRole('alert')).toContainText('weights.npz needs its wordmap.json');
   await expect(page.getByText(/Boris · 78 words/)).toBeVisible();
-  await page.screenshot({ path: 'test-results/screens/files-problem.png' });
   await page.getByLabel('Model files').click();
-  await page.screenshot({ path: 'test-results/screens/files-menu.png' });
 });

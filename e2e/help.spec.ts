@@ -1,19 +1,17 @@
 import AxeBuilder from '@axe-core/playwright';
 import { type Page, expect, test } from '@playwright/test';
-import { readFileSync } from 'node:fs';
 import { fixedPoint, stepSpectrum } from '../src-main/model/dynamics.ts';
 import { Conversation } from '../src-main/model/generation.ts';
 import { nearestWords } from '../src-main/model/geometry.ts';
-import { parseModel } from '../src-main/model/modelFile.ts';
 import { createRng } from '../src-main/model/rng.ts';
 import { formatNumber } from '../src-renderer/lib/numbers.ts';
 import { sayGreedily as say } from './helpers/chat.ts';
+import { boris } from '../tests/helpers/boris.ts';
 
 /**
  * Help everywhere, in words: every view's "?" by its title, the Glossary (every term with its meaning,
  * formula and a live example from the open model), a tour of each view, and no command-line talk.
  */
-const boris = parseModel(readFileSync('resources/models/boris.slm.json', 'utf8'));
 const E = boris.weights.embedding;
 const V = boris.vocabulary.tokens.length;
 

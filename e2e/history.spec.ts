@@ -4,7 +4,6 @@ import { readFileSync } from 'node:fs';
 import { embeddingMap } from '../src-main/model/embeddingMap.ts';
 import { Conversation } from '../src-main/model/generation.ts';
 import { sentenceDistance } from '../src-main/model/geometry.ts';
-import { parseModel } from '../src-main/model/modelFile.ts';
 import type { Weights } from '../src-main/model/network.ts';
 import { createRng } from '../src-main/model/rng.ts';
 import { tokenizeCorpus } from '../src-main/model/tokenizer.ts';
@@ -13,9 +12,8 @@ import { buildVocabulary, encode } from '../src-main/model/vocabulary.ts';
 import { openApp, sayGreedily } from './helpers/chat.ts';
 import { engineStepsInPage } from './helpers/engineInPage.ts';
 import { hoverWeight } from './helpers/heatmap.ts';
+import { boris, borisText } from '../tests/helpers/boris.ts';
 
-const borisText = readFileSync('resources/models/boris.slm.json', 'utf8');
-const boris = parseModel(borisText);
 const checkpoints = boris.training!.checkpoints;
 const PROMPT = 'hello boris?';
 
@@ -168,20 +166,15 @@ for (const scheme of ['light', 'dark'] as const) {
       await openApp(page);
       await sayGreedily(page, PROMPT);
       await chooseEpoch(page, 12);
-      await page.screenshot({ path: `test-results/screens/history-inside-${scheme}.png` });
       const { violations } = await new AxeBuilder({ page }).include('header').analyze();
       const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
       expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
       await page.getByRole('tab', { name: 'Embeddings' }).click();
       await expect(page.locator('#view-embeddings g.word').first()).toBeVisible();
-      await page.waitForTimeout(600);
-      await page.screenshot({ path: `test-results/screens/history-embeddings-${scheme}.png` });
       await page.getByRole('tab', { name: 'Train' }).click();
       await page.getByTestId('model-history-note').scrollIntoViewIfNeeded();
       await page.locator('#view-train svg[aria-label="Loss by epoch"]').scrollIntoViewIfNeeded();
-      await page.screenshot({ path: `test-results/screens/history-train-${scheme}.png` });
       await page.getByRole('tab', { name: 'Weights' }).click();
-      await page.screenshot({ path: `test-results/screens/history-weights-${scheme}.png` });
     });
   });
 }

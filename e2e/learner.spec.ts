@@ -1,20 +1,18 @@
-import AxeBuilder from '@axe-core/playwright';
 import { type Page, expect, test } from '@playwright/test';
-import { readFileSync } from 'node:fs';
 import { stepAnatomy } from '../src-main/model/anatomy.ts';
 import { Conversation } from '../src-main/model/generation.ts';
-import { parseModel } from '../src-main/model/modelFile.ts';
 import { createRng } from '../src-main/model/rng.ts';
 import { tokenizeCorpus } from '../src-main/model/tokenizer.ts';
 import { Trainer } from '../src-main/model/training.ts';
 import { buildVocabulary, encode } from '../src-main/model/vocabulary.ts';
 import { formatNumber } from '../src-renderer/lib/numbers.ts';
+import { expectNoSeriousAccessibilityIssues } from './helpers/axe.ts';
 import { hoverWeight } from './helpers/heatmap.ts';
 import { CATS_CORPUS } from '../src-renderer/lib/presets.ts';
 import { openApp as open, sayGreedily as say } from './helpers/chat.ts';
+import { boris } from '../tests/helpers/boris.ts';
 
-/** What a first-time learner gets (issue 12, 12-23): an honest chat, explanations, the tour, the anatomy. */
-const boris = parseModel(readFileSync('resources/models/boris.slm.json', 'utf8'));
+/** What a first-time learner gets: an honest chat, explanations, the tour, the anatomy. */
 const E = boris.weights.embedding;
 
 /** One greedy turn of a fresh conversation, as the engine writes it. */
@@ -25,7 +23,7 @@ function engineTurn(prompt: string) {
 
 const log = (page: Page) => page.getByRole('log', { name: 'Conversation' });
 
-test("12: Boris's guess of how an open line ends is in the learner's bubble; the reply holds only the reply", async ({ page }) => {
+test("Boris's guess of how an open line ends is in the learner's bubble; the reply holds only the reply", async ({ page }) => {
   await open(page);
   await say(page, 'hello');
   const written = engineTurn('hello').tokens.map((row) => boris.vocabulary.tokens[row]);
@@ -43,7 +41,7 @@ test("12: Boris's guess of how an open line ends is in the learner's bubble; the
   await expect(page.getByRole('dialog', { name: /guess of how your line ends/ })).toContainText('question? answer.');
 });
 
-test('13: unknown words and dropped characters are marked on the chips', async ({ page }) => {
+test('unknown words and dropped characters are marked on the chips', async ({ page }) => {
   await open(page);
   await say(page, 'tell me about quantum 🐸 frogs ★');
   const you = log(page).locator('.turn.you');
@@ -54,7 +52,7 @@ test('13: unknown words and dropped characters are marked on the chips', async (
   await expect(you.locator('.dropped')).toHaveText('not read: 🐸 ★');
 });
 
-test('14 and 15: best or final epoch, the held-out size, overfitting in words, and a pace for watching', async ({ page }) => {
+test('best or final epoch, the held-out size, overfitting in words, and a pace for watching', async ({ page }) => {
   await open(page);
   await page.getByRole('tab', { name: 'Train' }).click();
   const view = page.locator('#view-train');
@@ -97,7 +95,7 @@ test('14 and 15: best or final epoch, the held-out size, overfitting in words, a
   await expect(page.getByText(/^Trained model · \d+ words/)).toBeVisible();
 });
 
-test('16: the tour has 9 stops with live numbers, the last on memory; it can be skipped and reopened from Help', async ({ page }) => {
+test('the tour has 9 stops with live numbers, the last on memory; it can be skipped and reopened from Help', async ({ page }) => {
   await open(page);
   await page.getByRole('button', { name: 'New here? Take the tour' }).click();
   const tour = page.getByRole('dialog', { name: 'Tour' });
@@ -138,7 +136,7 @@ test('16: the tour has 9 stops with live numbers, the last on memory; it can be 
   await expect(tour).toHaveCount(0);
 });
 
-test("17: every '?' of the Inside view opens an explanation with the step's live numbers", async ({ page }) => {
+test("every '?' of the Inside view opens an explanation with the step's live numbers", async ({ page }) => {
   await open(page);
   await say(page, 'who are you?');
   const steps = (() => {
@@ -167,7 +165,7 @@ test("17: every '?' of the Inside view opens an explanation with the step's live
   );
 });
 
-test("18: the anatomy of a step plays the step's maths with the engine's numbers", async ({ page }) => {
+test("the anatomy of a step plays the step's maths with the engine's numbers", async ({ page }) => {
   await open(page);
   await say(page, 'who are you?');
   const turn = engineTurn('who are you?');
@@ -197,7 +195,7 @@ test("18: the anatomy of a step plays the step's maths with the engine's numbers
   await expect(panel).toHaveCount(0);
 });
 
-test('19: example prompts, teaching pairs and the cats corpus', async ({ page }) => {
+test('example prompts, teaching pairs and the cats corpus', async ({ page }) => {
   await open(page);
   await page.getByLabel('Temperature').fill('0');
   await page.getByRole('group', { name: 'Example messages' }).getByRole('button', { name: 'what do you love?' }).click();
@@ -211,7 +209,7 @@ test('19: example prompts, teaching pairs and the cats corpus', async ({ page })
   await expect(page.getByTestId('distance')).toContainText(/\d\.\d{4}/);
 });
 
-test('20 and 21: the weight field rounds and keeps the exact value; the legends say what marks mean', async ({ page }) => {
+test('the weight field rounds and keeps the exact value; the legends say what marks mean', async ({ page }) => {
   await open(page);
   await say(page, 'who are you?');
   await expect(page.locator('figure.network .chosen-note')).toHaveText('✓ Boris chose it');
@@ -245,7 +243,7 @@ test('20 and 21: the weight field rounds and keeps the exact value; the legends 
   expect(await hoverWeight(page, view, 'w1', 3, 5)).toBe(0.25);
 });
 
-test('22 and 23: one tab stop per drawing, arrow keys inside with values announced; Space plays from chips and the slider', async ({ page }) => {
+test('one tab stop per drawing, arrow keys inside with values announced; Space plays from chips and the slider', async ({ page }) => {
   await open(page);
   await say(page, 'who are you?');
   const turn = engineTurn('who are you?');
@@ -314,72 +312,65 @@ test('22 and 23: one tab stop per drawing, arrow keys inside with values announc
   expect(await words.evaluateAll((nodes) => nodes.filter((n) => n.getAttribute('tabindex') === '0').length)).toBe(1);
 });
 
-/** Where the screenshots go (SCREENS_DIR overrides, to keep them outside test-results/). */
-const SCREENS = process.env.SCREENS_DIR ?? 'test-results/screens/learner';
+// --- the tour and every explanation, in a small window and a common one, light and dark, with axe ----
+// (Screenshots of them are `npm run shots`'s; here each card must fit the window and pass axe.)
 
-// --- the tour and every explanation, light and dark, at 1280x800 and 1024x700, with axe ------------
+/** The card or dialog in view: inside the window, and no serious or critical accessibility finding. */
+async function expectReadable(page: Page, what: string, dialog = page.getByRole('dialog')) {
+  await expect(dialog).toBeVisible();
+  const box = (await dialog.boundingBox())!;
+  const window = page.viewportSize()!;
+  expect(box.x >= 0 && box.y >= 0 && box.x + box.width <= window.width + 1 && box.y + box.height <= window.height + 1, `${what} is inside the window`).toBe(true);
+  await expectNoSeriousAccessibilityIssues(page, what, ['[role="dialog"]']);
+}
 
-for (const [width, height] of [
-  [1280, 800],
-  [1024, 700],
+for (const [width, height, scheme] of [
+  [1280, 800, 'light'],
+  [1024, 700, 'dark'],
 ] as const) {
-  for (const scheme of ['light', 'dark'] as const) {
-    test.describe(`${width}x${height} ${scheme}`, () => {
-      test.use({ viewport: { width, height }, colorScheme: scheme });
-      test('the tour and the explanations: screenshots, and no serious accessibility findings', async ({ page }) => {
-        test.setTimeout(300_000);
-        const axe = async (what: string) => {
-          const results = await new AxeBuilder({ page }).analyze();
-          const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-          expect(bad.map((v) => `${what}: ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
-        };
-        const shot = (name: string) => page.screenshot({ path: `${SCREENS}/${name}-${width}x${height}-${scheme}.png` });
-        await open(page);
-        await shot('first-run');
-        await axe('first run');
-        await page.getByRole('button', { name: 'Help', exact: true }).click();
-        await page.getByRole('menuitem', { name: /^Tour of Inside/ }).click();
-        const tour = page.getByRole('dialog', { name: 'Tour' });
-        for (let i = 0; i < 9; i++) {
-          await expect(tour).toContainText(`${i + 1} of 9`);
-          await page.waitForTimeout(450);
-          await shot(`tour-${i + 1}`);
-          await axe(`tour stop ${i + 1}`);
-          if (i < 8) await tour.getByRole('button', { name: 'Next', exact: true }).click();
-        }
-        await tour.getByRole('button', { name: 'Done' }).click();
-        // An open line, so that the chat shows Boris's guess and its "?" too.
-        await say(page, 'hello');
-        const asks = page.getByRole('button', { name: /^What (is this|does)/ });
-        const count = await asks.count();
-        for (let i = 0; i < count; i++) {
-          const name = (await asks.nth(i).getAttribute('aria-label'))!.replace(/^What (is this\? |does )/, '').replace(/[^a-z0-9]+/gi, '-').toLowerCase();
-          await asks.nth(i).click();
-          await expect(page.getByRole('dialog')).toBeVisible();
-          await shot(`explain-${name}`);
-          await axe(`explanation ${name}`);
-          await page.keyboard.press('Escape');
-        }
-        await page.getByRole('button', { name: 'Anatomy of a step' }).click();
-        await page.getByTestId('anatomy').getByRole('button', { name: 'Hold' }).click();
-        await page.getByRole('button', { name: '4. W1 rows · [h1 ; c]' }).click();
-        await page.waitForTimeout(1300);
-        await shot('anatomy');
-        await axe('anatomy');
-        // The Train and Weights views' explanations.
-        for (const [tab, label] of [
-          ['Train', 'What is this? Held-out set'],
-          ['Train', 'What is this? Overfitting'],
-          ['Weights', 'What is this? Knocking out a unit'],
-        ] as const) {
-          await page.getByRole('tab', { name: tab }).click();
-          await page.getByRole('button', { name: label }).click();
-          await expect(page.getByRole('dialog')).toBeVisible();
-          await shot(`explain-${label.replace(/^What is this\? /, '').replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`);
-          await axe(label);
-          await page.keyboard.press('Escape');
-        }
-      });
+  test.describe(`${width}x${height} ${scheme}`, () => {
+    test.use({ viewport: { width, height }, colorScheme: scheme });
+    test(`every tour stop and every explanation fits a ${width}x${height} window and passes axe (${scheme})`, async ({ page }) => {
+      test.setTimeout(180_000);
+      await open(page);
+      await expectNoSeriousAccessibilityIssues(page, 'first run');
+      await page.getByRole('button', { name: 'Help', exact: true }).click();
+      await page.getByRole('menuitem', { name: /^Tour of Inside/ }).click();
+      const tour = page.getByRole('dialog', { name: 'Tour' });
+      for (let i = 0; i < 9; i++) {
+        await expect(tour).toContainText(`${i + 1} of 9`);
+        await expectReadable(page, `tour stop ${i + 1}`, tour);
+        if (i < 8) await tour.getByRole('button', { name: 'Next', exact: true }).click();
+      }
+      await tour.getByRole('button', { name: 'Done' }).click();
+      // An open line, so that the chat shows Boris's guess and its "?" too.
+      await say(page, 'hello');
+      const asks = page.getByRole('button', { name: /^What (is this|does)/ });
+      const count = await asks.count();
+      expect(count).toBeGreaterThan(10);
+      for (let i = 0; i < count; i++) {
+        const name = (await asks.nth(i).getAttribute('aria-label'))!;
+        await asks.nth(i).click();
+        await expectReadable(page, name);
+        await page.keyboard.press('Escape');
+        await expect(page.getByRole('dialog')).toHaveCount(0);
+      }
+      await page.getByRole('button', { name: 'Anatomy of a step' }).click();
+      await page.getByTestId('anatomy').getByRole('button', { name: 'Hold' }).click();
+      await page.getByRole('button', { name: '4. W1 rows · [h1 ; c]' }).click();
+      await expect(page.getByRole('button', { name: '4. W1 rows · [h1 ; c]' })).toHaveAttribute('aria-current', 'step');
+      await expectNoSeriousAccessibilityIssues(page, 'anatomy', ['[data-testid="anatomy"]']);
+      // The Train and Weights views' explanations.
+      for (const [tab, label] of [
+        ['Train', 'What is this? Held-out set'],
+        ['Train', 'What is this? Overfitting'],
+        ['Weights', 'What is this? Knocking out a unit'],
+      ] as const) {
+        await page.getByRole('tab', { name: tab }).click();
+        await page.getByRole('button', { name: label }).click();
+        await expectReadable(page, label);
+        await page.keyboard.press('Escape');
+      }
     });
-  }
+  });
 }

@@ -57,7 +57,6 @@ test('a full storage quota is shown when saving, and the models saved before are
   const message = view.getByTestId('training-message');
   await expect(message).toContainText("The model could not be saved: the browser has no room left for this page's saved models (its storage quota is used up)");
   await expect(message).toHaveAttribute('role', 'alert');
-  await page.screenshot({ path: 'test-results/persistence-quota.png' });
   // The trained model is still open, unsaved, and can be saved as a file instead.
   await expect(page.getByText(/^Trained model · \d+ words/)).toBeVisible();
 

@@ -1,14 +1,13 @@
 import AxeBuilder from '@axe-core/playwright';
 import { type Page, expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { parseModel } from '../src-main/model/modelFile.ts';
 import { tokenizeCorpus } from '../src-main/model/tokenizer.ts';
 import { Trainer, initialWeights } from '../src-main/model/training.ts';
 import { buildVocabulary, encode } from '../src-main/model/vocabulary.ts';
 import { hoverWeight } from './helpers/heatmap.ts';
+import { boris } from '../tests/helpers/boris.ts';
 
 const corpus = readFileSync('resources/corpus/boris.txt', 'utf8');
-const boris = parseModel(readFileSync('resources/models/boris.slm.json', 'utf8'));
 /** Boris's dialogues: a line of the corpus, or several joined by "+" lines (docs/model.md). */
 const lines = tokenizeCorpus(corpus);
 const textLines = corpus.split('\n').filter((line) => line.trim() !== '').length;
@@ -162,11 +161,8 @@ for (const scheme of ['light', 'dark'] as const) {
       const heading = page.locator('#chat-title');
       await expect(heading).toHaveText('Chat with Trained model');
       expect(await heading.evaluate((h) => h.scrollWidth <= h.clientWidth)).toBe(true);
-      await page.screenshot({ path: `test-results/screens/train-${scheme}.png` });
       await page.setViewportSize({ width: 1920, height: 1080 });
-      await page.screenshot({ path: `test-results/screens/train-${scheme}-1920.png` });
       await view.evaluate((node) => node.scrollTo(0, node.scrollHeight));
-      await page.screenshot({ path: `test-results/screens/train-${scheme}-1920-weights.png` });
       const results = await new AxeBuilder({ page }).include('#view-train').analyze();
       const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
       expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);

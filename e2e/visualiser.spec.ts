@@ -1,14 +1,11 @@
 import AxeBuilder from '@axe-core/playwright';
 import { type Page, expect, test } from '@playwright/test';
-import { readFileSync } from 'node:fs';
 import { Conversation } from '../src-main/model/generation.ts';
-import { parseModel } from '../src-main/model/modelFile.ts';
 import type { Step } from '../src-main/model/network.ts';
 import { createRng } from '../src-main/model/rng.ts';
 import { engineProbabilities, engineStepsInPage } from './helpers/engineInPage.ts';
+import { boris, borisText } from '../tests/helpers/boris.ts';
 
-const borisText = readFileSync('resources/models/boris.slm.json', 'utf8');
-const boris = parseModel(borisText);
 
 /** What the engine computes for one greedy turn of a fresh conversation. */
 function engineSteps(prompt: string): Step[] {
@@ -179,8 +176,6 @@ for (const [width, height] of [
             expect(overlapX <= 0.5 || overlapY <= 0.5, `${A.name} and ${B.name} do not overlap`).toBe(true);
           }
         }
-        await page.waitForTimeout(500);
-        await page.screenshot({ path: `test-results/screens/inside-${width}x${height}-${scheme}.png` });
       });
     });
   }
@@ -190,7 +185,7 @@ test('hovering a cell, an edge or a bar tells its exact value and meaning', asyn
   const steps = engineSteps('who are you?');
   await say(page, 'who are you?', steps.length);
   await page.getByRole('log', { name: 'Conversation' }).getByRole('button').nth(2).click();
-  await page.waitForTimeout(600);
+  await expect(network(page).locator('[data-layer="h2"][data-unit="3"]')).toHaveAttribute('data-value', String(steps[2].context[3]));
   await network(page).locator('[data-layer="h2"][data-unit="3"]').hover();
   await expect(page.getByRole('tooltip')).toContainText(`h2 unit 3 = ${steps[2].context[3]}`);
   const E = boris.weights.embedding;
@@ -203,7 +198,6 @@ test('hovering a cell, an edge or a bar tells its exact value and meaning', asyn
   const row = Number(await bar.getAttribute('data-row'));
   const pageProbs = await engineProbabilities(page, borisText, 'who are you?', []);
   await expect(page.getByRole('tooltip')).toContainText(`= ${pageProbs[2][row]}`);
-  await page.screenshot({ path: 'test-results/screens/inside-hover.png' });
 });
 
 test('has no serious or critical accessibility findings', async ({ page }) => {

@@ -1,15 +1,12 @@
 import AxeBuilder from '@axe-core/playwright';
 import { type Page, expect, test } from '@playwright/test';
-import { readFileSync } from 'node:fs';
 import { Conversation } from '../src-main/model/generation.ts';
-import { parseModel } from '../src-main/model/modelFile.ts';
 import type { Weights } from '../src-main/model/network.ts';
 import { createRng } from '../src-main/model/rng.ts';
 import { type WeightChange, engineProbabilities } from './helpers/engineInPage.ts';
 import { hoverWeight, readBars } from './helpers/heatmap.ts';
+import { boris, borisText } from '../tests/helpers/boris.ts';
 
-const borisText = readFileSync('resources/models/boris.slm.json', 'utf8');
-const boris = parseModel(borisText);
 const E = boris.weights.embedding;
 const V = boris.vocabulary.tokens.length;
 const PROMPT = 'who are you?';
@@ -88,7 +85,6 @@ test("editing a weight, knocking out a unit and resetting move the bars to the e
   await expect(table.getByTestId('table-measuring')).toBeVisible();
   await expect(table.locator('.scroll')).toHaveAttribute('aria-busy', 'true');
   await expect(table.locator('.scroll')).toHaveCSS('opacity', '0.5');
-  await table.screenshot({ path: 'test-results/screens/knockout-table-measuring.png' });
   await expect(table.getByTestId('table-measuring')).toHaveCount(0, { timeout: 20_000 });
   await expect(table.locator('.scroll')).toHaveAttribute('aria-busy', 'false');
   await expect(view.getByRole('button', { name: 'Knock out h2 unit 3' })).toHaveAttribute('aria-pressed', 'true');
@@ -143,13 +139,10 @@ for (const scheme of ['light', 'dark'] as const) {
       // The top of the view, once the knock-out table has measured every unit (docs/weights.png).
       await expect(view.locator('section[aria-label="Knock-out table"] tbody tr')).toHaveCount(2 * E, { timeout: 30_000 });
       await view.evaluate((node) => node.scrollTo(0, 0));
-      await page.screenshot({ path: `test-results/screens/weights-${scheme}-top.png` });
       await hoverWeight(page, view, 'w0', 4, 9);
-      await page.screenshot({ path: `test-results/screens/weights-${scheme}.png` });
       await page.setViewportSize({ width: 1920, height: 1080 });
       await page.locator('#view-weights').evaluate((node) => node.scrollTo(0, 0));
       await hoverWeight(page, view, 'w0', 6, 2);
-      await page.screenshot({ path: `test-results/screens/weights-${scheme}-1920.png` });
       const results = await new AxeBuilder({ page }).include('#view-weights').analyze();
       const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
       expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);

@@ -1,25 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { USAGE } from '../src-main/cli/commands.ts';
-import { runCli } from '../src-main/cli/run.ts';
 import { fixedPoint, stepSpectrum } from '../src-main/model/dynamics.ts';
-import { parseModel } from '../src-main/model/modelFile.ts';
 import { run } from '../src-main/model/network.ts';
 import { tokenize } from '../src-main/model/tokenizer.ts';
 import { BOUNDARY, encode } from '../src-main/model/vocabulary.ts';
+import { slm } from './helpers/slm.ts';
+import { boris } from './helpers/boris.ts';
 
 /** `slm dynamics`: the issue's JSON shapes, with the engine's numbers. */
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const boris = parseModel(readFileSync(join(root, 'resources', 'models', 'boris.slm.json'), 'utf8'), 'Boris');
 
-async function slm(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, { out: (t) => (out += t), err: (t) => (err += t), errIsTerminal: false });
-  return { code, out, err };
-}
 
 describe('slm dynamics', () => {
   it('--json gives one {token, spectralRadius, eigenvalues} per step from the boundary, the engine’s numbers', async () => {

@@ -3,30 +3,23 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runCli } from '../src-main/cli/run.ts';
 import { explainPrediction } from '../src-main/model/explain.ts';
 import { explanationRecord } from '../src-main/model/explainRecords.ts';
 import { answerSentence, measureNotes, rankedWords, signedNumber, wordsThatMattered } from '../src-main/model/whichWords.ts';
 import { corpusRows, knockoutTable } from '../src-main/model/knockout.ts';
-import { parseModel } from '../src-main/model/modelFile.ts';
 import { run } from '../src-main/model/network.ts';
 import { replyTree } from '../src-main/model/replyTree.ts';
 import { tokenize } from '../src-main/model/tokenizer.ts';
 import { unitProfile } from '../src-main/model/unitProfile.ts';
 import { BOUNDARY, encode } from '../src-main/model/vocabulary.ts';
+import { slm } from './helpers/slm.ts';
+import { boris } from './helpers/boris.ts';
 
 /** `slm explain`, `slm tree`, `slm unit` and `slm ablate`: the issue's JSON formats, with the engine's numbers. */
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const boris = parseModel(readFileSync(join(root, 'resources', 'models', 'boris.slm.json'), 'utf8'), 'Boris');
 const corpus = corpusRows(boris.vocabulary, readFileSync(join(root, 'resources', 'corpus', 'boris.txt'), 'utf8'));
 const rowsOf = (text: string) => [BOUNDARY, ...encode(boris.vocabulary, tokenize(text))];
 
-async function slm(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, { out: (t) => (out += t), err: (t) => (err += t), errIsTerminal: false });
-  return { code, out, err };
-}
 
 beforeAll(() => {
   execFileSync(process.execPath, [join(root, 'scripts', 'build-node.mjs')], { cwd: root });

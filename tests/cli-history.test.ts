@@ -4,23 +4,17 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runCli } from '../src-main/cli/run.ts';
 import { loadModel } from '../src-main/files/modelFiles.ts';
 import { Conversation } from '../src-main/model/generation.ts';
 import { createRng } from '../src-main/model/rng.ts';
 import { expectSameBits } from './helpers.ts';
+import { slm } from './helpers/slm.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const boris = join(root, 'resources', 'models', 'boris.slm.json');
 const scratch = mkdtempSync(join(tmpdir(), 'slm-history-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-async function slm(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, { out: (t) => (out += t), err: (t) => (err += t), errIsTerminal: false });
-  return { code, out, err };
-}
 
 describe('slm history', () => {
   it('--json prints one object per epoch, the metrics the model file keeps', async () => {

@@ -4,7 +4,6 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runCli } from '../src-main/cli/run.ts';
 import { loadModel } from '../src-main/files/modelFiles.ts';
 import { Conversation } from '../src-main/model/generation.ts';
 import { nearestWords, sentenceDistance } from '../src-main/model/geometry.ts';
@@ -14,18 +13,13 @@ import { createRng } from '../src-main/model/rng.ts';
 import { BOUNDARY, encode } from '../src-main/model/vocabulary.ts';
 import { tokenize } from '../src-main/model/tokenizer.ts';
 import { MAX_PROMPT_TOKENS } from '../src-main/model/limits.ts';
+import { slm } from './helpers/slm.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const fixture = join(root, 'tests', 'fixtures', 'original');
 const scratch = mkdtempSync(join(tmpdir(), 'slm-cli-'));
 
 /** Runs a command in-process and collects what it printed. */
-async function slm(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, { out: (t) => (out += t), err: (t) => (err += t), errIsTerminal: false });
-  return { code, out, err };
-}
 
 /** Runs the built `slm` command as a real process. */
 function slmProcess(args: string[], input?: string) {

@@ -18,15 +18,14 @@ import { Conversation } from '../src-main/model/generation.ts';
 import { compareMemory } from '../src-main/model/memory.ts';
 import { createRng } from '../src-main/model/rng.ts';
 import type { Checkpoint } from '../src-main/model/model.ts';
-import { parseModel } from '../src-main/model/modelFile.ts';
 import { type Weights, cloneWeights, nextContext, recurrentWeights, run, tokenEmbedding } from '../src-main/model/network.ts';
 import { tokenize, tokenizeCorpus } from '../src-main/model/tokenizer.ts';
 import { Trainer } from '../src-main/model/training.ts';
 import { BOUNDARY, encode } from '../src-main/model/vocabulary.ts';
 import { expectSlmError, randomWeights } from './helpers.ts';
+import { boris } from './helpers/boris.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const boris = parseModel(readFileSync(join(root, 'resources', 'models', 'boris.slm.json'), 'utf8'), 'Boris');
 const E = boris.weights.embedding;
 const row = (word: string) => boris.vocabulary.rows.get(word)!;
 

@@ -6,7 +6,6 @@ import { fileURLToPath } from 'node:url';
 import { DEFAULT_IG_STEPS, explainPrediction, lossAndGradient } from '../src-main/model/explain.ts';
 import { gaussLegendre } from '../src-main/model/gaussLegendre.ts';
 import { LineEvaluator, knockOutInPlace, knockoutRow, knockoutTable, parseUnitId } from '../src-main/model/knockout.ts';
-import { parseModel } from '../src-main/model/modelFile.ts';
 import { type Weights, cloneWeights, run } from '../src-main/model/network.ts';
 import { replyTree, type ReplyNode } from '../src-main/model/replyTree.ts';
 import { tokenizeCorpus } from '../src-main/model/tokenizer.ts';
@@ -14,9 +13,9 @@ import { Trainer, splitCorpus } from '../src-main/model/training.ts';
 import { HISTOGRAM_BINS, corpusContexts, unitActivations, unitProfile } from '../src-main/model/unitProfile.ts';
 import { BOUNDARY, encode } from '../src-main/model/vocabulary.ts';
 import { expectSlmError, randomWeights, testRandom } from './helpers.ts';
+import { boris } from './helpers/boris.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const boris = parseModel(readFileSync(join(root, 'resources', 'models', 'boris.slm.json'), 'utf8'), 'Boris');
 const borisLines = tokenizeCorpus(readFileSync(join(root, 'resources', 'corpus', 'boris.txt'), 'utf8')).map((line) => encode(boris.vocabulary, line));
 
 // ---------------------------------------------------------------------------------------------

@@ -3,22 +3,16 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runCli } from '../src-main/cli/run.ts';
 import { parseFollowUps, scoreFollowUps } from '../src-main/model/followUps.ts';
 import { parseModel } from '../src-main/model/modelFile.ts';
 import { inProcessService } from './helpers/inProcessService.ts';
 import { corpusQuestions } from './helpers.ts';
+import { slm } from './helpers/slm.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const boris = () => parseModel(readFileSync(join(root, 'resources', 'models', 'boris.slm.json'), 'utf8'));
 const followUpsText = readFileSync(join(root, 'resources', 'corpus', 'boris-follow-ups.json'), 'utf8');
 
-async function slm(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, { out: (t) => (out += t), err: (t) => (err += t), errIsTerminal: false });
-  return { code, out, err };
-}
 
 describe('the follow-up check set', () => {
   const checks = parseFollowUps(followUpsText);

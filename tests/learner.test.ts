@@ -8,7 +8,7 @@ import { inProcessService } from './helpers/inProcessService.ts';
 import { formatNumber } from '../src-renderer/lib/numbers.ts';
 import { SAMPLING_RULES, samplingProblem } from '../src-renderer/lib/samplingCheck.ts';
 
-/** What issue 12 added to the model and the service, in-process, answering the bundled Boris. */
+/** What the learner's features add to the model and the service, in-process, answering the bundled Boris. */
 const { modelText, events, ask } = inProcessService({ yieldToMessages: () => new Promise((resolve) => setTimeout(resolve, 0)) });
 const boris = parseModel(modelText);
 

@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { explainPrediction } from '../src-main/model/explain.ts';
 import { explanationRecord } from '../src-main/model/explainRecords.ts';
 import { Conversation } from '../src-main/model/generation.ts';
 import { MAX_OCCLUSION_WORK } from '../src-main/model/limits.ts';
-import { parseModel } from '../src-main/model/modelFile.ts';
 import { type Weights, run } from '../src-main/model/network.ts';
 import { leaveEachOut } from '../src-main/model/occlusion.ts';
 import { createRng } from '../src-main/model/rng.ts';
@@ -14,10 +10,9 @@ import { tokenize } from '../src-main/model/tokenizer.ts';
 import { BOUNDARY, UNKNOWN, encode } from '../src-main/model/vocabulary.ts';
 import { answerSentence, measureNotes, wordsThatMattered } from '../src-main/model/whichWords.ts';
 import { randomWeights } from './helpers.ts';
+import { boris } from './helpers/boris.ts';
 
 /** Leave it out (DESIGN.md section 5): each word read as the unknown word, against a direct computation. */
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const boris = parseModel(readFileSync(join(root, 'resources', 'models', 'boris.slm.json'), 'utf8'), 'Boris');
 const greedy = () => ({ temperature: 0, rng: createRng(1) });
 
 /** p(target) after feeding `rows` from zeros, read from the engine's own steps at temperature 1. */

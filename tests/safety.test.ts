@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { zipSync } from 'fflate';
-import { runCli } from '../src-main/cli/run.ts';
 import { SlmError } from '../src-main/model/errors.ts';
 import { parseModel, serializeModel } from '../src-main/model/modelFile.ts';
 import { readNpz, writeNpz } from '../src-main/model/npz.ts';
@@ -18,6 +17,7 @@ import { vocabularyFromTokens } from '../src-main/model/vocabulary.ts';
 import { RequestSchema } from '../src-main/service/protocol.ts';
 import * as v from 'valibot';
 import { randomWeights } from './helpers.ts';
+import { slmTyping as slm } from './helpers/slm.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const fixture = join(root, 'tests', 'fixtures', 'original');
@@ -31,17 +31,6 @@ function folder(): string {
   return path;
 }
 
-async function slm(argv: string[], lines?: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const readLines = lines
-    ? async function* () {
-        yield* lines;
-      }
-    : undefined;
-  const code = await runCli(argv, { out: (t) => (out += t), err: (t) => (err += t), errIsTerminal: false, readLines });
-  return { code, out, err };
-}
 
 const corpusLines = ['who are you? i am boris.', 'what do you love? frogs.', 'how are you? i am good.', 'are frogs nice? frogs are very nice.'];
 function corpusFile(dir: string): string {

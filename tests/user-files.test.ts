@@ -9,7 +9,6 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runCli } from '../src-main/cli/run.ts';
 import { writeFileAtomic } from '../src-main/files/atomicWrite.ts';
 import { readModelFiles, writeOriginalPair } from '../src-main/files/modelFiles.ts';
 import { serializeModel } from '../src-main/model/modelFile.ts';
@@ -17,6 +16,7 @@ import { createWeights } from '../src-main/model/network.ts';
 import { vocabularyFromTokens } from '../src-main/model/vocabulary.ts';
 import { FileStore } from '../src-main/service/fileStore.ts';
 import { randomWeights } from './helpers.ts';
+import { slmTyping as slm } from './helpers/slm.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const fixture = join(root, 'tests', 'fixtures', 'original');
@@ -30,17 +30,6 @@ function folder(): string {
   return path;
 }
 
-async function slm(argv: string[], lines?: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const readLines = lines
-    ? async function* () {
-        yield* lines;
-      }
-    : undefined;
-  const code = await runCli(argv, { out: (t) => (out += t), err: (t) => (err += t), errIsTerminal: false, readLines });
-  return { code, out, err };
-}
 
 function modelText(name = 'm', tokens = ['', '-', 'i', 'am', 'boris', 'frogs', '.', '?']): string {
   return serializeModel({ name, vocabulary: vocabularyFromTokens(tokens), weights: randomWeights(4, tokens.length, 3), defaultTemperature: 0.5, training: null });

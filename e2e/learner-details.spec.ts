@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { openApp as open, sayGreedily as say } from './helpers/chat.ts';
 
 /**
- * The rough edges a first-time learner met (issue 12, bugs 1-11). Each test failed on the code before
+ * The rough edges a first-time learner met. Each test failed on the code before
  * its fix.
  */
 
@@ -40,7 +40,7 @@ async function union(locator: Locator): Promise<Box> {
   return { x: left, y: top, width: Math.max(...boxes.map((b) => b[2])) - left, height: Math.max(...boxes.map((b) => b[3])) - top };
 }
 
-test('bug 1: hovering the network before any message says no value, not "undefined" or "0.000 at this step"', async ({ page }) => {
+test('hovering the network before any message says no value, not "undefined" or "0.000 at this step"', async ({ page }) => {
   await open(page);
   const network = page.getByRole('img', { name: 'Network view' });
   await network.locator('[data-layer="h1"][data-unit="5"]').hover();
@@ -60,7 +60,7 @@ test('bug 1: hovering the network before any message says no value, not "undefin
   await expect(tip).not.toContainText('at this step');
 });
 
-test('bug 2: the sampling fields are checked as the learner types, in plain words, and the protocol never speaks', async ({ page }) => {
+test('the sampling fields are checked as the learner types, in plain words, and the protocol never speaks', async ({ page }) => {
   await open(page);
   const message = page.getByRole('textbox', { name: 'Message' });
   await message.fill('hello');
@@ -87,7 +87,7 @@ test('bug 2: the sampling fields are checked as the learner types, in plain word
   await expect(send).toBeEnabled();
 });
 
-test('bug 3: choosing a model in the header opens it at once; the header and the chat agree', async ({ page }) => {
+test('choosing a model in the header opens it at once; the header and the chat agree', async ({ page }) => {
   await open(page);
   // Another model, Mia, opened from a file.
   const mia = join(mkdtempSync(join(tmpdir(), 'slm-learner-')), 'mia.slm.json');
@@ -106,7 +106,7 @@ test('bug 3: choosing a model in the header opens it at once; the header and the
   await expect(picker.locator('option:checked')).toHaveText('Boris (bundled)');
 });
 
-test('bug 4: a finished run keeps the conversation, and says so', async ({ page }) => {
+test('a finished run keeps the conversation, and says so', async ({ page }) => {
   await open(page);
   await say(page, 'who are you?');
   const view = await trainSmall(page);
@@ -118,7 +118,7 @@ test('bug 4: a finished run keeps the conversation, and says so', async ({ page 
   await expect(page.getByRole('status').filter({ hasText: 'said again' })).toBeVisible();
 });
 
-test('bug 5: a notice does not cover the transport', async ({ page }) => {
+test('a notice does not cover the transport', async ({ page }) => {
   await open(page);
   const chooser = page.waitForEvent('filechooser');
   await page.getByLabel('Model files').click();
@@ -130,7 +130,7 @@ test('bug 5: a notice does not cover the transport', async ({ page }) => {
   expect(overlap(await box(notice), transport)).toBe(false);
 });
 
-test('bug 6: the Files menu closes on Escape and on a click outside it', async ({ page }) => {
+test('the Files menu closes on Escape and on a click outside it', async ({ page }) => {
   await open(page);
   const item = page.getByRole('button', { name: 'Open model file…' });
   await page.getByLabel('Model files').click();
@@ -143,7 +143,7 @@ test('bug 6: the Files menu closes on Escape and on a click outside it', async (
   await expect(item).toBeHidden();
 });
 
-test('bug 7: the empty loss chart does not repeat one label down its y axis', async ({ page }) => {
+test('the empty loss chart does not repeat one label down its y axis', async ({ page }) => {
   await open(page);
   await page.getByRole('tab', { name: 'Train' }).click();
   const labels = await page.locator('#view-train figure.chart').first().locator('svg g.axis text[text-anchor="end"]').allTextContents();
@@ -151,7 +151,7 @@ test('bug 7: the empty loss chart does not repeat one label down its y axis', as
   expect(new Set(labels).size).toBe(labels.length);
 });
 
-test('bug 8: the empty-corpus message goes once the corpus is fixed', async ({ page }) => {
+test('the empty-corpus message goes once the corpus is fixed', async ({ page }) => {
   await open(page);
   await page.getByRole('tab', { name: 'Train' }).click();
   const view = page.locator('#view-train');
@@ -164,7 +164,7 @@ test('bug 8: the empty-corpus message goes once the corpus is fixed', async ({ p
   await expect(view.getByText('The corpus has no lines with words in them')).toHaveCount(0);
 });
 
-test.describe('bug 9: layout at 1024x700', () => {
+test.describe('layout at 1024x700', () => {
   test.use({ viewport: { width: 1024, height: 700 } });
   test('the legend, the loop and its label, the header and the subtitles all have room', async ({ page }) => {
     await open(page);
@@ -193,7 +193,7 @@ test.describe('bug 9: layout at 1024x700', () => {
   });
 });
 
-test('bug 9: the first-run intro keeps "c · context carried in" in sight', async ({ page }) => {
+test('the first-run intro keeps "c · context carried in" in sight', async ({ page }) => {
   await open(page);
   const hint = await box(page.locator('.network > p.hint'));
   for (const heading of await page.locator('figure.network .headings text').all()) {
@@ -202,7 +202,7 @@ test('bug 9: the first-run intro keeps "c · context carried in" in sight', asyn
   expect(overlap(hint, await union(page.locator('figure.network [data-layer]')))).toBe(false);
 });
 
-test('bug 9: sixteen sentences get sixteen colours and a whole matrix', async ({ page }) => {
+test('sixteen sentences get sixteen colours and a whole matrix', async ({ page }) => {
   await open(page);
   await page.getByRole('tab', { name: 'Compare' }).click();
   await expect(page.getByTestId('distance')).toBeVisible();
@@ -217,14 +217,13 @@ test('bug 9: sixteen sentences get sixteen colours and a whole matrix', async ({
   expect(colours).toHaveLength(16);
   expect(new Set(colours).size).toBe(16);
   const scroll = matrix.locator('xpath=..');
-  await page.screenshot({ path: 'test-results/screens/compare-16.png', fullPage: true });
   expect(await scroll.evaluate((n) => n.scrollWidth <= n.clientWidth + 1)).toBe(true);
   const last = await box(matrix.locator('thead th').last());
   const panel = await box(page.locator('section.panel', { has: matrix }));
   expect(last.x + last.width).toBeLessThanOrEqual(panel.x + panel.width);
 });
 
-test.describe('bug 9: dark mode', () => {
+test.describe('dark mode', () => {
   test.use({ colorScheme: 'dark' });
   test("the empty network's placeholders are not glaring white", async ({ page }) => {
     await open(page);
@@ -234,7 +233,7 @@ test.describe('bug 9: dark mode', () => {
   });
 });
 
-test("bug 9: the context path's label stays inside the plot at every step", async ({ page }) => {
+test("the context path's label stays inside the plot at every step", async ({ page }) => {
   await open(page);
   await say(page, 'who are you?');
   const chips = page.getByRole('log', { name: 'Conversation' }).getByRole('button');
@@ -251,7 +250,7 @@ test("bug 9: the context path's label stays inside the plot at every step", asyn
   }
 });
 
-test('bug 10: the page has a favicon, the app icon, and no 404 on load', async ({ page }) => {
+test('the page has a favicon, the app icon, and no 404 on load', async ({ page }) => {
   const missing: string[] = [];
   page.on('response', (response) => {
     if (response.status() === 404) missing.push(response.url());
@@ -262,11 +261,11 @@ test('bug 10: the page has a favicon, the app icon, and no 404 on load', async (
   const icon = await page.request.get(new URL(href!, page.url()).toString());
   expect(icon.status()).toBe(200);
   expect(icon.headers()['content-type']).toContain('image/png');
-  await page.waitForTimeout(500);
+  await page.waitForLoadState('networkidle');
   expect(missing).toEqual([]);
 });
 
-test('bug 11: leaving the page mid-training asks first', async ({ page }) => {
+test('leaving the page mid-training asks first', async ({ page }) => {
   await open(page);
   const leaving = () =>
     page.evaluate(() => {
