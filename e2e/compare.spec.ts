@@ -1,4 +1,3 @@
-import AxeBuilder from '@axe-core/playwright';
 import { type Page, expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { Conversation } from '../src-main/model/generation.ts';
@@ -7,6 +6,7 @@ import { compareMemory } from '../src-main/model/memory.ts';
 import { createRng } from '../src-main/model/rng.ts';
 import { formatNumber } from '../src-renderer/lib/numbers.ts';
 import { boris } from '../tests/helpers/boris.ts';
+import { expectNoSeriousAccessibilityIssues } from './helpers/axe.ts';
 
 const engineDistance = (a: string, b: string, metric: 'euclidean' | 'cosine' = 'euclidean') => sentenceDistance(boris.weights, boris.vocabulary, a, b, metric);
 const corpusLines = corpusSentences(readFileSync('resources/corpus/boris.txt', 'utf8'));
@@ -256,18 +256,14 @@ for (const scheme of ['light', 'dark'] as const) {
       await openCompare(page);
       await showList(page);
       await expectTidyLayout(page);
-      const { violations } = await new AxeBuilder({ page }).include('#view-compare').analyze();
-      const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-      expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+      await expectNoSeriousAccessibilityIssues(page, 'compare', ['#view-compare']);
       await page.setViewportSize({ width: 1920, height: 1080 });
       await expectTidyLayout(page);
       // Two histories too.
       await page.getByRole('tab', { name: 'Two histories' }).click();
       await expect(page.getByTestId('memory-verdict')).toBeVisible();
       await expectTidyLayout(page);
-      const histories = await new AxeBuilder({ page }).include('#view-compare').analyze();
-      const seriousHere = histories.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-      expect(seriousHere.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+      await expectNoSeriousAccessibilityIssues(page, 'compare', ['#view-compare']);
     });
   });
 }

@@ -1,4 +1,3 @@
-import AxeBuilder from '@axe-core/playwright';
 import { type Page, expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { textDynamics, wordFixedPoint } from '../src-main/cli/dynamicsCommand.ts';
@@ -6,6 +5,7 @@ import { trainingDynamics } from '../src-main/model/dynamics.ts';
 import { compareMemory } from '../src-main/model/memory.ts';
 import { openApp, sayGreedily } from './helpers/chat.ts';
 import { boris } from '../tests/helpers/boris.ts';
+import { expectNoSeriousAccessibilityIssues } from './helpers/axe.ts';
 
 /** The Dynamics and Memory panels: the numbers shown are the engine's, as `slm dynamics` computes them in this process. */
 const PROMPT = 'do you like frogs?';
@@ -167,8 +167,7 @@ for (const scheme of ['light', 'dark'] as const) {
       await expect(page.getByTestId('fixed-point')).toBeVisible();
       await expect(page.locator('figure.memory-panel rect.bar').first()).toBeVisible();
       await page.getByRole('region', { name: 'Dynamics and memory' }).scrollIntoViewIfNeeded();
-      const { violations } = await new AxeBuilder({ page }).include('#view-inside').analyze();
-      expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+      await expectNoSeriousAccessibilityIssues(page, 'dynamics', ['#view-inside'], true);
       await page.getByRole('button', { name: 'What is this? Why a context saturates or fades' }).first().click();
       await expect(page.getByRole('dialog', { name: 'Why a context saturates or fades' })).toBeVisible();
     });

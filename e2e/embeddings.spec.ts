@@ -1,8 +1,8 @@
-import AxeBuilder from '@axe-core/playwright';
 import { type Page, expect, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { embeddingMap } from '../src-main/model/embeddingMap.ts';
 import { boris } from '../tests/helpers/boris.ts';
+import { expectNoSeriousAccessibilityIssues } from './helpers/axe.ts';
 
 
 /** What `slm neighbours` says, from the built command line. */
@@ -13,7 +13,7 @@ function cliNeighbours(word: string, k: number, metric: 'euclidean' | 'cosine' =
 
 async function openEmbeddings(page: Page) {
   await page.goto('/');
-  await expect(page.getByText(/Boris · \d+ words/)).toBeVisible();
+  await expect(page.getByText(/Boris · \d+ words/)).toBeVisible({ timeout: 15_000 });
   await page.getByRole('tab', { name: 'Embeddings' }).click();
   await expect(page.locator('#view-embeddings g.word').first()).toBeVisible();
 }
@@ -160,9 +160,7 @@ for (const scheme of ['light', 'dark'] as const) {
         const fits = await page.locator('#view-embeddings').evaluate((el) => el.scrollWidth <= el.clientWidth && el.scrollHeight <= el.clientHeight);
         expect(fits).toBe(true);
       }
-      const { violations } = await new AxeBuilder({ page }).include('#view-embeddings').analyze();
-      const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-      expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+      await expectNoSeriousAccessibilityIssues(page, 'embeddings', ['#view-embeddings']);
     });
   });
 }

@@ -1,10 +1,10 @@
-import AxeBuilder from '@axe-core/playwright';
 import { type Page, expect, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { inPage } from './helpers/explainInPage.ts';
 import { openApp, sayGreedily } from './helpers/chat.ts';
 import { boris, borisText as modelText } from '../tests/helpers/boris.ts';
+import { expectNoSeriousAccessibilityIssues } from './helpers/axe.ts';
 
 /** Explanations in the app: the numbers shown are the engine's, computed here in the same page. */
 const corpusText = readFileSync('resources/corpus/boris.txt', 'utf8');
@@ -312,7 +312,7 @@ test("a unit's card shows the engine's profile, and knocks the unit out in the W
 
 test("the knock-out table holds every unit's exact effect, sorts, and opens a card", async ({ page }) => {
   await page.goto('/');
-  await expect(page.getByText(/Boris · \d+ words/)).toBeVisible();
+  await expect(page.getByText(/Boris · \d+ words/)).toBeVisible({ timeout: 15_000 });
   await page.getByRole('tab', { name: 'Weights' }).click();
   const table = page.getByRole('table');
   await expect(table.getByRole('row')).toHaveCount(1 + 2 * boris.weights.embedding);
@@ -389,7 +389,7 @@ test('Export image on the network view, the timeline and the context path: PNGs 
 
 test('Export image in the Embeddings view saves the word map as a PNG at 2x, with its title band above', async ({ page }) => {
   await page.goto('/');
-  await expect(page.getByText(/Boris · \d+ words/)).toBeVisible();
+  await expect(page.getByText(/Boris · \d+ words/)).toBeVisible({ timeout: 15_000 });
   await page.getByRole('tab', { name: 'Embeddings' }).click();
   const map = page.locator('#view-embeddings svg[aria-label^="Map of every word"]');
   await expect(map).toBeVisible();
@@ -497,20 +497,17 @@ for (const scheme of ['light', 'dark'] as const) {
       await page.getByLabel('Temperature').fill('2');
       await page.getByRole('button', { name: 'Explain' }).click();
       await expect(page.getByRole('tree', { name: 'Reply tree' }).getByRole('treeitem').nth(2)).toBeVisible();
-      let { violations } = await new AxeBuilder({ page }).include('#view-inside').include('section.chat').analyze();
-      expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`)).toEqual([]);
+      await expectNoSeriousAccessibilityIssues(page, 'explain', ['#view-inside', 'section.chat'], true);
       await page.locator('.network [data-layer="h2"][data-unit="5"]').click();
       await expect(page.getByTestId('knockout-accuracy')).toBeVisible();
       await page.mouse.move(4, 790);
-      ({ violations } = await new AxeBuilder({ page }).include('[role="dialog"]').analyze());
-      expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`)).toEqual([]);
+      await expectNoSeriousAccessibilityIssues(page, 'explain', ['[role="dialog"]'], true);
       await page.getByRole('button', { name: 'Close' }).click();
       await page.getByRole('tab', { name: 'Weights' }).click();
       await page.getByRole('table').scrollIntoViewIfNeeded();
       await expect(page.locator('tbody tr')).toHaveCount(2 * boris.weights.embedding);
       // The whole Weights view, with an Export image on every heatmap, next token and the table.
-      ({ violations } = await new AxeBuilder({ page }).include('#view-weights').analyze());
-      expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`)).toEqual([]);
+      await expectNoSeriousAccessibilityIssues(page, 'explain', ['#view-weights'], true);
     });
   });
 }

@@ -1,6 +1,6 @@
 import { type Page, expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { sayGreedily } from './helpers/chat.ts';
+import { openApp, sayGreedily } from './helpers/chat.ts';
 
 /** Exports a teacher can put on a slide: title, word labels and legend, 4x, and a named button per panel. */
 
@@ -9,11 +9,6 @@ function texts(svg: string): { cls: string; text: string }[] {
   return [...svg.matchAll(/<text([^>]*)>([\s\S]*?)<\/text>/g)].map((m) => ({ cls: /class="([^"]*)"/.exec(m[1])?.[1] ?? '', text: m[2].replace(/<[^>]+>/g, '') }));
 }
 
-/** Opens the app; the first page a fresh server sends can take a while on a busy machine. */
-async function openApp(page: Page) {
-  await page.goto('/');
-  await expect(page.getByText(/Boris · \d+ words/)).toBeVisible({ timeout: 30_000 });
-}
 
 async function exportAs(page: Page, name: string, item: string) {
   await page.getByRole('button', { name, exact: true }).click();

@@ -32,7 +32,7 @@ async function downloads(page: Page, count: number, action: () => Promise<void>)
 
 test.beforeEach(async ({ page }) => {
   await page.goto('/');
-  await expect(page.getByText(/Boris · \d+ words/)).toBeVisible();
+  await expect(page.getByText(/Boris · \d+ words/)).toBeVisible({ timeout: 15_000 });
 });
 
 test("exports the original's files and the app's model file with Boris's exact weights, and opens them again", async ({ page }) => {

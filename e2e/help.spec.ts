@@ -1,12 +1,12 @@
-import AxeBuilder from '@axe-core/playwright';
 import { type Page, expect, test } from '@playwright/test';
 import { fixedPoint, stepSpectrum } from '../src-main/model/dynamics.ts';
 import { Conversation } from '../src-main/model/generation.ts';
 import { nearestWords } from '../src-main/model/geometry.ts';
 import { createRng } from '../src-main/model/rng.ts';
 import { formatNumber } from '../src-renderer/lib/numbers.ts';
-import { sayGreedily as say } from './helpers/chat.ts';
 import { boris } from '../tests/helpers/boris.ts';
+import { openApp as open, sayGreedily as say } from './helpers/chat.ts';
+import { expectNoSeriousAccessibilityIssues } from './helpers/axe.ts';
 
 /**
  * Help everywhere, in words: every view's "?" by its title, the Glossary (every term with its meaning,
@@ -15,17 +15,6 @@ import { boris } from '../tests/helpers/boris.ts';
 const E = boris.weights.embedding;
 const V = boris.vocabulary.tokens.length;
 
-/** Opens the app and waits for Boris (generously: the machines these run on can be busy). */
-async function open(page: Page) {
-  await page.goto('/');
-  await expect(page.getByText(/Boris · \d+ words/)).toBeVisible({ timeout: 30_000 });
-}
-
-async function noSeriousFindings(page: Page, what: string) {
-  const results = await new AxeBuilder({ page }).analyze();
-  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(bad.map((v) => `${what}: ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
-}
 
 test("every view has a '?' by its title that opens help with the open model's live numbers", async ({ page }) => {
   await open(page);
@@ -130,7 +119,7 @@ test('Help › Glossary lists every term with its meaning, its formula and a liv
     nodes.filter((n) => !n.querySelector('[data-testid="glossary-formula"]') || !n.querySelector('[data-testid="glossary-example"]')).map((n) => n.querySelector('h4')?.textContent),
   );
   expect(missing).toEqual([]);
-  await noSeriousFindings(page, 'glossary');
+  await expectNoSeriousAccessibilityIssues(page, 'glossary');
   await page.keyboard.press('Escape');
   await expect(glossary).toHaveCount(0);
 });
@@ -151,7 +140,7 @@ test('Help offers a tour of each view, and each runs to its end; the Inside tour
       await expect(tour.locator('code')).not.toBeEmpty();
       await expect(tour.getByTestId('tour-live')).not.toBeEmpty();
       titles.push((await tour.getByRole('heading').textContent()) ?? '');
-      if (i === 0) await noSeriousFindings(page, `tour of ${view}`);
+      if (i === 0) await expectNoSeriousAccessibilityIssues(page, `tour of ${view}`);
       if (i < count - 1) await tour.getByRole('button', { name: 'Next', exact: true }).click();
     }
     if (view === 'Inside') {

@@ -1,4 +1,3 @@
-import AxeBuilder from '@axe-core/playwright';
 import { type Page, expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { embeddingMap } from '../src-main/model/embeddingMap.ts';
@@ -13,6 +12,7 @@ import { openApp, sayGreedily } from './helpers/chat.ts';
 import { engineStepsInPage } from './helpers/engineInPage.ts';
 import { hoverWeight } from './helpers/heatmap.ts';
 import { boris, borisText } from '../tests/helpers/boris.ts';
+import { expectNoSeriousAccessibilityIssues } from './helpers/axe.ts';
 
 const checkpoints = boris.training!.checkpoints;
 const PROMPT = 'hello boris?';
@@ -166,9 +166,7 @@ for (const scheme of ['light', 'dark'] as const) {
       await openApp(page);
       await sayGreedily(page, PROMPT);
       await chooseEpoch(page, 12);
-      const { violations } = await new AxeBuilder({ page }).include('header').analyze();
-      const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-      expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+      await expectNoSeriousAccessibilityIssues(page, 'history', ['header']);
       await page.getByRole('tab', { name: 'Embeddings' }).click();
       await expect(page.locator('#view-embeddings g.word').first()).toBeVisible();
       await page.getByRole('tab', { name: 'Train' }).click();

@@ -1,11 +1,6 @@
 import { type Locator, type Page, expect, test } from '@playwright/test';
-import { sayGreedily } from './helpers/chat.ts';
+import { openApp, sayGreedily } from './helpers/chat.ts';
 
-/** Opens the app and waits for Boris (on a busy machine the first load can take a while). */
-async function openApp(page: Page) {
-  await page.goto('/');
-  await expect(page.getByText(/Boris · \d+ words/)).toBeVisible({ timeout: 20_000 });
-}
 
 /**
  * What a learner must always be able to find and read on the Inside, Embeddings and Weights views:

@@ -4,6 +4,7 @@ import { tokenize, tokenizeCorpus } from '../src-main/model/tokenizer.ts';
 import { Trainer } from '../src-main/model/training.ts';
 import { buildVocabulary, encode } from '../src-main/model/vocabulary.ts';
 import { CATS_CORPUS, EXAMPLE_PROMPTS, TRAIN_DEFAULTS } from '../src-renderer/lib/presets.ts';
+import { openApp } from './helpers/chat.ts';
 
 /**
  * What belongs to the learner stays theirs (the sampling fields), the next-token bars and the reply
@@ -12,11 +13,6 @@ import { CATS_CORPUS, EXAMPLE_PROMPTS, TRAIN_DEFAULTS } from '../src-renderer/li
 
 const catLines = CATS_CORPUS.split('\n');
 
-/** Opens the app and waits for Boris (generously: the machine running the tests may be busy). */
-async function openApp(page: Page) {
-  await page.goto('/');
-  await expect(page.getByText(/Boris · \d+ words/)).toBeVisible({ timeout: 20_000 });
-}
 
 /** Loads the cats lesson in the Train view and trains it with the view's defaults (changing only `keep` when given). */
 async function trainCats(page: Page, keep?: 'the best held-out epoch' | 'the final epoch'): Promise<Locator> {

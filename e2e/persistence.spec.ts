@@ -22,7 +22,7 @@ async function trainAndSave(page: Page, name: string): Promise<ReturnType<Page['
 
 async function openApp(page: Page): Promise<void> {
   await page.goto('/');
-  await expect(page.getByText(/^Boris · \d+ words/)).toBeVisible();
+  await expect(page.getByText(/^Boris · \d+ words/)).toBeVisible({ timeout: 15_000 });
 }
 
 test('a saved model is still listed after a reload, and opens', async ({ page }) => {
@@ -31,7 +31,7 @@ test('a saved model is still listed after a reload, and opens', async ({ page })
   await expect(view.getByText('Saved as “Pond keeper”')).toBeVisible();
 
   await page.reload();
-  await expect(page.getByText(/^Boris · \d+ words/)).toBeVisible();
+  await expect(page.getByText(/^Boris · \d+ words/)).toBeVisible({ timeout: 15_000 });
   const header = page.getByRole('banner');
   const picker = header.getByRole('combobox', { name: 'Model' });
   await picker.focus();
@@ -61,7 +61,7 @@ test('a full storage quota is shown when saving, and the models saved before are
   await expect(page.getByText(/^Trained model · \d+ words/)).toBeVisible();
 
   await page.reload();
-  await expect(page.getByText(/^Boris · \d+ words/)).toBeVisible();
+  await expect(page.getByText(/^Boris · \d+ words/)).toBeVisible({ timeout: 15_000 });
   const picker = page.getByRole('banner').getByRole('combobox', { name: 'Model' });
   await picker.focus();
   await expect(picker.locator('option', { hasText: 'First frog' })).toHaveCount(1);

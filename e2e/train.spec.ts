@@ -1,4 +1,3 @@
-import AxeBuilder from '@axe-core/playwright';
 import { type Page, expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { tokenizeCorpus } from '../src-main/model/tokenizer.ts';
@@ -6,6 +5,7 @@ import { Trainer, initialWeights } from '../src-main/model/training.ts';
 import { buildVocabulary, encode } from '../src-main/model/vocabulary.ts';
 import { hoverWeight } from './helpers/heatmap.ts';
 import { boris } from '../tests/helpers/boris.ts';
+import { expectNoSeriousAccessibilityIssues } from './helpers/axe.ts';
 
 const corpus = readFileSync('resources/corpus/boris.txt', 'utf8');
 /** Boris's dialogues: a line of the corpus, or several joined by "+" lines (docs/model.md). */
@@ -163,9 +163,7 @@ for (const scheme of ['light', 'dark'] as const) {
       expect(await heading.evaluate((h) => h.scrollWidth <= h.clientWidth)).toBe(true);
       await page.setViewportSize({ width: 1920, height: 1080 });
       await view.evaluate((node) => node.scrollTo(0, node.scrollHeight));
-      const results = await new AxeBuilder({ page }).include('#view-train').analyze();
-      const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-      expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+      await expectNoSeriousAccessibilityIssues(page, 'train', ['#view-train']);
     });
   });
 }

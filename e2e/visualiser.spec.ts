@@ -1,10 +1,10 @@
-import AxeBuilder from '@axe-core/playwright';
 import { type Page, expect, test } from '@playwright/test';
 import { Conversation } from '../src-main/model/generation.ts';
 import type { Step } from '../src-main/model/network.ts';
 import { createRng } from '../src-main/model/rng.ts';
 import { engineProbabilities, engineStepsInPage } from './helpers/engineInPage.ts';
 import { boris, borisText } from '../tests/helpers/boris.ts';
+import { expectNoSeriousAccessibilityIssues } from './helpers/axe.ts';
 
 
 /** What the engine computes for one greedy turn of a fresh conversation. */
@@ -31,7 +31,7 @@ async function values(page: Page, selector: string): Promise<number[]> {
 
 test.beforeEach(async ({ page }) => {
   await page.goto('/');
-  await expect(page.getByText(/Boris · \d+ words/)).toBeVisible();
+  await expect(page.getByText(/Boris · \d+ words/)).toBeVisible({ timeout: 15_000 });
 });
 
 test("every drawn cell and bar holds the engine's exact number, at every step", async ({ page }) => {
@@ -203,7 +203,5 @@ test('hovering a cell, an edge or a bar tells its exact value and meaning', asyn
 test('has no serious or critical accessibility findings', async ({ page }) => {
   const steps = engineSteps('who are you?');
   await say(page, 'who are you?', steps.length);
-  const results = await new AxeBuilder({ page }).analyze();
-  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
+  await expectNoSeriousAccessibilityIssues(page, 'visualiser');
 });

@@ -1,4 +1,3 @@
-import AxeBuilder from '@axe-core/playwright';
 import { type Page, expect, test } from '@playwright/test';
 import { Conversation } from '../src-main/model/generation.ts';
 import type { Weights } from '../src-main/model/network.ts';
@@ -6,6 +5,7 @@ import { createRng } from '../src-main/model/rng.ts';
 import { type WeightChange, engineProbabilities } from './helpers/engineInPage.ts';
 import { hoverWeight, readBars } from './helpers/heatmap.ts';
 import { boris, borisText } from '../tests/helpers/boris.ts';
+import { expectNoSeriousAccessibilityIssues } from './helpers/axe.ts';
 
 const E = boris.weights.embedding;
 const V = boris.vocabulary.tokens.length;
@@ -27,7 +27,7 @@ function topTokens(probs: ArrayLike<number>, count = 8): [string, number][] {
 
 async function chatThenOpenWeights(page: Page) {
   await page.goto('/');
-  await expect(page.getByText(/Boris · \d+ words/)).toBeVisible();
+  await expect(page.getByText(/Boris · \d+ words/)).toBeVisible({ timeout: 15_000 });
   await page.getByLabel('Temperature').fill('0');
   await page.getByRole('textbox', { name: 'Message' }).fill(PROMPT);
   await page.getByRole('button', { name: 'Send' }).click();
@@ -143,9 +143,7 @@ for (const scheme of ['light', 'dark'] as const) {
       await page.setViewportSize({ width: 1920, height: 1080 });
       await page.locator('#view-weights').evaluate((node) => node.scrollTo(0, 0));
       await hoverWeight(page, view, 'w0', 6, 2);
-      const results = await new AxeBuilder({ page }).include('#view-weights').analyze();
-      const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-      expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+      await expectNoSeriousAccessibilityIssues(page, 'weights', ['#view-weights']);
     });
   });
 }

@@ -3,7 +3,7 @@ import { type Page, expect } from '@playwright/test';
 /** Opens the app and waits for Boris. */
 export async function openApp(page: Page) {
   await page.goto('/');
-  await expect(page.getByText(/Boris · \d+ words/)).toBeVisible();
+  await expect(page.getByText(/Boris · \d+ words/)).toBeVisible({ timeout: 15_000 });
 }
 
 /** Says `prompt` at temperature 0 and waits until the reply has been written out and the clock stopped. */
