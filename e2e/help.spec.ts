@@ -1,4 +1,4 @@
-import { type Page, expect, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { fixedPoint, stepSpectrum } from '../src-main/model/dynamics.ts';
 import { Conversation } from '../src-main/model/generation.ts';
 import { nearestWords } from '../src-main/model/geometry.ts';
