@@ -2,10 +2,9 @@
  * Issue 10, "Nothing lost, nothing hangs": every case it lists for the command line, the file
  * writers and the file readers, each run the way a person (or a hostile file) would.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { zipSync } from 'fflate';
@@ -17,19 +16,12 @@ import { vocabularyFromTokens } from '../src-main/model/vocabulary.ts';
 import { RequestSchema } from '../src-main/service/protocol.ts';
 import * as v from 'valibot';
 import { randomWeights } from './helpers.ts';
+import { scratchFolders } from './helpers/scratch.ts';
 import { slmTyping as slm } from './helpers/slm.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const fixture = join(root, 'tests', 'fixtures', 'original');
-const scratch = mkdtempSync(join(tmpdir(), 'slm-safety-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-let folders = 0;
-function folder(): string {
-  const path = join(scratch, `case-${++folders}`);
-  mkdirSync(path);
-  return path;
-}
+const { folder } = scratchFolders('slm-safety-');
 
 
 const corpusLines = ['who are you? i am boris.', 'what do you love? frogs.', 'how are you? i am good.', 'are frogs nice? frogs are very nice.'];

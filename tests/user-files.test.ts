@@ -3,10 +3,9 @@
  * a write removes nothing but its own temporary file; only regular files are read, within their size,
  * and the model store never reads through a link; every token printed is text, never a control code.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../src-main/files/atomicWrite.ts';
@@ -16,19 +15,12 @@ import { createWeights } from '../src-main/model/network.ts';
 import { vocabularyFromTokens } from '../src-main/model/vocabulary.ts';
 import { FileStore } from '../src-main/service/fileStore.ts';
 import { randomWeights } from './helpers.ts';
+import { scratchFolders } from './helpers/scratch.ts';
 import { slmTyping as slm } from './helpers/slm.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const fixture = join(root, 'tests', 'fixtures', 'original');
-const scratch = mkdtempSync(join(tmpdir(), 'slm-user-files-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-let folders = 0;
-function folder(): string {
-  const path = join(scratch, `case-${++folders}`);
-  mkdirSync(path);
-  return path;
-}
+const { folder } = scratchFolders('slm-user-files-');
 
 
 function modelText(name = 'm', tokens = ['', '-', 'i', 'am', 'boris', 'frogs', '.', '?']): string {
