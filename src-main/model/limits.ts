@@ -109,11 +109,11 @@ export const COMPARE_SENTENCES: Range = { min: 2, max: 16 };
 export const MAX_SCALED_DISTANCES = 1_000;
 
 /**
- * Contexts projected at once (the Inside view's context path): one per step of a long chat. 10,000
- * vectors of E = 24 are a quarter of a million numbers, checked on arrival in a few tens of milliseconds; the
- * app asks for a longer chat's steps in several requests.
+ * Contexts projected at once (the Inside view's context path): one per step of a long chat. 2,000
+ * vectors of E = 64 are 128,000 numbers, checked on arrival in a few milliseconds, which no slice can
+ * split; the app asks for a longer chat's steps in several requests.
  */
-export const MAX_PROJECT_VECTORS = 10_000;
+export const MAX_PROJECT_VECTORS = 2_000;
 
 /** Weight edits in one request: every number of every matrix at the largest sizes. */
 export const MAX_WEIGHT_EDITS = 3 * MAX_MATRIX_VALUES;

@@ -11,7 +11,7 @@ import { inputError } from '../model/errors.ts';
 import { type DistanceScale, type Metric, contextPath, corpusSentences, distance, lineDistanceScaleSteps, nearestWords, percentBelow } from '../model/geometry.ts';
 import { run } from '../model/network.ts';
 import { fitPca, project } from '../model/pca.ts';
-import { tokenizeBounded, tokenizeCorpus } from '../model/tokenizer.ts';
+import { tokenizeBounded, tokenizeCorpusSteps } from '../model/tokenizer.ts';
 import { BOUNDARY, encode } from '../model/vocabulary.ts';
 import type { HandlersFor, ServiceContext } from './context.ts';
 import type { OpenModel } from './openModel.ts';
@@ -57,12 +57,18 @@ export function analysisRequests({ host, models, scheduler }: ServiceContext): H
   async function corpusContexts(open: OpenModel): Promise<Float64Array[]> {
     const { model } = open;
     const corpus = open.corpus ?? (await host.bundled()).corpus;
-    const contexts: Float64Array[] = [];
-    for (const line of tokenizeCorpus(corpus)) {
-      for (const step of run(model.weights, [BOUNDARY, ...encode(model.vocabulary, line)])) contexts.push(step.context);
-      if (contexts.length >= PROJECTION_SAMPLE) break;
+    // In slices, so that other requests go first.
+    function* steps() {
+      const contexts: Float64Array[] = [];
+      const lines = yield* tokenizeCorpusSteps(corpus);
+      for (const [i, line] of lines.entries()) {
+        for (const step of run(model.weights, [BOUNDARY, ...encode(model.vocabulary, line)])) contexts.push(step.context);
+        if (contexts.length >= PROJECTION_SAMPLE) break;
+        if (i % 64 === 63) yield;
+      }
+      return contexts;
     }
-    return contexts;
+    return scheduler.inSlices(steps());
   }
 
   return {
