@@ -16,8 +16,7 @@ export default defineConfig({
   testDir: 'e2e',
   outputDir: 'test-results',
   timeout: 60_000,
-  // Two workers for the two cores of the machines this runs on; each test has its own page and files.
-  workers: 2,
+  workers: 1,
   reporter: [['list']],
   use: {
     baseURL: `http://127.0.0.1:${port}/`,

@@ -123,6 +123,8 @@ test('Which words mattered says when gradient × input is tiny because the predi
 });
 
 test("How far back shows the engine's integrated gradients when asked, and says what they add up to", async ({ page }) => {
+  // Three turns, each explained by the quadrature: a minute and more when the other worker is busy.
+  test.setTimeout(150_000);
   await chat(page);
   await page.getByRole('button', { name: 'Explain' }).click();
   const expected = await engineExplanation(page);
