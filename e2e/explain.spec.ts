@@ -416,29 +416,32 @@ for (const size of [
     await page.getByRole('button', { name: 'Explain' }).click();
     const tree = page.locator('figure.reply-tree');
     await expect(tree.getByRole('tree', { name: 'Reply tree' })).toBeVisible();
-    const network = (await page.locator('figure.network').boundingBox())!;
-    const treeBox = (await tree.boundingBox())!;
-    const bars = (await page.locator('figure.network .bar-p').last().boundingBox())!;
-    if (size.width >= 1260) {
-      // Beside: to the right of the network, in the same row.
-      expect(treeBox.x).toBeGreaterThanOrEqual(network.x + network.width);
-      expect(treeBox.y).toBeLessThan(network.y + network.height);
-      expect(treeBox.y + treeBox.height).toBeGreaterThan(network.y);
-    } else {
-      // A narrow window: under the network, above the timeline.
-      expect(treeBox.y).toBeGreaterThanOrEqual(network.y + network.height);
-      expect(treeBox.y + treeBox.height).toBeLessThanOrEqual((await page.locator('.below').boundingBox())!.y + 1);
-    }
-    // The bars' percentages stay inside the network's panel, and no two headings overlap.
-    expect(bars.x + bars.width).toBeLessThanOrEqual(network.x + network.width);
-    const headings = await Promise.all((await page.locator('figure.network .headings text').all()).map(async (h) => (await h.boundingBox())!));
-    for (let i = 0; i < headings.length; i++) {
-      for (let j = i + 1; j < headings.length; j++) {
-        const [a, b] = [headings[i], headings[j]];
-        const apart = a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y;
-        expect(apart, `headings ${i} and ${j}`).toBe(true);
+    // Measured once the page has settled (Explain re-lays out the view): retried until it holds.
+    await expect(async () => {
+      const network = (await page.locator('figure.network').boundingBox())!;
+      const treeBox = (await tree.boundingBox())!;
+      const bars = (await page.locator('figure.network .bar-p').last().boundingBox())!;
+      if (size.width >= 1260) {
+        // Beside: to the right of the network, in the same row.
+        expect(treeBox.x).toBeGreaterThanOrEqual(network.x + network.width);
+        expect(treeBox.y).toBeLessThan(network.y + network.height);
+        expect(treeBox.y + treeBox.height).toBeGreaterThan(network.y);
+      } else {
+        // A narrow window: under the network, above the timeline.
+        expect(treeBox.y).toBeGreaterThanOrEqual(network.y + network.height);
+        expect(treeBox.y + treeBox.height).toBeLessThanOrEqual((await page.locator('.below').boundingBox())!.y + 1);
       }
-    }
+      // The bars' percentages stay inside the network's panel, and no two headings overlap.
+      expect(bars.x + bars.width).toBeLessThanOrEqual(network.x + network.width);
+      const headings = await Promise.all((await page.locator('figure.network .headings text').all()).map(async (h) => (await h.boundingBox())!));
+      for (let i = 0; i < headings.length; i++) {
+        for (let j = i + 1; j < headings.length; j++) {
+          const [a, b] = [headings[i], headings[j]];
+          const apart = a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y;
+          expect(apart, `headings ${i} and ${j}`).toBe(true);
+        }
+      }
+    }).toPass({ timeout: 10_000 });
     // The timeline's saliency row is in view inside its panel, without scrolling.
     const saliencyCell = page.locator('figure.timeline [data-layer="saliency"]').first();
     await expect(saliencyCell).toHaveCount(1);
