@@ -318,9 +318,12 @@ test('one tab stop per drawing, arrow keys inside with values announced; Space p
 /** The card or dialog in view: inside the window, and no serious or critical accessibility finding. */
 async function expectReadable(page: Page, what: string, dialog = page.getByRole('dialog')) {
   await expect(dialog).toBeVisible();
-  const box = (await dialog.boundingBox())!;
   const window = page.viewportSize()!;
-  expect(box.x >= 0 && box.y >= 0 && box.x + box.width <= window.width + 1 && box.y + box.height <= window.height + 1, `${what} is inside the window`).toBe(true);
+  // A card glides to its place: measured until it has arrived.
+  await expect(async () => {
+    const box = (await dialog.boundingBox())!;
+    expect(box.x >= 0 && box.y >= 0 && box.x + box.width <= window.width + 1 && box.y + box.height <= window.height + 1, `${what} is inside the window`).toBe(true);
+  }).toPass({ timeout: 10_000 });
   await expectNoSeriousAccessibilityIssues(page, what, ['[role="dialog"]']);
 }
 
