@@ -1,9 +1,9 @@
 import { type Page, expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { Conversation } from '../src-main/model/generation.ts';
-import { contextPath, corpusSentences, distance, lineDistanceScale, percentBelow, sentenceDistance } from '../src-main/model/geometry.ts';
-import { compareMemory } from '../src-main/model/memory.ts';
-import { createRng } from '../src-main/model/rng.ts';
+import { Conversation } from '../src-main/model/network/generation.ts';
+import { contextPath, corpusSentences, distance, lineDistanceScale, percentBelow, sentenceDistance } from '../src-main/model/geometry/geometry.ts';
+import { compareMemory } from '../src-main/model/dynamics/memory.ts';
+import { createRng } from '../src-main/model/network/rng.ts';
 import { formatNumber } from '../src-renderer/lib/numbers.ts';
 import { boris } from '../tests/helpers/boris.ts';
 import { expectNoSeriousAccessibilityIssues } from './helpers/axe.ts';

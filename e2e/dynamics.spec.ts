@@ -1,8 +1,8 @@
 import { type Page, expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { textDynamics, wordFixedPoint } from '../src-main/cli/dynamicsCommand.ts';
-import { trainingDynamics } from '../src-main/model/dynamics.ts';
-import { compareMemory } from '../src-main/model/memory.ts';
+import { trainingDynamics } from '../src-main/model/dynamics/dynamics.ts';
+import { compareMemory } from '../src-main/model/dynamics/memory.ts';
 import { openApp, sayGreedily } from './helpers/chat.ts';
 import { boris } from '../tests/helpers/boris.ts';
 import { expectNoSeriousAccessibilityIssues } from './helpers/axe.ts';

@@ -1,6 +1,6 @@
 import { type Page, expect, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { embeddingMap } from '../src-main/model/embeddingMap.ts';
+import { embeddingMap } from '../src-main/model/geometry/embeddingMap.ts';
 import { boris } from '../tests/helpers/boris.ts';
 import { expectNoSeriousAccessibilityIssues } from './helpers/axe.ts';
 

@@ -2,10 +2,10 @@ import { type Page, expect, test } from '@playwright/test';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Conversation } from '../src-main/model/generation.ts';
-import { parseModel } from '../src-main/model/modelFile.ts';
-import { importOriginal } from '../src-main/model/original.ts';
-import { createRng } from '../src-main/model/rng.ts';
+import { Conversation } from '../src-main/model/network/generation.ts';
+import { parseModel } from '../src-main/model/formats/modelFile.ts';
+import { importOriginal } from '../src-main/model/formats/original.ts';
+import { createRng } from '../src-main/model/network/rng.ts';
 import { boris } from '../tests/helpers/boris.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'slm-files-'));

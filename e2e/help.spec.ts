@@ -1,8 +1,8 @@
 import { expect, test } from '@playwright/test';
-import { fixedPoint, stepSpectrum } from '../src-main/model/dynamics.ts';
-import { Conversation } from '../src-main/model/generation.ts';
-import { nearestWords } from '../src-main/model/geometry.ts';
-import { createRng } from '../src-main/model/rng.ts';
+import { fixedPoint, stepSpectrum } from '../src-main/model/dynamics/dynamics.ts';
+import { Conversation } from '../src-main/model/network/generation.ts';
+import { nearestWords } from '../src-main/model/geometry/geometry.ts';
+import { createRng } from '../src-main/model/network/rng.ts';
 import { formatNumber } from '../src-renderer/lib/numbers.ts';
 import { boris } from '../tests/helpers/boris.ts';
 import { openApp as open, sayGreedily as say } from './helpers/chat.ts';

@@ -1,8 +1,8 @@
 import { type Locator, type Page, expect, test } from '@playwright/test';
-import { inspectCorpus } from '../src-main/model/corpusReport.ts';
-import { tokenize, tokenizeCorpus } from '../src-main/model/tokenizer.ts';
-import { Trainer } from '../src-main/model/training.ts';
-import { buildVocabulary, encode } from '../src-main/model/vocabulary.ts';
+import { inspectCorpus } from '../src-main/model/training/corpusReport.ts';
+import { tokenize, tokenizeCorpus } from '../src-main/model/network/tokenizer.ts';
+import { Trainer } from '../src-main/model/training/training.ts';
+import { buildVocabulary, encode } from '../src-main/model/network/vocabulary.ts';
 import { CATS_CORPUS, EXAMPLE_PROMPTS, TRAIN_DEFAULTS } from '../src-renderer/lib/presets.ts';
 import { openApp } from './helpers/chat.ts';
 

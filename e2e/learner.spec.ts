@@ -1,10 +1,10 @@
 import { type Page, expect, test } from '@playwright/test';
-import { stepAnatomy } from '../src-main/model/anatomy.ts';
-import { Conversation } from '../src-main/model/generation.ts';
-import { createRng } from '../src-main/model/rng.ts';
-import { tokenizeCorpus } from '../src-main/model/tokenizer.ts';
-import { Trainer } from '../src-main/model/training.ts';
-import { buildVocabulary, encode } from '../src-main/model/vocabulary.ts';
+import { stepAnatomy } from '../src-main/model/explanations/anatomy.ts';
+import { Conversation } from '../src-main/model/network/generation.ts';
+import { createRng } from '../src-main/model/network/rng.ts';
+import { tokenizeCorpus } from '../src-main/model/network/tokenizer.ts';
+import { Trainer } from '../src-main/model/training/training.ts';
+import { buildVocabulary, encode } from '../src-main/model/network/vocabulary.ts';
 import { formatNumber } from '../src-renderer/lib/numbers.ts';
 import { expectNoSeriousAccessibilityIssues } from './helpers/axe.ts';
 import { hoverWeight } from './helpers/heatmap.ts';

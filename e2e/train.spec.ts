@@ -1,8 +1,9 @@
 import { type Page, expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { tokenizeCorpus } from '../src-main/model/tokenizer.ts';
-import { Trainer, initialWeights } from '../src-main/model/training.ts';
-import { buildVocabulary, encode } from '../src-main/model/vocabulary.ts';
+import { tokenizeCorpus } from '../src-main/model/network/tokenizer.ts';
+import { Trainer } from '../src-main/model/training/training.ts';
+import { initialWeights } from '../src-main/model/training/setup.ts';
+import { buildVocabulary, encode } from '../src-main/model/network/vocabulary.ts';
 import { hoverWeight } from './helpers/heatmap.ts';
 import { boris } from '../tests/helpers/boris.ts';
 import { expectNoSeriousAccessibilityIssues } from './helpers/axe.ts';
@@ -74,8 +75,8 @@ test('a short run fills the progress bar, draws the curves, and saves a model th
   await page.getByLabel('Temperature').fill('0');
   await page.getByRole('textbox', { name: 'Message' }).fill('who are you?');
   await page.getByRole('button', { name: 'Send' }).click();
-  const { Conversation } = await import('../src-main/model/generation.ts');
-  const { createRng } = await import('../src-main/model/rng.ts');
+  const { Conversation } = await import('../src-main/model/network/generation.ts');
+  const { createRng } = await import('../src-main/model/network/rng.ts');
   const reply = new Conversation(trainer.best, vocabulary).say('who are you?', { temperature: 0, rng: createRng(1) });
   const expected = reply.written.map((step) => vocabulary.tokens[step.row] || '¶');
   const chips = page.getByRole('log', { name: 'Conversation' }).getByRole('button', { name: /^Boris's token/ });

@@ -1,7 +1,7 @@
 import { type Page, expect, test } from '@playwright/test';
-import { Conversation } from '../src-main/model/generation.ts';
-import type { Weights } from '../src-main/model/network.ts';
-import { createRng } from '../src-main/model/rng.ts';
+import { Conversation } from '../src-main/model/network/generation.ts';
+import type { Weights } from '../src-main/model/network/network.ts';
+import { createRng } from '../src-main/model/network/rng.ts';
 import { type WeightChange, engineProbabilities } from './helpers/engineInPage.ts';
 import { hoverWeight, readBars } from './helpers/heatmap.ts';
 import { boris, borisText } from '../tests/helpers/boris.ts';

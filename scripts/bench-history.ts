@@ -5,10 +5,10 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { CheckpointRecorder } from '../src-main/model/checkpoints.ts';
-import { parseModel } from '../src-main/model/modelFile.ts';
-import { Trainer } from '../src-main/model/training.ts';
-import type { Vocabulary } from '../src-main/model/vocabulary.ts';
+import { CheckpointRecorder } from '../src-main/model/training/checkpoints.ts';
+import { parseModel } from '../src-main/model/formats/modelFile.ts';
+import { Trainer } from '../src-main/model/training/training.ts';
+import type { Vocabulary } from '../src-main/model/network/vocabulary.ts';
 
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);

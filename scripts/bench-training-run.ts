@@ -4,9 +4,9 @@
  * tokens per second (held-out evaluation left out, as the Trainer counts it). No Node or DOM import.
  * scripts/bench.ts calls it directly; scripts/bench-renderer.mjs bundles it for Node and for a worker.
  */
-import { tokenizeCorpus } from '../src-main/model/tokenizer.ts';
-import { Trainer } from '../src-main/model/training.ts';
-import { type Vocabulary, buildVocabulary, encode, vocabularyFromWordmap } from '../src-main/model/vocabulary.ts';
+import { tokenizeCorpus } from '../src-main/model/network/tokenizer.ts';
+import { Trainer } from '../src-main/model/training/training.ts';
+import { type Vocabulary, buildVocabulary, encode, vocabularyFromWordmap } from '../src-main/model/network/vocabulary.ts';
 
 export interface TrainingRunRequest {
   corpus: string;

@@ -7,9 +7,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { step } from '../src-main/model/network.ts';
-import { TRAINING_DEFAULTS, Trainer, splitCorpus } from '../src-main/model/training.ts';
-import type { Vocabulary } from '../src-main/model/vocabulary.ts';
+import { step } from '../src-main/model/network/network.ts';
+import { Trainer } from '../src-main/model/training/training.ts';
+import { TRAINING_DEFAULTS, splitCorpus } from '../src-main/model/training/setup.ts';
+import type { Vocabulary } from '../src-main/model/network/vocabulary.ts';
 import { NaiveTrainer, naiveModel, naiveStep } from '../tests/reference/naive.ts';
 import { explanationLatency } from './bench-explain.ts';
 import { dynamicsLatency } from './bench-dynamics.ts';

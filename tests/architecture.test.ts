@@ -24,19 +24,24 @@ describe("the house's rules", () => {
 
   it('would catch a forbidden import, DOM use or a cycle', () => {
     const planted: SourceFile[] = [
-      { path: 'src-main/model/a.ts', text: "import { readFileSync } from 'node:fs';\nimport { b } from './b.ts';\nexport const a = 1;" },
-      { path: 'src-main/model/b.ts', text: "import { a } from './a.ts';\n// import x from 'electron' (a comment, not an import)\nexport const b = document.title;" },
+      { path: 'src-main/model/network/a.ts', text: "import { readFileSync } from 'node:fs';\nimport { b } from './b.ts';\nexport const a = 1;" },
+      { path: 'src-main/model/network/b.ts', text: "import { a } from './a.ts';\n// import x from 'electron' (a comment, not an import)\nexport const b = document.title;" },
       { path: 'src-main/model/c.ts', text: "import { ModelService } from '../service/handler.ts';" },
-      { path: 'src-renderer/lib/x.ts', text: "import { tanh } from '../../src-main/model/network.ts';\nimport type { Request } from '../../src-main/service/protocol.ts';" },
+      { path: 'src-renderer/lib/x.ts', text: "import { tanh } from '../../src-main/model/network/network.ts';\nimport type { Request } from '../../src-main/service/protocol.ts';" },
       { path: 'src-main/service/y.ts', text: "import { BrowserWindow } from 'electron';" },
+      { path: 'src-main/model/network/d.ts', text: "import { train } from '../training/training.ts';" },
+      { path: 'src-main/model/units/e.ts', text: "import { explain } from '../explanations/explain.ts';\nimport { run } from '../network/network.ts';" },
     ];
     expect(violations(planted)).toEqual([
-      expect.stringMatching(/^src-main\/model\/a\.ts imports node:fs/),
-      expect.stringMatching(/^src-main\/model\/b\.ts uses the DOM's document/),
+      expect.stringMatching(/^src-main\/model\/network\/a\.ts imports node:fs/),
+      expect.stringMatching(/^src-main\/model\/network\/b\.ts uses the DOM's document/),
       expect.stringMatching(/^src-main\/model\/c\.ts imports src-main\/service\/handler\.ts/),
-      expect.stringMatching(/^src-renderer\/lib\/x\.ts imports src-main\/model\/network\.ts/),
+      expect.stringMatching(/^src-main\/model\/c\.ts stands loose/),
+      expect.stringMatching(/^src-renderer\/lib\/x\.ts imports src-main\/model\/network\/network\.ts/),
       expect.stringMatching(/^src-main\/service\/y\.ts imports electron/),
+      expect.stringMatching(/^src-main\/model\/network\/d\.ts imports src-main\/model\/training\/training\.ts: the model's network room imports only itself/),
+      expect.stringMatching(/^src-main\/model\/units\/e\.ts imports src-main\/model\/explanations\/explain\.ts/),
     ]);
-    expect(cycles(planted)).toEqual([['src-main/model/a.ts', 'src-main/model/b.ts', 'src-main/model/a.ts']]);
+    expect(cycles(planted)).toEqual([['src-main/model/network/a.ts', 'src-main/model/network/b.ts', 'src-main/model/network/a.ts']]);
   });
 });

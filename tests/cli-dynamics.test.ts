@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { USAGE } from '../src-main/cli/commands.ts';
-import { fixedPoint, stepSpectrum } from '../src-main/model/dynamics.ts';
-import { run } from '../src-main/model/network.ts';
-import { tokenize } from '../src-main/model/tokenizer.ts';
-import { BOUNDARY, encode } from '../src-main/model/vocabulary.ts';
+import { fixedPoint, stepSpectrum } from '../src-main/model/dynamics/dynamics.ts';
+import { run } from '../src-main/model/network/network.ts';
+import { tokenize } from '../src-main/model/network/tokenizer.ts';
+import { BOUNDARY, encode } from '../src-main/model/network/vocabulary.ts';
 import { slm } from './helpers/slm.ts';
 import { boris } from './helpers/boris.ts';
 

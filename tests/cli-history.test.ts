@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadModel } from '../src-main/files/modelFiles.ts';
-import { Conversation } from '../src-main/model/generation.ts';
-import { createRng } from '../src-main/model/rng.ts';
+import { Conversation } from '../src-main/model/network/generation.ts';
+import { createRng } from '../src-main/model/network/rng.ts';
 import { expectSameBits } from './helpers.ts';
 import { slm } from './helpers/slm.ts';
 

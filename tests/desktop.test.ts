@@ -7,7 +7,7 @@ import { modelSourceFromPath } from '../src-main/desktop/modelSources.ts';
 import { writeOriginalPair } from '../src-main/files/modelFiles.ts';
 import { prepareModelStore } from '../src-main/desktop/modelStoreSetup.ts';
 import { APP_ENTRY, CONTENT_SECURITY_POLICY, contentType, isAppUrl, resolveAppUrl } from '../src-main/desktop/rendererFiles.ts';
-import { importOriginal } from '../src-main/model/original.ts';
+import { importOriginal } from '../src-main/model/formats/original.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const fixture = join(root, 'tests', 'fixtures', 'original');

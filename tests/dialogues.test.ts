@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { inspectCorpus } from '../src-main/model/corpusReport.ts';
-import { Conversation } from '../src-main/model/generation.ts';
-import { describeHeldOut, heldOutWords } from '../src-main/model/heldOut.ts';
-import { corpusRows, knockoutTable } from '../src-main/model/knockout.ts';
-import { unitProfile } from '../src-main/model/unitProfile.ts';
-import { run } from '../src-main/model/network.ts';
-import { createRng } from '../src-main/model/rng.ts';
-import { tokenizeCorpus } from '../src-main/model/tokenizer.ts';
-import { Trainer, initialWeights, lineLossAndGradients, splitCorpus } from '../src-main/model/training.ts';
-import { BOUNDARY, buildVocabulary, encode } from '../src-main/model/vocabulary.ts';
+import { inspectCorpus } from '../src-main/model/training/corpusReport.ts';
+import { Conversation } from '../src-main/model/network/generation.ts';
+import { describeHeldOut, heldOutWords } from '../src-main/model/training/heldOut.ts';
+import { corpusRows, knockoutTable } from '../src-main/model/units/knockout.ts';
+import { unitProfile } from '../src-main/model/units/unitProfile.ts';
+import { run } from '../src-main/model/network/network.ts';
+import { createRng } from '../src-main/model/network/rng.ts';
+import { tokenizeCorpus } from '../src-main/model/network/tokenizer.ts';
+import { Trainer, lineLossAndGradients } from '../src-main/model/training/training.ts';
+import { initialWeights, splitCorpus } from '../src-main/model/training/setup.ts';
+import { BOUNDARY, buildVocabulary, encode } from '../src-main/model/network/vocabulary.ts';
 
 describe('a corpus of dialogues', () => {
   it('reads a plain line as a dialogue of one line, as before', () => {

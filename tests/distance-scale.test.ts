@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { contextPath, corpusSentences, distance, lineDistanceScale, percentBelow, sampleLines } from '../src-main/model/geometry.ts';
-import { parseModel } from '../src-main/model/modelFile.ts';
-import { createRng } from '../src-main/model/rng.ts';
+import { contextPath, corpusSentences, distance, lineDistanceScale, percentBelow, sampleLines } from '../src-main/model/geometry/geometry.ts';
+import { parseModel } from '../src-main/model/formats/modelFile.ts';
+import { createRng } from '../src-main/model/network/rng.ts';
 import { expectSlmError } from './helpers.ts';
 import { inProcessService } from './helpers/inProcessService.ts';
 

@@ -13,15 +13,15 @@ import {
   largestSingularValue,
   stepSpectrum,
   trainingDynamics,
-} from '../src-main/model/dynamics.ts';
-import { Conversation } from '../src-main/model/generation.ts';
-import { compareMemory } from '../src-main/model/memory.ts';
-import { createRng } from '../src-main/model/rng.ts';
-import type { Checkpoint } from '../src-main/model/model.ts';
-import { type Weights, cloneWeights, nextContext, recurrentWeights, run, tokenEmbedding } from '../src-main/model/network.ts';
-import { tokenize, tokenizeCorpus } from '../src-main/model/tokenizer.ts';
-import { Trainer } from '../src-main/model/training.ts';
-import { BOUNDARY, encode } from '../src-main/model/vocabulary.ts';
+} from '../src-main/model/dynamics/dynamics.ts';
+import { Conversation } from '../src-main/model/network/generation.ts';
+import { compareMemory } from '../src-main/model/dynamics/memory.ts';
+import { createRng } from '../src-main/model/network/rng.ts';
+import type { Checkpoint } from '../src-main/model/network/model.ts';
+import { type Weights, cloneWeights, nextContext, recurrentWeights, run, tokenEmbedding } from '../src-main/model/network/network.ts';
+import { tokenize, tokenizeCorpus } from '../src-main/model/network/tokenizer.ts';
+import { Trainer } from '../src-main/model/training/training.ts';
+import { BOUNDARY, encode } from '../src-main/model/network/vocabulary.ts';
 import { expectSlmError, randomWeights } from './helpers.ts';
 import { boris } from './helpers/boris.ts';
 

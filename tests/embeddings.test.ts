@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseModel } from '../src-main/model/modelFile.ts';
-import { run } from '../src-main/model/network.ts';
-import { tokenize } from '../src-main/model/tokenizer.ts';
-import { BOUNDARY, encode } from '../src-main/model/vocabulary.ts';
+import { parseModel } from '../src-main/model/formats/modelFile.ts';
+import { run } from '../src-main/model/network/network.ts';
+import { tokenize } from '../src-main/model/network/tokenizer.ts';
+import { BOUNDARY, encode } from '../src-main/model/network/vocabulary.ts';
 import { inProcessService } from './helpers/inProcessService.ts';
 
 /** The real model service, in-process, answering the bundled Boris; replies are checked by the protocol. */

@@ -1,7 +1,7 @@
 /** Helpers the unit tests share, written for them and independent of the engine. */
 import { expect } from 'vitest';
-import { SlmError, type SlmErrorKind } from '../src-main/model/errors.ts';
-import { type Weights, createWeights } from '../src-main/model/network.ts';
+import { SlmError, type SlmErrorKind } from '../src-main/model/network/errors.ts';
+import { type Weights, createWeights } from '../src-main/model/network/network.ts';
 
 /** mulberry32: a tiny seeded generator used only to make test data. */
 export function testRandom(seed: number): () => number {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { lossAndGradient } from '../src-main/model/explain.ts';
-import { gaussLegendre } from '../src-main/model/gaussLegendre.ts';
+import { lossAndGradient } from '../src-main/model/explanations/explain.ts';
+import { gaussLegendre } from '../src-main/model/explanations/gaussLegendre.ts';
 import { KernelPath, MAX_PANEL_ORDER } from '../src-main/model/kernel/integratedPath.ts';
 import { randomWeights, testRandom } from './helpers.ts';
 

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { Trainer, initialWeights } from '../src-main/model/training.ts';
-import { adamStepSize } from '../src-main/model/adam.ts';
-import { vocabularyFromTokens } from '../src-main/model/vocabulary.ts';
+import { Trainer } from '../src-main/model/training/training.ts';
+import { initialWeights } from '../src-main/model/training/setup.ts';
+import { adamStepSize } from '../src-main/model/training/adam.ts';
+import { vocabularyFromTokens } from '../src-main/model/network/vocabulary.ts';
 import { NaiveTrainer, naiveModel, naiveRun } from './reference/naive.ts';
 import { KernelPass } from '../src-main/model/kernel/linePass.ts';
 import { LINE_PASS_WASM_BASE64 } from '../src-main/model/kernel/linePassWasm.ts';
-import { createRng } from '../src-main/model/rng.ts';
+import { createRng } from '../src-main/model/network/rng.ts';
 
 /**
  * The WebAssembly training kernel against the naive nested-array implementation of the same update

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { stepAnatomy } from '../src-main/model/anatomy.ts';
-import { parseModel } from '../src-main/model/modelFile.ts';
-import { run } from '../src-main/model/network.ts';
-import { droppedCharacters, tokenize } from '../src-main/model/tokenizer.ts';
-import { BOUNDARY, encode } from '../src-main/model/vocabulary.ts';
+import { stepAnatomy } from '../src-main/model/explanations/anatomy.ts';
+import { parseModel } from '../src-main/model/formats/modelFile.ts';
+import { run } from '../src-main/model/network/network.ts';
+import { droppedCharacters, tokenize } from '../src-main/model/network/tokenizer.ts';
+import { BOUNDARY, encode } from '../src-main/model/network/vocabulary.ts';
 import { inProcessService } from './helpers/inProcessService.ts';
 import { formatNumber } from '../src-renderer/lib/numbers.ts';
 import { SAMPLING_RULES, samplingProblem } from '../src-renderer/lib/samplingCheck.ts';

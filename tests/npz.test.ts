@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { unzipSync, zipSync } from 'fflate';
-import { SlmError } from '../src-main/model/errors.ts';
-import { readNpy, readNpz, writeNpy, writeNpz, type NpyArray } from '../src-main/model/npz.ts';
+import { SlmError } from '../src-main/model/network/errors.ts';
+import { readNpy, readNpz, writeNpy, writeNpz, type NpyArray } from '../src-main/model/formats/npz.ts';
 import { expectSlmError } from './helpers.ts';
 
 const expectFormatError = (fn: () => unknown, pattern: RegExp) => expectSlmError(fn, 'format', pattern);

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { explainPrediction } from '../src-main/model/explain.ts';
-import { explanationRecord } from '../src-main/model/explainRecords.ts';
-import { Conversation } from '../src-main/model/generation.ts';
-import { MAX_OCCLUSION_WORK } from '../src-main/model/limits.ts';
-import { type Weights, run } from '../src-main/model/network.ts';
-import { leaveEachOut } from '../src-main/model/occlusion.ts';
-import { createRng } from '../src-main/model/rng.ts';
-import { tokenize } from '../src-main/model/tokenizer.ts';
-import { BOUNDARY, UNKNOWN, encode } from '../src-main/model/vocabulary.ts';
-import { answerSentence, measureNotes, wordsThatMattered } from '../src-main/model/whichWords.ts';
+import { explainPrediction } from '../src-main/model/explanations/explain.ts';
+import { explanationRecord } from '../src-main/model/explanations/explainRecords.ts';
+import { Conversation } from '../src-main/model/network/generation.ts';
+import { MAX_OCCLUSION_WORK } from '../src-main/model/network/limits.ts';
+import { type Weights, run } from '../src-main/model/network/network.ts';
+import { leaveEachOut } from '../src-main/model/explanations/occlusion.ts';
+import { createRng } from '../src-main/model/network/rng.ts';
+import { tokenize } from '../src-main/model/network/tokenizer.ts';
+import { BOUNDARY, UNKNOWN, encode } from '../src-main/model/network/vocabulary.ts';
+import { answerSentence, measureNotes, wordsThatMattered } from '../src-main/model/explanations/whichWords.ts';
 import { randomWeights } from './helpers.ts';
 import { boris } from './helpers/boris.ts';
 

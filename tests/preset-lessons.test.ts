@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { inspectCorpus } from '../src-main/model/corpusReport.ts';
-import { examplePrompts } from '../src-main/model/examplePrompts.ts';
-import { Conversation } from '../src-main/model/generation.ts';
-import { createRng } from '../src-main/model/rng.ts';
-import { tokenize, tokenizeCorpus } from '../src-main/model/tokenizer.ts';
-import { Trainer } from '../src-main/model/training.ts';
-import { buildVocabulary, encode } from '../src-main/model/vocabulary.ts';
+import { inspectCorpus } from '../src-main/model/training/corpusReport.ts';
+import { examplePrompts } from '../src-main/model/training/examplePrompts.ts';
+import { Conversation } from '../src-main/model/network/generation.ts';
+import { createRng } from '../src-main/model/network/rng.ts';
+import { tokenize, tokenizeCorpus } from '../src-main/model/network/tokenizer.ts';
+import { Trainer } from '../src-main/model/training/training.ts';
+import { buildVocabulary, encode } from '../src-main/model/network/vocabulary.ts';
 import { CATS_CORPUS, FEW_HELD_OUT, TRAINING_PRESETS, TRAIN_DEFAULTS, defaultKeep, suggestModelName } from '../src-renderer/lib/presets.ts';
 
 /**

@@ -4,12 +4,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseChecks, scoreChecks } from '../src-main/model/checks.ts';
-import { parseFollowUps, scoreFollowUps } from '../src-main/model/followUps.ts';
-import { parseModel } from '../src-main/model/modelFile.ts';
-import { tokenizeCorpus } from '../src-main/model/tokenizer.ts';
-import { Trainer } from '../src-main/model/training.ts';
-import { encode, vocabularyFromWordmap } from '../src-main/model/vocabulary.ts';
+import { parseChecks, scoreChecks } from '../src-main/model/training/checks.ts';
+import { parseFollowUps, scoreFollowUps } from '../src-main/model/training/followUps.ts';
+import { parseModel } from '../src-main/model/formats/modelFile.ts';
+import { tokenizeCorpus } from '../src-main/model/network/tokenizer.ts';
+import { Trainer } from '../src-main/model/training/training.ts';
+import { encode, vocabularyFromWordmap } from '../src-main/model/network/vocabulary.ts';
 import { corpusQuestions } from './helpers.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');

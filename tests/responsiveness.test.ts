@@ -2,14 +2,14 @@
  * The model service stays responsive: while any request the protocol allows runs at its largest
  * allowed size, a cheap request (listModels) sent meanwhile is answered within 250 ms. This is a
  * bound on waiting, not a speed target: long work runs in slices (service/scheduler.ts) and its
- * budget is written once in model/limits.ts.
+ * budget is written once in model/network/limits.ts.
  *
  * The real service runs in this process, yielding to the event loop as the Node host does
  * (setImmediate). A cheap request is due at a moment on a timer; if a slice of heavy work held the
  * event loop, the timer fires late and the lateness is counted in the wait.
  */
 import { describe, expect, it } from 'vitest';
-import * as limits from '../src-main/model/limits.ts';
+import * as limits from '../src-main/model/network/limits.ts';
 import type { RequestBody } from '../src-main/service/protocol.ts';
 import { inProcessService } from './helpers/inProcessService.ts';
 import { testRandom } from './helpers.ts';

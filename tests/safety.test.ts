@@ -8,11 +8,11 @@ import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, utimesSync
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { zipSync } from 'fflate';
-import { SlmError } from '../src-main/model/errors.ts';
-import { parseModel, serializeModel } from '../src-main/model/modelFile.ts';
-import { readNpz, writeNpz } from '../src-main/model/npz.ts';
-import { Trainer } from '../src-main/model/training.ts';
-import { vocabularyFromTokens } from '../src-main/model/vocabulary.ts';
+import { SlmError } from '../src-main/model/network/errors.ts';
+import { parseModel, serializeModel } from '../src-main/model/formats/modelFile.ts';
+import { readNpz, writeNpz } from '../src-main/model/formats/npz.ts';
+import { Trainer } from '../src-main/model/training/training.ts';
+import { vocabularyFromTokens } from '../src-main/model/network/vocabulary.ts';
 import { RequestSchema } from '../src-main/service/protocol.ts';
 import * as v from 'valibot';
 import { randomWeights } from './helpers.ts';

@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { nearestWords, sentenceDistance } from '../src-main/model/geometry.ts';
-import { Conversation } from '../src-main/model/generation.ts';
-import { readNpz } from '../src-main/model/npz.ts';
-import { exportOriginal, importOriginal } from '../src-main/model/original.ts';
-import { createRng } from '../src-main/model/rng.ts';
+import { nearestWords, sentenceDistance } from '../src-main/model/geometry/geometry.ts';
+import { Conversation } from '../src-main/model/network/generation.ts';
+import { readNpz } from '../src-main/model/formats/npz.ts';
+import { exportOriginal, importOriginal } from '../src-main/model/formats/original.ts';
+import { createRng } from '../src-main/model/network/rng.ts';
 import { embeddingSize, naiveDistance, naiveFeed, naiveModel, naiveNeighbours, naiveRun, vocabularySize } from './reference/naive.ts';
 
 /**

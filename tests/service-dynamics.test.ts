@@ -1,15 +1,15 @@
-import { finish } from '../src-main/model/slices.ts';
+import { finish } from '../src-main/model/network/slices.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fixedPoint, stepSpectrum, trainingDynamics } from '../src-main/model/dynamics.ts';
+import { fixedPoint, stepSpectrum, trainingDynamics } from '../src-main/model/dynamics/dynamics.ts';
 import type { ServiceContext } from '../src-main/service/context.ts';
 import { dynamicsRequests } from '../src-main/service/dynamicsRequests.ts';
 import { parseResult } from '../src-main/service/protocol.ts';
 import { randomWeights } from './helpers.ts';
-import { compareMemory } from '../src-main/model/memory.ts';
-import { parseModel } from '../src-main/model/modelFile.ts';
-import { run } from '../src-main/model/network.ts';
-import { tokenize } from '../src-main/model/tokenizer.ts';
-import { BOUNDARY, encode } from '../src-main/model/vocabulary.ts';
+import { compareMemory } from '../src-main/model/dynamics/memory.ts';
+import { parseModel } from '../src-main/model/formats/modelFile.ts';
+import { run } from '../src-main/model/network/network.ts';
+import { tokenize } from '../src-main/model/network/tokenizer.ts';
+import { BOUNDARY, encode } from '../src-main/model/network/vocabulary.ts';
 import { inProcessService } from './helpers/inProcessService.ts';
 
 /** The dynamics requests of the real model service, in-process: the engine's numbers, checked replies. */

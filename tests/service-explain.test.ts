@@ -1,12 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { explainPrediction } from '../src-main/model/explain.ts';
-import { corpusRows, knockOutInPlace, knockoutTable } from '../src-main/model/knockout.ts';
-import { parseModel } from '../src-main/model/modelFile.ts';
-import { cloneWeights, run } from '../src-main/model/network.ts';
-import { replyTree } from '../src-main/model/replyTree.ts';
-import { tokenize } from '../src-main/model/tokenizer.ts';
-import { unitProfile } from '../src-main/model/unitProfile.ts';
-import { BOUNDARY, encode } from '../src-main/model/vocabulary.ts';
+import { explainPrediction } from '../src-main/model/explanations/explain.ts';
+import { corpusRows, knockOutInPlace, knockoutTable } from '../src-main/model/units/knockout.ts';
+import { parseModel } from '../src-main/model/formats/modelFile.ts';
+import { cloneWeights, run } from '../src-main/model/network/network.ts';
+import { replyTree } from '../src-main/model/explanations/replyTree.ts';
+import { tokenize } from '../src-main/model/network/tokenizer.ts';
+import { unitProfile } from '../src-main/model/units/unitProfile.ts';
+import { BOUNDARY, encode } from '../src-main/model/network/vocabulary.ts';
 import { parseResult } from '../src-main/service/protocol.ts';
 import { inProcessService } from './helpers/inProcessService.ts';
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { Conversation } from '../src-main/model/generation.ts';
-import { embeddingMap } from '../src-main/model/embeddingMap.ts';
-import { sentenceDistance } from '../src-main/model/geometry.ts';
-import { parseModel } from '../src-main/model/modelFile.ts';
-import { createRng } from '../src-main/model/rng.ts';
+import { Conversation } from '../src-main/model/network/generation.ts';
+import { embeddingMap } from '../src-main/model/geometry/embeddingMap.ts';
+import { sentenceDistance } from '../src-main/model/geometry/geometry.ts';
+import { parseModel } from '../src-main/model/formats/modelFile.ts';
+import { createRng } from '../src-main/model/network/rng.ts';
 import { inProcessService } from './helpers/inProcessService.ts';
 
 const turn = { prompt: 'who are you?', temperature: 0, topK: 0, seed: 1 };

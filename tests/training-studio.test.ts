@@ -4,11 +4,11 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { inspectCorpus } from '../src-main/model/corpusReport.ts';
-import { parseModel } from '../src-main/model/modelFile.ts';
-import { splitCorpus } from '../src-main/model/training.ts';
-import { tokenizeCorpus } from '../src-main/model/tokenizer.ts';
-import { buildVocabulary } from '../src-main/model/vocabulary.ts';
+import { inspectCorpus } from '../src-main/model/training/corpusReport.ts';
+import { parseModel } from '../src-main/model/formats/modelFile.ts';
+import { splitCorpus } from '../src-main/model/training/setup.ts';
+import { tokenizeCorpus } from '../src-main/model/network/tokenizer.ts';
+import { buildVocabulary } from '../src-main/model/network/vocabulary.ts';
 import { forkService } from '../src-main/service/forkConnection.ts';
 import type { ServiceEvent } from '../src-main/service/protocol.ts';
 import { ServiceSupervisor } from '../src-main/service/supervisor.ts';

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { SlmError } from '../src-main/model/errors.ts';
-import { allFinite, run, type Weights } from '../src-main/model/network.ts';
-import { tokenize, tokenizeCorpus } from '../src-main/model/tokenizer.ts';
-import { BOUNDARY, buildVocabulary, encode, vocabularyFromTokens } from '../src-main/model/vocabulary.ts';
-import { Trainer, initialWeights, lineLossAndGradients, splitCorpus, type TrainingOptions } from '../src-main/model/training.ts';
-import { generateLine } from '../src-main/model/generation.ts';
-import { createRng } from '../src-main/model/rng.ts';
+import { SlmError } from '../src-main/model/network/errors.ts';
+import { allFinite, run, type Weights } from '../src-main/model/network/network.ts';
+import { tokenize, tokenizeCorpus } from '../src-main/model/network/tokenizer.ts';
+import { BOUNDARY, buildVocabulary, encode, vocabularyFromTokens } from '../src-main/model/network/vocabulary.ts';
+import { Trainer, lineLossAndGradients } from '../src-main/model/training/training.ts';
+import { initialWeights, splitCorpus, type TrainingOptions } from '../src-main/model/training/setup.ts';
+import { generateLine } from '../src-main/model/network/generation.ts';
+import { createRng } from '../src-main/model/network/rng.ts';
 import { expectSameBits, expectSlmError, randomWeights, sameBits } from './helpers.ts';
 import { naiveLineLoss, naiveModel } from './reference/naive.ts';
 

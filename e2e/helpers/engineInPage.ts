@@ -3,9 +3,9 @@ import { pageBundle } from './pageBundle.ts';
 
 /** The engine's conversation, bundled and run in the page under test (see pageBundle.ts). */
 const bundle = pageBundle(`
-      import { Conversation } from './src-main/model/generation.ts';
-      import { parseModel } from './src-main/model/modelFile.ts';
-      import { createRng } from './src-main/model/rng.ts';
+      import { Conversation } from './src-main/model/network/generation.ts';
+      import { parseModel } from './src-main/model/formats/modelFile.ts';
+      import { createRng } from './src-main/model/network/rng.ts';
       globalThis.slmEngine = { Conversation, parseModel, createRng };
     `);
 

@@ -5,12 +5,12 @@ import { pageBundle } from './pageBundle.ts';
  * The engine's explanations, bundled and run in the page under test (see pageBundle.ts).
  */
 const bundle = pageBundle(`
-      import { explainPrediction } from './src-main/model/explain.ts';
-      import { corpusRows, knockoutTable } from './src-main/model/knockout.ts';
-      import { parseModel } from './src-main/model/modelFile.ts';
-      import { run } from './src-main/model/network.ts';
-      import { replyTree } from './src-main/model/replyTree.ts';
-      import { unitProfile } from './src-main/model/unitProfile.ts';
+      import { explainPrediction } from './src-main/model/explanations/explain.ts';
+      import { corpusRows, knockoutTable } from './src-main/model/units/knockout.ts';
+      import { parseModel } from './src-main/model/formats/modelFile.ts';
+      import { run } from './src-main/model/network/network.ts';
+      import { replyTree } from './src-main/model/explanations/replyTree.ts';
+      import { unitProfile } from './src-main/model/units/unitProfile.ts';
       globalThis.slmExplain = { explainPrediction, corpusRows, knockoutTable, parseModel, run, replyTree, unitProfile };
     `);
 

@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { MAX_WORD_CHARACTERS } from '../model/limits.ts';
+import { MAX_WORD_CHARACTERS } from '../model/network/limits.ts';
 
 /** A mistake in how the command was called: exit code 2 and a hint at `slm help`. */
 export class UsageError extends Error {

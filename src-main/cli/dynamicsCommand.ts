@@ -1,13 +1,13 @@
 /**
  * `slm dynamics`: the Jacobian of the context at each step of a text (its eigenvalues and spectral
- * radius), and a word's fixed point (model/dynamics.ts), with the numbers the app's Dynamics panel shows.
+ * radius), and a word's fixed point (model/dynamics/dynamics.ts), with the numbers the app's Dynamics panel shows.
  */
-import { inputError, quote } from '../model/errors.ts';
-import { fixedPoint, stepSpectrum } from '../model/dynamics.ts';
-import type { Model } from '../model/model.ts';
-import { run } from '../model/network.ts';
-import { tokenizeBounded } from '../model/tokenizer.ts';
-import { BOUNDARY, encode } from '../model/vocabulary.ts';
+import { inputError, quote } from '../model/network/errors.ts';
+import { fixedPoint, stepSpectrum } from '../model/dynamics/dynamics.ts';
+import type { Model } from '../model/network/model.ts';
+import { run } from '../model/network/network.ts';
+import { tokenizeBounded } from '../model/network/tokenizer.ts';
+import { BOUNDARY, encode } from '../model/network/vocabulary.ts';
 import { UsageError, jsonLine, parse, shownToken, stringOption } from './args.ts';
 import type { CliIo } from './io.ts';
 import { jsonOption, modelOption, openModel } from './modelOption.ts';

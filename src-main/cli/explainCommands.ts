@@ -1,20 +1,20 @@
 /**
  * `slm explain`, `slm tree`, `slm unit` and `slm ablate`: why the model says what it says, with the
- * numbers the app shows (the records come from src-main/model/explainRecords.ts).
+ * numbers the app shows (the records come from src-main/model/explanations/explainRecords.ts).
  */
 import { resolve } from 'node:path';
-import { inputError, quote } from '../model/errors.ts';
-import { DEFAULT_IG_STEPS, MAX_IG_STEPS, explainPrediction } from '../model/explain.ts';
-import { explanationRecord, knockoutTableRecord, type ReplyNodeRecord, replyNodeRecords, unitProfileRecord } from '../model/explainRecords.ts';
-import { describeHeldOut, heldOutWords } from '../model/heldOut.ts';
-import { corpusRows, knockoutTable, parseUnitId } from '../model/knockout.ts';
-import type { Model } from '../model/model.ts';
-import { run } from '../model/network.ts';
-import { MAX_TREE_DEPTH, REPLY_TREE_DEFAULTS, growReplyTree } from '../model/replyTree.ts';
-import { tokenizeBounded } from '../model/tokenizer.ts';
-import { MAX_CORPUS_CHARACTERS } from '../model/limits.ts';
-import { DEFAULT_TOP_CONTEXTS, unitProfile } from '../model/unitProfile.ts';
-import { BOUNDARY, encode } from '../model/vocabulary.ts';
+import { inputError, quote } from '../model/network/errors.ts';
+import { DEFAULT_IG_STEPS, MAX_IG_STEPS, explainPrediction } from '../model/explanations/explain.ts';
+import { explanationRecord, knockoutTableRecord, type ReplyNodeRecord, replyNodeRecords, unitProfileRecord } from '../model/explanations/explainRecords.ts';
+import { describeHeldOut, heldOutWords } from '../model/training/heldOut.ts';
+import { corpusRows, knockoutTable, parseUnitId } from '../model/units/knockout.ts';
+import type { Model } from '../model/network/model.ts';
+import { run } from '../model/network/network.ts';
+import { MAX_TREE_DEPTH, REPLY_TREE_DEFAULTS, growReplyTree } from '../model/explanations/replyTree.ts';
+import { tokenizeBounded } from '../model/network/tokenizer.ts';
+import { MAX_CORPUS_CHARACTERS } from '../model/network/limits.ts';
+import { DEFAULT_TOP_CONTEXTS, unitProfile } from '../model/units/unitProfile.ts';
+import { BOUNDARY, encode } from '../model/network/vocabulary.ts';
 import {
   MEASURES,
   MEASURE_NAMES,
@@ -26,7 +26,7 @@ import {
   rankedWords,
   signedNumber,
   wordsThatMattered,
-} from '../model/whichWords.ts';
+} from '../model/explanations/whichWords.ts';
 import { readText } from '../files/modelFiles.ts';
 import { bundledCorpusPath } from '../files/resources.ts';
 import { UsageError, jsonLine, numberOption, parse, printable, shownToken, stringOption } from './args.ts';

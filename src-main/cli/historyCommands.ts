@@ -3,8 +3,8 @@
  * out as a model file of its own.
  */
 import { resolve } from 'node:path';
-import { EPOCHS } from '../model/limits.ts';
-import { modelAtEpoch } from '../model/checkpoints.ts';
+import { EPOCHS } from '../model/network/limits.ts';
+import { modelAtEpoch } from '../model/training/checkpoints.ts';
 import { checkTarget, sameFile } from '../files/atomicWrite.ts';
 import { modelInputs, saveModel } from '../files/modelFiles.ts';
 import { UsageError, jsonLine, numberOption, parse, printable, stringOption } from './args.ts';

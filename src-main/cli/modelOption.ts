@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { Model } from '../model/model.ts';
+import type { Model } from '../model/network/model.ts';
 import { loadModel } from '../files/modelFiles.ts';
 import { bundledModelPath } from '../files/resources.ts';
 import { stringOption } from './args.ts';

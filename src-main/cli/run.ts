@@ -1,4 +1,4 @@
-import { SlmError } from '../model/errors.ts';
+import { SlmError } from '../model/network/errors.ts';
 import { CommandFailed, USAGE, commandNamed } from './commands.ts';
 import { UsageError, printable } from './args.ts';
 import type { CliIo } from './io.ts';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { link, lstat, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { SlmError, inputError, quote } from '../model/errors.ts';
+import { SlmError, inputError, quote } from '../model/network/errors.ts';
 
 /**
  * Writing files so that nothing is lost:

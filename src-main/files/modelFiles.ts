@@ -1,11 +1,11 @@
 import { stat } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
-import { SlmError, formatError, inputError } from '../model/errors.ts';
-import type { Model } from '../model/model.ts';
-import { parseModel, serializeModel } from '../model/modelFile.ts';
-import { readNpz } from '../model/npz.ts';
-import { exportOriginal, importOriginal } from '../model/original.ts';
-import { MAX_MODEL_FILE_CHARACTERS, MAX_WEIGHTS_FILE_BYTES, MAX_WORDMAP_CHARACTERS } from '../model/limits.ts';
+import { SlmError, formatError, inputError } from '../model/network/errors.ts';
+import type { Model } from '../model/network/model.ts';
+import { parseModel, serializeModel } from '../model/formats/modelFile.ts';
+import { readNpz } from '../model/formats/npz.ts';
+import { exportOriginal, importOriginal } from '../model/formats/original.ts';
+import { MAX_MODEL_FILE_CHARACTERS, MAX_WEIGHTS_FILE_BYTES, MAX_WORDMAP_CHARACTERS } from '../model/network/limits.ts';
 import { errnoWords, writeFileAtomic, writeFilesAtomic } from './atomicWrite.ts';
 import { readRegularFile, readRegularText } from './regularFile.ts';
 

@@ -1,6 +1,6 @@
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { inputError } from '../model/errors.ts';
+import { inputError } from '../model/network/errors.ts';
 
 /**
  * The one way slm studio reads a file a person (or a folder it does not control) gives it:

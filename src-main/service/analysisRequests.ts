@@ -3,16 +3,16 @@
  * two sentences' contexts part, the PCA plane of the corpus's contexts, the word map, one step's
  * anatomy, and corpora (Boris's, and what training would make of one).
  */
-import { stepAnatomy } from '../model/anatomy.ts';
-import { inspectCorpusSteps } from '../model/corpusReport.ts';
-import { pathDivergence } from '../model/divergence.ts';
-import { embeddingMapSteps } from '../model/embeddingMap.ts';
-import { inputError } from '../model/errors.ts';
-import { type DistanceScale, type Metric, contextPath, corpusSentences, distance, lineDistanceScaleSteps, nearestWords, percentBelow } from '../model/geometry.ts';
-import { run } from '../model/network.ts';
-import { fitPca, project } from '../model/pca.ts';
-import { tokenizeBounded, tokenizeCorpusSteps } from '../model/tokenizer.ts';
-import { BOUNDARY, encode } from '../model/vocabulary.ts';
+import { stepAnatomy } from '../model/explanations/anatomy.ts';
+import { inspectCorpusSteps } from '../model/training/corpusReport.ts';
+import { pathDivergence } from '../model/geometry/divergence.ts';
+import { embeddingMapSteps } from '../model/geometry/embeddingMap.ts';
+import { inputError } from '../model/network/errors.ts';
+import { type DistanceScale, type Metric, contextPath, corpusSentences, distance, lineDistanceScaleSteps, nearestWords, percentBelow } from '../model/geometry/geometry.ts';
+import { run } from '../model/network/network.ts';
+import { fitPca, project } from '../model/geometry/pca.ts';
+import { tokenizeBounded, tokenizeCorpusSteps } from '../model/network/tokenizer.ts';
+import { BOUNDARY, encode } from '../model/network/vocabulary.ts';
 import type { HandlersFor, ServiceContext } from './context.ts';
 import type { OpenModel } from './openModel.ts';
 import { numbers } from './wire.ts';

@@ -3,9 +3,9 @@
  * replay of every turn with the weights as they are now, starting afresh, and a trace of any text.
  * Long turns and replays run in slices, so other requests are answered meanwhile.
  */
-import { traceText } from '../model/generation.ts';
-import { createRng } from '../model/rng.ts';
-import { droppedCharacters, tokenizeBounded } from '../model/tokenizer.ts';
+import { traceText } from '../model/network/generation.ts';
+import { createRng } from '../model/network/rng.ts';
+import { droppedCharacters, tokenizeBounded } from '../model/network/tokenizer.ts';
 import type { HandlersFor, ServiceContext } from './context.ts';
 import type { GeneratedTurn, StepRecord, TurnRequest } from './protocol.ts';
 import { stepRecord } from './wire.ts';

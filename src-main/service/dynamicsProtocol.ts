@@ -1,9 +1,9 @@
 /**
- * The dynamics requests and their results (model/dynamics.ts, model/memory.ts), part of the service's
+ * The dynamics requests and their results (model/dynamics/dynamics.ts, model/dynamics/memory.ts), part of the service's
  * protocol: protocol.ts puts them in its request and result tables and re-exports everything here.
  */
 import * as v from 'valibot';
-import * as limits from '../model/limits.ts';
+import * as limits from '../model/network/limits.ts';
 import { finite, request, vector, whole, within } from './schemaParts.ts';
 
 const text = (max: number) => v.pipe(v.string(), v.maxLength(max, `the text is longer than ${max.toLocaleString('en')} characters`));

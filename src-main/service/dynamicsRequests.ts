@@ -1,13 +1,13 @@
 /**
  * The service's dynamics requests: the Jacobian's spectrum at the conversation's steps, a word's fixed
  * point, the memory figures over a training run's checkpoints, and the same last turn after two
- * histories (model/dynamics.ts, model/memory.ts). Read-only looks at the open model.
+ * histories (model/dynamics/dynamics.ts, model/dynamics/memory.ts). Read-only looks at the open model.
  */
-import { assertAnalysable, assertNoNaN } from '../model/analysable.ts';
-import { fixedPoint, stepSpectraSteps, trainingDynamicsSteps } from '../model/dynamics.ts';
-import { inputError } from '../model/errors.ts';
-import { compareMemorySteps } from '../model/memory.ts';
-import { tokenizeBounded } from '../model/tokenizer.ts';
+import { assertAnalysable, assertNoNaN } from '../model/network/analysable.ts';
+import { fixedPoint, stepSpectraSteps, trainingDynamicsSteps } from '../model/dynamics/dynamics.ts';
+import { inputError } from '../model/network/errors.ts';
+import { compareMemorySteps } from '../model/dynamics/memory.ts';
+import { tokenizeBounded } from '../model/network/tokenizer.ts';
 import type { HandlersFor, ServiceContext } from './context.ts';
 import type { CheckpointDynamicsResult } from './dynamicsProtocol.ts';
 import { numbers } from './wire.ts';

@@ -3,7 +3,7 @@
  * protocol: protocol.ts puts them in its request and result tables and re-exports everything here.
  */
 import * as v from 'valibot';
-import * as limits from '../model/limits.ts';
+import * as limits from '../model/network/limits.ts';
 import { finite, request, whole, within } from './schemaParts.ts';
 
 /** Token rows fed from zeros: the whole conversation up to a step. */

@@ -6,17 +6,17 @@
  * "cancelled". Their work runs in slices (the scheduler's), so other requests are answered meanwhile. The corpus's rows and the knock-out
  * table are kept until the weights change.
  */
-import { assertAnalysable, assertNoNaN } from '../model/analysable.ts';
-import { SlmError, inputError } from '../model/errors.ts';
-import { explainPredictionSteps } from '../model/explain.ts';
-import { knockoutTableRecord, unitProfileRecord } from '../model/explainRecords.ts';
-import { countDialogues } from '../model/heldOut.ts';
-import { LineEvaluator, type UnitKnockout, corpusRowsSteps } from '../model/knockout.ts';
-import type { Model } from '../model/model.ts';
-import { nextContext, tokenEmbedding } from '../model/network.ts';
-import { type ReplyNode, replyTreeSteps } from '../model/replyTree.ts';
-import type { Sliced } from '../model/slices.ts';
-import { corpusContextsSteps, unitProfileSteps } from '../model/unitProfile.ts';
+import { assertAnalysable, assertNoNaN } from '../model/network/analysable.ts';
+import { SlmError, inputError } from '../model/network/errors.ts';
+import { explainPredictionSteps } from '../model/explanations/explain.ts';
+import { knockoutTableRecord, unitProfileRecord } from '../model/explanations/explainRecords.ts';
+import { countDialogues } from '../model/training/heldOut.ts';
+import { LineEvaluator, type UnitKnockout, corpusRowsSteps } from '../model/units/knockout.ts';
+import type { Model } from '../model/network/model.ts';
+import { nextContext, tokenEmbedding } from '../model/network/network.ts';
+import { type ReplyNode, replyTreeSteps } from '../model/explanations/replyTree.ts';
+import type { Sliced } from '../model/network/slices.ts';
+import { corpusContextsSteps, unitProfileSteps } from '../model/units/unitProfile.ts';
 import { ANSWERED_LATER, type HandlersFor } from './context.ts';
 import { EXPLANATION_TYPES, type ExplanationType, type KnockoutTableResult, type ReplyNodeResult, type Request, type RequestOf, type ResultOf, type ServiceMessage } from './protocol.ts';
 

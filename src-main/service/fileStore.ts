@@ -2,8 +2,8 @@ import { lstat, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type WriteOptions, createFileExclusive, fileError, removeStaleStagingFiles, writeFileAtomic } from '../files/atomicWrite.ts';
 import { readRegularText } from '../files/regularFile.ts';
-import { inputError, quote } from '../model/errors.ts';
-import { MAX_MODEL_FILE_CHARACTERS } from '../model/limits.ts';
+import { inputError, quote } from '../model/network/errors.ts';
+import { MAX_MODEL_FILE_CHARACTERS } from '../model/network/limits.ts';
 import { type ModelStore, type StoredFile, candidateIds, isStoredId } from './store.ts';
 
 const EXTENSION = '.slm.json';

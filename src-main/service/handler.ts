@@ -9,7 +9,7 @@
  * open model has one owner (openModel.ts), and the scheduler (scheduler.ts) decides when each
  * request runs. docs/ARCHITECTURE.md shows where a new request goes.
  */
-import { SlmError, clip } from '../model/errors.ts';
+import { SlmError, clip } from '../model/network/errors.ts';
 import { analysisRequests } from './analysisRequests.ts';
 import { ANSWERED_LATER, type RequestHandlers, type ServiceContext } from './context.ts';
 import type { ServiceHost } from './host.ts';

@@ -5,7 +5,7 @@
  * with storage turned off) is one clear message; nothing already stored is touched by it.
  */
 import { type UseStore, createStore, del, entries, get, set, update } from 'idb-keyval';
-import { SlmError, clip, inputError, quote } from '../model/errors.ts';
+import { SlmError, clip, inputError, quote } from '../model/network/errors.ts';
 import { type ModelStore, type StoredFile, candidateIds, isStoredId } from './store.ts';
 
 const MODEL = 'model:';

@@ -2,11 +2,11 @@
  * The service's requests about models: opening one, the store's models (list, save, rename,
  * delete), weight edits, and the open model as files (the app's own, and the original's pair).
  */
-import { clip, quote } from '../model/errors.ts';
-import type { Model } from '../model/model.ts';
-import { NewerModelFileError, parseModel, serializeModel } from '../model/modelFile.ts';
-import { cloneWeights } from '../model/network.ts';
-import { exportOriginal } from '../model/original.ts';
+import { clip, quote } from '../model/network/errors.ts';
+import type { Model } from '../model/network/model.ts';
+import { NewerModelFileError, parseModel, serializeModel } from '../model/formats/modelFile.ts';
+import { cloneWeights } from '../model/network/network.ts';
+import { exportOriginal } from '../model/formats/original.ts';
 import type { HandlersFor, ServiceContext } from './context.ts';
 import type { StoredModel } from './protocol.ts';
 

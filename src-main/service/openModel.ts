@@ -4,18 +4,18 @@
  * of it; the other parts of the service read it through `current()` and change it through the methods
  * here, which tell the listeners (the explanations' caches) when the model or its weights change.
  */
-import { SlmError, inputError, quote } from '../model/errors.ts';
-import { Conversation } from '../model/generation.ts';
-import type { Model } from '../model/model.ts';
-import { NewerModelFileError, parseModel } from '../model/modelFile.ts';
-import { type Weights, cloneWeights, copyWeightsInto, weightShape } from '../model/network.ts';
-import { importOriginal } from '../model/original.ts';
-import type { Projection } from '../model/pca.ts';
+import { SlmError, inputError, quote } from '../model/network/errors.ts';
+import { Conversation } from '../model/network/generation.ts';
+import type { Model } from '../model/network/model.ts';
+import { NewerModelFileError, parseModel } from '../model/formats/modelFile.ts';
+import { type Weights, cloneWeights, copyWeightsInto, weightShape } from '../model/network/network.ts';
+import { importOriginal } from '../model/formats/original.ts';
+import type { Projection } from '../model/geometry/pca.ts';
 import type { ServiceHost } from './host.ts';
 import type { HistoryInfo, ModelInfo, ModelSource, WeightEdit } from './protocol.ts';
-import { epochOfWeights, modelAtEpoch } from '../model/checkpoints.ts';
+import { epochOfWeights, modelAtEpoch } from '../model/training/checkpoints.ts';
 import { weightsOnWire } from './wire.ts';
-import { examplePrompts } from '../model/examplePrompts.ts';
+import { examplePrompts } from '../model/training/examplePrompts.ts';
 
 export interface OpenModel {
   model: Model;

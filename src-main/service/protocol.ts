@@ -5,11 +5,11 @@
  * port, a Web Worker and a Node child process unchanged.
  */
 import * as v from 'valibot';
-import { clip } from '../model/errors.ts';
-import { MAP_METHODS, METRICS, type MapMethod, type Metric } from '../model/geometry.ts';
-import { WEIGHT_NAMES, type WeightName, matrixShape } from '../model/network.ts';
-import { topRows } from '../model/sampling.ts';
-import { describeHeldOut, heldOutWords } from '../model/heldOut.ts';
+import { clip } from '../model/network/errors.ts';
+import { MAP_METHODS, METRICS, type MapMethod, type Metric } from '../model/geometry/geometry.ts';
+import { WEIGHT_NAMES, type WeightName, matrixShape } from '../model/network/network.ts';
+import { topRows } from '../model/network/sampling.ts';
+import { describeHeldOut, heldOutWords } from '../model/training/heldOut.ts';
 import {
   MEASURES,
   MEASURE_NAMES,
@@ -27,9 +27,9 @@ import {
   signedNumber,
   topWord,
   wordsThatMattered,
-} from '../model/whichWords.ts';
-import * as limits from '../model/limits.ts';
-import { TRAINING_NUMBERS } from '../model/modelSchema.ts';
+} from '../model/explanations/whichWords.ts';
+import * as limits from '../model/network/limits.ts';
+import { TRAINING_NUMBERS } from '../model/formats/modelSchema.ts';
 import { ExplanationRequests, ExplanationResults } from './explanationProtocol.ts';
 import { DynamicsRequests, DynamicsResults } from './dynamicsProtocol.ts';
 import { finite, request, vector, whole, within } from './schemaParts.ts';
@@ -227,7 +227,7 @@ export const ModelInfoSchema = v.object({
   weights: v.object({ w0: vector, w1: vector, w2: vector }),
   /** True when weights were edited since it was opened. */
   edited: v.boolean(),
-  /** The training record's numbers, checked against the schema model files are read with (model/modelSchema.ts). */
+  /** The training record's numbers, checked against the schema model files are read with (model/formats/modelSchema.ts). */
   training: v.nullable(
     v.object({
       epochs: TRAINING_NUMBERS.epochs.schema,

@@ -5,7 +5,7 @@
  * run, explaining) only reads, so it is answered while a long turn or replay is under way, between its
  * slices: long work calls `letOthersIn()` as it goes.
  */
-import { SLICE_MS } from '../model/limits.ts';
+import { SLICE_MS } from '../model/network/limits.ts';
 import type { RequestType } from './protocol.ts';
 
 type Lane = 'model' | 'conversation' | 'read';
@@ -25,7 +25,7 @@ const LANES: Partial<Record<RequestType, Lane>> = {
   resetConversation: 'conversation',
 };
 
-/** Long work runs in slices of about this long, then lets waiting requests in (model/limits.ts). */
+/** Long work runs in slices of about this long, then lets waiting requests in (model/network/limits.ts). */
 export { SLICE_MS };
 
 function laneOf(message: unknown): Lane {

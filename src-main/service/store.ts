@@ -3,8 +3,8 @@
  * ids, creates new ones without ever replacing another (two writers both keep their saves), replaces
  * atomically, and sets aside a file that cannot be read instead of replacing it.
  */
-import { inputError, quote } from '../model/errors.ts';
-import { MAX_MODEL_ID_CHARACTERS } from '../model/limits.ts';
+import { inputError, quote } from '../model/network/errors.ts';
+import { MAX_MODEL_ID_CHARACTERS } from '../model/network/limits.ts';
 
 export interface StoredFile {
   id: string;

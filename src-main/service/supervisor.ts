@@ -1,4 +1,4 @@
-import { SERVICE_PING } from '../model/limits.ts';
+import { SERVICE_PING } from '../model/network/limits.ts';
 import {
   type RequestBody,
   type RequestType,
@@ -56,7 +56,7 @@ export interface SupervisorOptions {
  *
  * A watchdog pings the service every couple of seconds. The service answers a ping on arrival,
  * between two slices of whatever it is doing; one that does not answer within SERVICE_PING.timeoutMs
- * (model/limits.ts) is stuck, and is restarted as if it had died.
+ * (model/network/limits.ts) is stuck, and is restarted as if it had died.
  */
 export class ServiceSupervisor {
   private connection: ServiceConnection;

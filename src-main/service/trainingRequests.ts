@@ -3,16 +3,16 @@
  * answered while it trains), pause, resume and stop, and the pace for watching one. A finished run
  * opens its model; a diverged one leaves the open model as it was.
  */
-import { inputError } from '../model/errors.ts';
-import { ORIGINAL_TEMPERATURE } from '../model/model.ts';
-import { cloneWeights } from '../model/network.ts';
-import { tokenizeCorpus } from '../model/tokenizer.ts';
-import { Trainer, trainingRecord } from '../model/training.ts';
-import { buildVocabulary, encode } from '../model/vocabulary.ts';
+import { inputError } from '../model/network/errors.ts';
+import { ORIGINAL_TEMPERATURE } from '../model/network/model.ts';
+import { cloneWeights } from '../model/network/network.ts';
+import { tokenizeCorpus } from '../model/network/tokenizer.ts';
+import { Trainer, trainingRecord } from '../model/training/training.ts';
+import { buildVocabulary, encode } from '../model/network/vocabulary.ts';
 import type { HandlersFor, ServiceContext } from './context.ts';
 import type { ModelInfo } from './protocol.ts';
 import { TrainingSession, toMetrics } from './trainingSession.ts';
-import { checkpointAt } from '../model/checkpoints.ts';
+import { checkpointAt } from '../model/training/checkpoints.ts';
 import { weightsOnWire } from './wire.ts';
 
 /** How a model trained in the app's studio names its corpus in its training record. */

@@ -1,4 +1,4 @@
-import type { Trainer, EpochReport } from '../model/training.ts';
+import type { Trainer, EpochReport } from '../model/training/training.ts';
 import type { EpochMetrics, ServiceEvent } from './protocol.ts';
 
 import { SLICE_MS } from './scheduler.ts';

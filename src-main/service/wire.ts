@@ -3,7 +3,7 @@
  * utility process's port, a Web Worker and a Node child process unchanged): the one place the service
  * makes the conversion.
  */
-import type { Step, Weights } from '../model/network.ts';
+import type { Step, Weights } from '../model/network/network.ts';
 import type { StepRecord } from './protocol.ts';
 
 export const numbers = (values: ArrayLike<number>): number[] => Array.from(values);

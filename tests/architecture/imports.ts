@@ -79,6 +79,23 @@ export const RENDERER_MAY_IMPORT = new Set([
   'src-main/desktop/commands.ts',
 ]);
 
+/**
+ * The model's rooms, each with the rooms it may import. The network (its maths, words and limits) is
+ * the floor everything stands on; the kernels serve training and the explanations; training, the
+ * files, geometry, the units, dynamics and explanations stand on them and never the other way round.
+ */
+export const MODEL_ROOMS: Record<string, string[]> = {
+  network: [],
+  kernel: ['network'],
+  training: ['network', 'kernel'],
+  formats: ['network', 'training'],
+  geometry: ['network'],
+  units: ['network', 'kernel', 'training'],
+  dynamics: ['network', 'geometry'],
+  explanations: ['network', 'kernel', 'training', 'units'],
+};
+const roomOf = (path: string) => /^src-main\/model\/([^/]+)\//.exec(path)?.[1];
+
 export const RULES: Rule[] = [
   {
     name: 'the model imports no Node built-in, no electron and no host code',
@@ -87,6 +104,11 @@ export const RULES: Rule[] = [
       (!target.relative && (isNode(target.to) || target.to === 'electron' || target.to.startsWith('electron/'))) ||
       (target.relative && !target.to.startsWith('src-main/model/')),
   },
+  ...Object.entries(MODEL_ROOMS).map(([room, below]): Rule => ({
+    name: `the model's ${room} room imports only ${below.length ? below.join(', ') : 'itself'}`,
+    applies: (path) => roomOf(path) === room,
+    forbids: (target) => target.relative && roomOf(target.to) !== undefined && roomOf(target.to) !== room && !below.includes(roomOf(target.to)!),
+  })),
   {
     name: 'the renderer reaches src-main/ only through the protocol, the supervisor, the worker entry and the preload contract',
     applies: (path) => path.startsWith('src-renderer/'),
@@ -107,6 +129,9 @@ export function violations(files: SourceFile[]): string[] {
   for (const file of files) {
     for (const target of importsOf(file)) {
       for (const rule of RULES) if (rule.applies(file.path) && rule.forbids(target)) found.push(`${file.path} imports ${target.to}: ${rule.name}`);
+    }
+    if (file.path.startsWith('src-main/model/') && roomOf(file.path) === undefined) {
+      found.push(`${file.path} stands loose: the model is laid out in rooms (${Object.keys(MODEL_ROOMS).join(', ')})`);
     }
     if (file.path.startsWith('src-main/model/')) {
       const match = DOM_GLOBALS.exec(code(file.text).replace(/(['"`])(?:\\.|(?!\1).)*\1/g, ''));

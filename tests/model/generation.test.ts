@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { Conversation, DEFAULT_MAX_REPLY_TOKENS, generateLine } from '../../src-main/model/generation.ts';
-import { MAX_PROMPT_TOKENS } from '../../src-main/model/limits.ts';
-import { createWeights, type Weights } from '../../src-main/model/network.ts';
-import { createRng } from '../../src-main/model/rng.ts';
-import { argmax } from '../../src-main/model/sampling.ts';
-import { detokenize, tokenize } from '../../src-main/model/tokenizer.ts';
-import { BOUNDARY, encode, vocabularyFromTokens, type Vocabulary } from '../../src-main/model/vocabulary.ts';
+import { Conversation, DEFAULT_MAX_REPLY_TOKENS, generateLine } from '../../src-main/model/network/generation.ts';
+import { MAX_PROMPT_TOKENS } from '../../src-main/model/network/limits.ts';
+import { createWeights, type Weights } from '../../src-main/model/network/network.ts';
+import { createRng } from '../../src-main/model/network/rng.ts';
+import { argmax } from '../../src-main/model/network/sampling.ts';
+import { detokenize, tokenize } from '../../src-main/model/network/tokenizer.ts';
+import { BOUNDARY, encode, vocabularyFromTokens, type Vocabulary } from '../../src-main/model/network/vocabulary.ts';
 import { expectClose, expectSlmError, randomWeights } from '../helpers.ts';
 import { naiveModel, naiveRun, naiveStep } from '../reference/naive.ts';
 import { WORDS } from './words.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { contextPath, nearestWords, sentenceDistance } from '../../src-main/model/geometry.ts';
-import { tokenize } from '../../src-main/model/tokenizer.ts';
-import { encode, vocabularyFromTokens } from '../../src-main/model/vocabulary.ts';
+import { contextPath, nearestWords, sentenceDistance } from '../../src-main/model/geometry/geometry.ts';
+import { tokenize } from '../../src-main/model/network/tokenizer.ts';
+import { encode, vocabularyFromTokens } from '../../src-main/model/network/vocabulary.ts';
 import { expectClose, expectSlmError, randomWeights } from '../helpers.ts';
 import { naiveDistance, naiveFeed, naiveModel, naiveNeighbours, naiveRun } from '../reference/naive.ts';
 import { WORDS } from './words.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { run, step } from '../../src-main/model/network.ts';
-import { argmax } from '../../src-main/model/sampling.ts';
+import { run, step } from '../../src-main/model/network/network.ts';
+import { argmax } from '../../src-main/model/network/sampling.ts';
 import { expectClose, randomWeights, testRandom } from '../helpers.ts';
 import { naiveModel, naiveRun, naiveStep, softmax } from '../reference/naive.ts';
 import { WORDS } from './words.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitPca, project, symmetricEigen } from '../../src-main/model/pca.ts';
+import { fitPca, project, symmetricEigen } from '../../src-main/model/geometry/pca.ts';
 import { expectClose, expectSlmError, testRandom } from '../helpers.ts';
 
 describe('pca', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../../src-main/model/rng.ts';
-import { sampleToken } from '../../src-main/model/sampling.ts';
+import { createRng } from '../../src-main/model/network/rng.ts';
+import { sampleToken } from '../../src-main/model/network/sampling.ts';
 import { testRandom } from '../helpers.ts';
 import { softmax } from '../reference/naive.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detokenize, tokenize, tokenizeCorpus } from '../../src-main/model/tokenizer.ts';
+import { detokenize, tokenize, tokenizeCorpus } from '../../src-main/model/network/tokenizer.ts';
 import { testRandom } from '../helpers.ts';
 
 describe('tokenizer', () => {

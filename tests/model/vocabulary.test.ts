@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BOUNDARY, UNKNOWN, buildVocabulary, encode, toWordmap, vocabularyFromTokens, vocabularyFromWordmap } from '../../src-main/model/vocabulary.ts';
+import { BOUNDARY, UNKNOWN, buildVocabulary, encode, toWordmap, vocabularyFromTokens, vocabularyFromWordmap } from '../../src-main/model/network/vocabulary.ts';
 import { expectSlmError } from '../helpers.ts';
 import { WORDS } from './words.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createWeights } from '../../src-main/model/network.ts';
+import { createWeights } from '../../src-main/model/network/network.ts';
 import { type ModelInfo, type WeightName, matrixShape } from '../../src-main/service/protocol.ts';
 import { activationColour } from '../../src-renderer/lib/colours.ts';
 import { colourReach, describeCell, fitCell, heatmapSpec, isKnockedOut, largestMagnitude, weightColour } from '../../src-renderer/lib/weightMaps.ts';

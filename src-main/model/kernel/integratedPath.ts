@@ -1,4 +1,4 @@
-import { type Weights, inputShare, recurrentWeights } from '../network.ts';
+import { type Weights, inputShare, recurrentWeights } from '../network/network.ts';
 import { INTEGRATED_PATH_WASM_BASE64 } from './integratedPathWasm.ts';
 import { kernelInstance, reserveMemory } from './wasmInstance.ts';
 

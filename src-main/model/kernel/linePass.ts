@@ -1,5 +1,5 @@
-import { inputError } from '../errors.ts';
-import type { Weights } from '../network.ts';
+import { inputError } from '../network/errors.ts';
+import type { Weights } from '../network/network.ts';
 import { LINE_PASS_WASM_BASE64 } from './linePassWasm.ts';
 import { kernelInstance, reserveMemory } from './wasmInstance.ts';
 
