@@ -53,6 +53,7 @@ function makeModel(weights: Weights, tokens = TOKENS): Model {
       carryContext: 0.25,
       contextIdentity: 1.5,
       clipNorm: 20,
+      maxVocabulary: 4094,
       bestEpoch: 2,
       history: [
         { epoch: 0, trainLoss: 2.1, testLoss: 2.2, testAccuracy: 0 },

@@ -8,11 +8,11 @@ import { type Model, ORIGINAL_TEMPERATURE } from '../model/network/model.ts';
 import { createRng } from '../model/network/rng.ts';
 import { topRows } from '../model/network/sampling.ts';
 import { tokenizeCorpus } from '../model/network/tokenizer.ts';
-import { CARRY_CONTEXT, CLIP_NORM, CONTEXT_IDENTITY, EMBEDDING, EPOCHS, LEARNING_RATE, MAX_CHECKS_CHARACTERS, MAX_CORPUS_CHARACTERS, MAX_WORDMAP_CHARACTERS, NEIGHBOURS, SEED, TEMPERATURE, TOP_K } from '../model/network/limits.ts';
+import { CARRY_CONTEXT, CLIP_NORM, CONTEXT_IDENTITY, EMBEDDING, EPOCHS, LEARNING_RATE, MAX_CHECKS_CHARACTERS, MAX_CORPUS_CHARACTERS, MAX_WORDMAP_CHARACTERS, NEIGHBOURS, SEED, TEMPERATURE, TOP_K, VOCABULARY_CAP } from '../model/network/limits.ts';
 import { LineEvaluator } from '../model/units/knockout.ts';
 import { Trainer, trainingRecord } from '../model/training/training.ts';
 import { TRAINING_DEFAULTS, type TrainingOptions, splitCorpus } from '../model/training/setup.ts';
-import { buildVocabulary, encode, vocabularyFromWordmap } from '../model/network/vocabulary.ts';
+import { buildCappedVocabulary, capCounts, describeCap, encode, vocabularyFromWordmap } from '../model/network/vocabulary.ts';
 import { exportOriginalFiles, importOriginalFiles, modelInputs, modelNameFromPath, originalPaths, readText, saveModel } from '../files/modelFiles.ts';
 import { checkTarget, sameFile } from '../files/atomicWrite.ts';
 import { bundledChecksPath, bundledCorpusPath, bundledFollowUpsPath } from '../files/resources.ts';
@@ -30,8 +30,8 @@ export const USAGE = `slm: a tiny recurrent language model on the command line
   slm neighbours WORD [-k 5] [--metric euclidean|cosine] [--model P] [--json]
   slm compare SENTENCE_A SENTENCE_B [--metric euclidean|cosine] [--model P] [--json]
   slm trace TEXT [--model P] [--temperature T] [--json]
-  slm train [--corpus F] [--vocab wordmap.json] [--embedding E] [--epochs N] [--seed S]
-            [--lr X] [--carry SHARE] [--context-identity A] [--clip N] [--name NAME] --out F [--json]
+  slm train [--corpus F] [--vocab wordmap.json | --max-vocabulary N] [--embedding E] [--epochs N]
+            [--seed S] [--lr X] [--carry SHARE] [--context-identity A] [--clip N] [--name NAME] --out F [--json]
   slm eval [--model P] [--checks F] [--corpus F] [--json]
   slm eval --follow-ups [--model P] [--checks F] [--json]
   slm import WEIGHTS.npz [WORDMAP.json] --out MODEL.slm.json [--name NAME]
@@ -169,6 +169,7 @@ export async function train(args: string[], io: CliIo): Promise<void> {
       ...jsonOption,
       corpus: { type: 'string' },
       vocab: { type: 'string' },
+      'max-vocabulary': { type: 'string' },
       embedding: { type: 'string' },
       epochs: { type: 'string' },
       seed: { type: 'string' },
@@ -194,6 +195,8 @@ export async function train(args: string[], io: CliIo): Promise<void> {
   };
   const corpusPath = resolve(stringOption(values.corpus) ?? bundledCorpusPath());
   const vocabPath = stringOption(values.vocab);
+  if (vocabPath && values['max-vocabulary'] !== undefined) throw new UsageError('--vocab gives the vocabulary itself; --max-vocabulary caps one built from the corpus, so give one or the other');
+  const maxVocabulary = numberOption(values['max-vocabulary'], '--max-vocabulary', VOCABULARY_CAP.default, { ...VOCABULARY_CAP, integer: true });
   await refuseInputAsOutput('--out', out, [
     { path: corpusPath, what: 'the corpus' },
     ...(vocabPath ? [{ path: vocabPath, what: 'the wordmap' }] : []),
@@ -202,9 +205,14 @@ export async function train(args: string[], io: CliIo): Promise<void> {
   await checkTarget(resolve(out));
   const lines = tokenizeCorpus(await readText(corpusPath, 'the corpus', MAX_CORPUS_CHARACTERS));
   if (lines.length === 0) throw inputError(`the corpus ${corpusPath} has no lines with words in them`);
-  const vocabulary = vocabPath
-    ? vocabularyFromWordmap(parseJson(await readText(resolve(vocabPath), 'the wordmap', MAX_WORDMAP_CHARACTERS), vocabPath))
-    : buildVocabulary(lines);
+  const capped = vocabPath ? undefined : buildCappedVocabulary(lines, maxVocabulary);
+  const vocabulary = capped
+    ? capped.vocabulary
+    : vocabularyFromWordmap(parseJson(await readText(resolve(vocabPath!), 'the wordmap', MAX_WORDMAP_CHARACTERS), vocabPath!));
+  const cap = capped ? capCounts(capped) : null;
+  const capReport = cap ? describeCap(cap) : null;
+  // Said before the run, not after it: a learner sees at once what the cap made of the corpus.
+  if (capReport && !values.json) io.out(`Vocabulary: ${capReport}.\n`);
   const trainer = new Trainer(
     lines.map((line) => encode(vocabulary, line)),
     vocabulary,
@@ -240,7 +248,7 @@ export async function train(args: string[], io: CliIo): Promise<void> {
     vocabulary,
     weights: trainer.best,
     defaultTemperature: ORIGINAL_TEMPERATURE,
-    training: trainingRecord(trainer, options, basename(corpusPath)),
+    training: trainingRecord(trainer, options, basename(corpusPath), capped),
   };
   await saveModel(model, resolve(out));
   const best = trainer.history[trainer.bestEpoch];
@@ -253,6 +261,7 @@ export async function train(args: string[], io: CliIo): Promise<void> {
         bestEpoch: trainer.bestEpoch,
         testAccuracy: best.testAccuracy,
         tokensPerSecond: Math.round(trainer.tokensPerSecond),
+        ...(cap ? { keptWords: cap.kept, droppedWords: cap.dropped, droppedShare: cap.share } : {}),
         seconds: round(seconds, 3),
         out: resolve(out),
       }),

@@ -4,6 +4,8 @@
  */
 import { resolve } from 'node:path';
 import { EPOCHS } from '../model/network/limits.ts';
+import type { TrainingRecord } from '../model/network/model.ts';
+import { describeCap } from '../model/network/vocabulary.ts';
 import { modelAtEpoch } from '../model/training/checkpoints.ts';
 import { checkTarget, sameFile } from '../files/atomicWrite.ts';
 import { modelInputs, saveModel } from '../files/modelFiles.ts';
@@ -47,6 +49,7 @@ export async function history(args: string[], io: CliIo): Promise<void> {
   }
   const kept = new Set(record.checkpoints.map((c) => c.epoch));
   io.out(`${printable(model.name)}: ${record.history.length - 1} epochs on ${printable(record.corpus) || 'a corpus'}, seed ${record.seed}, best epoch ${record.bestEpoch}; ${kept.size} checkpoints\n`);
+  io.out(`${vocabularyLine(record, model.vocabulary.tokens.length)}\n`);
   io.out('epoch  train loss  held-out loss  held-out accuracy  checkpoint\n');
   for (const h of record.history) {
     io.out(
@@ -63,4 +66,15 @@ function finite(value: number): number | null {
 
 function fixed(value: number, digits: number): string {
   return Number.isFinite(value) ? value.toFixed(digits) : '-';
+}
+
+/** The vocabulary cap the run read its corpus under, and what it left out: "vocabulary cap 1,000 words: kept 1,000 of 5,000 words; ...". */
+function vocabularyLine(record: TrainingRecord, rows: number): string {
+  const words = rows - 2;
+  const cap = `vocabulary cap ${record.maxVocabulary.toLocaleString('en')} words`;
+  const left =
+    record.droppedWords !== undefined && record.droppedShare !== undefined
+      ? describeCap({ kept: words, dropped: record.droppedWords, share: record.droppedShare })
+      : null;
+  return left ? `${cap}: ${left}` : `${cap}; the model has ${words.toLocaleString('en')}`;
 }

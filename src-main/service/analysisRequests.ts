@@ -123,6 +123,6 @@ export function analysisRequests({ host, models, scheduler }: ServiceContext): H
       };
     },
     bundledCorpus: async () => ({ text: (await host.bundled()).corpus }),
-    inspectCorpus: ({ corpus }) => scheduler.inSlices(inspectCorpusSteps(corpus)),
+    inspectCorpus: ({ corpus, maxVocabulary }) => scheduler.inSlices(inspectCorpusSteps(corpus, undefined, maxVocabulary)),
   };
 }

@@ -120,6 +120,8 @@ export class OpenModels {
             bestAccuracy: t.history[t.bestEpoch]?.testAccuracy ?? null,
             seed: t.seed,
             learningRate: t.learningRate,
+            maxVocabulary: t.maxVocabulary,
+            ...(t.droppedWords !== undefined && t.droppedShare !== undefined ? { droppedWords: t.droppedWords, droppedShare: t.droppedShare } : {}),
           }
         : null,
     };

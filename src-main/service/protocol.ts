@@ -84,6 +84,8 @@ export const TrainingSettingsSchema = v.object({
   learningRate: v.pipe(finite, v.gtValue(limits.LEARNING_RATE.above), v.maxValue(limits.LEARNING_RATE.max)),
   seed: seedNumber,
   carryContext: v.optional(v.pipe(finite, v.minValue(limits.CARRY_CONTEXT.min), v.maxValue(limits.CARRY_CONTEXT.max))),
+  /** The vocabulary cap: the most frequent words kept (the largest allowed when absent); the others are read as the unknown word. */
+  maxVocabulary: v.optional(within(limits.VOCABULARY_CAP)),
   /** Which weights the trained model keeps: the best held-out epoch's (the default) or the final epoch's. */
   keep: v.optional(v.picklist(['best', 'final'])),
 });
@@ -145,7 +147,7 @@ export const RequestSchema = v.variant('type', [
   /** The bundled Boris corpus, for the training studio to start from. */
   request('bundledCorpus', {}),
   /** What training would make of a corpus: its vocabulary, its split and the lines it cannot use. */
-  request('inspectCorpus', { corpus: corpus }),
+  request('inspectCorpus', { corpus: corpus, maxVocabulary: v.optional(within(limits.VOCABULARY_CAP)) }),
   /** How two sentences' context paths move apart: per step, where most, and per unit at the end. */
   request('divergence', { sentences: v.tuple([message, message]), metric: MetricSchema }),
   /** Every intermediate number of one step of the open model, for showing its maths in order. */
@@ -235,6 +237,10 @@ export const ModelInfoSchema = v.object({
       bestAccuracy: v.nullable(v.number()),
       seed: TRAINING_NUMBERS.seed.schema,
       learningRate: TRAINING_NUMBERS.learningRate.schema,
+      /** The vocabulary cap, and what it left out when it left words out. */
+      maxVocabulary: v.optional(TRAINING_NUMBERS.maxVocabulary.schema),
+      droppedWords: v.optional(TRAINING_NUMBERS.droppedWords.schema),
+      droppedShare: v.optional(TRAINING_NUMBERS.droppedShare.schema),
     }),
   ),
   /** The training history, when the model kept one (absent or null otherwise). */
@@ -265,6 +271,12 @@ export const CorpusReportSchema = v.object({
   heldOutDialogues: whole,
   tokens: whole,
   vocabulary: v.array(v.object({ token: v.string(), count: whole })),
+  maxVocabulary: whole,
+  words: whole,
+  droppedWords: whole,
+  droppedTokens: whole,
+  droppedShare: finite,
+  dropped: v.array(v.object({ token: v.string(), count: whole })),
   unusable: v.array(CorpusLineNoteSchema),
   partlyRead: v.array(CorpusLineNoteSchema),
   unusableTotal: whole,

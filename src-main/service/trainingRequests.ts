@@ -8,7 +8,7 @@ import { ORIGINAL_TEMPERATURE } from '../model/network/model.ts';
 import { cloneWeights } from '../model/network/network.ts';
 import { tokenizeCorpus } from '../model/network/tokenizer.ts';
 import { Trainer, trainingRecord } from '../model/training/training.ts';
-import { buildVocabulary, encode } from '../model/network/vocabulary.ts';
+import { buildCappedVocabulary, encode } from '../model/network/vocabulary.ts';
 import type { HandlersFor, ServiceContext } from './context.ts';
 import type { ModelInfo } from './protocol.ts';
 import { TrainingSession, toMetrics } from './trainingSession.ts';
@@ -29,7 +29,8 @@ export function trainingRequests({ host, models, emit }: ServiceContext): Handle
       if (running()) throw inputError('a training run is already going; stop it before starting another');
       const lines = tokenizeCorpus(settings.corpus);
       if (lines.length < 2) throw inputError('the corpus needs at least 2 lines with words in them');
-      const vocabulary = buildVocabulary(lines);
+      const capped = buildCappedVocabulary(lines, settings.maxVocabulary);
+      const vocabulary = capped.vocabulary;
       const options = {
         embedding: settings.embedding,
         epochs: settings.epochs,
@@ -56,7 +57,7 @@ export function trainingRequests({ host, models, emit }: ServiceContext): Handle
               vocabulary,
               weights: cloneWeights(settings.keep === 'final' ? trainer.weights : trainer.best),
               defaultTemperature: ORIGINAL_TEMPERATURE,
-              training: trainingRecord(trainer, options, STUDIO_CORPUS),
+              training: trainingRecord(trainer, options, STUDIO_CORPUS, capped),
             },
             null,
             settings.corpus,

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { SlmError, formatError, quote } from '../network/errors.ts';
-import { CLIP_NORM, EMBEDDING, MAX_JSON_DEPTH, MAX_MODEL_FILE_CHARACTERS } from '../network/limits.ts';
+import { CLIP_NORM, EMBEDDING, VOCABULARY_CAP, MAX_JSON_DEPTH, MAX_MODEL_FILE_CHARACTERS } from '../network/limits.ts';
 import type { Checkpoint, EpochRecord, Model, TrainingRecord } from '../network/model.ts';
 import { CHECKPOINT_ENCODING, decodeCheckpoints, encodeCheckpoint } from './checkpointCodec.ts';
 import { type WeightName, type Weights, createWeights, weightShape } from '../network/network.ts';
@@ -93,6 +93,10 @@ function serializeTraining(t: TrainingRecord): string {
     // Written only when not the defaults, so files trained without them stay as they were.
     ...(t.contextIdentity !== 0 ? [`    "contextIdentity": ${formatNumber(t.contextIdentity)},`] : []),
     ...(t.clipNorm !== DEFAULT_CLIP_NORM ? [`    "clipNorm": ${formatNumber(t.clipNorm)},`] : []),
+    ...(t.maxVocabulary !== VOCABULARY_CAP.default ? [`    "maxVocabulary": ${t.maxVocabulary},`] : []),
+    ...(t.droppedWords !== undefined && t.droppedShare !== undefined
+      ? [`    "droppedWords": ${t.droppedWords},`, `    "droppedShare": ${formatNumber(t.droppedShare)},`]
+      : []),
     `    "bestEpoch": ${t.bestEpoch},`,
     `    "history": [\n${epochs.join(',\n')}\n    ]${t.checkpoints.length > 0 ? ',' : ''}`,
     ...(t.checkpoints.length > 0 ? serializeCheckpoints(t.checkpoints) : []),
@@ -260,6 +264,8 @@ function readTraining(value: unknown, shape: Weights, source: string): TrainingR
     carryContext: t.carryContext === undefined ? 0 : number('carryContext'),
     contextIdentity: t.contextIdentity === undefined ? 0 : number('contextIdentity'),
     clipNorm: t.clipNorm === undefined ? DEFAULT_CLIP_NORM : number('clipNorm'),
+    maxVocabulary: t.maxVocabulary === undefined ? VOCABULARY_CAP.default : number('maxVocabulary'),
+    ...(t.droppedWords === undefined ? {} : { droppedWords: number('droppedWords'), droppedShare: number('droppedShare') }),
     bestEpoch,
     history,
     checkpoints: readCheckpoints(t, shape, history, source),

@@ -5,7 +5,7 @@
  * range from limits.ts and the words a person reads when a value is outside it.
  */
 import * as v from 'valibot';
-import { CARRY_CONTEXT, CLIP_NORM, CONTEXT_IDENTITY, EPOCHS, EPOCHS_WITH_START, LEARNING_RATE, SEED } from '../network/limits.ts';
+import { CARRY_CONTEXT, CLIP_NORM, CONTEXT_IDENTITY, EPOCHS, EPOCHS_WITH_START, LEARNING_RATE, SEED, VOCABULARY_CAP } from '../network/limits.ts';
 
 const finite = v.pipe(v.number(), v.finite());
 const whole = (min: number, max: number) => v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max));
@@ -21,6 +21,9 @@ export const TRAINING_NUMBERS = {
   carryContext: { schema: between(CARRY_CONTEXT.min, CARRY_CONTEXT.max), says: `a share from ${CARRY_CONTEXT.min} to ${CARRY_CONTEXT.max}` },
   contextIdentity: { schema: between(CONTEXT_IDENTITY.min, CONTEXT_IDENTITY.max), says: `a number from ${CONTEXT_IDENTITY.min} to ${CONTEXT_IDENTITY.max}` },
   clipNorm: { schema: above(CLIP_NORM.above, CLIP_NORM.max), says: `a number above ${CLIP_NORM.above} and at most ${CLIP_NORM.max}` },
+  maxVocabulary: { schema: whole(VOCABULARY_CAP.min, VOCABULARY_CAP.max), says: `a whole number from ${VOCABULARY_CAP.min} to ${VOCABULARY_CAP.max}` },
+  droppedWords: { schema: whole(1, Number.MAX_SAFE_INTEGER), says: 'a whole number above 0' },
+  droppedShare: { schema: between(0, 1), says: 'a share from 0 to 1' },
   bestEpoch: { schema: whole(EPOCHS_WITH_START.min, EPOCHS_WITH_START.max), says: `a whole number from ${EPOCHS_WITH_START.min} to ${EPOCHS_WITH_START.max}` },
 } as const;
 export type TrainingNumber = keyof typeof TRAINING_NUMBERS;

@@ -26,9 +26,16 @@ export const EMBEDDING: Range = { min: 1, max: 64 };
  * The vocabulary size V (tokens, with the boundary and the unknown token). Boris has 78. Every step
  * sends the app V probabilities, and W0 and W2 hold V x E numbers each: at 4096 x 64 a model file is
  * about 10 MB and a step about 32 KB, still quick to read, draw and send. A corpus with more distinct
- * words than this is refused, not truncated.
+ * words than fit keeps its most frequent ones (VOCABULARY_CAP).
  */
 export const VOCABULARY: Range = { min: 3, max: 4096 };
+
+/**
+ * The vocabulary cap: how many distinct words (the boundary and the unknown token aside) a model built
+ * from a corpus keeps, its most frequent; the others are read as the unknown word. By default, as many
+ * as a vocabulary can hold.
+ */
+export const VOCABULARY_CAP = { min: 1, max: VOCABULARY.max - 2, default: VOCABULARY.max - 2 } as const;
 
 /** The most numbers one weight matrix can hold (W0 and W2 are V x E; W1, E x 2E, is smaller). */
 export const MAX_MATRIX_VALUES = VOCABULARY.max * EMBEDDING.max;

@@ -21,6 +21,11 @@ export interface TrainingRecord {
   contextIdentity: number;
   /** The gradient-norm clip (5 when absent from older files). */
   clipNorm: number;
+  /** The vocabulary cap the corpus was read under (the largest, 4,094 words, when absent from older files). */
+  maxVocabulary: number;
+  /** When the cap left words out: how many, and their share of the corpus's tokens (read as the unknown word). */
+  droppedWords?: number;
+  droppedShare?: number;
   bestEpoch: number;
   history: EpochRecord[];
   /**

@@ -1,5 +1,5 @@
 import { clip, formatError, inputError, quote } from './errors.ts';
-import { MAX_QUOTED_CHARACTERS, VOCABULARY } from './limits.ts';
+import { MAX_QUOTED_CHARACTERS, VOCABULARY, VOCABULARY_CAP } from './limits.ts';
 
 /** Row 0: the line boundary (start and end of a line). Written as `""` in the original's wordmap. */
 export const BOUNDARY = 0;
@@ -39,26 +39,75 @@ export function vocabularyFromTokens(tokens: readonly string[]): Vocabulary {
 /**
  * Builds a vocabulary from tokenized corpus lines: boundary, unknown, then every other token,
  * most frequent first (ties in order of first appearance), so the same corpus gives the same rows.
+ * Only the `cap` most frequent words are kept; the others are read as the unknown word.
  */
-export function buildVocabulary(lines: readonly (readonly string[])[]): Vocabulary {
+export function buildVocabulary(lines: readonly (readonly string[])[], cap: number = VOCABULARY_CAP.default): Vocabulary {
+  return buildCappedVocabulary(lines, cap).vocabulary;
+}
+
+/** A vocabulary built under a cap, and what the cap left out. */
+export interface CappedVocabulary {
+  vocabulary: Vocabulary;
+  /** The cap it was built under: the most words (boundary and unknown aside) it may keep. */
+  cap: number;
+  /** Distinct words in the corpus (the boundary and the unknown token `-` aside). */
+  words: number;
+  /** The words left out, most frequent first (ties in order of first appearance), with their counts. */
+  dropped: { token: string; count: number }[];
+  /** How many of the corpus's tokens are dropped words, now read as the unknown word. */
+  droppedTokens: number;
+  /** Every token of the corpus but the boundaries between a dialogue's lines (`-` included). */
+  tokens: number;
+}
+
+/**
+ * `buildVocabulary` with its account: a corpus with more distinct words than `cap` keeps its most
+ * frequent ones, ties broken by first appearance; the rest are counted, with their share of the tokens.
+ */
+export function buildCappedVocabulary(lines: readonly (readonly string[])[], cap: number = VOCABULARY_CAP.default): CappedVocabulary {
+  if (!Number.isInteger(cap) || cap < VOCABULARY_CAP.min || cap > VOCABULARY_CAP.max) {
+    throw inputError(`the vocabulary cap must be a whole number from ${VOCABULARY_CAP.min} to ${VOCABULARY_CAP.max.toLocaleString('en')}, not ${cap}`);
+  }
   const counts = new Map<string, number>();
+  let tokens = 0;
   for (const line of lines) {
     for (const token of line) {
       // Row 0 and row 1 are there already; "" is the boundary between a dialogue's lines.
-      if (token === UNKNOWN_TOKEN || token === BOUNDARY_TOKEN) continue;
+      if (token === BOUNDARY_TOKEN) continue;
+      tokens++;
+      if (token === UNKNOWN_TOKEN) continue;
       counts.set(token, (counts.get(token) ?? 0) + 1);
     }
   }
   if (counts.size === 0) throw inputError('the corpus has no words to build a vocabulary from');
-  if (counts.size + 2 > VOCABULARY.max) {
-    throw inputError(
-      `the corpus has ${counts.size.toLocaleString('en')} different words, but a model can have at most ${(VOCABULARY.max - 2).toLocaleString('en')} (plus the line boundary and the unknown token)`,
-    );
-  }
-  const order = [...counts.keys()];
-  const firstSeen = new Map(order.map((token, i) => [token, i]));
-  order.sort((a, b) => counts.get(b)! - counts.get(a)! || firstSeen.get(a)! - firstSeen.get(b)!);
-  return vocabularyFromTokens([BOUNDARY_TOKEN, UNKNOWN_TOKEN, ...order]);
+  // A Map keeps insertion order: its keys are already in order of first appearance, and sort is stable.
+  const order = [...counts.keys()].sort((a, b) => counts.get(b)! - counts.get(a)!);
+  const dropped = order.slice(cap).map((token) => ({ token, count: counts.get(token)! }));
+  return {
+    vocabulary: vocabularyFromTokens([BOUNDARY_TOKEN, UNKNOWN_TOKEN, ...order.slice(0, cap)]),
+    cap,
+    words: counts.size,
+    dropped,
+    droppedTokens: dropped.reduce((sum, d) => sum + d.count, 0),
+    tokens,
+  };
+}
+
+/** How many words a capped vocabulary kept and left out, and the left-out words' share of the tokens. */
+export function capCounts(capped: CappedVocabulary): { kept: number; dropped: number; share: number } {
+  return { kept: capped.words - capped.dropped.length, dropped: capped.dropped.length, share: capped.tokens > 0 ? capped.droppedTokens / capped.tokens : 0 };
+}
+
+/** "kept 4,094 of 11,527 words; the other 7,433 are 9.8% of the tokens, read as '-'", or null when none was left out. */
+export function describeCap({ kept, dropped, share }: { kept: number; dropped: number; share: number }): string | null {
+  if (dropped === 0) return null;
+  const words = kept + dropped;
+  return `kept ${kept.toLocaleString('en')} of ${words.toLocaleString('en')} words; the other ${dropped.toLocaleString('en')} ${dropped === 1 ? 'is' : 'are'} ${sharePercent(share)} of the tokens, read as '${UNKNOWN_TOKEN}'`;
+}
+
+/** A share as a percentage to at most 4 significant figures: "9.8%", "0.01234%". */
+export function sharePercent(share: number): string {
+  return `${Number((share * 100).toPrecision(4))}%`;
 }
 
 /** Rows of the tokens; tokens the vocabulary does not hold go to the unknown row. */

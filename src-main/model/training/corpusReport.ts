@@ -1,7 +1,8 @@
 import { CONTINUES_DIALOGUE, tokenize, tokenizeCorpusSteps } from '../network/tokenizer.ts';
 import { type Sliced, finish } from '../network/slices.ts';
 import { TRAINING_DEFAULTS, trainLineCount } from './setup.ts';
-import { buildVocabulary } from '../network/vocabulary.ts';
+import { buildCappedVocabulary, capCounts } from '../network/vocabulary.ts';
+import { VOCABULARY_CAP } from '../network/limits.ts';
 
 /**
  * What training would make of a corpus, before it starts: the vocabulary it would build (in row order,
@@ -28,6 +29,15 @@ export interface CorpusReport {
   tokens: number;
   /** Every row of the vocabulary training would build, in row order; empty when there are no words. */
   vocabulary: { token: string; count: number }[];
+  /** The vocabulary cap it was read under, and the distinct words of the corpus (boundary and `-` aside). */
+  maxVocabulary: number;
+  words: number;
+  /** Words the cap leaves out (read as the unknown word), and their tokens and share of all the tokens. */
+  droppedWords: number;
+  droppedTokens: number;
+  droppedShare: number;
+  /** The most frequent of the left-out words, most frequent first (at most MAX_LISTED_DROPPED). */
+  dropped: { token: string; count: number }[];
   /** Lines with text but no token in them (emoji, symbols, letters the tokenizer does not read). */
   unusable: CorpusLineNote[];
   /** Usable lines that lose some characters to the tokenizer (it keeps a-z, 0-9, ' and - . , ! ? ;). */
@@ -45,16 +55,22 @@ export interface CorpusLineNote {
 }
 
 export const MAX_LISTED_NOTES = 100;
+/** Left-out words beyond this many are counted, not listed. */
+export const MAX_LISTED_DROPPED = 200;
 const MAX_NOTE_TEXT = 120;
 /** Everything the tokenizer reads, once lower-cased; the rest of a line is dropped. */
 const READ = /[a-z0-9'\-.,!?;\s]/;
 
-export function inspectCorpus(text: string, heldOutFraction: number = TRAINING_DEFAULTS.heldOutFraction): CorpusReport {
-  return finish(inspectCorpusSteps(text, heldOutFraction));
+export function inspectCorpus(text: string, heldOutFraction: number = TRAINING_DEFAULTS.heldOutFraction, maxVocabulary: number = VOCABULARY_CAP.default): CorpusReport {
+  return finish(inspectCorpusSteps(text, heldOutFraction, maxVocabulary));
 }
 
 /** `inspectCorpus` in steps: yields after every 256 lines. */
-export function* inspectCorpusSteps(text: string, heldOutFraction: number = TRAINING_DEFAULTS.heldOutFraction): Sliced<CorpusReport> {
+export function* inspectCorpusSteps(
+  text: string,
+  heldOutFraction: number = TRAINING_DEFAULTS.heldOutFraction,
+  maxVocabulary: number = VOCABULARY_CAP.default,
+): Sliced<CorpusReport> {
   const lines = text.split(/\r?\n/);
   // A final newline does not start another line.
   if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
@@ -105,7 +121,7 @@ export function* inspectCorpusSteps(text: string, heldOutFraction: number = TRAI
     heldOutLines: dialogues - trainLines,
     heldOutDialogues,
     tokens,
-    vocabulary: vocabularyWithCounts(usable),
+    ...vocabularyWithCounts(usable, maxVocabulary),
     unusable,
     partlyRead,
     unusableTotal,
@@ -113,12 +129,23 @@ export function* inspectCorpusSteps(text: string, heldOutFraction: number = TRAI
   };
 }
 
-function vocabularyWithCounts(lines: string[][]): { token: string; count: number }[] {
+function vocabularyWithCounts(lines: string[][], cap: number): Pick<CorpusReport, 'vocabulary' | 'maxVocabulary' | 'words' | 'droppedWords' | 'droppedTokens' | 'droppedShare' | 'dropped'> {
   const counts = new Map<string, number>();
   for (const line of lines) for (const token of line) counts.set(token, (counts.get(token) ?? 0) + 1);
-  if (lines.length === 0 || [...counts.keys()].every((t) => t === '-')) return [];
+  if (lines.length === 0 || [...counts.keys()].every((t) => t === '-')) {
+    return { vocabulary: [], maxVocabulary: cap, words: 0, droppedWords: 0, droppedTokens: 0, droppedShare: 0, dropped: [] };
+  }
   // The same rows training builds; the boundary counts one per line, the unknown token its '-'s.
-  return buildVocabulary(lines).tokens.map((token) => ({ token, count: token === '' ? lines.length : (counts.get(token) ?? 0) }));
+  const capped = buildCappedVocabulary(lines, cap);
+  return {
+    vocabulary: capped.vocabulary.tokens.map((token) => ({ token, count: token === '' ? lines.length : (counts.get(token) ?? 0) })),
+    maxVocabulary: cap,
+    words: capped.words,
+    droppedWords: capped.dropped.length,
+    droppedTokens: capped.droppedTokens,
+    droppedShare: capCounts(capped).share,
+    dropped: capped.dropped.slice(0, MAX_LISTED_DROPPED),
+  };
 }
 
 /** The distinct characters of a line the tokenizer drops (spaces aside), in order of appearance. */

@@ -2,7 +2,8 @@ import { adamStepSize } from './adam.ts';
 import { SlmError, inputError } from '../network/errors.ts';
 import { type Weights, cloneWeights, copyWeightsInto } from '../network/network.ts';
 import { createRng, shuffle, type Rng } from '../network/rng.ts';
-import { BOUNDARY, type Vocabulary } from '../network/vocabulary.ts';
+import { BOUNDARY, type CappedVocabulary, type Vocabulary, capCounts } from '../network/vocabulary.ts';
+import { VOCABULARY_CAP } from '../network/limits.ts';
 import { generateLineSteps } from '../network/generation.ts';
 import { evaluateLinesSteps } from './evaluation.ts';
 import type { Sliced } from '../network/slices.ts';
@@ -346,8 +347,9 @@ function kernelFor(weights: Weights, capacity: number, corpus?: readonly number[
   return pass;
 }
 
-/** What a model file keeps of a finished run. */
-export function trainingRecord(trainer: Trainer, options: TrainingOptions, corpus: string): TrainingRecord {
+/** What a model file keeps of a finished run; `capped` is how its vocabulary was built, when from the corpus under a cap. */
+export function trainingRecord(trainer: Trainer, options: TrainingOptions, corpus: string, capped?: CappedVocabulary): TrainingRecord {
+  const cap = capped ? capCounts(capped) : null;
   return {
     corpus,
     seed: options.seed,
@@ -357,6 +359,8 @@ export function trainingRecord(trainer: Trainer, options: TrainingOptions, corpu
     carryContext: options.carryContext ?? 0,
     contextIdentity: options.contextIdentity ?? 0,
     clipNorm: options.clipNorm ?? TRAINING_DEFAULTS.clipNorm,
+    maxVocabulary: capped?.cap ?? VOCABULARY_CAP.default,
+    ...(cap && cap.dropped > 0 ? { droppedWords: cap.dropped, droppedShare: cap.share } : {}),
     bestEpoch: trainer.bestEpoch,
     history: trainer.history.map(({ epoch, trainLoss, testLoss, testAccuracy }) => ({ epoch, trainLoss, testLoss, testAccuracy })),
     checkpoints: [...trainer.checkpoints],
