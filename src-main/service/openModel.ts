@@ -65,7 +65,8 @@ export class OpenModels {
       saved: cloneWeights(model.weights),
       edited: false,
       conversation: new Conversation(model.weights, model.vocabulary, model.name),
-      corpus,
+      // A model trained in the app keeps its corpus in its file.
+      corpus: corpus ?? model.training?.corpusText ?? null,
       projection: null,
       shownEpoch: null,
       ownWeights: null,

@@ -58,6 +58,8 @@ export const MetricSchema = v.picklist(METRICS);
 export type { MapMethod, Metric, WeightName };
 /** Pure helpers the app shares with the engine, so that each is defined once: a matrix's shape, the rows of the largest values, and a held-out set in words. */
 export { describeHeldOut, heldOutWords, matrixShape, topRows };
+/** What a vocabulary cap kept and left out, in words, the same in the app as in `slm train`. */
+export { describeCap } from '../model/network/vocabulary.ts';
 /** "Which words mattered" in words, the same in the app as in `slm explain`, and numbers to four significant figures. */
 export { MEASURES, MEASURE_NAMES, answerSentence, formatNumber, measureNotes, measureValue, percentText, quotedTarget, quotedWord, rankedWords, signedNumber, topWord, wordsThatMattered };
 export type { ExplainedPrediction, Measure, WordThatMattered };

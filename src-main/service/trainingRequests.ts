@@ -57,7 +57,8 @@ export function trainingRequests({ host, models, emit }: ServiceContext): Handle
               vocabulary,
               weights: cloneWeights(settings.keep === 'final' ? trainer.weights : trainer.best),
               defaultTemperature: ORIGINAL_TEMPERATURE,
-              training: trainingRecord(trainer, options, STUDIO_CORPUS, capped),
+              // The corpus goes with the model, so that saved and opened again it still speaks of it.
+              training: { ...trainingRecord(trainer, options, STUDIO_CORPUS, capped), corpusText: settings.corpus },
             },
             null,
             settings.corpus,

@@ -73,7 +73,7 @@ export const TRAINING_PRESETS = [{ id: 'cats', label: 'Teach Boris about cats', 
  * them, answers its own corpus's questions (tests/preset-lessons.test.ts); Boris's whole corpus takes
  * about a minute with them.
  */
-export const TRAIN_DEFAULTS = { embedding: '24', epochs: '80', learningRate: '0.005', seed: '1' } as const;
+export const TRAIN_DEFAULTS = { embedding: '24', epochs: '80', learningRate: '0.005', seed: '1', maxVocabulary: '4094' } as const;
 
 /** Below this many held-out texts, the Train view keeps the final epoch by default (see `defaultKeep`). */
 export const FEW_HELD_OUT = 10;
@@ -113,4 +113,36 @@ export function suggestModelName(vocabulary: readonly { token: string; count: nu
   let n = 1;
   while (names.has(`model ${n}`)) n++;
   return `Model ${n}`;
+}
+
+/**
+ * Words to suggest in the Embeddings view's search: the vocabulary's first uncommon words. A
+ * vocabulary built from a corpus is in order of frequency, so these are its corpus's most frequent.
+ */
+export function suggestedWords(vocabulary: readonly string[], count = 4): string[] {
+  return vocabulary.filter((token) => /^[a-z][a-z']{2,}$/.test(token) && !COMMON_WORDS.has(token)).slice(0, count);
+}
+
+/**
+ * Compare's example pairs for a model other than Boris, made of its own corpus's questions or
+ * openings (its example prompts): two of its lines, and one line after two different histories.
+ */
+export function comparePairsFor(prompts: readonly string[]): { label: string; sentences: readonly string[]; lesson: string }[] {
+  if (prompts.length < 2) return [];
+  const [first, second, third = second] = prompts;
+  const pairs = [
+    {
+      label: 'Two of its lines',
+      sentences: [first, second],
+      lesson: 'Two openings of its own corpus, each fed from a fresh start: how far apart the contexts they end in are.',
+    },
+  ];
+  if (prompts.length >= 3) {
+    pairs.push({
+      label: 'Same line, two histories',
+      sentences: [`${first} ${third}`, `${second} ${third}`],
+      lesson: 'The same last words after different histories: how much of the history the context still carries.',
+    });
+  }
+  return pairs;
 }

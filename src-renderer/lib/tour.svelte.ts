@@ -96,8 +96,13 @@ export const TOUR_NAMES: Readonly<Record<TourView, string>> = {
   train: 'Train',
 };
 
-/** The example the tour asks, when nothing has been said yet, so that every stop has live numbers. */
+/** The example the tour asks Boris, when nothing has been said yet, so that every stop has live numbers. */
 export const TOUR_EXAMPLE = 'who are you?';
+
+/** What the tour asks the open model: Boris his example; another model the first question of its own corpus, which it can answer. */
+export function tourExample(studio: Studio): string {
+  return (!studio.bundledOpen && studio.model?.examplePrompts?.[0]) || TOUR_EXAMPLE;
+}
 const SEEN_KEY = 'slm-studio:tour-seen';
 
 /** Whether a tour is showing, of which view and at which stop; one per studio, opened from Help or the first-run hint. */
@@ -130,7 +135,7 @@ export class Tour {
     this.open = true;
     if (view !== 'inside') return;
     if (this.studio.timeline.length === 0 && this.studio.model) {
-      await this.studio.send(TOUR_EXAMPLE);
+      await this.studio.send(tourExample(this.studio));
     }
     // The clock on "who": the first word, with a context carried in from the line start.
     if (this.studio.timeline.length > 1) {

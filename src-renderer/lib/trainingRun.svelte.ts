@@ -12,6 +12,8 @@ export interface SettingsText {
   epochs: string;
   learningRate: string;
   seed: string;
+  /** The vocabulary cap: the most frequent words kept; the others are read as the unknown word. */
+  maxVocabulary: string;
 }
 
 export type SettingsProblems = Partial<Record<keyof SettingsText, string>>;
@@ -29,13 +31,14 @@ export function parseSettings(text: SettingsText): { settings: Omit<TrainingSett
   const embedding = whole('embedding', 'The embedding size', TRAINING_LIMITS.embedding);
   const epochs = whole('epochs', 'Epochs', TRAINING_LIMITS.epochs);
   const seed = whole('seed', 'The seed', TRAINING_LIMITS.seed);
+  const maxVocabulary = whole('maxVocabulary', 'The vocabulary cap', limits.VOCABULARY_CAP);
   const rawRate = text.learningRate.trim();
   const learningRate = Number(rawRate);
   if (rawRate === '' || !Number.isFinite(learningRate)) problems.learningRate = `The learning rate must be a number${rawRate === '' ? '' : `, not “${rawRate}”`}`;
   else if (!(learningRate > limits.LEARNING_RATE.above)) problems.learningRate = `The learning rate must be more than ${limits.LEARNING_RATE.above}`;
   else if (learningRate > limits.LEARNING_RATE.max) problems.learningRate = `The learning rate must be at most ${limits.LEARNING_RATE.max.toExponential()}`;
   const ok = Object.keys(problems).length === 0;
-  return { settings: ok ? { embedding, epochs, learningRate, seed } : null, problems };
+  return { settings: ok ? { embedding, epochs, learningRate, seed, maxVocabulary } : null, problems };
 }
 
 const INSPECT_DELAY_MS = 250;
@@ -137,6 +140,23 @@ export class TrainingRun {
 
   setCorpus(text: string): void {
     this.corpus = text;
+    this.inspectSoon();
+  }
+
+  /** Sets the vocabulary cap as typed; the corpus's counts follow once it is a valid one. */
+  setCap(text: string): void {
+    this.settings.maxVocabulary = text;
+    this.inspectSoon();
+  }
+
+  /** The cap the corpus report is made under: the typed one while it is valid, else the largest. */
+  private get cap(): number {
+    const typed = Number(this.settings.maxVocabulary.trim());
+    const { min, max } = limits.VOCABULARY_CAP;
+    return Number.isInteger(typed) && typed >= min && typed <= max ? typed : limits.VOCABULARY_CAP.default;
+  }
+
+  private inspectSoon(): void {
     if (this.inspectTimer) clearTimeout(this.inspectTimer);
     this.inspectTimer = setTimeout(() => void this.inspect(), INSPECT_DELAY_MS);
   }
@@ -147,7 +167,7 @@ export class TrainingRun {
     this.inspectTimer = null;
     const generation = ++this.inspectGeneration;
     try {
-      const report = await this.studio.bridge.request({ type: 'inspectCorpus', corpus: this.corpus });
+      const report = await this.studio.bridge.request({ type: 'inspectCorpus', corpus: this.corpus, maxVocabulary: this.cap });
       if (generation === this.inspectGeneration) {
         this.report = report;
         this.corpusError = null;

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { SlmError, formatError, quote } from '../network/errors.ts';
-import { CLIP_NORM, EMBEDDING, VOCABULARY_CAP, MAX_JSON_DEPTH, MAX_MODEL_FILE_CHARACTERS } from '../network/limits.ts';
+import { CLIP_NORM, EMBEDDING, MAX_CORPUS_CHARACTERS, VOCABULARY_CAP, MAX_JSON_DEPTH, MAX_MODEL_FILE_CHARACTERS } from '../network/limits.ts';
 import type { Checkpoint, EpochRecord, Model, TrainingRecord } from '../network/model.ts';
 import { CHECKPOINT_ENCODING, decodeCheckpoints, encodeCheckpoint } from './checkpointCodec.ts';
 import { type WeightName, type Weights, createWeights, weightShape } from '../network/network.ts';
@@ -97,6 +97,7 @@ function serializeTraining(t: TrainingRecord): string {
     ...(t.droppedWords !== undefined && t.droppedShare !== undefined
       ? [`    "droppedWords": ${t.droppedWords},`, `    "droppedShare": ${formatNumber(t.droppedShare)},`]
       : []),
+    ...(t.corpusText !== undefined ? [`    "corpusText": ${JSON.stringify(t.corpusText)},`] : []),
     `    "bestEpoch": ${t.bestEpoch},`,
     `    "history": [\n${epochs.join(',\n')}\n    ]${t.checkpoints.length > 0 ? ',' : ''}`,
     ...(t.checkpoints.length > 0 ? serializeCheckpoints(t.checkpoints) : []),
@@ -266,10 +267,20 @@ function readTraining(value: unknown, shape: Weights, source: string): TrainingR
     clipNorm: t.clipNorm === undefined ? DEFAULT_CLIP_NORM : number('clipNorm'),
     maxVocabulary: t.maxVocabulary === undefined ? VOCABULARY_CAP.default : number('maxVocabulary'),
     ...(t.droppedWords === undefined ? {} : { droppedWords: number('droppedWords'), droppedShare: number('droppedShare') }),
+    ...(t.corpusText === undefined ? {} : { corpusText: corpusText(t.corpusText, source) }),
     bestEpoch,
     history,
     checkpoints: readCheckpoints(t, shape, history, source),
   };
+}
+
+/** A kept corpus: text no longer than a corpus may be. */
+function corpusText(value: unknown, source: string): string {
+  if (typeof value !== 'string') throw formatError(`${source}: "training.corpusText" is ${describe(value)}; it must be the corpus's text`);
+  if (value.length > MAX_CORPUS_CHARACTERS) {
+    throw formatError(`${source}: "training.corpusText" is ${value.length.toLocaleString('en')} characters long; a corpus has at most ${MAX_CORPUS_CHARACTERS.toLocaleString('en')}`);
+  }
+  return value;
 }
 
 function readCheckpoints(t: Record<string, unknown>, shape: Weights, history: readonly EpochRecord[], source: string): Checkpoint[] {

@@ -26,6 +26,11 @@ export interface TrainingRecord {
   /** When the cap left words out: how many, and their share of the corpus's tokens (read as the unknown word). */
   droppedWords?: number;
   droppedShare?: number;
+  /**
+   * The corpus's own text, kept by models trained in the app so that once saved and opened again
+   * they still speak of it (example prompts, the context plane, unit profiles). Absent otherwise.
+   */
+  corpusText?: string;
   bestEpoch: number;
   history: EpochRecord[];
   /**
