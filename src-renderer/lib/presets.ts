@@ -2,6 +2,7 @@
  * Ready-made examples for a first-time learner: prompts to send, pairs of sentences to compare that
  * teach something, and a small corpus to train on.
  */
+import { LIGHTHOUSE_CORPUS } from './proseCorpus.ts';
 
 /** Prompts shown as chips under the message box: each shows a different side of the model. */
 export const EXAMPLE_PROMPTS = [
@@ -65,8 +66,16 @@ export const CATS_CORPUS = [
   'hello cat. hello friend.',
 ].join('\n');
 
-/** The corpora the Train view offers as lessons: with the default settings, each makes a model that answers its own questions. */
-export const TRAINING_PRESETS = [{ id: 'cats', label: 'Teach Boris about cats', corpus: CATS_CORPUS }] as const;
+/**
+ * The corpora the Train view offers as lessons: with the default settings, each makes a model that
+ * answers its own questions (tests/preset-lessons.test.ts). `keep`, when set, is the epoch a run on it
+ * keeps unless the learner chooses: a story's held-out sentences are new sentences that no model this
+ * small predicts, so its best held-out epoch comes early, before it has learned the story by heart.
+ */
+export const TRAINING_PRESETS: readonly { id: string; label: string; corpus: string; keep?: 'best' | 'final' }[] = [
+  { id: 'cats', label: 'Teach Boris about cats', corpus: CATS_CORPUS },
+  { id: 'lighthouse', label: 'A story: the lighthouse', corpus: LIGHTHOUSE_CORPUS, keep: 'final' },
+];
 
 /**
  * The Train view's default hyper-parameters, as typed. Chosen so that every preset, trained with

@@ -140,8 +140,18 @@ export class TrainingRun {
 
   setCorpus(text: string): void {
     this.corpus = text;
+    this.presetKeep = null;
     this.inspectSoon();
   }
+
+  /** Loads a lesson's corpus, with the epoch it keeps by default when it says one. */
+  loadPreset(preset: { corpus: string; keep?: 'best' | 'final' }): void {
+    this.setCorpus(preset.corpus);
+    this.presetKeep = preset.keep ?? null;
+  }
+
+  /** The epoch the loaded lesson keeps by default, or null for the corpus's default (see defaultKeep). */
+  presetKeep = $state<'best' | 'final' | null>(null);
 
   /** Sets the vocabulary cap as typed; the corpus's counts follow once it is a valid one. */
   setCap(text: string): void {
@@ -171,7 +181,7 @@ export class TrainingRun {
       if (generation === this.inspectGeneration) {
         this.report = report;
         this.corpusError = null;
-        if (!this.keepChosen && !this.active) this.keep = defaultKeep(report.heldOutLines);
+        if (!this.keepChosen && !this.active) this.keep = this.presetKeep ?? defaultKeep(report.heldOutLines);
         if (this.aboutCorpus && report.usableLines >= 2 && !this.active) this.clearMessage();
       }
       return report;
