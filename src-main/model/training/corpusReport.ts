@@ -135,10 +135,11 @@ function vocabularyWithCounts(lines: string[][], cap: number): Pick<CorpusReport
   if (lines.length === 0 || [...counts.keys()].every((t) => t === '-')) {
     return { vocabulary: [], maxVocabulary: cap, words: 0, droppedWords: 0, droppedTokens: 0, droppedShare: 0, dropped: [] };
   }
-  // The same rows training builds; the boundary counts one per line, the unknown token its '-'s.
+  // The same rows training builds; the boundary counts one per line, the unknown token its '-'s and the words the cap left out.
   const capped = buildCappedVocabulary(lines, cap);
+  const countOf = (token: string) => (token === '' ? lines.length : token === '-' ? (counts.get(token) ?? 0) + capped.droppedTokens : (counts.get(token) ?? 0));
   return {
-    vocabulary: capped.vocabulary.tokens.map((token) => ({ token, count: token === '' ? lines.length : (counts.get(token) ?? 0) })),
+    vocabulary: capped.vocabulary.tokens.map((token) => ({ token, count: countOf(token) })),
     maxVocabulary: cap,
     words: capped.words,
     droppedWords: capped.dropped.length,
