@@ -3,27 +3,19 @@
  * scheduler, and the one shape of its handlers, which the compiler holds to the request table
  * (protocol.ts): exactly one handler for every request type, returning that type's result.
  */
-import type { Sliced } from '../model/network/slices.ts';
 import type { OpenModels } from './openModel.ts';
 import type { ServiceHost } from './host.ts';
 import type { RequestOf, RequestType, ResultOf, ServiceEvent } from './protocol.ts';
 import { type Disjoint, joinParts } from './schemaParts.ts';
-import type { Scheduler } from './scheduler.ts';
+import type { Job, Scheduler } from './scheduler.ts';
+
+export type { Job } from './scheduler.ts';
 
 export interface ServiceContext {
   host: ServiceHost;
   models: OpenModels;
   scheduler: Scheduler;
   emit(event: ServiceEvent): void;
-}
-
-/**
- * One request being answered. `signal` is aborted when a newer request of a superseded type (or a
- * cancel) stops it; `inSlices` runs long work in slices and stops at the first slice boundary after.
- */
-export interface Job {
-  readonly signal: AbortSignal;
-  inSlices<T>(steps: Sliced<T>): Promise<T>;
 }
 
 /**

@@ -10,11 +10,19 @@
 import { SLICE_MS } from '../model/network/limits.ts';
 import { SlmError } from '../model/network/errors.ts';
 import type { Sliced } from '../model/network/slices.ts';
-import type { Job } from './context.ts';
 import type { Lane, Request, RequestType } from './protocol.ts';
 
 /** Long work runs in slices of about this long, then lets waiting requests in (model/network/limits.ts). */
 export { SLICE_MS };
+
+/**
+ * One request being answered. `signal` is aborted when a newer request of a superseded type (or a
+ * cancel) stops it; `inSlices` runs long work in slices and stops at the first slice boundary after.
+ */
+export interface Job {
+  readonly signal: AbortSignal;
+  inSlices<T>(steps: Sliced<T>): Promise<T>;
+}
 
 /** The error a stopped request is answered with. */
 export function cancelledError(type: string): SlmError {
