@@ -16,7 +16,7 @@ import { nextContext, tokenEmbedding } from '../model/network/network.ts';
 import { type ReplyNode, replyTreeSteps } from '../model/explanations/replyTree.ts';
 import { corpusContextsSteps, unitProfileSteps } from '../model/units/unitProfile.ts';
 import { type HandlersFor, type Job, Later, type ServiceContext } from './context.ts';
-import { EXPLANATION_TYPES, type KnockoutTableResult, type ReplyNodeResult, type RequestOf, type ResultOf } from './protocol.ts';
+import { EXPLANATION_TYPES, type ExplanationType, type KnockoutTableResult, type ReplyNodeResult, type RequestOf, type ResultOf } from './protocol.ts';
 
 /** How long the service waits after the weights change before it measures the knock-out table. */
 const IDLE_DELAY_MS = 300;
@@ -27,7 +27,7 @@ interface TableWaiter {
   reject(error: unknown): void;
 }
 
-export function explanationRequests({ host, models, scheduler }: ServiceContext): HandlersFor<(typeof EXPLANATION_TYPES)[number] | 'cancelExplanations'> {
+export function explanationRequests({ host, models, scheduler }: ServiceContext): HandlersFor<ExplanationType | 'cancelExplanations'> {
   const model = () => models.current().model;
   let corpus: { lines: number[][]; heldOut: number[][] } | null = null;
   let knockouts: KnockoutTableResult | null = null;
