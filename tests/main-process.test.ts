@@ -26,6 +26,18 @@ afterAll(() => {
   rmSync(fake.userData, { recursive: true, force: true });
 });
 
+/** A corpus a run of one epoch trains on in a moment. */
+const TINY_CORPUS = 'hello there frog\nhi there\nhello frog\nhi frog\nthere there\nhello hi';
+
+/** What `find` finds, once it does (for at most 20 s). */
+async function until<T>(find: () => T | undefined): Promise<T> {
+  for (const started = Date.now(); Date.now() - started < 20_000; await new Promise((resolve) => setTimeout(resolve, 10))) {
+    const found = find();
+    if (found !== undefined) return found;
+  }
+  throw new Error('it never came');
+}
+
 function event(url: string, sender = fake.windows[0].webContents) {
   return { sender, senderFrame: { url } };
 }
@@ -76,7 +88,11 @@ describe('the Electron main process (with a stand-in electron module)', () => {
     const reply = await request(event('app://slm/index.html'), { type: 'generate', prompt: 'who are you?', temperature: 0, topK: 0, seed: 1 });
     expect(reply.ok).toBe(true);
     expect(reply.result.reply).toBe('i am boris.');
-    expect(fake.sent.filter((m: { channel: string }) => m.channel === 'slm:event').length).toBeGreaterThan(0);
+    // The service's events reach the page on slm:event: a short training run's end.
+    const trained = await request(event('app://slm/index.html'), { type: 'train', settings: { corpus: TINY_CORPUS, embedding: 2, epochs: 1, learningRate: 0.01, seed: 1 } });
+    expect(trained.ok).toBe(true);
+    const trainDone = await until(() => fake.sent.find((m: { channel: string; payload: { event?: string } }) => m.channel === 'slm:event' && m.payload.event === 'trainDone'));
+    expect(trainDone.payload).toMatchObject({ event: 'trainDone', status: 'completed' });
     const bad = await request(event('app://slm/index.html'), { type: 'neighbours', word: 'zebra', k: 3, metric: 'euclidean' });
     expect(bad).toMatchObject({ ok: false, kind: 'input' });
     expect(fake.utilityProcesses).toHaveLength(1);

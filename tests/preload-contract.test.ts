@@ -54,11 +54,16 @@ beforeAll(async () => {
   electronMain = await loadDesktopMain();
   const { fake } = electronMain;
   handled = [...fake.handlers.keys()];
-  // Make main send everything it sends: a service event (a reply's tokens) and every menu command.
+  // Make main send everything it sends: a service event (a short training run's) and every menu command.
   const event = { sender: fake.windows[0].webContents, senderFrame: { url: fake.windows[0].webContents.getURL() } };
   const request = fake.handlers.get('slm:request');
   await request(event, { type: 'open', source: { kind: 'bundled' } });
   expect((await request(event, { type: 'generate', prompt: 'who are you?', temperature: 0, topK: 0, seed: 1 })).ok).toBe(true);
+  const settings = { corpus: 'hello there frog\nhi there\nhello frog\nhi frog\nthere there\nhello hi', embedding: 2, epochs: 1, learningRate: 0.01, seed: 1 };
+  expect((await request(event, { type: 'train', settings })).ok).toBe(true);
+  for (const started = Date.now(); !fake.sent.some((m: { channel: string }) => m.channel === 'slm:event') && Date.now() - started < 20_000; ) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
   const clickAll = (items: any[]) => items.forEach((item) => (item.click?.(), Array.isArray(item.submenu) && clickAll(item.submenu)));
   clickAll(fake.menu);
   sentOn = [...new Set<string>(fake.sent.map((m: { channel: string }) => m.channel))];

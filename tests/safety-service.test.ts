@@ -33,12 +33,12 @@ function service(store: string) {
   const answers = new Map<number, Answer>();
   const waiting = new Map<number, (answer: Answer) => void>();
   const order: number[] = [];
-  let tokenEvents = 0;
+  let events = 0;
   let nextId = 1;
   connection.onMessage((raw) => {
     const message = raw as { type: string; id?: number | null; payload?: { event: string } };
     if (message.type === 'event') {
-      if (message.payload?.event === 'token') tokenEvents++;
+      events++;
       return;
     }
     const answer = { ...(message as Omit<Answer, 'at'>), at: performance.now() } as Answer;
@@ -55,7 +55,7 @@ function service(store: string) {
     return { id, sent, answer };
   };
   const request = async (body: Record<string, unknown>): Promise<Answer> => send(body).answer;
-  return { connection, send, request, order, tokens: () => tokenEvents, stop: () => connection.kill() };
+  return { connection, send, request, order, events: () => events, stop: () => connection.kill() };
 }
 
 function storeFolder(name: string): string {
@@ -67,7 +67,7 @@ function storeFolder(name: string): string {
 const turn = (prompt: string, seed = 1) => ({ prompt, temperature: 0.5, topK: 0, seed });
 
 describe('a service that stays responsive', () => {
-  it('a 1,000,000-character prompt is refused at once, with no token events', async () => {
+  it('a 1,000,000-character prompt is refused at once, with no event sent', async () => {
     const s = service(storeFolder('prompt'));
     try {
       expect((await s.request({ type: 'open', source: { kind: 'bundled' } })).type).toBe('reply');
@@ -79,7 +79,7 @@ describe('a service that stays responsive', () => {
       // A prompt under the character limit but with too many tokens is refused by its tokens.
       const tokens = await s.request({ type: 'generate', ...turn('. '.repeat(4000)) });
       expect(tokens.message).toMatch(/the message has 4,000 words and marks; at most 200 are read at once/);
-      expect(s.tokens()).toBe(0);
+      expect(s.events()).toBe(0);
       // And the service goes on answering.
       expect((await s.request({ type: 'generate', ...turn('who are you?') })).type).toBe('reply');
     } finally {

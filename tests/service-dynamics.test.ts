@@ -52,20 +52,21 @@ describe('dynamics requests', () => {
     expect(shipped.length).toBeGreaterThan(1);
     // The handlers run their work in the scheduler's slices; here, at once.
     const scheduler = { inSlices: async <T>(steps: Generator<void, T, void>) => finish(steps) };
+    const job = { signal: new AbortController().signal, inSlices: scheduler.inSlices };
     const bare = dynamicsRequests({ models: { current: () => ({ model: { ...boris, training: null } }) }, scheduler } as unknown as ServiceContext);
-    expect(await bare.trainingDynamics({ id: 0, type: 'trainingDynamics' })).toEqual([]);
+    expect(await bare.trainingDynamics({ id: 0, type: 'trainingDynamics' }, job)).toEqual([]);
     // The open model's part of the table, on a model whose run kept three checkpoints.
     const checkpoints = [0, 1, 2].map((epoch) => ({ epoch, weights: randomWeights(boris.weights.embedding, boris.weights.vocabulary, epoch + 1, 0.5 + epoch) }));
     const model = { ...boris, training: { corpus: '', seed: 1, epochs: 2, learningRate: 0.01, heldOutFraction: 0.1, carryContext: 0, bestEpoch: 2, history: [], checkpoints } };
     const handlers = dynamicsRequests({ models: { current: () => ({ model }) }, scheduler } as unknown as ServiceContext);
-    const curve = await handlers.trainingDynamics({ id: 1, type: 'trainingDynamics' });
+    const curve = await handlers.trainingDynamics({ id: 1, type: 'trainingDynamics' }, job);
     expect(curve).toEqual(trainingDynamics(checkpoints));
     expect(curve).toHaveLength(3);
     expect(parseResult('trainingDynamics', curve)).toEqual(curve);
     // Kept for the same checkpoints, measured afresh for others.
-    expect(await handlers.trainingDynamics({ id: 2, type: 'trainingDynamics' })).toBe(curve);
+    expect(await handlers.trainingDynamics({ id: 2, type: 'trainingDynamics' }, job)).toBe(curve);
     model.training = { ...model.training, checkpoints: checkpoints.slice(0, 1) };
-    expect(await handlers.trainingDynamics({ id: 3, type: 'trainingDynamics' })).toHaveLength(1);
+    expect(await handlers.trainingDynamics({ id: 3, type: 'trainingDynamics' }, job)).toHaveLength(1);
   });
 
   it('memory answers the same last turn after two histories, as the engine compares them', async () => {

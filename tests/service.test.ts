@@ -11,7 +11,7 @@ import { parseModel } from '../src-main/model/formats/modelFile.ts';
 import { createRng } from '../src-main/model/network/rng.ts';
 import { forkService } from '../src-main/service/forkConnection.ts';
 import { type ServiceEvent, parseEvent } from '../src-main/service/protocol.ts';
-import { ServiceError, ServiceSupervisor } from '../src-main/service/supervisor.ts';
+import { ServiceError, ServiceSupervisor, type SupervisorOptions } from '../src-main/service/supervisor.ts';
 
 /**
  * The model service in a real child process, started through dist/electron/service.cjs: the same file the
@@ -38,7 +38,7 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-function startService(store: string) {
+function startService(store: string, options: SupervisorOptions = {}) {
   const connections: ReturnType<typeof forkService>[] = [];
   /** What the supervisor sent each service it started, in order. */
   const sent: unknown[][] = [];
@@ -53,7 +53,7 @@ function startService(store: string) {
     connections.push(connection);
     sent.push(messages);
     return connection;
-  });
+  }, options);
   const events: ServiceEvent[] = [];
   const arrivals: number[] = [];
   supervisor.onEvent((event) => {
@@ -64,7 +64,7 @@ function startService(store: string) {
 }
 
 describe('the model service in a child process', () => {
-  it("streams one token event per step, with the engine's exact numbers", async () => {
+  it("answers a turn with every step, the engine's exact numbers, and sends no event for it", async () => {
     const { supervisor, events } = startService(join(scratch, 'store-generate'));
     try {
       const info = await supervisor.request({ type: 'open', source: { kind: 'bundled' } });
@@ -73,17 +73,18 @@ describe('the model service in a child process', () => {
       const model = parseModel(readFileSync(join(resources, 'models', 'boris.slm.json'), 'utf8'));
       const line = new Conversation(model.weights, model.vocabulary).say('who are you?', { temperature: 0, rng: createRng(1) });
       expect(result.reply).toBe(line.text);
-      const tokens = events.filter((e) => e.event === 'token');
       const steps = [...line.fed, ...line.written];
-      expect(tokens).toHaveLength(steps.length);
-      tokens.forEach((event, i) => {
-        if (event.event !== 'token') return;
-        expect(event.phase).toBe(i < line.fed.length ? 'prompt' : 'reply');
-        expect(event.step.row).toBe(steps[i].row);
-        expect(event.step.h1).toEqual(Array.from(steps[i].tokenEmbedding));
-        expect(event.step.h2).toEqual(Array.from(steps[i].context));
-        expect(event.step.probs).toEqual(Array.from(steps[i].nextTokenProbs));
+      expect(result.steps).toHaveLength(steps.length);
+      result.steps.forEach((step, i) => {
+        // The prompt's tokens as read (from the line boundary on), then the reply's.
+        expect(step.token).toBe(i < line.fed.length ? ['', 'who', 'are', 'you', '?'][i] : model.vocabulary.tokens[steps[i].row]);
+        expect(step.row).toBe(steps[i].row);
+        expect(step.h1).toEqual(Array.from(steps[i].tokenEmbedding));
+        expect(step.h2).toEqual(Array.from(steps[i].context));
+        expect(step.probs).toEqual(Array.from(steps[i].nextTokenProbs));
       });
+      // The reply carries the whole turn: nothing is streamed beside it.
+      expect(events).toEqual([]);
       // The conversation carries on: the second turn starts from the first's context.
       const second = await supervisor.request({ type: 'generate', prompt: 'what do you love?', temperature: 0, topK: 0, seed: 1 });
       const expected = new Conversation(model.weights, model.vocabulary);
@@ -213,7 +214,8 @@ describe('the model service in a child process', () => {
 
   it('restarts a service killed mid-training and reports the run interrupted, leaving what to open to the app', async () => {
     const store = join(scratch, 'store-crash');
-    const { supervisor, events, connections, sent } = startService(store);
+    // No watchdog: its pings, every 2 s, would land in the new process's messages whenever a tick falls after the restart.
+    const { supervisor, events, connections, sent } = startService(store, { pingIntervalMs: 0 });
     try {
       await supervisor.request({ type: 'open', source: { kind: 'bundled' } });
       const saved = await supervisor.request({ type: 'saveModel', name: 'Keep me' });

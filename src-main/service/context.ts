@@ -1,12 +1,15 @@
 /**
- * What every part of the model service shares: the host it runs in (host.ts), the open model, the scheduler,
- * and the one shape of its request table, which the compiler holds to the protocol: a handler for every
- * request type, returning that type's result.
+ * What every part of the model service shares: the host it runs in (host.ts), the open model, the
+ * scheduler, and the one shape of its handlers, which the compiler holds to the request table
+ * (protocol.ts): exactly one handler for every request type, returning that type's result.
  */
 import type { OpenModels } from './openModel.ts';
 import type { ServiceHost } from './host.ts';
 import type { RequestOf, RequestType, ResultOf, ServiceEvent } from './protocol.ts';
-import type { Scheduler } from './scheduler.ts';
+import { type Disjoint, joinParts } from './schemaParts.ts';
+import type { Job, Scheduler } from './scheduler.ts';
+
+export type { Job } from './scheduler.ts';
 
 export interface ServiceContext {
   host: ServiceHost;
@@ -16,13 +19,29 @@ export interface ServiceContext {
 }
 
 /**
- * What a handler returns when its part posts the reply itself, later: the knock-out table, answered
- * when it has been measured, beside the requests that follow it (explanations.ts).
+ * A result that comes after the request's turn: the turn ends at once (the requests behind it go on),
+ * and the service replies when `result` settles, or "cancelled" if the request is stopped first. The
+ * knock-out table is answered so, once measured beside the queue (explanations.ts).
  */
-export const ANSWERED_LATER: unique symbol = Symbol('answered later');
-type Answer<R> = R | typeof ANSWERED_LATER;
+export class Later<R> {
+  constructor(readonly result: Promise<R>) {}
+}
 
-export type RequestHandlers = { [T in RequestType]: (request: RequestOf<T>) => Answer<ResultOf<T>> | Promise<Answer<ResultOf<T>>> };
+type Answer<R> = R | Later<R> | Promise<R | Later<R>>;
 
-/** Some of the request table: what one part of the service answers. */
+export type RequestHandlers = { [T in RequestType]: (request: RequestOf<T>, job: Job) => Answer<ResultOf<T>> };
+
+/** Some of the handlers: what one part of the service answers. */
 export type HandlersFor<T extends RequestType> = Pick<RequestHandlers, T>;
+
+type KeysOf<Parts extends readonly object[]> = Parts[number] extends infer P ? (P extends object ? keyof P : never) : never;
+/** What the compiler says when the parts leave a request without a handler. */
+type Complete<Parts extends readonly object[]> = [Exclude<RequestType, KeysOf<Parts>>] extends [never] ? unknown : { 'without a handler': Exclude<RequestType, KeysOf<Parts>> };
+
+/**
+ * The service's handlers, joined from its parts: the compiler refuses a request type no part
+ * answers, or one that two parts answer.
+ */
+export function requestHandlers<const Parts extends readonly Partial<RequestHandlers>[]>(...parts: Parts & Disjoint<Parts> & Complete<Parts>): RequestHandlers {
+  return joinParts(...(parts as readonly object[])) as RequestHandlers;
+}

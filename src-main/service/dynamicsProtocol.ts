@@ -1,10 +1,10 @@
 /**
  * The dynamics requests and their results (model/dynamics/dynamics.ts, model/dynamics/memory.ts), part of the service's
- * protocol: protocol.ts puts them in its request and result tables and re-exports everything here.
+ * request table: protocol.ts joins them to its own and re-exports everything here.
  */
 import * as v from 'valibot';
 import * as limits from '../model/network/limits.ts';
-import { finite, request, vector, whole, within } from './schemaParts.ts';
+import { finite, requestEntries, vector, whole, within } from './schemaParts.ts';
 
 const text = (max: number) => v.pipe(v.string(), v.maxLength(max, `the text is longer than ${max.toLocaleString('en')} characters`));
 /** One history: turns said to the model at temperature 0 from a fresh start (none: a fresh start). */
@@ -17,21 +17,6 @@ const MemorySamplingSchema = v.object({
   seed: within(limits.SEED),
 });
 
-export const DynamicsRequests = [
-  /** The Jacobian's spectrum at each of these contexts (h2 of a step): the conversation's steps. */
-  request('stepDynamics', {
-    contexts: v.pipe(
-      v.array(v.pipe(vector, v.maxLength(limits.EMBEDDING.max))),
-      v.maxLength(limits.MAX_STEP_DYNAMICS_CONTEXTS, `one request measures at most ${limits.MAX_STEP_DYNAMICS_CONTEXTS.toLocaleString('en')} contexts; ask for the rest in another`),
-    ),
-  }),
-  /** A word's fixed point ("" for the line boundary), its spectrum and the trajectory from zeros. */
-  request('fixedPoint', { word: text(limits.MAX_WORD_CHARACTERS) }),
-  /** Per checkpoint of the open model's training run: the boundary's fixed-point spectral radius and W1[:, E:2E]'s largest singular value. */
-  request('trainingDynamics', {}),
-  /** The same last turn after two histories (greedy unless a sampling is given): the distance between the contexts, step by step. */
-  request('memory', { histories: v.tuple([history, history]), lastTurn: text(limits.MAX_PROMPT_CHARACTERS), sampling: v.optional(MemorySamplingSchema) }),
-] as const;
 
 const ComplexSchema = v.tuple([v.number(), v.number()]);
 export const SpectrumSchema = v.object({ spectralRadius: v.number(), eigenvalues: v.array(ComplexSchema) });
@@ -68,9 +53,28 @@ export const MemorySchema = v.object({
 });
 export type MemoryResult = v.InferOutput<typeof MemorySchema>;
 
-export const DynamicsResults = {
-  stepDynamics: v.array(SpectrumSchema),
-  fixedPoint: FixedPointSchema,
-  trainingDynamics: v.array(CheckpointDynamicsSchema),
-  memory: MemorySchema,
-};
+export const DYNAMICS_REQUESTS = requestEntries({
+  /** The Jacobian's spectrum at each of these contexts (h2 of a step): the conversation's steps. */
+  stepDynamics: {
+    lane: 'read',
+    superseded: false,
+    request: {
+      contexts: v.pipe(
+        v.array(v.pipe(vector, v.maxLength(limits.EMBEDDING.max))),
+        v.maxLength(limits.MAX_STEP_DYNAMICS_CONTEXTS, `one request measures at most ${limits.MAX_STEP_DYNAMICS_CONTEXTS.toLocaleString('en')} contexts; ask for the rest in another`),
+      ),
+    },
+    result: v.array(SpectrumSchema),
+  },
+  /** A word's fixed point ("" for the line boundary), its spectrum and the trajectory from zeros. */
+  fixedPoint: { lane: 'read', superseded: false, request: { word: text(limits.MAX_WORD_CHARACTERS) }, result: FixedPointSchema },
+  /** Per checkpoint of the open model's training run: the boundary's fixed-point spectral radius and W1[:, E:2E]'s largest singular value. */
+  trainingDynamics: { lane: 'read', superseded: false, request: {}, result: v.array(CheckpointDynamicsSchema) },
+  /** The same last turn after two histories (greedy unless a sampling is given): the distance between the contexts, step by step. */
+  memory: {
+    lane: 'read',
+    superseded: false,
+    request: { histories: v.tuple([history, history]), lastTurn: text(limits.MAX_PROMPT_CHARACTERS), sampling: v.optional(MemorySamplingSchema) },
+    result: MemorySchema,
+  },
+});

@@ -1,36 +1,14 @@
 /**
- * The explanation requests and their results (README.md, "Explanations"), part of the service's
- * protocol: protocol.ts puts them in its request and result tables and re-exports everything here.
+ * The explanation requests and their results (docs/model.md, "Explanations"), part of the service's
+ * request table: protocol.ts joins them to its own and re-exports everything here.
  */
 import * as v from 'valibot';
 import * as limits from '../model/network/limits.ts';
-import { finite, request, whole, within } from './schemaParts.ts';
+import { finite, requestEntries, whole, within } from './schemaParts.ts';
 
 /** Token rows fed from zeros: the whole conversation up to a step. */
 const rows = v.pipe(v.array(v.pipe(whole, v.minValue(0))), v.maxLength(100_000));
 const LayerSchema = v.picklist(['h1', 'h2']);
-/** Requests a newer one of the same type supersedes, and `cancelExplanations` stops. */
-export const EXPLANATION_TYPES = ['explain', 'replyTree', 'unitProfile', 'knockoutTable'] as const;
-export type ExplanationType = (typeof EXPLANATION_TYPES)[number];
-export const ExplanationRequests = [
-  /** Saliency through time for the prediction after `step` of `tokens`. */
-  request('explain', { tokens: rows, step: v.pipe(whole, v.minValue(0)), target: v.optional(v.pipe(whole, v.minValue(0))), igSteps: v.optional(v.pipe(whole, v.minValue(1), v.maxValue(1024))) }),
-  /** The reply tree from the context after `tokens`. */
-  request('replyTree', {
-    tokens: rows,
-    depth: v.optional(v.pipe(whole, v.minValue(1), v.maxValue(12))),
-    temperature: v.pipe(finite, v.minValue(limits.TEMPERATURE.min), v.maxValue(limits.TEMPERATURE.max)),
-    topK: within(limits.TOP_K),
-    minProbability: v.optional(v.pipe(finite, v.gtValue(0), v.maxValue(1))),
-  }),
-  /** A unit's profile over the open model's corpus; with `stepTokens`, also the knock-out's effect on that step. */
-  request('unitProfile', { layer: LayerSchema, unit: v.pipe(whole, v.minValue(0)), top: v.optional(v.pipe(whole, v.minValue(1), v.maxValue(100))), stepTokens: v.optional(rows) }),
-  /** Every unit's knock-out effect on the held-out lines. */
-  request('knockoutTable', {}),
-  /** Stops explanation requests still waiting (of one type, or all); they are answered "cancelled". */
-  request('cancelExplanations', { kind: v.optional(v.picklist(EXPLANATION_TYPES)) }),
-] as const;
-
 
 export interface ReplyNodeResult {
   row: number;
@@ -100,11 +78,44 @@ export const ExplanationSchema = v.object({
 });
 export type ExplanationResult = v.InferOutput<typeof ExplanationSchema>;
 
-export const ExplanationResults = {
-  explain: ExplanationSchema,
-  /** `pruned`: the tree reached its node budget (limits.MAX_REPLY_TREE_NODES) and left likely nodes out. */
-  replyTree: v.object({ children: v.array(ReplyNodeSchema), pruned: v.optional(v.boolean()) }),
-  unitProfile: UnitProfileSchema,
-  knockoutTable: KnockoutTableSchema,
-  cancelExplanations: v.object({ cancelled: whole }),
-};
+/** Requests a newer one of the same type supersedes, and `cancelExplanations` stops. */
+const SUPERSEDED_EXPLANATIONS = requestEntries({
+  /** Saliency through time for the prediction after `step` of `tokens`. */
+  explain: {
+    lane: 'read',
+    superseded: true,
+    request: { tokens: rows, step: v.pipe(whole, v.minValue(0)), target: v.optional(v.pipe(whole, v.minValue(0))), igSteps: v.optional(v.pipe(whole, v.minValue(1), v.maxValue(1024))) },
+    result: ExplanationSchema,
+  },
+  /** The reply tree from the context after `tokens`; `pruned`: it reached its node budget (limits.MAX_REPLY_TREE_NODES) and left likely nodes out. */
+  replyTree: {
+    lane: 'read',
+    superseded: true,
+    request: {
+      tokens: rows,
+      depth: v.optional(v.pipe(whole, v.minValue(1), v.maxValue(12))),
+      temperature: v.pipe(finite, v.minValue(limits.TEMPERATURE.min), v.maxValue(limits.TEMPERATURE.max)),
+      topK: within(limits.TOP_K),
+      minProbability: v.optional(v.pipe(finite, v.gtValue(0), v.maxValue(1))),
+    },
+    result: v.object({ children: v.array(ReplyNodeSchema), pruned: v.optional(v.boolean()) }),
+  },
+  /** A unit's profile over the open model's corpus; with `stepTokens`, also the knock-out's effect on that step. */
+  unitProfile: {
+    lane: 'read',
+    superseded: true,
+    request: { layer: LayerSchema, unit: v.pipe(whole, v.minValue(0)), top: v.optional(v.pipe(whole, v.minValue(1), v.maxValue(100))), stepTokens: v.optional(rows) },
+    result: UnitProfileSchema,
+  },
+  /** Every unit's knock-out effect on the held-out lines (after the weight changes sent before it). */
+  knockoutTable: { lane: 'read', superseded: true, request: {}, result: KnockoutTableSchema },
+});
+
+export type ExplanationType = keyof typeof SUPERSEDED_EXPLANATIONS;
+export const EXPLANATION_TYPES = Object.keys(SUPERSEDED_EXPLANATIONS) as ExplanationType[];
+
+export const EXPLANATION_REQUESTS = requestEntries({
+  ...SUPERSEDED_EXPLANATIONS,
+  /** Stops explanation requests waiting or running (of one type, or all): they are answered "cancelled". */
+  cancelExplanations: { lane: 'arrival', superseded: false, request: { kind: v.optional(v.picklist(EXPLANATION_TYPES)) }, result: v.object({ cancelled: whole }) },
+});

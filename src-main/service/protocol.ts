@@ -30,14 +30,15 @@ import {
 } from '../model/explanations/whichWords.ts';
 import * as limits from '../model/network/limits.ts';
 import { TRAINING_NUMBERS } from '../model/formats/modelSchema.ts';
-import { ExplanationRequests, ExplanationResults } from './explanationProtocol.ts';
-import { DynamicsRequests, DynamicsResults } from './dynamicsProtocol.ts';
-import { finite, request, vector, whole, within } from './schemaParts.ts';
+import { EXPLANATION_REQUESTS } from './explanationProtocol.ts';
+import { DYNAMICS_REQUESTS } from './dynamicsProtocol.ts';
+import { finite, joinParts, requestEntries, requestSchemas, vector, whole, within } from './schemaParts.ts';
 
 /** The limits the renderer checks typed values against too (it may import only this module from src-main). */
 export { limits };
 export * from './explanationProtocol.ts';
 export * from './dynamicsProtocol.ts';
+export type { Lane, RequestEntry } from './schemaParts.ts';
 
 /** The ranges a training run's whole-number settings must lie in (the app checks typed values against them too). */
 export const TRAINING_LIMITS = {
@@ -110,81 +111,10 @@ const TurnEntries = {
   maxTokens: v.optional(v.pipe(whole, v.minValue(1), v.maxValue(limits.MAX_REPLY_TOKENS))),
 };
 
+/** A turn's fields, checked by the app as they are typed (lib/samplingCheck.ts) as by the service. */
+export const TurnSchema = v.object(TurnEntries);
+
 const WeightEditSchema = v.object({ matrix: WeightNameSchema, row: v.pipe(whole, v.minValue(0)), column: v.pipe(whole, v.minValue(0)), value: finite });
-
-
-export const RequestSchema = v.variant('type', [
-  request('open', { source: ModelSourceSchema }),
-  request('listModels', {}),
-  request('saveModel', { name }),
-  request('renameModel', { modelId, name }),
-  request('deleteModel', { modelId }),
-  request('generate', TurnEntries),
-  request('resetConversation', {}),
-  /** Starts the conversation afresh and says these turns again, with the weights as they are now. */
-  request('replay', {
-    turns: v.pipe(
-      v.array(v.object(TurnEntries)),
-      v.maxLength(limits.MAX_REPLAY_TURNS, `a replay has at most ${limits.MAX_REPLAY_TURNS} turns; start a new conversation to go on`),
-    ),
-  }),
-  request('trace', { text: message }),
-  request('neighbours', { word: text(limits.MAX_WORD_CHARACTERS), k: within(limits.NEIGHBOURS), metric: MetricSchema }),
-  request('compare', { sentences: v.pipe(v.array(message), v.minLength(limits.COMPARE_SENTENCES.min), v.maxLength(limits.COMPARE_SENTENCES.max)), metric: MetricSchema }),
-  /** Where each distance falls among the distances between two lines of the open model's corpus (measured once per model and metric). */
-  request('distanceScale', {
-    distances: v.pipe(v.array(v.pipe(finite, v.minValue(0))), v.maxLength(limits.MAX_SCALED_DISTANCES, `at most ${limits.MAX_SCALED_DISTANCES} distances at once`)),
-    metric: MetricSchema,
-  }),
-  request('project', { vectors: v.pipe(v.array(v.pipe(vector, v.maxLength(limits.EMBEDDING.max))), v.maxLength(limits.MAX_PROJECT_VECTORS)) }),
-  request('train', { settings: TrainingSettingsSchema }),
-  request('trainControl', { action: v.picklist(['pause', 'resume', 'stop']) }),
-  /** Sets the pace of the run going, and of runs started after it. */
-  request('trainPace', { epochsPerSecond: TrainingPaceSchema }),
-  request('exportOriginal', {}),
-  request('exportModelFile', {}),
-  /** Changes weights of the open model in place (all or none); a knocked-out unit is a row set to zeros. */
-  request('setWeights', { edits: v.pipe(v.array(WeightEditSchema), v.minLength(1), v.maxLength(limits.MAX_WEIGHT_EDITS)) }),
-  request('resetWeights', {}),
-  /** The bundled Boris corpus, for the training studio to start from. */
-  request('bundledCorpus', {}),
-  /** What training would make of a corpus: its vocabulary, its split and the lines it cannot use. */
-  request('inspectCorpus', { corpus: corpus, maxVocabulary: v.optional(within(limits.VOCABULARY_CAP)) }),
-  /** How two sentences' context paths move apart: per step, where most, and per unit at the end. */
-  request('divergence', { sentences: v.tuple([message, message]), metric: MetricSchema }),
-  /** Every intermediate number of one step of the open model, for showing its maths in order. */
-  request('anatomy', { row: v.pipe(whole, v.minValue(0)), context: v.pipe(vector, v.maxLength(TRAINING_LIMITS.embedding.max)), temperature: v.pipe(finite, v.minValue(0)) }),
-  /** Every word placed by a 2-D projection of its token embedding h1 (UMAP is seeded: same seed, same map). */
-  request('embeddingMap', { method: v.picklist(MAP_METHODS), seed: v.optional(seedNumber) }),
-  /**
-   * Shows the open model's training history at an epoch: its weights become that checkpoint's until
-   * another epoch is chosen, or null brings back its own. Every request after it computes with them.
-   */
-  request('showEpoch', { epoch: v.nullable(within(limits.EPOCHS_WITH_START)) }),
-  /**
-   * The weights of the latest training run (going or finished) after an epoch: that epoch's checkpoint,
-   * or the latest one before it when a long run was thinned. For scrubbing a run while it trains.
-   */
-  request('runCheckpoint', { epoch: within(limits.EPOCHS_WITH_START) }),
-  /** Opens the checkpoint of an epoch as a model of its own, unsaved (the history comes with it). */
-  request('useEpoch', { epoch: within(limits.EPOCHS_WITH_START) }),
-  /** What the open model's training record says of its corpus (a file name, or the text): sent only when asked for, never with every model info. */
-  request('trainingCorpus', {}),
-  /** Is the service still answering? Answered on arrival, between two slices of any work (the supervisor's watchdog). */
-  request('ping', {}),
-  ...ExplanationRequests,
-  ...DynamicsRequests,
-]);
-
-export type Request = v.InferOutput<typeof RequestSchema>;
-export type RequestType = Request['type'];
-export type RequestOf<T extends RequestType> = Extract<Request, { type: T }>;
-/** A request as the app writes it, before the bridge gives it an id. */
-export type RequestBody<T extends RequestType = RequestType> = T extends RequestType ? Omit<RequestOf<T>, 'id'> : never;
-export type ModelSource = v.InferOutput<typeof ModelSourceSchema>;
-export type TurnRequest = Omit<RequestOf<'generate'>, 'id' | 'type'>;
-export type WeightEdit = v.InferOutput<typeof WeightEditSchema>;
-export type TrainingSettings = v.InferOutput<typeof TrainingSettingsSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // What comes back
@@ -315,73 +245,172 @@ export const GeneratedTurnSchema = v.object({
 });
 export type GeneratedTurn = v.InferOutput<typeof GeneratedTurnSchema>;
 
-export const ResultSchemas = {
-  open: ModelInfoSchema,
-  listModels: v.array(StoredModelSchema),
-  saveModel: StoredModelSchema,
-  renameModel: StoredModelSchema,
-  deleteModel: v.null(),
-  generate: GeneratedTurnSchema,
-  resetConversation: v.null(),
-  replay: v.array(GeneratedTurnSchema),
-  trace: v.array(StepRecordSchema),
-  neighbours: v.array(v.object({ word: v.string(), distance: v.number() })),
-  compare: v.object({ distances: v.array(v.array(v.number())), paths: v.array(ContextPathSchema) }),
-  distanceScale: v.object({
-    metric: MetricSchema,
-    /** Per distance asked: the percentage of the corpus's distances that are smaller (0 to 100). */
-    percentBelow: v.array(v.number()),
-    /** The corpus's lines, and the pairs of them measured (every pair, or a fixed-seed sample of them). */
-    lines: whole,
-    linesMeasured: whole,
-    pairs: whole,
-    allPairs: v.boolean(),
-    /** The median of the measured distances. */
-    median: v.number(),
-  }),
-  project: ProjectionSchema,
-  train: v.null(),
-  trainControl: v.null(),
-  trainPace: v.null(),
-  exportOriginal: v.object({ weights: v.instance(Uint8Array), wordmap: v.string() }),
-  exportModelFile: v.object({ name: v.string(), text: v.string() }),
-  setWeights: ModelInfoSchema,
-  resetWeights: ModelInfoSchema,
-  bundledCorpus: v.object({ text: v.string() }),
-  inspectCorpus: CorpusReportSchema,
-  divergence: v.object({ stepDistances: v.array(v.number()), widestStep: whole, finalDifference: vector }),
-  anatomy: v.object({
-    column: vector,
-    h1: vector,
-    input: vector,
-    preActivation: vector,
-    h2: vector,
-    logits: vector,
-    temperature: finite,
-    probs: vector,
-  }),
-  embeddingMap: v.object({
-    words: v.array(v.string()),
-    points: v.array(v.tuple([v.number(), v.number()])),
-    /** For PCA, the share of variance along each axis; null for UMAP. */
-    explainedVariance: v.nullable(v.array(v.number())),
-  }),
-  showEpoch: ModelInfoSchema,
-  useEpoch: ModelInfoSchema,
-  runCheckpoint: v.object({ epoch: whole, weights: v.object({ w0: vector, w1: vector, w2: vector }) }),
-  ping: v.null(),
-  trainingCorpus: v.object({ corpus: v.nullable(v.string()) }),
-  ...ExplanationResults,
-  ...DynamicsResults,
-} satisfies Record<RequestType, v.GenericSchema>;
+const DistanceScaleSchema = v.object({
+  metric: MetricSchema,
+  /** Per distance asked: the percentage of the corpus's distances that are smaller (0 to 100). */
+  percentBelow: v.array(v.number()),
+  /** The corpus's lines, and the pairs of them measured (every pair, or a fixed-seed sample of them). */
+  lines: whole,
+  linesMeasured: whole,
+  pairs: whole,
+  allPairs: v.boolean(),
+  /** The median of the measured distances. */
+  median: v.number(),
+});
 
+const AnatomySchema = v.object({
+  column: vector,
+  h1: vector,
+  input: vector,
+  preActivation: vector,
+  h2: vector,
+  logits: vector,
+  temperature: finite,
+  probs: vector,
+});
+
+const EmbeddingMapSchema = v.object({
+  words: v.array(v.string()),
+  points: v.array(v.tuple([v.number(), v.number()])),
+  /** For PCA, the share of variance along each axis; null for UMAP. */
+  explainedVariance: v.nullable(v.array(v.number())),
+});
+
+/**
+ * Every request, declared once: its fields, its result, its lane (when it runs, scheduler.ts) and
+ * whether a newer one of its type supersedes it. The service's handlers are typed against this table
+ * (service/context.ts), one per request; docs/ARCHITECTURE.md shows where a new request goes.
+ */
+const CORE_REQUESTS = requestEntries({
+  open: { lane: 'model', superseded: false, request: { source: ModelSourceSchema }, result: ModelInfoSchema },
+  listModels: { lane: 'read', superseded: false, request: {}, result: v.array(StoredModelSchema) },
+  saveModel: { lane: 'model', superseded: false, request: { name }, result: StoredModelSchema },
+  renameModel: { lane: 'model', superseded: false, request: { modelId, name }, result: StoredModelSchema },
+  deleteModel: { lane: 'model', superseded: false, request: { modelId }, result: v.null() },
+  generate: { lane: 'conversation', superseded: false, request: TurnEntries, result: GeneratedTurnSchema },
+  resetConversation: { lane: 'conversation', superseded: false, request: {}, result: v.null() },
+  /** Starts the conversation afresh and says these turns again, with the weights as they are now. */
+  replay: {
+    lane: 'conversation',
+    superseded: false,
+    request: {
+      turns: v.pipe(
+        v.array(v.object(TurnEntries)),
+        v.maxLength(limits.MAX_REPLAY_TURNS, `a replay has at most ${limits.MAX_REPLAY_TURNS} turns; start a new conversation to go on`),
+      ),
+    },
+    result: v.array(GeneratedTurnSchema),
+  },
+  trace: { lane: 'read', superseded: false, request: { text: message }, result: v.array(StepRecordSchema) },
+  neighbours: {
+    lane: 'read',
+    superseded: false,
+    request: { word: text(limits.MAX_WORD_CHARACTERS), k: within(limits.NEIGHBOURS), metric: MetricSchema },
+    result: v.array(v.object({ word: v.string(), distance: v.number() })),
+  },
+  compare: {
+    lane: 'read',
+    superseded: false,
+    request: { sentences: v.pipe(v.array(message), v.minLength(limits.COMPARE_SENTENCES.min), v.maxLength(limits.COMPARE_SENTENCES.max)), metric: MetricSchema },
+    result: v.object({ distances: v.array(v.array(v.number())), paths: v.array(ContextPathSchema) }),
+  },
+  /** Where each distance falls among the distances between two lines of the open model's corpus (measured once per model and metric). */
+  distanceScale: {
+    lane: 'read',
+    superseded: false,
+    request: {
+      distances: v.pipe(v.array(v.pipe(finite, v.minValue(0))), v.maxLength(limits.MAX_SCALED_DISTANCES, `at most ${limits.MAX_SCALED_DISTANCES} distances at once`)),
+      metric: MetricSchema,
+    },
+    result: DistanceScaleSchema,
+  },
+  project: {
+    lane: 'read',
+    superseded: false,
+    request: { vectors: v.pipe(v.array(v.pipe(vector, v.maxLength(limits.EMBEDDING.max))), v.maxLength(limits.MAX_PROJECT_VECTORS)) },
+    result: ProjectionSchema,
+  },
+  train: { lane: 'model', superseded: false, request: { settings: TrainingSettingsSchema }, result: v.null() },
+  trainControl: { lane: 'read', superseded: false, request: { action: v.picklist(['pause', 'resume', 'stop']) }, result: v.null() },
+  /** Sets the pace of the run going, and of runs started after it. */
+  trainPace: { lane: 'read', superseded: false, request: { epochsPerSecond: TrainingPaceSchema }, result: v.null() },
+  exportOriginal: { lane: 'read', superseded: false, request: {}, result: v.object({ weights: v.instance(Uint8Array), wordmap: v.string() }) },
+  exportModelFile: { lane: 'read', superseded: false, request: {}, result: v.object({ name: v.string(), text: v.string() }) },
+  /** Changes weights of the open model in place (all or none); a knocked-out unit is a row set to zeros. */
+  setWeights: {
+    lane: 'model',
+    superseded: false,
+    request: { edits: v.pipe(v.array(WeightEditSchema), v.minLength(1), v.maxLength(limits.MAX_WEIGHT_EDITS)) },
+    result: ModelInfoSchema,
+  },
+  resetWeights: { lane: 'model', superseded: false, request: {}, result: ModelInfoSchema },
+  /** The bundled Boris corpus, for the training studio to start from. */
+  bundledCorpus: { lane: 'read', superseded: false, request: {}, result: v.object({ text: v.string() }) },
+  /** What training would make of a corpus: its vocabulary, its split and the lines it cannot use. */
+  inspectCorpus: { lane: 'read', superseded: false, request: { corpus: corpus, maxVocabulary: v.optional(within(limits.VOCABULARY_CAP)) }, result: CorpusReportSchema },
+  /** How two sentences' context paths move apart: per step, where most, and per unit at the end. */
+  divergence: {
+    lane: 'read',
+    superseded: false,
+    request: { sentences: v.tuple([message, message]), metric: MetricSchema },
+    result: v.object({ stepDistances: v.array(v.number()), widestStep: whole, finalDifference: vector }),
+  },
+  /** Every intermediate number of one step of the open model, for showing its maths in order. */
+  anatomy: {
+    lane: 'read',
+    superseded: false,
+    request: { row: v.pipe(whole, v.minValue(0)), context: v.pipe(vector, v.maxLength(TRAINING_LIMITS.embedding.max)), temperature: v.pipe(finite, v.minValue(0)) },
+    result: AnatomySchema,
+  },
+  /** Every word placed by a 2-D projection of its token embedding h1 (UMAP is seeded: same seed, same map). */
+  embeddingMap: { lane: 'read', superseded: false, request: { method: v.picklist(MAP_METHODS), seed: v.optional(seedNumber) }, result: EmbeddingMapSchema },
+  /**
+   * Shows the open model's training history at an epoch: its weights become that checkpoint's until
+   * another epoch is chosen, or null brings back its own. Every request after it computes with them.
+   */
+  showEpoch: { lane: 'model', superseded: false, request: { epoch: v.nullable(within(limits.EPOCHS_WITH_START)) }, result: ModelInfoSchema },
+  /**
+   * The weights of the latest training run (going or finished) after an epoch: that epoch's checkpoint,
+   * or the latest one before it when a long run was thinned. For scrubbing a run while it trains.
+   */
+  runCheckpoint: {
+    lane: 'read',
+    superseded: false,
+    request: { epoch: within(limits.EPOCHS_WITH_START) },
+    result: v.object({ epoch: whole, weights: v.object({ w0: vector, w1: vector, w2: vector }) }),
+  },
+  /** Opens the checkpoint of an epoch as a model of its own, unsaved (the history comes with it). */
+  useEpoch: { lane: 'model', superseded: false, request: { epoch: within(limits.EPOCHS_WITH_START) }, result: ModelInfoSchema },
+  /** What the open model's training record says of its corpus (a file name, or the text): sent only when asked for, never with every model info. */
+  trainingCorpus: { lane: 'read', superseded: false, request: {}, result: v.object({ corpus: v.nullable(v.string()) }) },
+  /** Is the service still answering? Answered on arrival, between two slices of any work (the supervisor's watchdog). */
+  ping: { lane: 'arrival', superseded: false, request: {}, result: v.null() },
+});
+
+export const REQUESTS = joinParts(CORE_REQUESTS, EXPLANATION_REQUESTS, DYNAMICS_REQUESTS);
+type RequestTable = typeof REQUESTS;
+export type RequestType = keyof RequestTable & string;
+
+/** Each request type's schema, to check one whose type is known. */
+const REQUEST_SCHEMAS = requestSchemas(REQUESTS);
+export const RequestSchema = v.variant('type', Object.values(REQUEST_SCHEMAS) as RequestSchemaOf[RequestType][]);
+type RequestSchemaOf = typeof REQUEST_SCHEMAS;
+
+export type Request = v.InferOutput<typeof RequestSchema>;
+export type RequestOf<T extends RequestType> = Extract<Request, { type: T }>;
+/** A request as the app writes it, before the bridge gives it an id. */
+export type RequestBody<T extends RequestType = RequestType> = T extends RequestType ? Omit<RequestOf<T>, 'id'> : never;
+export type ModelSource = v.InferOutput<typeof ModelSourceSchema>;
+export type TurnRequest = Omit<RequestOf<'generate'>, 'id' | 'type'>;
+export type WeightEdit = v.InferOutput<typeof WeightEditSchema>;
+export type TrainingSettings = v.InferOutput<typeof TrainingSettingsSchema>;
+
+export const ResultSchemas = Object.fromEntries(Object.entries(REQUESTS).map(([type, entry]) => [type, entry.result])) as { [T in RequestType]: RequestTable[T]['result'] };
 export type ResultOf<T extends RequestType> = v.InferOutput<(typeof ResultSchemas)[T]>;
 
 export const ErrorKindSchema = v.picklist(['format', 'input', 'training', 'cancelled', 'protocol', 'internal']);
 
 export const EventSchema = v.variant('event', [
-  /** One step of a reply being generated (or of the prompt being read), as it happens. */
-  v.object({ event: v.literal('token'), requestId: whole, phase: v.picklist(['prompt', 'reply']), step: StepRecordSchema }),
   v.object({
     event: v.literal('trainProgress'),
     status: v.picklist(['running', 'paused']),

@@ -1,36 +1,32 @@
 /**
- * When the model service runs each request. Requests that change the open model wait for every
+ * When the model service runs each request, by the lane its entry in the request table gives it
+ * (protocol.ts; checked before it is scheduled). Requests that change the open model wait for every
  * request before them, and every request waits for the model changes before it; the conversation's
  * requests run one at a time, in order. Everything else (listing, looking up, exporting, pausing a
  * run, explaining) only reads, so it is answered while a long turn or replay is under way, between its
- * slices: long work calls `letOthersIn()` as it goes.
+ * slices: long work calls `letOthersIn()` as it goes. A request of a superseded type is stopped by a
+ * newer one of its type, or by a cancel, while it waits or at its next slice.
  */
 import { SLICE_MS } from '../model/network/limits.ts';
-import type { RequestType } from './protocol.ts';
-
-type Lane = 'model' | 'conversation' | 'read';
-
-const LANES: Partial<Record<RequestType, Lane>> = {
-  open: 'model',
-  saveModel: 'model',
-  renameModel: 'model',
-  deleteModel: 'model',
-  setWeights: 'model',
-  resetWeights: 'model',
-  showEpoch: 'model',
-  useEpoch: 'model',
-  train: 'model',
-  generate: 'conversation',
-  replay: 'conversation',
-  resetConversation: 'conversation',
-};
+import { SlmError } from '../model/network/errors.ts';
+import type { Sliced } from '../model/network/slices.ts';
+import type { Lane, Request, RequestType } from './protocol.ts';
 
 /** Long work runs in slices of about this long, then lets waiting requests in (model/network/limits.ts). */
 export { SLICE_MS };
 
-function laneOf(message: unknown): Lane {
-  const type = typeof message === 'object' && message !== null ? (message as { type?: unknown }).type : undefined;
-  return (typeof type === 'string' && Object.hasOwn(LANES, type) && LANES[type as RequestType]) || 'read';
+/**
+ * One request being answered. `signal` is aborted when a newer request of a superseded type (or a
+ * cancel) stops it; `inSlices` runs long work in slices and stops at the first slice boundary after.
+ */
+export interface Job {
+  readonly signal: AbortSignal;
+  inSlices<T>(steps: Sliced<T>): Promise<T>;
+}
+
+/** The error a stopped request is answered with. */
+export function cancelledError(type: string): SlmError {
+  return new SlmError('cancelled', `this ${type} request was cancelled: a newer one replaced it, or it was stopped`);
 }
 
 export class Scheduler {
@@ -42,15 +38,49 @@ export class Scheduler {
   private lastConversation: Promise<void> = Promise.resolve();
   /** When long work last let waiting requests in. */
   private lastLetIn = 0;
+  /** Requests of superseded types not yet answered: id -> its type and what stops it. */
+  private readonly live = new Map<number, { type: RequestType; stop: AbortController }>();
 
   constructor(
     private readonly yieldToMessages: () => Promise<void>,
     private readonly now: () => number,
   ) {}
 
-  /** Runs `work` for an arriving message in its turn (see the lanes above). */
-  schedule(message: unknown, work: () => Promise<void>): Promise<void> {
-    const lane = laneOf(message);
+  /**
+   * Takes a checked request as it arrives: one of a superseded type stops those of its type before
+   * it, and is kept until `settled` so that a newer one or a cancel can stop it in turn.
+   */
+  arrive(request: Request, superseded: boolean): Job {
+    const stop = new AbortController();
+    if (superseded) {
+      for (const older of this.live.values()) if (older.type === request.type) older.stop.abort(cancelledError(older.type));
+      this.live.set(request.id, { type: request.type, stop });
+    }
+    const { signal } = stop;
+    return {
+      signal,
+      inSlices: (steps) => this.inSlices(steps, () => signal.throwIfAborted()),
+    };
+  }
+
+  /** The request has been answered. */
+  settled(id: number): void {
+    this.live.delete(id);
+  }
+
+  /** Stops the requests of these types not yet answered; says how many it stopped. */
+  cancel(types: readonly RequestType[]): number {
+    let count = 0;
+    for (const { type, stop } of this.live.values()) {
+      if (!types.includes(type) || stop.signal.aborted) continue;
+      stop.abort(cancelledError(type));
+      count++;
+    }
+    return count;
+  }
+
+  /** Runs `work` in its turn in a lane (see above); `arrival` is not a queue: the caller answers it at once. */
+  schedule(lane: Exclude<Lane, 'arrival'>, work: () => Promise<void>): Promise<void> {
     const after =
       lane === 'model' ? this.everything : lane === 'conversation' ? Promise.all([this.lastModelChange, this.lastConversation]) : this.lastModelChange;
     const done = after.then(work);
@@ -75,7 +105,7 @@ export class Scheduler {
    * abandoned at the first slice boundary where `stop` throws (a request that was cancelled or
    * superseded while it ran).
    */
-  async inSlices<T>(steps: Generator<void, T>, stop?: () => void): Promise<T> {
+  async inSlices<T>(steps: Sliced<T>, stop?: () => void): Promise<T> {
     try {
       for (;;) {
         const next = steps.next();

@@ -1,4 +1,5 @@
-import { type CorpusReport, type EpochMetrics, type ServiceEvent, TRAINING_LIMITS, type TrainingSettings, limits } from '../../src-main/service/protocol.ts';
+import * as v from 'valibot';
+import { type CorpusReport, type EpochMetrics, type ServiceEvent, type TrainingSettings, TrainingSettingsSchema, limits } from '../../src-main/service/protocol.ts';
 import type { MatrixWeights } from './weightMaps.ts';
 import { modelLibrary } from './modelLibrary.svelte.ts';
 import { TRAIN_DEFAULTS, defaultKeep } from './presets.ts';
@@ -18,27 +19,32 @@ export interface SettingsText {
 
 export type SettingsProblems = Partial<Record<keyof SettingsText, string>>;
 
-/** Checks typed hyper-parameters; each problem is said in a person's words. */
+const range = ({ min, max }: { min: number; max: number }) => `a whole number from ${min} to ${max.toLocaleString('en')}`;
+/** Each typed setting: its name in a sentence, and its rule in words, from the limits the service's schema is built from. */
+const SETTINGS: Record<keyof SettingsText, { what: string; rule: string }> = {
+  embedding: { what: 'The embedding size', rule: range(limits.EMBEDDING) },
+  epochs: { what: 'Epochs', rule: range(limits.EPOCHS) },
+  learningRate: { what: 'The learning rate', rule: `more than ${limits.LEARNING_RATE.above} and at most ${limits.LEARNING_RATE.max.toExponential()}` },
+  seed: { what: 'The seed', rule: range(limits.SEED) },
+  maxVocabulary: { what: 'The vocabulary cap', rule: range(limits.VOCABULARY_CAP) },
+};
+
+/**
+ * Checks typed hyper-parameters against the very schemas the service checks a run's settings with;
+ * each problem is said in a person's words.
+ */
 export function parseSettings(text: SettingsText): { settings: Omit<TrainingSettings, 'corpus'> | null; problems: SettingsProblems } {
   const problems: SettingsProblems = {};
-  const whole = (key: keyof SettingsText, what: string, { min, max }: { min: number; max: number }): number => {
+  const read = (key: keyof SettingsText): number => {
     const raw = text[key].trim();
     const value = Number(raw);
+    const { what, rule } = SETTINGS[key];
     if (raw === '' || !Number.isFinite(value)) problems[key] = `${what} must be a number${raw === '' ? '' : `, not “${raw}”`}`;
-    else if (!Number.isInteger(value) || value < min || value > max) problems[key] = `${what} must be a whole number from ${min} to ${max.toLocaleString('en')}`;
+    else if (!v.safeParse(TrainingSettingsSchema.entries[key], value).success) problems[key] = `${what} must be ${rule}`;
     return value;
   };
-  const embedding = whole('embedding', 'The embedding size', TRAINING_LIMITS.embedding);
-  const epochs = whole('epochs', 'Epochs', TRAINING_LIMITS.epochs);
-  const seed = whole('seed', 'The seed', TRAINING_LIMITS.seed);
-  const maxVocabulary = whole('maxVocabulary', 'The vocabulary cap', limits.VOCABULARY_CAP);
-  const rawRate = text.learningRate.trim();
-  const learningRate = Number(rawRate);
-  if (rawRate === '' || !Number.isFinite(learningRate)) problems.learningRate = `The learning rate must be a number${rawRate === '' ? '' : `, not “${rawRate}”`}`;
-  else if (!(learningRate > limits.LEARNING_RATE.above)) problems.learningRate = `The learning rate must be more than ${limits.LEARNING_RATE.above}`;
-  else if (learningRate > limits.LEARNING_RATE.max) problems.learningRate = `The learning rate must be at most ${limits.LEARNING_RATE.max.toExponential()}`;
-  const ok = Object.keys(problems).length === 0;
-  return { settings: ok ? { embedding, epochs, learningRate, seed, maxVocabulary } : null, problems };
+  const settings = { embedding: read('embedding'), epochs: read('epochs'), learningRate: read('learningRate'), seed: read('seed'), maxVocabulary: read('maxVocabulary') };
+  return { settings: Object.keys(problems).length === 0 ? settings : null, problems };
 }
 
 const INSPECT_DELAY_MS = 250;

@@ -130,15 +130,15 @@ export class Conversation {
   }
 
   say(prompt: string, options: GenerationOptions): GeneratedLine {
-    return finish(this.turn(prompt, options));
+    return finish(this.turn(tokenizeBounded(prompt, 'the message'), options));
   }
 
   /**
-   * `say` one step at a time. The prompt is checked before the first step; the conversation's context
-   * moves on only when the turn is run to its end.
+   * `say` one step at a time, on the message's words as its caller read them (tokenizeBounded or
+   * readMessage: read once). They are checked before the first step; the conversation's context moves
+   * on only when the turn is run to its end.
    */
-  turn(prompt: string, options: GenerationOptions): Generator<LineStep, GeneratedLine> {
-    const words = tokenizeBounded(prompt, 'the message');
+  turn(words: readonly string[], options: GenerationOptions): Generator<LineStep, GeneratedLine> {
     if (words.length === 0) {
       throw inputError(`the message has no words ${this.name} can read: write some letters or numbers`);
     }

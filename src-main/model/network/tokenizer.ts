@@ -20,10 +20,25 @@ export function tokenize(text: string): string[] {
  * its characters before any work is done). `what` names it in the message: "the message".
  */
 export function tokenizeBounded(text: string, what: string): string[] {
+  return checkedTokens(text, what, () => tokenize(text));
+}
+
+/** A message read once: its tokens (bounded as tokenizeBounded) and the characters tokenizing dropped. */
+export function readMessage(text: string, what: string): { tokens: string[]; dropped: string[] } {
+  let dropped: string[] = [];
+  const tokens = checkedTokens(text, what, () => {
+    const read = split(text);
+    dropped = read.dropped;
+    return read.tokens;
+  });
+  return { tokens, dropped };
+}
+
+function checkedTokens(text: string, what: string, read: () => string[]): string[] {
   if (text.length > MAX_PROMPT_CHARACTERS) {
     throw inputError(`${what} has ${text.length.toLocaleString('en')} characters; at most ${MAX_PROMPT_CHARACTERS.toLocaleString('en')} are read at once`);
   }
-  const tokens = tokenize(text);
+  const tokens = read();
   if (tokens.length > MAX_PROMPT_TOKENS) {
     throw inputError(`${what} has ${tokens.length.toLocaleString('en')} words and marks; at most ${MAX_PROMPT_TOKENS} are read at once`);
   }
@@ -32,7 +47,22 @@ export function tokenizeBounded(text: string, what: string): string[] {
 
 /** The characters of a text that tokenizing drops (everything but tokens and white space), in order. */
 export function droppedCharacters(text: string): string[] {
-  return [...text.toLowerCase().replace(TOKEN_PATTERN, ' ').replace(/\s+/g, '')];
+  return split(text).dropped;
+}
+
+/** One pass over a text: its tokens, and what lies between them that is not white space. */
+function split(text: string): { tokens: string[]; dropped: string[] } {
+  const lower = text.toLowerCase();
+  const tokens: string[] = [];
+  let between = '';
+  let end = 0;
+  for (const match of lower.matchAll(TOKEN_PATTERN)) {
+    between += lower.slice(end, match.index);
+    tokens.push(match[0]);
+    end = match.index + match[0].length;
+  }
+  between += lower.slice(end);
+  return { tokens, dropped: [...between.replace(/\s+/g, '')] };
 }
 
 /** Joins tokens into text: words separated by spaces, `. , ! ? ;` attached to the word before. */
