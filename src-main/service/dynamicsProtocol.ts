@@ -31,6 +31,21 @@ export const DynamicsRequests = [
   request('trainingDynamics', {}),
   /** The same last turn after two histories (greedy unless a sampling is given): the distance between the contexts, step by step. */
   request('memory', { histories: v.tuple([history, history]), lastTurn: text(limits.MAX_PROMPT_CHARACTERS), sampling: v.optional(MemorySamplingSchema) }),
+  /**
+   * Which units carry the memory: each h2 unit patched from history A into history B at each step of
+   * the last turn; with `patch`, those units patched together (at `step` for the reply).
+   */
+  request('patch', {
+    histories: v.tuple([history, history]),
+    lastTurn: text(limits.MAX_PROMPT_CHARACTERS),
+    sampling: v.optional(MemorySamplingSchema),
+    patch: v.optional(
+      v.object({
+        units: v.pipe(v.array(within({ min: 0, max: limits.EMBEDDING.max - 1 })), v.maxLength(limits.EMBEDDING.max, `at most ${limits.EMBEDDING.max} units are patched at once`)),
+        step: within({ min: 0, max: limits.MAX_PROMPT_TOKENS }),
+      }),
+    ),
+  }),
 ] as const;
 
 const ComplexSchema = v.tuple([v.number(), v.number()]);
@@ -68,9 +83,25 @@ export const MemorySchema = v.object({
 });
 export type MemoryResult = v.InferOutput<typeof MemorySchema>;
 
+const PatchedShareSchema = v.object({ logProbability: v.number(), restored: v.nullable(v.number()) });
+export const PatchingSchema = v.object({
+  target: v.string(),
+  logProbA: v.number(),
+  logProbB: v.number(),
+  replies: v.tuple([v.string(), v.string()]),
+  /** Per step of the last turn, every unit patched alone; null past the work budget. */
+  steps: v.array(v.object({ token: v.string(), units: v.nullable(v.array(v.object({ unit: whole, ...PatchedShareSchema.entries }))) })),
+  unmeasuredSteps: whole,
+  carriers: v.nullable(v.object({ units: v.array(whole), restored: v.number() })),
+  together: v.nullable(v.object({ units: v.array(whole), step: whole, steps: v.array(PatchedShareSchema), reply: v.string() })),
+  sampling: MemorySamplingSchema,
+});
+export type PatchingResult = v.InferOutput<typeof PatchingSchema>;
+
 export const DynamicsResults = {
   stepDynamics: v.array(SpectrumSchema),
   fixedPoint: FixedPointSchema,
   trainingDynamics: v.array(CheckpointDynamicsSchema),
   memory: MemorySchema,
+  patch: PatchingSchema,
 };
