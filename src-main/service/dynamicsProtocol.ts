@@ -6,6 +6,9 @@ import * as v from 'valibot';
 import * as limits from '../model/network/limits.ts';
 import { finite, request, vector, whole, within } from './schemaParts.ts';
 
+/** The patching answer in words, the same in the app as in `slm patch`. */
+export { CARRIERS_SHARE, carriersSentence, sharePercent, unitList } from '../model/dynamics/patching.ts';
+
 const text = (max: number) => v.pipe(v.string(), v.maxLength(max, `the text is longer than ${max.toLocaleString('en')} characters`));
 /** One history: turns said to the model at temperature 0 from a fresh start (none: a fresh start). */
 const history = v.pipe(v.array(text(limits.MAX_PROMPT_CHARACTERS)), v.maxLength(limits.MAX_REPLAY_TURNS, `a history has at most ${limits.MAX_REPLAY_TURNS} turns`));

@@ -274,3 +274,28 @@ export function* patchMemorySteps(
     sampling: { ...sampling },
   };
 }
+
+/** A share as a percentage to four significant figures: 0.98685 -> "98.69%". */
+export function sharePercent(share: number): string {
+  return `${Number((share * 100).toPrecision(4))}%`;
+}
+
+/** "units 7, 12 and 3": the units named as a person reads them. */
+export function unitList(units: readonly number[]): string {
+  const names = units.map(String);
+  const listed = names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+  return `${units.length === 1 ? 'unit' : 'units'} ${listed}`;
+}
+
+/** The answer in one sentence: which units carry most of the memory at the last turn's first step. */
+export function carriersSentence(found: Pick<Patching, 'carriers'>): string {
+  const carriers = found.carriers;
+  if (!carriers) return 'both histories give the target the same probability: there is no difference to restore';
+  const { units, restored } = carriers;
+  if (restored < CARRIERS_SHARE) {
+    return `no few units carry it: the ${units.length} that bring back most alone bring back ${sharePercent(restored)} together, so the memory is spread over many units`;
+  }
+  return units.length === 1
+    ? `${unitList(units)} carries most of it: alone it brings back ${sharePercent(restored)}`
+    : `${unitList(units)} carry most of it: together they bring back ${sharePercent(restored)}`;
+}
