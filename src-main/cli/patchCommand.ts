@@ -88,7 +88,7 @@ export async function patch(args: string[], io: CliIo): Promise<void> {
   if (together) {
     const at = shownToken(tokens[together.step], '¶');
     if (units) {
-      io.out(`${unitList(together.units)} patched together at each step: ${together.steps.map((s, i) => `${shownToken(tokens[i], '¶')} ${s.restored === null ? '-' : sharePercent(s.restored)}`).join(', ')}\n`);
+      io.out(`${unitList(together.units)} patched${together.units.length > 1 ? ' together' : ''} at each step: ${together.steps.map((s, i) => `${shownToken(tokens[i], '¶')} ${s.restored === null ? '-' : sharePercent(s.restored)}`).join(', ')}\n`);
     }
     io.out(`Reply after B with ${unitList(together.units)} patched at ${at}: "${printable(together.reply)}"\n`);
   }

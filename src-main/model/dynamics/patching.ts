@@ -275,9 +275,13 @@ export function* patchMemorySteps(
   };
 }
 
-/** A share as a percentage to four significant figures: 0.98685 -> "98.69%". */
+/** A share as a percentage to four significant figures: 0.98685 -> "98.69%" (under 0.0001%, "0%"). */
 export function sharePercent(share: number): string {
-  return `${Number((share * 100).toPrecision(4))}%`;
+  const percent = share * 100;
+  if (Math.abs(percent) < 1e-4) return '0%';
+  // As numbers are shown everywhere: a rounded value keeps its trailing zeros (75.50%), an exact one not (100%).
+  const rounded = percent.toPrecision(4);
+  return `${Number(rounded) === percent ? String(percent) : rounded}%`;
 }
 
 /** "units 7, 12 and 3": the units named as a person reads them. */
