@@ -312,7 +312,7 @@ export function explain(term: Term, studio: Studio, anatomy: Anatomy | null, fac
           `Say the last line after history B, but at one step copy one unit of the context from history A and carry on: the share of the gap between B's and A's log p of A's next word that comes back is how much of the memory that unit carries there. ` +
           'Copying every unit at a step gives A’s context itself, so it restores exactly 100%; a few units that together bring back most of it are where the memory lives.',
         formula: 'share = (L_patched − L_B) / (L_A − L_B)',
-        live: [],
+        live: E > 0 ? [`${name} has ${E} context units: Compare › Two histories patches each of them at each step of the last line, ${E} runs a step.`] : [],
       };
     case 'attribution':
       return {
