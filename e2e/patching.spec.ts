@@ -1,5 +1,6 @@
 import { type Page, expect, test } from '@playwright/test';
 import { patchMemory } from '../src-main/model/dynamics/patching.ts';
+import { formatNumber } from '../src-renderer/lib/numbers.ts';
 import { boris } from '../tests/helpers/boris.ts';
 import { slm } from '../tests/helpers/slm.ts';
 import { expectNoSeriousAccessibilityIssues } from './helpers/axe.ts';
@@ -64,12 +65,27 @@ test('the answer names the carrying units, a click on a cell or a chosen unit sa
   await expect(reply).toHaveAttribute('data-units', '22');
   await expect(reply).toHaveAttribute('data-reply', patchMemory(boris, FROGS, 'why?', undefined, { units: [22], step: 0 }).together!.reply);
 
+  await expect(page.getByTestId('together-steps')).toHaveCount(0);
+  await ranked.getByRole('checkbox', { name: 'unit 21' }).check();
+  const three = patchMemory(boris, FROGS, 'why?', undefined, { units: [21, 22], step: 0 }).together!;
+  await expect(page.getByTestId('together-steps')).toContainText(`Units 21 and 22 patched together at each step: ¶ ${formatNumber(100 * three.steps[0].restored!)}%`);
+
+  // The grid is one tab stop: the arrow keys walk its cells and Enter patches the cell reached.
+  await grid.locator('[data-step="2"][data-unit="7"]').focus();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('Enter');
+  await expect(reply).toHaveAttribute('data-units', '8');
+  await expect(reply).toHaveAttribute('data-step', '1');
+
   await ranked.getByRole('button', { name: 'Open the card of unit h2 7' }).click();
   await expect(page.getByRole('dialog', { name: 'Unit h2 7' })).toBeVisible();
 });
 
 for (const scheme of ['light', 'dark'] as const) {
   test(`which units carry the memory is accessible, with its "?" and Export image (${scheme})`, async ({ page }) => {
+    // axe over a grid of 72 cells takes a while on a busy machine.
+    test.setTimeout(120_000);
     await page.emulateMedia({ colorScheme: scheme });
     await openPatching(page);
     await expect(page.getByTestId('patched-reply')).toBeVisible();
