@@ -90,7 +90,12 @@ for (const scheme of ['light', 'dark'] as const) {
     await openPatching(page);
     await expect(page.getByTestId('patched-reply')).toBeVisible();
     const panel = page.locator('section.patching');
-    await expect(panel.getByRole('button', { name: 'Export image of the which units carry the memory' })).toBeVisible();
+    await panel.getByRole('button', { name: 'Export image of the which units carry the memory' }).click();
+    const download = page.waitForEvent('download');
+    await panel.getByRole('menuitem', { name: 'PNG (2x)' }).click();
+    const file = await download;
+    expect(file.suggestedFilename()).toMatch(/^which-units-carry-the-memory-boris.*\.png$/);
+    if (process.env.PATCH_SHOTS) await file.saveAs(`${process.env.PATCH_SHOTS}/export-${scheme}.png`);
     await panel.getByRole('button', { name: /^What/ }).first().click();
     await expect(page.getByText(/copy one unit of the context from history A/)).toBeVisible();
     await expect(page.getByText(/Patching unit 7 at “¶ line start” brings back/)).toBeVisible();
