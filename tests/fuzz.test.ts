@@ -227,7 +227,7 @@ describe('fuzzing the service protocol (in a service process)', () => {
         const types = [
           'open', 'listModels', 'saveModel', 'renameModel', 'deleteModel', 'generate', 'resetConversation', 'replay', 'trace', 'neighbours',
           'compare', 'project', 'trainControl', 'exportOriginal', 'exportModelFile', 'setWeights', 'resetWeights', 'bundledCorpus',
-          'inspectCorpus', 'divergence', 'embeddingMap', 'stepDynamics', 'fixedPoint', 'trainingDynamics', 'memory', 'nonsense', '__proto__', 'constructor',
+          'inspectCorpus', 'divergence', 'embeddingMap', 'stepDynamics', 'fixedPoint', 'trainingDynamics', 'memory', 'patch', 'nonsense', '__proto__', 'constructor',
         ];
         const text = fc.oneof(fc.string({ maxLength: 60 }), fc.constantFrom('who are you?', 'frogs', '', '...', 'i am boris. '.repeat(30)));
         const turn = fc.record({ prompt: text, temperature: fc.oneof(fc.double({ min: 0, max: 12 }), fc.anything()), topK: fc.oneof(fc.nat({ max: 5000 }), fc.anything()), seed: fc.oneof(fc.nat(), fc.anything()) }, { requiredKeys: [] });
@@ -258,6 +258,7 @@ describe('fuzzing the service protocol (in a service process)', () => {
             contexts: fc.oneof(fc.array(fc.array(fc.oneof(fc.double(), fc.double({ min: -1, max: 1 })), { minLength: 16, maxLength: 16 }), { maxLength: 3 }), fc.anything()),
             histories: fc.oneof(fc.tuple(fc.array(text, { maxLength: 3 }), fc.array(text, { maxLength: 3 })), fc.anything()),
             lastTurn: text,
+            patch: fc.oneof(fc.record({ units: fc.array(fc.integer({ min: -2, max: 70 }), { maxLength: 4 }), step: fc.integer({ min: -1, max: 5 }) }), fc.anything()),
           },
           { requiredKeys: [] },
         );

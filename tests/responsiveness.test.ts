@@ -91,6 +91,11 @@ const HEAVY: [string, RequestBody, boolean][] = [
     true,
   ],
   [
+    'patching every unit at every step of the longest last turn after the longest histories',
+    { type: 'patch', histories: [Array(limits.MAX_REPLAY_TURNS).fill(longMessage), Array(limits.MAX_REPLAY_TURNS).fill('hello')], lastTurn: longMessage },
+    true,
+  ],
+  [
     'a replay of the most turns',
     { type: 'replay', turns: Array.from({ length: limits.MAX_REPLAY_TURNS }, (_, i) => ({ prompt: longMessage, temperature: 1, topK: 0, seed: i, maxTokens: limits.MAX_REPLY_TOKENS })) },
     true,

@@ -34,6 +34,15 @@ export const VIEWS: readonly { name: string; root: string; show: (page: Page) =>
     },
   },
   {
+    name: 'compare-histories',
+    root: '#view-compare',
+    show: async (page) => {
+      await page.getByRole('tab', { name: 'Two histories' }).click();
+      await expect(page.getByRole('grid', { name: 'Which units carry the memory' })).toBeVisible({ timeout: 20_000 });
+      await expect(page.getByTestId('patched-reply')).toBeVisible();
+    },
+  },
+  {
     name: 'embeddings',
     root: '#view-embeddings',
     show: async (page) => {

@@ -6,6 +6,9 @@ import * as v from 'valibot';
 import * as limits from '../model/network/limits.ts';
 import { finite, requestEntries, vector, whole, within } from './schemaParts.ts';
 
+/** The patching answer in words, the same in the app as in `slm patch`. */
+export { CARRIERS_SHARE, carriersSentence, sharePercent, unitList } from '../model/dynamics/patching.ts';
+
 const text = (max: number) => v.pipe(v.string(), v.maxLength(max, `the text is longer than ${max.toLocaleString('en')} characters`));
 /** One history: turns said to the model at temperature 0 from a fresh start (none: a fresh start). */
 const history = v.pipe(v.array(text(limits.MAX_PROMPT_CHARACTERS)), v.maxLength(limits.MAX_REPLAY_TURNS, `a history has at most ${limits.MAX_REPLAY_TURNS} turns`));
@@ -53,6 +56,21 @@ export const MemorySchema = v.object({
 });
 export type MemoryResult = v.InferOutput<typeof MemorySchema>;
 
+const PatchedShareSchema = v.object({ logProbability: v.number(), restored: v.nullable(v.number()) });
+export const PatchingSchema = v.object({
+  target: v.string(),
+  logProbA: v.number(),
+  logProbB: v.number(),
+  replies: v.tuple([v.string(), v.string()]),
+  /** Per step of the last turn, every unit patched alone; null past the work budget. */
+  steps: v.array(v.object({ token: v.string(), units: v.nullable(v.array(v.object({ unit: whole, ...PatchedShareSchema.entries }))) })),
+  unmeasuredSteps: whole,
+  carriers: v.nullable(v.object({ units: v.array(whole), restored: v.number() })),
+  together: v.nullable(v.object({ units: v.array(whole), step: whole, steps: v.array(PatchedShareSchema), reply: v.string() })),
+  sampling: MemorySamplingSchema,
+});
+export type PatchingResult = v.InferOutput<typeof PatchingSchema>;
+
 export const DYNAMICS_REQUESTS = requestEntries({
   /** The Jacobian's spectrum at each of these contexts (h2 of a step): the conversation's steps. */
   stepDynamics: {
@@ -76,5 +94,25 @@ export const DYNAMICS_REQUESTS = requestEntries({
     superseded: false,
     request: { histories: v.tuple([history, history]), lastTurn: text(limits.MAX_PROMPT_CHARACTERS), sampling: v.optional(MemorySamplingSchema) },
     result: MemorySchema,
+  },
+  /**
+   * Which units carry the memory: each h2 unit patched from history A into history B at each step of
+   * the last turn; with `patch`, those units patched together (at `step` for the reply).
+   */
+  patch: {
+    lane: 'read',
+    superseded: false,
+    request: {
+      histories: v.tuple([history, history]),
+      lastTurn: text(limits.MAX_PROMPT_CHARACTERS),
+      sampling: v.optional(MemorySamplingSchema),
+      patch: v.optional(
+        v.object({
+          units: v.pipe(v.array(within({ min: 0, max: limits.EMBEDDING.max - 1 })), v.maxLength(limits.EMBEDDING.max, `at most ${limits.EMBEDDING.max} units are patched at once`)),
+          step: within({ min: 0, max: limits.MAX_PROMPT_TOKENS }),
+        }),
+      ),
+    },
+    result: PatchingSchema,
   },
 });

@@ -1,18 +1,20 @@
 /**
  * The service's dynamics requests: the Jacobian's spectrum at the conversation's steps, a word's fixed
- * point, the memory figures over a training run's checkpoints, and the same last turn after two
- * histories (model/dynamics/dynamics.ts, model/dynamics/memory.ts). Read-only looks at the open model.
+ * point, the memory figures over a training run's checkpoints, the same last turn after two histories
+ * and which units carry that memory (model/dynamics/dynamics.ts, memory.ts, patching.ts). Read-only
+ * looks at the open model.
  */
 import { assertAnalysable, assertNoNaN } from '../model/network/analysable.ts';
 import { fixedPoint, stepSpectraSteps, trainingDynamicsSteps } from '../model/dynamics/dynamics.ts';
 import { inputError } from '../model/network/errors.ts';
 import { compareMemorySteps } from '../model/dynamics/memory.ts';
+import { patchMemorySteps } from '../model/dynamics/patching.ts';
 import { tokenizeBounded } from '../model/network/tokenizer.ts';
 import type { HandlersFor, ServiceContext } from './context.ts';
 import type { CheckpointDynamicsResult } from './dynamicsProtocol.ts';
 import { numbers } from './wire.ts';
 
-type DynamicsRequest = 'stepDynamics' | 'fixedPoint' | 'trainingDynamics' | 'memory';
+type DynamicsRequest = 'stepDynamics' | 'fixedPoint' | 'trainingDynamics' | 'memory' | 'patch';
 
 export function dynamicsRequests({ models, scheduler }: ServiceContext): HandlersFor<DynamicsRequest> {
   /** The curves over training, kept for the weights they were measured on (checkpoints never change in place). */
@@ -54,6 +56,13 @@ export function dynamicsRequests({ models, scheduler }: ServiceContext): Handler
       const found = await scheduler.inSlices(compareMemorySteps(model, histories, lastTurn, sampling));
       assertNoNaN(found);
       return { ...found, paths: [found.paths[0].map(numbers), found.paths[1].map(numbers)] };
+    },
+    patch: async ({ histories, lastTurn, sampling, patch }) => {
+      const { model } = models.current();
+      assertAnalysable(model.weights);
+      const found = await scheduler.inSlices(patchMemorySteps(model, histories, lastTurn, sampling, patch));
+      assertNoNaN(found);
+      return found;
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { MemoryResult, Metric } from '../../src-main/service/protocol.ts';
+import type { MemoryResult, Metric, PatchingResult } from '../../src-main/service/protocol.ts';
 import type { ModelInfo, ResultOf } from '../../src-main/service/protocol.ts';
 import type { ScaleInfo } from './distanceWords.ts';
 import type { Studio } from './studio.svelte.ts';
@@ -191,9 +191,37 @@ export class TwoHistoriesState {
   scaleInfo = $state.raw<ScaleInfo | null>(null);
   error = $state<string | null>(null);
   busy = $state(false);
+  /** Which units carry the memory: the service's patching answer for the histories shown. */
+  patching = $state.raw<PatchingResult | null>(null);
+  patchError = $state<string | null>(null);
+  /** The units patched together for the reply, and where (the carriers at the line's start until one chooses). */
+  patched = $state.raw<{ units: number[]; step: number } | null>(null);
   private asked = 0;
+  private patchAsked = 0;
+  private patchedFor: { histories: [string[], string[]]; lastTurn: string; sampling?: { temperature: number; topK: number; seed: number } } | null = null;
 
   constructor(private readonly studio: Studio) {}
+
+  /**
+   * Asks which units carry the memory for the histories just compared; with `patch`, those units
+   * patched together at that step, so the reply said with them can be shown.
+   */
+  async patch(patch?: { units: number[]; step: number }): Promise<void> {
+    const asked = this.patchedFor;
+    if (!asked) return;
+    const ticket = ++this.patchAsked;
+    try {
+      const found = await this.studio.bridge.request({ type: 'patch', ...asked, ...(patch ? { patch } : {}) });
+      if (ticket !== this.patchAsked) return;
+      this.patching = found;
+      this.patched = found.together ? { units: found.together.units, step: found.together.step } : null;
+      this.patchError = null;
+    } catch (error) {
+      if (ticket !== this.patchAsked || (error as { kind?: string }).kind === 'cancelled') return;
+      const message = (error as Error).message;
+      this.patchError = message.charAt(0).toUpperCase() + message.slice(1);
+    }
+  }
 
   async compare(): Promise<void> {
     if (!this.studio.model) return;
@@ -215,6 +243,9 @@ export class TwoHistoriesState {
       this.lines = histories;
       this.error = null;
       this.percent = null;
+      this.patching = null;
+      this.patchedFor = { histories, lastTurn, ...(sampling ? { sampling } : {}) };
+      void this.patch();
       try {
         const { percentBelow, ...info } = await bridge.request({ type: 'distanceScale', distances: [memory.startDistance, ...memory.steps.map((s) => s.distance)], metric: 'euclidean' });
         if (ticket !== this.asked) return;

@@ -30,6 +30,7 @@ export const TERMS = [
   'dynamics',
   'fixed-point',
   'memory',
+  'patching',
   'attribution',
   // the weights, the clock, units and the geometry of the views
   'w0',
@@ -78,7 +79,7 @@ export const GLOSSARY: readonly { id: string; title: string; terms: readonly Ter
   { id: 'sampling', title: 'Probabilities and sampling', terms: ['nats', 'temperature', 'top-k'] },
   { id: 'time', title: 'The conversation over time', terms: ['clock', 'timeline', 'path', 'pca'] },
   { id: 'words', title: 'Words and distances', terms: ['umap', 'euclidean', 'cosine'] },
-  { id: 'memory', title: 'Memory and dynamics', terms: ['jacobian', 'eigenvalue', 'spectral-radius', 'singular-value', 'fixed-point', 'memory'] },
+  { id: 'memory', title: 'Memory and dynamics', terms: ['jacobian', 'eigenvalue', 'spectral-radius', 'singular-value', 'fixed-point', 'memory', 'patching'] },
   { id: 'training', title: 'Training and testing', terms: ['held-out', 'overfitting', 'knock-out', 'attribution'] },
 ];
 
@@ -303,6 +304,15 @@ export function explain(term: Term, studio: Studio, anatomy: Anatomy | null, fac
           'Each step multiplies the difference by about its J, so where ρ is below 1 the curve falls.',
         formula: 'd(t) = |cA(t) − cB(t)| · d(t) ≈ |J(t) · (cA(t−1) − cB(t−1))|',
         live: spectrumLive(studio, facts),
+      };
+    case 'patching':
+      return {
+        title: 'Which units carry the memory',
+        sentence:
+          `Say the last line after history B, but at one step copy one unit of the context from history A and carry on: the share of the gap between B's and A's log p of A's next word that comes back is how much of the memory that unit carries there. ` +
+          'Copying every unit at a step gives A’s context itself, so it restores exactly 100%; a few units that together bring back most of it are where the memory lives.',
+        formula: 'share = (L_patched − L_B) / (L_A − L_B)',
+        live: E > 0 ? [`${name} has ${E} context units: Compare › Two histories patches each of them at each step of the last line, ${E} runs a step.`] : [],
       };
     case 'attribution':
       return {

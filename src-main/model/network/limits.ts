@@ -203,6 +203,15 @@ export const MAX_CHECKPOINTS = 1_001;
  */
 export const MAX_OCCLUSION_WORK = 50_000_000;
 
+/**
+ * The work "Which units carry the memory" (model/dynamics/patching.ts) may do for one request, in
+ * multiply-adds: each of E units patched at step s of the last turn's n steps re-feeds the steps after
+ * it (E^2 each) and scores the end (V x E). 100,000,000 take about a tenth of a second: at Boris's size
+ * every step of any last turn allowed, and at the largest E and V the first steps of a long one. Steps
+ * past it are reported as not measured, the first ones measured, since the history comes in there.
+ */
+export const MAX_PATCHING_WORK = 100_000_000;
+
 // Work budgets: how much one request may compute. Every request the protocol allows is answered
 // in bounded time and memory, and long work runs in slices (service/scheduler.ts), so a cheap
 // request (listing models, a pause) is answered within a quarter of a second meanwhile.
