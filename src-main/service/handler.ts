@@ -17,6 +17,7 @@ import { conversationRequests } from './conversationRequests.ts';
 import { dynamicsRequests } from './dynamicsRequests.ts';
 import { ExplanationService } from './explanations.ts';
 import { historyRequests } from './historyRequests.ts';
+import { lessonRequests } from './lessonRequests.ts';
 import { modelRequests } from './modelRequests.ts';
 import { OpenModels } from './openModel.ts';
 import { type Request, type ServiceEvent, parseRequest } from './protocol.ts';
@@ -56,6 +57,7 @@ export class ModelService {
       ...historyRequests(context),
       ...trainingRequests(context),
       ...dynamicsRequests(context),
+      ...lessonRequests(context),
       ...this.explanations.handlers(),
       // Answered on arrival (see handle); only reached if one is handled in its turn.
       ping: () => null,

@@ -32,12 +32,14 @@ import * as limits from '../model/network/limits.ts';
 import { TRAINING_NUMBERS } from '../model/formats/modelSchema.ts';
 import { ExplanationRequests, ExplanationResults } from './explanationProtocol.ts';
 import { DynamicsRequests, DynamicsResults } from './dynamicsProtocol.ts';
+import { LessonRequests, LessonResults } from './lessonProtocol.ts';
 import { finite, request, vector, whole, within } from './schemaParts.ts';
 
 /** The limits the renderer checks typed values against too (it may import only this module from src-main). */
 export { limits };
 export * from './explanationProtocol.ts';
 export * from './dynamicsProtocol.ts';
+export * from './lessonProtocol.ts';
 
 /** The ranges a training run's whole-number settings must lie in (the app checks typed values against them too). */
 export const TRAINING_LIMITS = {
@@ -170,6 +172,7 @@ export const RequestSchema = v.variant('type', [
   request('ping', {}),
   ...ExplanationRequests,
   ...DynamicsRequests,
+  ...LessonRequests,
 ]);
 
 export type Request = v.InferOutput<typeof RequestSchema>;
@@ -359,6 +362,7 @@ export const ResultSchemas = {
   trainingCorpus: v.object({ corpus: v.nullable(v.string()) }),
   ...ExplanationResults,
   ...DynamicsResults,
+  ...LessonResults,
 } satisfies Record<RequestType, v.GenericSchema>;
 
 export type ResultOf<T extends RequestType> = v.InferOutput<(typeof ResultSchemas)[T]>;
