@@ -14,7 +14,7 @@ import { MEASURES } from '../model/explanations/whichWords.ts';
 import { nestingDepth } from '../model/formats/modelFile.ts';
 import { METRICS } from '../model/geometry/geometry.ts';
 import * as limits from '../model/network/limits.ts';
-import { WEIGHT_NAMES } from '../model/network/network.ts';
+import { WEIGHT_NAMES, matrixShape } from '../model/network/network.ts';
 import { finite, request, whole, within } from './schemaParts.ts';
 
 export const LESSON_FORMAT = 'slm-lesson';
@@ -94,6 +94,24 @@ export const LessonSchema = v.strictObject({
 export type Lesson = v.InferOutput<typeof LessonSchema>;
 export type LessonNote = Lesson['notes'][number];
 export type LessonKnockout = Lesson['knockouts'][number];
+
+export type LessonEdit = Lesson['edits'][number];
+
+/** The edits that knock the units out: each unit's incoming row (W0's for h1, W1's for h2) set to zeros. */
+export function knockoutEdits(knockouts: readonly LessonKnockout[], embedding: number, vocabulary: number): LessonEdit[] {
+  const edits: LessonEdit[] = [];
+  for (const { layer, unit } of knockouts) {
+    const matrix = layer === 'h1' ? 'w0' : 'w1';
+    const [, width] = matrixShape(matrix, embedding, vocabulary);
+    for (let column = 0; column < width; column++) edits.push({ matrix, row: unit, column, value: 0 });
+  }
+  return edits;
+}
+
+/** Every weight change of the lesson: its knock-outs first, then its edits. */
+export function lessonEdits(lesson: Lesson, embedding: number, vocabulary: number): LessonEdit[] {
+  return [...knockoutEdits(lesson.knockouts, embedding, vocabulary), ...lesson.edits];
+}
 
 /** A lesson that cannot be read: `message` says why, in a person's words. */
 export class LessonError extends Error {

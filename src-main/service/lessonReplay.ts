@@ -11,7 +11,7 @@ import type { Model } from '../model/network/model.ts';
 import { type Weights, cloneWeights, copyWeightsInto, matrixShape } from '../model/network/network.ts';
 import { createRng } from '../model/network/rng.ts';
 import { droppedCharacters, tokenizeBounded } from '../model/network/tokenizer.ts';
-import type { GeneratedTurn, Lesson, LessonKnockout, StepRecord, WeightEdit } from './protocol.ts';
+import { type GeneratedTurn, type Lesson, type LessonKnockout, type StepRecord, type WeightEdit, lessonEdits } from './protocol.ts';
 import { stepRecord } from './wire.ts';
 
 /** The lesson's model, read from its embedded file or the bundled one's text. */
@@ -22,22 +22,6 @@ export function lessonModel(lesson: Lesson, bundledText: () => string): Model {
     throw inputError(`the lesson is for ${quote(lesson.model.name)}, and this app bundles ${quote(model.name)}: ask for the lesson with its model embedded`);
   }
   return model;
-}
-
-/** The edits that knock the units out: each unit's incoming row (W0's for h1, W1's for h2) set to zeros. */
-export function knockoutEdits(knockouts: readonly LessonKnockout[], embedding: number, vocabulary: number): WeightEdit[] {
-  const edits: WeightEdit[] = [];
-  for (const { layer, unit } of knockouts) {
-    const matrix = layer === 'h1' ? 'w0' : 'w1';
-    const [, width] = matrixShape(matrix, embedding, vocabulary);
-    for (let column = 0; column < width; column++) edits.push({ matrix, row: unit, column, value: 0 });
-  }
-  return edits;
-}
-
-/** Every weight change of the lesson: its knock-outs first, then its edits. */
-export function lessonEdits(lesson: Lesson, embedding: number, vocabulary: number): WeightEdit[] {
-  return [...knockoutEdits(lesson.knockouts, embedding, vocabulary), ...lesson.edits];
 }
 
 /**
