@@ -12,40 +12,11 @@ import { lessonModel, replayLesson, weightChanges } from '../src-main/service/le
 import { type Lesson, LessonError, LessonSchema, lessonLink, lessonText, readLesson, readLessonLink } from '../src-main/service/protocol.ts';
 import { borisText } from './helpers/boris.ts';
 import { inProcessService } from './helpers/inProcessService.ts';
+import { aLesson } from './helpers/lesson.ts';
 import * as v from 'valibot';
 
 const fuzzRuns = Number(process.env.FUZZ_RUNS ?? 0);
 const params = (scale: number): fc.Parameters<unknown> => ({ seed: 20261207, numRuns: fuzzRuns > 0 ? scale * fuzzRuns : scale, endOnFailure: true });
-
-export function aLesson(overrides: Partial<Lesson> = {}): Lesson {
-  return {
-    format: 'slm-lesson',
-    version: 1,
-    title: 'Why Boris says frogs',
-    model: { kind: 'bundled', name: 'Boris' },
-    conversation: {
-      turns: [
-        { prompt: 'do you like frogs?', temperature: 0, topK: 0, seed: 1 },
-        { prompt: 'what do you eat?', temperature: 0.8, topK: 5, seed: 7 },
-      ],
-      next: { temperature: 0.5, topK: 0, seed: 8 },
-      sameSeed: false,
-    },
-    view: 'inside',
-    clock: 3,
-    explain: { on: true, measure: 'occlusion' },
-    unitCard: { layer: 'h2', unit: 3 },
-    compare: { sentences: ['i like frogs', 'i like toads', 'frogs are green'], metric: 'cosine' },
-    epoch: null,
-    knockouts: [{ layer: 'h1', unit: 2 }],
-    edits: [{ matrix: 'w2', row: 4, column: 1, value: 0.25 }],
-    notes: [
-      { step: 0, text: 'The line starts from zeros.' },
-      { step: 3, text: 'Here "frogs" is read.' },
-    ],
-    ...overrides,
-  };
-}
 
 /** Runs a reader; passes on a lesson that the schema takes, or a LessonError; fails on anything else. */
 function lessonOrClearError(read: () => Lesson): void {

@@ -22,6 +22,7 @@ import { formatDuration, progressLine } from './progress.ts';
 import { EXPLAIN_COMMANDS, EXPLAIN_USAGE } from './explainCommands.ts';
 import { DYNAMICS_USAGE, dynamics } from './dynamicsCommand.ts';
 import { HISTORY_USAGE, history } from './historyCommands.ts';
+import { LESSON_USAGE, lesson } from './lessonCommand.ts';
 import { jsonOption, modelOption, modelPath, openModel } from './modelOption.ts';
 
 export const USAGE = `slm: a tiny recurrent language model on the command line
@@ -39,6 +40,7 @@ export const USAGE = `slm: a tiny recurrent language model on the command line
 ${HISTORY_USAGE}
 ${EXPLAIN_USAGE}
 ${DYNAMICS_USAGE}
+${LESSON_USAGE}
 
 --model takes a model file (*.slm.json), a folder holding weights.npz + wordmap.json, or an .npz
 with wordmap.json beside it; without it, the bundled Boris.`;
@@ -378,6 +380,7 @@ export const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<voi
   history,
   ...EXPLAIN_COMMANDS,
   dynamics,
+  lesson,
 };
 
 /** The command called `name`, looked up among COMMANDS' own names only. */
