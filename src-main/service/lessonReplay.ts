@@ -10,6 +10,7 @@ import { Conversation } from '../model/network/generation.ts';
 import type { Model } from '../model/network/model.ts';
 import { type Weights, cloneWeights, copyWeightsInto, matrixShape } from '../model/network/network.ts';
 import { createRng } from '../model/network/rng.ts';
+import { type Sliced, finish } from '../model/network/slices.ts';
 import { droppedCharacters, tokenizeBounded } from '../model/network/tokenizer.ts';
 import { type GeneratedTurn, type Lesson, type LessonKnockout, type StepRecord, type WeightEdit, lessonEdits } from './protocol.ts';
 import { stepRecord } from './wire.ts';
@@ -97,6 +98,11 @@ export function lessonWeights(model: Model, lesson: Lesson): Weights {
  * service's `replay` says it: each turn's reply and every step, numbered along one timeline.
  */
 export function replayLesson(model: Model, lesson: Lesson): { turns: GeneratedTurn[]; steps: StepRecord[] } {
+  return finish(replayLessonSliced(model, lesson));
+}
+
+/** replayLesson in slices: it yields after every turn, so the service answers other requests meanwhile. */
+export function* replayLessonSliced(model: Model, lesson: Lesson): Sliced<{ turns: GeneratedTurn[]; steps: StepRecord[] }> {
   const weights = lessonWeights(model, lesson);
   const conversation = new Conversation(weights, model.vocabulary, model.name);
   lesson.conversation.turns.forEach((turn, i) => tokenizeBounded(turn.prompt, `the message of turn ${i + 1}`));
@@ -111,14 +117,20 @@ export function replayLesson(model: Model, lesson: Lesson): { turns: GeneratedTu
     ];
     turns.push({ reply: line.text, tokens: line.tokens.map((row) => model.vocabulary.tokens[row]), ended: line.ended, dropped: droppedCharacters(turn.prompt), steps: records });
     steps.push(...records);
+    yield;
   }
   return { turns, steps };
 }
 
 /** Checks the whole lesson against its model: its changes fit, and its clock and notes fall in its conversation. */
 export function checkLessonAgainst(model: Model, lesson: Lesson): { steps: number } {
+  return finish(checkLessonSliced(model, lesson));
+}
+
+/** checkLessonAgainst in slices (the service's checkLesson runs it so). */
+export function* checkLessonSliced(model: Model, lesson: Lesson): Sliced<{ steps: number }> {
   checkLessonFits(model, lesson);
-  const { steps } = replayLesson(model, lesson);
+  const { steps } = yield* replayLessonSliced(model, lesson);
   if (lesson.clock >= steps.length) throw inputError(`the lesson's clock is at step ${lesson.clock + 1}, and its conversation has ${steps.length} steps`);
   if (lesson.clock < 0 && steps.length > 0) throw inputError(`the lesson's clock is before its conversation's first step`);
   const late = lesson.notes.find((note) => note.step >= steps.length);

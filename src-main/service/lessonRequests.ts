@@ -3,11 +3,11 @@
  * lesson before the app restores it (lessonReplay.ts does the work; it opens nothing).
  */
 import type { HandlersFor, ServiceContext } from './context.ts';
-import { checkLessonAgainst, embeddedModelFile, lessonModel, weightChanges } from './lessonReplay.ts';
+import { checkLessonSliced, embeddedModelFile, lessonModel, weightChanges } from './lessonReplay.ts';
 
 type LessonRequest = 'lessonParts' | 'checkLesson';
 
-export function lessonRequests({ host, models }: ServiceContext): HandlersFor<LessonRequest> {
+export function lessonRequests({ host, models, scheduler }: ServiceContext): HandlersFor<LessonRequest> {
   return {
     lessonParts({ embed }) {
       const open = models.current();
@@ -19,7 +19,8 @@ export function lessonRequests({ host, models }: ServiceContext): HandlersFor<Le
     },
     async checkLesson({ lesson }) {
       const bundled = lesson.model.kind === 'bundled' ? (await host.bundled()).model : '';
-      return checkLessonAgainst(lessonModel(lesson, () => bundled), lesson);
+      // A lesson of 200 long turns takes about a second to say again: in slices, one turn a slice at most.
+      return scheduler.inSlices(checkLessonSliced(lessonModel(lesson, () => bundled), lesson));
     },
   };
 }
