@@ -60,3 +60,16 @@ test('a damaged or hostile lesson says what is wrong and changes nothing', async
   await expect(page.getByRole('alert')).toContainText('the lesson in this address is damaged');
   await expect(page.getByText(/Boris · \d+ words/)).toBeVisible();
 });
+
+test('a lesson whose model is embedded is too large for a link: the app says so and offers the file', async ({ page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await openApp(page);
+  // Boris opened from his model file is not the bundled model: a lesson embeds him.
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByLabel('Model files').click();
+  await page.getByRole('button', { name: 'Open model file…' }).click();
+  await (await chooser).setFiles(join('resources', 'models', 'boris.slm.json'));
+  await expect(page.getByText('Opened Boris.')).toBeVisible();
+  await fromMenu(page, 'Copy lesson link');
+  await expect(page.getByRole('alert')).toContainText(/This lesson is too large for a link \([\d,]+ characters; a link holds 32,000\): Boris is embedded in it\. Save it as a file with Save lesson…/);
+});
