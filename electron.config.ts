@@ -33,7 +33,11 @@ const config: Configuration = {
   },
   // Model files open in the app from the file manager; a running app gets them through its
   // single-instance lock (second-instance) or, on macOS, open-file (see src-main/main.ts).
-  fileAssociations: [{ ext: 'slm.json', name: 'slm studio model', description: 'A model for slm studio', mimeType: 'application/x-slm-studio-model', role: 'Editor' }],
+  // Lessons (*.slm-lesson.json) too: the page restores them.
+  fileAssociations: [
+    { ext: 'slm.json', name: 'slm studio model', description: 'A model for slm studio', mimeType: 'application/x-slm-studio-model', role: 'Editor' },
+    { ext: 'slm-lesson.json', name: 'slm studio lesson', description: 'A lesson for slm studio: a moment of a model, to open and step through', mimeType: 'application/x-slm-studio-lesson', role: 'Viewer' },
+  ],
   linux: {
     target: ['AppImage', 'deb'],
     category: 'Education',

@@ -7,6 +7,8 @@ import { parseModel } from '../src-main/model/formats/modelFile.ts';
 import { importOriginal } from '../src-main/model/formats/original.ts';
 import { type DesktopHost, type PageProblems, connectDesktop, deliverTo, startDesktopHost } from './desktop/harness.ts';
 import { boris } from '../tests/helpers/boris.ts';
+import { readLesson } from '../src-main/service/protocol.ts';
+import { LESSON, expectLessonRestored, fromMenu, setUpLesson } from './helpers/lesson.ts';
 
 /**
  * The desktop app end to end, where Electron's binary cannot run: the built renderer under the
@@ -208,6 +210,31 @@ test("opens a model file and the original's npz + wordmap through native dialogs
   await expect(page.getByText('Opened Boris.')).toBeVisible();
   expect(host.fake.dialogCalls.map((call: { kind: string }) => call.kind)).toEqual(['save', 'open', 'open', 'open']);
   await closeDesktop(desktop);
+});
+
+test('a lesson saved through the native save dialog opens with every part as it was, from File › Open lesson… and given to the app', async ({ browser }) => {
+  test.setTimeout(240_000);
+  const teacher = await openDesktop(browser);
+  await ready(teacher.page);
+  const before = await setUpLesson(teacher.page);
+  const lessonPath = join(scratch, 'frogs.slm-lesson.json');
+  host.fake.dialogAnswers.push({ canceled: false, filePath: lessonPath });
+  await fromMenu(teacher.page, 'Save lesson…');
+  await expect(teacher.page.getByText(`Saved the lesson as ${lessonPath}.`)).toBeVisible();
+  expect(readLesson(readFileSync(lessonPath, 'utf8'))).toMatchObject({ clock: LESSON.clock, epoch: LESSON.epoch, knockouts: [LESSON.knockedOut] });
+  await closeDesktop(teacher);
+
+  const student = await openDesktop(browser);
+  await ready(student.page);
+  host.fake.dialogAnswers.push({ canceled: false, filePaths: [lessonPath] });
+  menuItem('Open lesson…').click();
+  await expectLessonRestored(student.page, before);
+  // The file association: a lesson given to the app asks before the edited weights are dropped, then opens.
+  await student.page.getByRole('status').filter({ hasText: 'Opened the lesson' }).getByRole('button', { name: 'Dismiss' }).click();
+  student.page.once('dialog', (dialog) => void dialog.accept());
+  host.electron.app.emit('second-instance', {}, ['/opt/slm-studio/slm-studio', 'frogs.slm-lesson.json'], scratch);
+  await expectLessonRestored(student.page, before);
+  await closeDesktop(student);
 });
 
 test('the application menu reaches the page through the preload: Open (CmdOrCtrl+O), Help › About, Help › Glossary and Help › Tour of this view', async ({ browser }) => {

@@ -11,14 +11,15 @@ import { pathToFileURL } from 'node:url';
 import { type AboutInfo, CHANNELS, type BridgeAnswer } from './desktop/api.ts';
 import { appMenuTemplate } from './desktop/appMenu.ts';
 import { CommandOutbox } from './desktop/commands.ts';
-import { modelPathFromArgs } from './desktop/launchArgs.ts';
+import { LESSON_FILE, modelPathFromArgs } from './desktop/launchArgs.ts';
 import { type LeaveAction, LeaveGuard, leaveAnswer, leaveMessageBox } from './desktop/leaveGuard.ts';
 import { modelSourceFromPath } from './desktop/modelSources.ts';
 import { prepareModelStore } from './desktop/modelStoreSetup.ts';
 import { APP_SCHEME, CONTENT_SECURITY_POLICY, DESKTOP_ENTRY, contentType, isAppUrl, resolveAppUrl } from './desktop/rendererFiles.ts';
 import { utilityConnection } from './desktop/utilityConnection.ts';
 import { writeFileAtomic } from './files/atomicWrite.ts';
-import { writeOriginalPair } from './files/modelFiles.ts';
+import { readText, writeOriginalPair } from './files/modelFiles.ts';
+import { MAX_LESSON_FILE_CHARACTERS } from './model/network/limits.ts';
 import type { RequestBody } from './service/protocol.ts';
 import { ServiceError, ServiceSupervisor } from './service/supervisor.ts';
 
@@ -130,11 +131,18 @@ function createWindow(): void {
 /** A model file given to the app (command line, second launch, the OS): the renderer opens it, once unsaved work is seen to. */
 async function openGivenFile(path: string): Promise<void> {
   try {
+    // A lesson is read here and restored by the page, which checks it and asks before unsaved work is dropped.
+    if (LESSON_FILE.test(path)) return commands.post({ command: 'openLessonFile', name: basename(path), text: await readLesson(path) });
     const source = await modelSourceFromPath(path);
     await leave.request({ kind: 'open', source, fileName: basename(path) });
   } catch (error) {
     commands.post({ command: 'problem', message: `${path} could not be opened: ${(error as Error).message}` });
   }
+}
+
+/** A lesson file's text, read as model files are: a regular file, within the limits. */
+function readLesson(path: string): Promise<string> {
+  return readText(path, 'the lesson', MAX_LESSON_FILE_CHARACTERS);
 }
 
 function focusWindow(): void {
@@ -242,6 +250,27 @@ app.whenReady().then(() => {
     return picked.filePaths[0];
   });
 
+  handle(CHANNELS.chooseLesson, async () => {
+    const picked = await dialog.showOpenDialog(window!, {
+      title: 'Open a lesson',
+      properties: ['openFile'],
+      filters: [{ name: 'slm studio lesson', extensions: ['json'] }],
+    });
+    if (picked.canceled || picked.filePaths.length === 0) return null;
+    return { name: basename(picked.filePaths[0]), text: await readLesson(picked.filePaths[0]) };
+  });
+  handle(CHANNELS.saveLessonAs, async (_event, suggestedName: string, text: string) => {
+    if (typeof text !== 'string' || typeof suggestedName !== 'string') throw new Error('refused: a lesson must be text');
+    if (text.length > MAX_LESSON_FILE_CHARACTERS) throw new Error('refused: the lesson is larger than a lesson can be');
+    const picked = await dialog.showSaveDialog(window!, {
+      title: 'Save the lesson as',
+      defaultPath: suggestedName.replace(/[^\w.-]+/g, '-'),
+      filters: [{ name: 'slm studio lesson', extensions: ['json'] }],
+    });
+    if (picked.canceled || !picked.filePath) return null;
+    await writeFileAtomic(picked.filePath, text);
+    return picked.filePath;
+  });
   handle(CHANNELS.unsavedWork, async (_event, words: unknown) => leave.report(words));
   handle(CHANNELS.workSaved, async (_event, request: unknown, saved: unknown) => leave.saved(request, saved));
 

@@ -23,6 +23,7 @@ import { EXPLAIN_COMMANDS, EXPLAIN_USAGE } from './explainCommands.ts';
 import { DYNAMICS_USAGE, dynamics } from './dynamicsCommand.ts';
 import { HISTORY_USAGE, history } from './historyCommands.ts';
 import { PATCH_USAGE, patch } from './patchCommand.ts';
+import { LESSON_USAGE, lesson } from './lessonCommand.ts';
 import { jsonOption, modelOption, modelPath, openModel } from './modelOption.ts';
 
 export const USAGE = `slm: a tiny recurrent language model on the command line
@@ -41,6 +42,7 @@ ${HISTORY_USAGE}
 ${EXPLAIN_USAGE}
 ${DYNAMICS_USAGE}
 ${PATCH_USAGE}
+${LESSON_USAGE}
 
 --model takes a model file (*.slm.json), a folder holding weights.npz + wordmap.json, or an .npz
 with wordmap.json beside it; without it, the bundled Boris.`;
@@ -390,6 +392,7 @@ export const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<voi
   ...EXPLAIN_COMMANDS,
   dynamics,
   patch,
+  lesson,
 };
 
 /** The command called `name`, looked up among COMMANDS' own names only. */

@@ -28,6 +28,10 @@ export interface SlmDesktopApi {
   saveModelAs(suggestedName: string, text: string): Promise<string | null>;
   /** Shows a folder dialog and writes weights.npz + wordmap.json there; the folder, or null. */
   exportOriginal(files: { weights: Uint8Array; wordmap: string }): Promise<string | null>;
+  /** Shows an open dialog for a lesson (*.slm-lesson.json); its name and text (read within the limits), or null if cancelled. */
+  chooseLesson(): Promise<{ name: string; text: string } | null>;
+  /** Shows a save dialog and writes the lesson's text there (atomically); the path written, or null. */
+  saveLessonAs(suggestedName: string, text: string): Promise<string | null>;
   /** The app's and its runtime's versions, for the About box. */
   about(): Promise<AboutInfo>;
   /** The application menu's actions and files given to the app (checked again by the renderer). */
@@ -50,6 +54,8 @@ export const CHANNELS = {
   saveModelAs: 'slm:save-model-as',
   exportOriginal: 'slm:export-original',
   about: 'slm:about',
+  chooseLesson: 'slm:choose-lesson',
+  saveLessonAs: 'slm:save-lesson-as',
   unsavedWork: 'slm:unsaved-work',
   workSaved: 'slm:work-saved',
 } as const;

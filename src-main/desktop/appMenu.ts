@@ -25,6 +25,9 @@ export function appMenuTemplate({ platform, packaged, appName, send }: AppMenuOp
       { label: 'Save model as…', accelerator: 'CmdOrCtrl+Shift+S', click: () => send('saveModelAs') },
       { label: 'Export the original’s files…', click: () => send('exportOriginal') },
       { type: 'separator' },
+      { label: 'Save lesson…', click: () => send('saveLesson') },
+      { label: 'Open lesson…', click: () => send('openLesson') },
+      { type: 'separator' },
       mac ? { role: 'close' } : { role: 'quit', label: 'Quit' },
     ],
   };

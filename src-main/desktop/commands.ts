@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { ModelSourceSchema } from '../service/protocol.ts';
+import { ModelSourceSchema, limits } from '../service/protocol.ts';
 
 /**
  * What the desktop's main process asks the renderer to do: the application menu's actions, and a
@@ -11,6 +11,11 @@ export const DesktopCommandSchema = v.variant('command', [
   v.object({ command: v.literal('saveModelAs') }),
   v.object({ command: v.literal('exportOriginal') }),
   v.object({ command: v.literal('about') }),
+  /** File › Save lesson… and Open lesson…. */
+  v.object({ command: v.literal('saveLesson') }),
+  v.object({ command: v.literal('openLesson') }),
+  /** A lesson file given to the app: its name and text, read by main within the limits (the page checks it). */
+  v.object({ command: v.literal('openLessonFile'), name: v.pipe(v.string(), v.maxLength(limits.MAX_WORD_CHARACTERS)), text: v.pipe(v.string(), v.maxLength(limits.MAX_LESSON_FILE_CHARACTERS)) }),
   /** Help › Glossary, and Help › Tour of this view (the view the window shows). */
   v.object({ command: v.literal('glossary') }),
   v.object({ command: v.literal('tour') }),
@@ -25,7 +30,7 @@ export const DesktopCommandSchema = v.variant('command', [
   v.object({ command: v.literal('saveWork'), request: v.pipe(v.number(), v.integer(), v.minValue(1)) }),
 ]);
 export type DesktopCommand = v.InferOutput<typeof DesktopCommandSchema>;
-export type MenuCommand = Extract<DesktopCommand, { command: 'openModel' | 'saveModelAs' | 'exportOriginal' | 'about' | 'glossary' | 'tour' }>['command'];
+export type MenuCommand = Extract<DesktopCommand, { command: 'openModel' | 'saveModelAs' | 'exportOriginal' | 'saveLesson' | 'openLesson' | 'about' | 'glossary' | 'tour' }>['command'];
 
 export function parseDesktopCommand(raw: unknown): DesktopCommand {
   return v.parse(DesktopCommandSchema, raw);

@@ -1,8 +1,10 @@
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The files the app opens when it is given them: its own model files and the original's weights. */
-const MODEL_FILE = /\.(slm\.json|npz)$/i;
+/** The files the app opens when it is given them: its own model files, the original's weights, and lessons. */
+const MODEL_FILE = /\.(slm\.json|npz|slm-lesson\.json)$/i;
+/** A lesson file (`*.slm-lesson.json`): the page restores it, where a model file is opened. */
+export const LESSON_FILE = /\.slm-lesson\.json$/i;
 
 /** A `file:` URL's path (what a Linux desktop entry's %U passes), or null when it is not one that names a local file. */
 function pathFromFileUrl(arg: string): string | null {

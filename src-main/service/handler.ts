@@ -17,6 +17,7 @@ import { conversationRequests } from './conversationRequests.ts';
 import { dynamicsRequests } from './dynamicsRequests.ts';
 import { explanationRequests } from './explanations.ts';
 import { historyRequests } from './historyRequests.ts';
+import { lessonRequests } from './lessonRequests.ts';
 import { modelRequests } from './modelRequests.ts';
 import { OpenModels } from './openModel.ts';
 import { REQUESTS, type Request, type ServiceEvent, parseRequest } from './protocol.ts';
@@ -44,6 +45,7 @@ export class ModelService {
       trainingRequests(context),
       dynamicsRequests(context),
       explanationRequests(context),
+      lessonRequests(context),
       // The supervisor's watchdog: a ping asks whether the service still takes messages, not what it is doing.
       { ping: () => null },
     );

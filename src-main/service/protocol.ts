@@ -33,12 +33,14 @@ import { TRAINING_NUMBERS } from '../model/formats/modelSchema.ts';
 import { EXPLANATION_REQUESTS } from './explanationProtocol.ts';
 import { DYNAMICS_REQUESTS } from './dynamicsProtocol.ts';
 import { finite, joinParts, requestEntries, requestSchemas, vector, whole, within } from './schemaParts.ts';
+import { LESSON_REQUESTS } from './lessonProtocol.ts';
 
 /** The limits the renderer checks typed values against too (it may import only this module from src-main). */
 export { limits };
 export * from './explanationProtocol.ts';
 export * from './dynamicsProtocol.ts';
 export type { Lane, RequestEntry } from './schemaParts.ts';
+export * from './lessonProtocol.ts';
 
 /** The ranges a training run's whole-number settings must lie in (the app checks typed values against them too). */
 export const TRAINING_LIMITS = {
@@ -387,7 +389,7 @@ const CORE_REQUESTS = requestEntries({
   ping: { lane: 'arrival', superseded: false, request: {}, result: v.null() },
 });
 
-export const REQUESTS = joinParts(CORE_REQUESTS, EXPLANATION_REQUESTS, DYNAMICS_REQUESTS);
+export const REQUESTS = joinParts(CORE_REQUESTS, EXPLANATION_REQUESTS, DYNAMICS_REQUESTS, LESSON_REQUESTS);
 type RequestTable = typeof REQUESTS;
 export type RequestType = keyof RequestTable & string;
 

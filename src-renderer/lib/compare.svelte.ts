@@ -265,3 +265,15 @@ export class TwoHistoriesState {
     }
   }
 }
+
+const compareStates = new WeakMap<Studio, CompareState>();
+
+/** The one Compare state of a studio: the Compare view's, which a lesson saves and restores. */
+export function compareStateFor(studio: Studio): CompareState {
+  let state = compareStates.get(studio);
+  if (!state) {
+    state = new CompareState(studio);
+    compareStates.set(studio, state);
+  }
+  return state;
+}

@@ -231,6 +231,29 @@ export class Studio {
     });
   }
 
+  /** What was asked in each turn so far (the prompt, its sampling and its seed): what a lesson saves. */
+  get askedTurns(): readonly TurnRequest[] {
+    return this.asked;
+  }
+
+  /**
+   * Says these turns again with the open model from a fresh start, and puts the clock on `clock`: a
+   * lesson's conversation, replayed with its saved seeds. Returns whether it could be said.
+   */
+  async sayAgain(turns: readonly TurnRequest[], clock: number): Promise<boolean> {
+    return this.run(async () => {
+      this.clear();
+      const era = this.era;
+      const asked = turns.map(({ prompt, temperature, topK, seed }) => ({ prompt, temperature, topK, seed }));
+      const replies = asked.length > 0 ? await this.bridge.request({ type: 'replay', turns: asked }) : [];
+      if (era !== this.era) return;
+      this.asked = asked;
+      for (const turn of replies) this.append(turn);
+      this.finishReveal();
+      this.moveClock(clock, false);
+    });
+  }
+
   async send(text: string): Promise<boolean> {
     const prompt = text.trim();
     if (!prompt || this.#busy) return false;

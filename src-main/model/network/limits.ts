@@ -144,6 +144,26 @@ export const MAX_WORD_CHARACTERS = 200;
 export const MAX_MODEL_FILE_CHARACTERS = 32_000_000;
 
 /**
+ * A lesson file (`*.slm-lesson.json`): a model embedded whole, with its history, and the rest of the
+ * lesson (a conversation, notes, weight edits) in a few megabytes besides.
+ */
+export const MAX_LESSON_FILE_CHARACTERS = MAX_MODEL_FILE_CHARACTERS + 4_000_000;
+
+/**
+ * A lesson in a page address (after `#lesson=`), in characters. Browsers take addresses of a few
+ * megabytes, but chat apps, mail and QR codes cut long ones: 32,000 keeps a link easy to share, and
+ * a lesson on the bundled Boris with a long chat compresses to a few hundred characters.
+ */
+export const MAX_LESSON_LINK_CHARACTERS = 32_000;
+
+/** A lesson's title, and one of its notes (a short paragraph of plain text shown beside the chat). */
+export const MAX_LESSON_TITLE_CHARACTERS = 120;
+export const MAX_LESSON_NOTE_CHARACTERS = 600;
+
+/** A lesson's notes: one per step at most, and no chat has more steps worth a note than this. */
+export const MAX_LESSON_NOTES = 200;
+
+/**
  * A `weights.npz` in bytes: the largest model's three float64 arrays are about 4.3 MB stored; 16 MB
  * leaves room for an uncompressed archive with extra arrays in it.
  */
