@@ -1,7 +1,7 @@
 import type { MemoryResult, Metric } from '../../src-main/service/protocol.ts';
 import type { ModelInfo, ResultOf } from '../../src-main/service/protocol.ts';
 import type { ScaleInfo } from './distanceWords.ts';
-import type { Studio } from './studio.svelte.ts';
+import type { Studio } from './studioParts.svelte.ts';
 import { sentenceLetter } from './sentenceColours.ts';
 
 /** At most this many sentences are compared at once (the service's limit). */

@@ -8,13 +8,14 @@ import { type Sampling, type TimelineStep, type Turn, placeTurn } from './conver
 export const SPEEDS = [1, 2, 4, 8, 16] as const;
 
 /**
- * The studio's state: the open model, the conversation as a timeline of steps, and the one clock that
- * every view follows. Views read it; only its methods change it.
+ * The studio's own state: the open model, the conversation as a timeline of steps, and the one clock
+ * that every view follows. Views read it; only its methods change it. Studio (studioParts.svelte.ts) is
+ * this plus the parts it owns, which are built on this core (so none of them imports Studio).
  *
  * The clock is an integer step; `position` eases towards it, so a view drawn at `position` passes
  * smoothly through the steps in between and never jumps. Views are functions of (step, t).
  */
-export class Studio {
+export class StudioCore {
   // Replaced whole, never changed in place: raw state spares every read of a vector a proxy.
   #model = $state.raw<ModelInfo | null>(null);
   #bundledOpen = $state(false);

@@ -1,5 +1,5 @@
 import type { Term } from './explanations.ts';
-import type { Studio } from './studio.svelte.ts';
+import type { StudioCore } from './studio.svelte.ts';
 
 /**
  * One stop of a tour: a part of the screen and what it is. The target is a selector (every element it
@@ -108,7 +108,7 @@ export class Tour {
   /** Set once the person has finished or skipped the Inside tour (kept in this browser). */
   seen = $state(false);
 
-  constructor(private readonly studio: Studio) {
+  constructor(private readonly studio: StudioCore) {
     try {
       this.seen = globalThis.localStorage?.getItem(SEEN_KEY) === 'yes';
     } catch {
@@ -153,12 +153,4 @@ export class Tour {
       // a browser without storage shows the invitation again next time; nothing is lost
     }
   }
-}
-
-const tours = new WeakMap<Studio, Tour>();
-
-export function tourOf(studio: Studio): Tour {
-  let tour = tours.get(studio);
-  if (!tour) tours.set(studio, (tour = new Tour(studio)));
-  return tour;
 }

@@ -1,8 +1,7 @@
 import { type CorpusReport, type EpochMetrics, type ServiceEvent, TRAINING_LIMITS, type TrainingSettings, limits } from '../../src-main/service/protocol.ts';
 import type { MatrixWeights } from './weightMaps.ts';
-import { modelLibrary } from './modelLibrary.svelte.ts';
 import { TRAIN_DEFAULTS, defaultKeep } from './presets.ts';
-import type { Studio } from './studio.svelte.ts';
+import type { Studio } from './studioParts.svelte.ts';
 
 export type RunStatus = 'idle' | 'starting' | 'running' | 'paused' | 'completed' | 'stopped' | 'diverged' | 'interrupted';
 
@@ -246,7 +245,7 @@ export class TrainingRun {
       this.savedAs = saved.name;
       // One status at a time: the note under the header that said "not saved yet" goes; the panel says it is saved.
       if (this.studio.message?.text.endsWith('It is not saved yet.')) this.studio.tell(null);
-      const library = modelLibrary(this.studio);
+      const library = this.studio.library;
       library.remember(saved);
       void library.refresh();
       // The service renamed the open model; the studio's copy follows.
