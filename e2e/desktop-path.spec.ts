@@ -282,6 +282,30 @@ test('a second launch focuses the window and opens the model file it was given',
   await closeDesktop(desktop);
 });
 
+test("the context path and the Dynamics panel draw one projection: no step's context is sent to be projected twice", async ({ browser }) => {
+  const desktop = await openDesktop(browser);
+  const { page } = desktop;
+  await ready(page);
+  const service = host.fake.utilityProcesses.at(-1);
+  const from = service.sent.length;
+  await chat(page, 'who are you?');
+  await page.getByRole('button', { name: 'Dynamics and memory' }).click();
+  await expect(page.getByTestId('fixed-point')).toBeVisible();
+  const steps = await page.getByRole('log', { name: 'Conversation' }).getByRole('button', { name: /token \d+:/ }).count();
+  // Both draw every step of the conversation, once the reply has been played through.
+  await expect(page.getByRole('img', { name: 'Context path' }).locator('circle.point')).toHaveCount(steps);
+  await expect(page.getByRole('img', { name: /The fixed point of .* on the context path's PCA plane/ }).locator('circle.step')).toHaveCount(steps);
+  // The conversation's contexts: a fixed point's trajectory, which starts from zeros, is projected on its own.
+  const requests: Set<string>[] = service.sent
+    .slice(from)
+    .filter((message: { type?: string; vectors?: number[][] }) => message.type === 'project' && !message.vectors!.some((vector) => vector.every((x) => x === 0)))
+    .map((message: { vectors: number[][] }) => new Set(message.vectors.map((vector) => JSON.stringify(vector))));
+  const projected = requests.flatMap((vectors) => [...vectors]);
+  expect(projected.length, 'no context is in two requests to project').toBe(steps);
+  expect(new Set(projected).size).toBe(steps);
+  await closeDesktop(desktop);
+});
+
 test('the service killed mid-training: the run is reported as interrupted and the app recovers', async ({ browser }) => {
   const desktop = await openDesktop(browser);
   const { page } = desktop;

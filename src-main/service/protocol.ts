@@ -8,7 +8,7 @@ import * as v from 'valibot';
 import { clip } from '../model/network/errors.ts';
 import { MAP_METHODS, METRICS, type MapMethod, type Metric } from '../model/geometry/geometry.ts';
 import { WEIGHT_NAMES, type WeightName, matrixShape } from '../model/network/network.ts';
-import { topRows } from '../model/network/sampling.ts';
+import { isGreedy, shownTemperature, topRows } from '../model/network/sampling.ts';
 import { describeHeldOut, heldOutWords } from '../model/training/heldOut.ts';
 import {
   MEASURES,
@@ -59,8 +59,8 @@ const corpus = text(limits.MAX_CORPUS_CHARACTERS);
 
 export const MetricSchema = v.picklist(METRICS);
 export type { MapMethod, Metric, WeightName };
-/** Pure helpers the app shares with the engine, so that each is defined once: a matrix's shape, the rows of the largest values, and a held-out set in words. */
-export { describeHeldOut, heldOutWords, matrixShape, topRows };
+/** Pure helpers the app shares with the engine, so that each is defined once: a matrix's shape, the rows of the largest values, a held-out set in words, and the temperature probabilities are shown at. */
+export { describeHeldOut, heldOutWords, isGreedy, matrixShape, shownTemperature, topRows };
 /** What a vocabulary cap kept and left out, in words, the same in the app as in `slm train`. */
 export { describeCap } from '../model/network/vocabulary.ts';
 /** "Which words mattered" in words, the same in the app as in `slm explain`, and numbers to four significant figures. */

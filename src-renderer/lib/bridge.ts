@@ -3,23 +3,52 @@
  * same model service running in a Web Worker. Either way every answer and event is validated by the
  * service protocol's schemas before the app sees it.
  *
+ * Whatever differs between the two is a method here, written once for each: choosing a model to open
+ * (a native dialog, or the browser's file picker), saving and exporting (a dialog, or downloads).
+ *
  * The desktop app's page says it is one (`?shell=desktop`, see DESKTOP_SHELL_QUERY). There the
  * preload's API must be present and whole: if it is not, createBridge fails with a message that says
  * what broke, and the in-page worker is never used in its place.
  */
 import { type AboutInfo, DESKTOP_SHELL_QUERY, type SlmDesktopApi } from '../../src-main/desktop/api.ts';
 import { type DesktopCommand, parseDesktopCommand } from '../../src-main/desktop/commands.ts';
-import { type RequestBody, type ResultOf, type ServiceEvent, parseEvent, parseResult } from '../../src-main/service/protocol.ts';
+import { type ModelSource, type RequestBody, type ResultOf, type ServiceEvent, parseEvent, parseResult } from '../../src-main/service/protocol.ts';
 import { type ServiceConnection, ServiceError, ServiceSupervisor } from '../../src-main/service/supervisor.ts';
+import { chooseModelInBrowser, download, fileNameFor } from './browserFiles.ts';
 
 /** Where the model runs: named in the About box. */
 export type Backend = 'desktop service' | 'in-page worker';
 
+/** A command's name, and the command of that name. */
+export type CommandName = DesktopCommand['command'];
+export type CommandOf<C extends CommandName> = Extract<DesktopCommand, { command: C }>;
+
+/** The original project's two files, as the service exports them. */
+export interface OriginalFiles {
+  weights: Uint8Array;
+  wordmap: string;
+}
+
 export interface Bridge {
   request<B extends RequestBody>(body: B): Promise<ResultOf<B['type']>>;
   onEvent(listener: (event: ServiceEvent) => void): () => void;
-  /** The desktop's menu actions and files given to the app; never called in a browser. */
-  onCommand(listener: (command: DesktopCommand) => void): () => void;
+  /**
+   * The desktop's menu actions and files given to the app, of the names given; never called in a
+   * browser. A command that arrives before anyone takes it waits for the first listener that does.
+   */
+  onCommand<C extends CommandName>(names: readonly C[], listener: (command: CommandOf<C>) => void): () => void;
+  /** Asks the person for a model to open (the desktop's open dialog, or the browser's file picker); null if they cancelled. */
+  chooseModel(): Promise<ModelSource | null>;
+  /**
+   * Saves a model file's text (through the desktop's save dialog, or as a download) and says where it
+   * went, in words for the person; null if they cancelled.
+   */
+  saveModelFile(modelName: string, text: string): Promise<string | null>;
+  /**
+   * Writes the original's weights.npz and wordmap.json (into a folder the person picks, or as two
+   * downloads) and says so, in words for the person; null if they cancelled.
+   */
+  exportOriginal(files: OriginalFiles): Promise<string | null>;
   /** The desktop's native dialogs and versions, or null in a browser. */
   readonly desktop: SlmDesktopApi | null;
   readonly backend: Backend;
@@ -34,7 +63,7 @@ export class DesktopBridgeMissing extends Error {
 }
 
 /** Every member the preload must give the page (tests/preload-contract.test.ts holds the preload to it). */
-const DESKTOP_API_MEMBERS = ['request', 'onEvent', 'onCommand', 'chooseModel', 'saveModelAs', 'exportOriginal', 'about', 'reportUnsavedWork', 'workSaved'] as const satisfies readonly (keyof SlmDesktopApi)[];
+const DESKTOP_API_MEMBERS = ['request', 'onEvent', 'onCommand', 'chooseModel', 'saveModelAs', 'exportOriginal', 'about', 'reportUnsavedWork', 'workSaved', 'chooseLesson', 'saveLessonAs'] as const satisfies readonly (keyof SlmDesktopApi)[];
 
 function workerConnection(): ServiceConnection {
   const worker = new Worker(new URL('./serviceWorker.ts', import.meta.url), { type: 'module', name: 'slm model service' });
@@ -52,12 +81,12 @@ function workerConnection(): ServiceConnection {
 }
 
 /**
- * Commands that arrive before anything listens (a file given at launch comes as the page starts)
- * wait for the first listener.
+ * Each listener takes the commands it names. A command that arrives before anything takes it (a file
+ * given at launch comes as the page starts) waits for the first listener that does.
  */
-function commandChannel(subscribe: (deliver: (raw: unknown) => void) => void) {
-  const listeners = new Set<(command: DesktopCommand) => void>();
-  const waiting: DesktopCommand[] = [];
+function commandChannel(subscribe: (deliver: (raw: unknown) => void) => void): Bridge['onCommand'] {
+  const listeners = new Set<{ names: readonly CommandName[]; take: (command: DesktopCommand) => void }>();
+  let waiting: DesktopCommand[] = [];
   subscribe((raw) => {
     let command: DesktopCommand;
     try {
@@ -65,17 +94,22 @@ function commandChannel(subscribe: (deliver: (raw: unknown) => void) => void) {
     } catch (error) {
       command = { command: 'problem', message: `the app's main process sent a command the page cannot read: ${(error as Error).message}` };
     }
-    if (listeners.size === 0) waiting.push(command);
-    for (const listener of listeners) listener(command);
+    const takers = [...listeners].filter((listener) => listener.names.includes(command.command));
+    if (takers.length === 0) waiting.push(command);
+    for (const listener of takers) listener.take(command);
   });
-  return (listener: (command: DesktopCommand) => void) => {
+  return (names, take) => {
+    const listener = { names, take: take as (command: DesktopCommand) => void };
     listeners.add(listener);
-    for (const command of waiting.splice(0)) listener(command);
+    const mine = waiting.filter((command) => names.includes(command.command as (typeof names)[number]));
+    waiting = waiting.filter((command) => !mine.includes(command));
+    for (const command of mine) listener.take(command);
     return () => void listeners.delete(listener);
   };
 }
 
-function desktopBridge(desktop: SlmDesktopApi): Bridge {
+/** The desktop page's bridge, over the preload's API (createBridge first checks that API is whole). */
+export function desktopBridge(desktop: SlmDesktopApi): Bridge {
   return {
     desktop,
     backend: 'desktop service',
@@ -86,6 +120,15 @@ function desktopBridge(desktop: SlmDesktopApi): Bridge {
     },
     onEvent: (listener) => desktop.onEvent((event) => listener(parseEvent(event))),
     onCommand: commandChannel((deliver) => desktop.onCommand(deliver)),
+    chooseModel: () => desktop.chooseModel(),
+    async saveModelFile(modelName, text) {
+      const path = await desktop.saveModelAs(modelName, text);
+      return path ? `Saved ${path}.` : null;
+    },
+    async exportOriginal(files) {
+      const folder = await desktop.exportOriginal(files);
+      return folder ? `Wrote weights.npz and wordmap.json in ${folder}.` : null;
+    },
   };
 }
 
@@ -97,6 +140,17 @@ function browserBridge(): Bridge {
     request: (body) => supervisor.request(body),
     onEvent: (listener) => supervisor.onEvent(listener),
     onCommand: () => () => {},
+    chooseModel: chooseModelInBrowser,
+    async saveModelFile(modelName, text) {
+      const name = `${fileNameFor(modelName)}.slm.json`;
+      download(name, text, 'application/json');
+      return `Saved ${name}.`;
+    },
+    async exportOriginal(files) {
+      download('weights.npz', files.weights, 'application/zip');
+      download('wordmap.json', files.wordmap, 'application/json');
+      return 'Saved weights.npz and wordmap.json.';
+    },
   };
 }
 

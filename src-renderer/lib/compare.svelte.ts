@@ -1,7 +1,7 @@
 import type { MemoryResult, Metric, PatchingResult } from '../../src-main/service/protocol.ts';
 import type { ModelInfo, ResultOf } from '../../src-main/service/protocol.ts';
 import type { ScaleInfo } from './distanceWords.ts';
-import type { Studio } from './studio.svelte.ts';
+import type { StudioCore as Studio } from './studio.svelte.ts';
 import { sentenceLetter } from './sentenceColours.ts';
 
 /** At most this many sentences are compared at once (the service's limit). */
@@ -264,16 +264,4 @@ export class TwoHistoriesState {
       if (ticket === this.asked) this.busy = false;
     }
   }
-}
-
-const compareStates = new WeakMap<Studio, CompareState>();
-
-/** The one Compare state of a studio: the Compare view's, which a lesson saves and restores. */
-export function compareStateFor(studio: Studio): CompareState {
-  let state = compareStates.get(studio);
-  if (!state) {
-    state = new CompareState(studio);
-    compareStates.set(studio, state);
-  }
-  return state;
 }

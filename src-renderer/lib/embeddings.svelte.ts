@@ -1,5 +1,5 @@
 import { type MapMethod, type Metric, type ModelInfo, type ResultOf, limits } from '../../src-main/service/protocol.ts';
-import type { Studio } from './studio.svelte.ts';
+import type { Studio } from './studioParts.svelte.ts';
 
 export interface WordMap extends ResultOf<'embeddingMap'> {
   model: ModelInfo;

@@ -1,5 +1,5 @@
 import type { HistoryInfo } from '../../src-main/service/protocol.ts';
-import type { Studio } from './studio.svelte.ts';
+import type { Studio } from './studioParts.svelte.ts';
 
 /** Epochs a second while the history plays (each is a round trip and the conversation said again). */
 const PLAY_EPOCHS_PER_SECOND = 10;

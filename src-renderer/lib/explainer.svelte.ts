@@ -7,7 +7,7 @@ import {
   type UnitProfileResult,
   measureValue,
 } from '../../src-main/service/protocol.ts';
-import type { Studio } from './studio.svelte.ts';
+import type { StudioCore } from './studio.svelte.ts';
 
 export type UnitLayer = 'h1' | 'h2';
 
@@ -52,7 +52,7 @@ export class Explainer {
 
   private asked = { explain: 0, tree: 0, card: 0, table: 0 };
 
-  constructor(readonly studio: Studio) {}
+  constructor(readonly studio: StudioCore) {}
 
   /**
    * The explanation with each step's token as the chat shows it (an unknown word keeps its own text),
@@ -183,16 +183,4 @@ export class Explainer {
       return null;
     }
   }
-}
-
-const explainers = new WeakMap<Studio, Explainer>();
-
-/** The one explainer of a studio, for every view that shows or opens explanations. */
-export function explainerFor(studio: Studio): Explainer {
-  let explainer = explainers.get(studio);
-  if (!explainer) {
-    explainer = new Explainer(studio);
-    explainers.set(studio, explainer);
-  }
-  return explainer;
 }

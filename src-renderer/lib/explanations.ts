@@ -1,7 +1,7 @@
 import { topRows } from '../../src-main/service/protocol.ts';
 import { formatNumber as n } from './numbers.ts';
 import type { Anatomy } from './stepAnatomy.svelte.ts';
-import type { Studio } from './studio.svelte.ts';
+import type { StudioCore } from './studio.svelte.ts';
 import { LINE_MARK, quotedInput, quotedOutput } from './tokens.ts';
 
 /**
@@ -98,11 +98,11 @@ function loudest(values: readonly number[]): number {
   return best;
 }
 
-function tokenLabel(studio: Studio, row: number): string {
+function tokenLabel(studio: StudioCore, row: number): string {
   return quotedOutput(studio.model?.vocabulary[row] ?? '?');
 }
 
-export function explain(term: Term, studio: Studio, anatomy: Anatomy | null, facts: LiveFacts = {}): Explanation {
+export function explain(term: Term, studio: StudioCore, anatomy: Anatomy | null, facts: LiveFacts = {}): Explanation {
   const name = studio.model?.name ?? 'Boris';
   const step = studio.current;
   const record = step?.record;
@@ -487,7 +487,7 @@ export function explain(term: Term, studio: Studio, anatomy: Anatomy | null, fac
 }
 
 /** The latest open line Boris finished: what was typed, his guess, his answer. */
-function guessed(studio: Studio): string[] {
+function guessed(studio: StudioCore): string[] {
   const turn = [...studio.turns].reverse().find((t) => t.guess && t.guess.length > 0);
   if (!turn) return [];
   const words = (steps: number[]) => steps.map((i) => studio.timeline[i]?.record.token ?? '').join(' ');
@@ -497,13 +497,13 @@ function guessed(studio: Studio): string[] {
 
 
 /** The open model in one line: its name, its words and its units. */
-function modelLine(studio: Studio): string {
+function modelLine(studio: StudioCore): string {
   const model = studio.model;
   return model ? `${model.name}: ${model.vocabulary.length} words, ${model.embedding} units per layer.` : 'The model is opening.';
 }
 
 /** The row an example quotes: the token under the clock, else “frogs” (Boris’s favourite), else the first word. */
-function exampleRow(studio: Studio): number {
+function exampleRow(studio: StudioCore): number {
   const record = studio.current?.record;
   if (record && record.row > 1) return record.row;
   const vocabulary = studio.model?.vocabulary ?? [];
@@ -517,7 +517,7 @@ function neighbourLive(facts: LiveFacts, metric: 'euclidean' | 'cosine', E: numb
   return [`The nearest word to “${facts.neighbours.word}” by ${metric === 'euclidean' ? 'Euclidean' : 'cosine'} distance is “${found.word}”, at ${n(found.distance)}.`];
 }
 
-function spectrumLive(studio: Studio, facts: LiveFacts): string[] {
+function spectrumLive(studio: StudioCore, facts: LiveFacts): string[] {
   const lines: string[] = [];
   const s = facts.spectrum;
   if (s)
@@ -534,7 +534,7 @@ function spectrumLive(studio: Studio, facts: LiveFacts): string[] {
   return lines;
 }
 
-function eigenLive(studio: Studio, facts: LiveFacts): string[] {
+function eigenLive(studio: StudioCore, facts: LiveFacts): string[] {
   const s = facts.spectrum;
   if (!s) return studio.current ? ['Measuring J at this step…'] : ['Send a message to see J’s eigenvalues at each step.'];
   const sizes = s.eigenvalues.map(([re, im]) => Math.hypot(re, im));
@@ -546,7 +546,7 @@ function eigenLive(studio: Studio, facts: LiveFacts): string[] {
   ];
 }
 
-function jacobianLive(studio: Studio, facts: LiveFacts): string[] {
+function jacobianLive(studio: StudioCore, facts: LiveFacts): string[] {
   const record = studio.current?.record;
   const E = studio.model?.embedding ?? 0;
   if (!record) return [`For ${studio.model?.name ?? 'Boris'}, J is ${E} × ${E}. Send a message to see it at each step.`];
@@ -564,7 +564,7 @@ function fixedPointLive(name: string, facts: LiveFacts): string[] {
   ];
 }
 
-function heldOutLive(studio: Studio): string[] {
+function heldOutLive(studio: StudioCore): string[] {
   const model = studio.model;
   const training = model?.training;
   if (!model || !training) return [];
@@ -574,7 +574,7 @@ function heldOutLive(studio: Studio): string[] {
   ];
 }
 
-function overfitLive(studio: Studio): string[] {
+function overfitLive(studio: StudioCore): string[] {
   const metrics = (studio.model?.history?.metrics ?? []).filter((m) => m.testLoss != null && m.trainLoss != null);
   if (metrics.length < 2) return [];
   const lowest = metrics.reduce((a, b) => (b.testLoss! < a.testLoss! ? b : a));

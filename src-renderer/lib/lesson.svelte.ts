@@ -12,11 +12,15 @@ import {
   readLesson,
   readLessonLink,
 } from '../../src-main/service/protocol.ts';
-import type { DesktopCommand } from './bridge.ts';
-import { compareStateFor } from './compare.svelte.ts';
-import { download } from './modelFiles.ts';
-import { explainerFor } from './explainer.svelte.ts';
-import type { Studio } from './studio.svelte.ts';
+import type { CommandName, CommandOf } from './bridge.ts';
+import type { CompareState } from './compare.svelte.ts';
+import { download } from './browserFiles.ts';
+import type { Explainer } from './explainer.svelte.ts';
+import type { StudioCore } from './studio.svelte.ts';
+
+/** The desktop's lesson commands: its menu's two items, and a lesson file given to the app. */
+export const LESSON_COMMANDS = ['saveLesson', 'openLesson', 'openLessonFile'] as const satisfies readonly CommandName[];
+export type LessonCommand = CommandOf<(typeof LESSON_COMMANDS)[number]>;
 
 /**
  * Lessons in the app: the moment on screen saved as a lesson (a file, or a link in the browser build),
@@ -35,7 +39,11 @@ export class Lessons {
   private getView: () => LessonView = () => 'inside';
   private setView: (view: LessonView) => void = () => {};
 
-  constructor(readonly studio: Studio) {}
+  constructor(
+    readonly studio: StudioCore,
+    private readonly explainer: Explainer,
+    private readonly compare: CompareState,
+  ) {}
 
   get title(): string {
     return this.#title;
@@ -76,8 +84,8 @@ export class Lessons {
     const { studio } = this;
     const model = studio.model;
     if (!model) throw new Error('no model is open yet');
-    const explainer = explainerFor(studio);
-    const compare = compareStateFor(studio);
+    const { explainer } = this;
+    const { compare } = this;
     const parts = await studio.bridge.request({ type: 'lessonParts', embed: studio.bundledOpen ? null : { withHistory } });
     const notes = this.#notes.filter((n) => n.text.trim() && n.step < studio.timeline.length).map((n) => ({ step: n.step, text: n.text.trim() }));
     const title = this.#title.trim();
@@ -124,10 +132,10 @@ export class Lessons {
     if (!(await studio.sayAgain(lesson.conversation.turns, lesson.clock))) throw new Error(studio.error ?? 'the conversation could not be said again');
     this.#title = lesson.title ?? '';
     this.#notes = lesson.notes;
-    const compare = compareStateFor(studio);
+    const { compare } = this;
     compare.sentences = [...lesson.compare.sentences];
     compare.metric = lesson.compare.metric;
-    const explainer = explainerFor(studio);
+    const { explainer } = this;
     explainer.measure = lesson.explain.measure;
     if (explainer.on !== lesson.explain.on) explainer.toggle();
     if (lesson.unitCard) void explainer.openUnit(lesson.unitCard.layer, lesson.unitCard.unit);
@@ -226,13 +234,11 @@ export class Lessons {
     return this.attempt(async () => (this.mayReplace() ? this.openText(text, name) : null));
   }
 
-  /** The desktop menu's lesson actions, and a lesson file given to the app; false for other commands. */
-  carryOut(command: DesktopCommand): boolean {
+  /** The desktop menu's lesson actions, and a lesson file given to the app. */
+  carryOut(command: LessonCommand): void {
     if (command.command === 'saveLesson') void this.save();
     else if (command.command === 'openLesson') void this.openWithDialog();
-    else if (command.command === 'openLessonFile') void this.openPicked(command.text, command.name);
-    else return false;
-    return true;
+    else void this.openPicked(command.text, command.name);
   }
 
   /** Copy link: the page's address with the lesson in it, on the clipboard (or why it cannot be a link). */
@@ -263,16 +269,4 @@ export class Lessons {
       this.#working = false;
     }
   }
-}
-
-const lessons = new WeakMap<Studio, Lessons>();
-
-/** The one lessons object of a studio. */
-export function lessonsFor(studio: Studio): Lessons {
-  let found = lessons.get(studio);
-  if (!found) {
-    found = new Lessons(studio);
-    lessons.set(studio, found);
-  }
-  return found;
 }

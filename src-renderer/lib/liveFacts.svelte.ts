@@ -1,6 +1,6 @@
 import type { ModelInfo, StepRecord } from '../../src-main/service/protocol.ts';
 import type { LiveFacts } from './explanations.ts';
-import type { Studio } from './studio.svelte.ts';
+import type { Studio } from './studioParts.svelte.ts';
 
 /**
  * The live figures that the Glossary, the tours and the "?" marks quote but that the service has to

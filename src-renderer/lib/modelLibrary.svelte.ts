@@ -1,5 +1,5 @@
 import type { ModelSource, StoredModel } from '../../src-main/service/protocol.ts';
-import type { Studio } from './studio.svelte.ts';
+import type { StudioCore } from './studio.svelte.ts';
 
 /**
  * The models a person can open: the bundled Boris and every stored model. One list per studio, shared
@@ -11,7 +11,7 @@ export class ModelLibrary {
   opening = $state(false);
   error = $state<string | null>(null);
 
-  constructor(private readonly studio: Studio) {}
+  constructor(private readonly studio: StudioCore) {}
 
   async refresh(): Promise<void> {
     this.loading = true;
@@ -44,15 +44,4 @@ export class ModelLibrary {
   remember(model: StoredModel): void {
     if (!this.stored.some((m) => m.id === model.id)) this.stored = [...this.stored, model];
   }
-}
-
-const libraries = new WeakMap<Studio, ModelLibrary>();
-
-export function modelLibrary(studio: Studio): ModelLibrary {
-  let library = libraries.get(studio);
-  if (!library) {
-    library = new ModelLibrary(studio);
-    libraries.set(studio, library);
-  }
-  return library;
 }

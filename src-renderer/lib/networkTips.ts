@@ -1,5 +1,5 @@
 import type { Tip } from './tip.ts';
-import type { StepRecord } from '../../src-main/service/protocol.ts';
+import { type StepRecord, isGreedy } from '../../src-main/service/protocol.ts';
 import { inputName, outputName } from './tokens.ts';
 
 /** The unknown word, as the vocabulary holds it (row 1): named as such where a row is named. */
@@ -87,7 +87,7 @@ export function networkTip(d: Readonly<Record<string, string | undefined>>, { vo
       return {
         title: `P(${outputRowName(vocabulary, row)} next) = ${d.probability}`,
         lines: [
-          exact && exact.temperature > 0
+          exact && !isGreedy(exact.temperature)
             ? `softmax(W2 · h2 / T) at this turn's temperature T = ${exact.temperature}.`
             : 'softmax(W2 · h2): this turn took the most likely token (T = 0), so these are shown at T = 1.',
           chosenNow?.row === row ? (chosenNow.by === 'boris' ? 'Boris wrote this one next.' : 'You wrote this one next.') : '',

@@ -1,5 +1,5 @@
 import type { ModelInfo, ResultOf } from '../../src-main/service/protocol.ts';
-import type { Studio } from './studio.svelte.ts';
+import type { StudioCore } from './studio.svelte.ts';
 
 export type Anatomy = ResultOf<'anatomy'>;
 
@@ -14,7 +14,7 @@ export class StepAnatomy {
   error = $state<string | null>(null);
   private cache = new WeakMap<ModelInfo, Map<number, Anatomy>>();
 
-  constructor(private readonly studio: Studio) {}
+  constructor(private readonly studio: StudioCore) {}
 
   /** Fetches the anatomy of the step under the clock (or a given step), from the cache when it can. */
   async load(index = this.studio.clock): Promise<Anatomy | null> {
@@ -45,12 +45,4 @@ export class StepAnatomy {
     if (this.studio.model === model && this.studio.clock === index) this.current = anatomy;
     return anatomy;
   }
-}
-
-const anatomies = new WeakMap<Studio, StepAnatomy>();
-
-export function stepAnatomy(studio: Studio): StepAnatomy {
-  let anatomy = anatomies.get(studio);
-  if (!anatomy) anatomies.set(studio, (anatomy = new StepAnatomy(studio)));
-  return anatomy;
 }

@@ -1,6 +1,6 @@
 import { cubicOut } from 'svelte/easing';
 import { Tween } from 'svelte/motion';
-import type { GeneratedTurn, ModelInfo, ModelSource, ServiceEvent, TurnRequest } from '../../src-main/service/protocol.ts';
+import { type GeneratedTurn, type ModelInfo, type ModelSource, type ServiceEvent, type TurnRequest, shownTemperature } from '../../src-main/service/protocol.ts';
 import type { Bridge } from './bridge.ts';
 import { type Sampling, type TimelineStep, type Turn, placeTurn } from './conversation.ts';
 
@@ -8,13 +8,14 @@ import { type Sampling, type TimelineStep, type Turn, placeTurn } from './conver
 export const SPEEDS = [1, 2, 4, 8, 16] as const;
 
 /**
- * The studio's state: the open model, the conversation as a timeline of steps, and the one clock that
- * every view follows. Views read it; only its methods change it.
+ * The studio's own state: the open model, the conversation as a timeline of steps, and the one clock
+ * that every view follows. Views read it; only its methods change it. Studio (studioParts.svelte.ts) is
+ * this plus the parts it owns, which are built on this core (so none of them imports Studio).
  *
  * The clock is an integer step; `position` eases towards it, so a view drawn at `position` passes
  * smoothly through the steps in between and never jumps. Views are functions of (step, t).
  */
-export class Studio {
+export class StudioCore {
   // Replaced whole, never changed in place: raw state spares every read of a vector a proxy.
   #model = $state.raw<ModelInfo | null>(null);
   #bundledOpen = $state(false);
@@ -107,15 +108,13 @@ export class Studio {
   /**
    * The sampling the step under the clock was written with (its turn's temperature and top-k), or the
    * fields' when nothing was said yet: the next-token bars and the reply tree both show this one.
-   * `shownAt` is the temperature their probabilities are at: the turn's, or 1 for a turn at 0 (which
-   * always takes the likeliest token, so its own distribution would be all on one).
+   * `shownAt` is the temperature their probabilities are at (shownTemperature: 1 for a greedy turn).
    */
   get shownSampling(): { temperature: number; topK: number; shownAt: number; fromTurn: boolean } {
     const step = this.current;
     const asked = step ? this.asked[Math.floor(step.turn / 2)] : undefined;
     const { temperature, topK } = step && asked ? asked : this.#sampling;
-    const shownAt = Number.isFinite(temperature) && temperature > 0 ? temperature : 1;
-    return { temperature, topK, shownAt, fromTurn: Boolean(step && asked) };
+    return { temperature, topK, shownAt: shownTemperature(temperature), fromTurn: Boolean(step && asked) };
   }
   /** True while a training run is going (the Train view says so), so that leaving the page asks first. */
   get trainingActive(): boolean {

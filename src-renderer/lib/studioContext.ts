@@ -1,5 +1,5 @@
 import { createContext } from 'svelte';
-import type { Studio } from './studio.svelte.ts';
+import type { Studio } from './studioParts.svelte.ts';
 
 /**
  * The one studio of the page, provided once by App.svelte and read by any component beneath it:

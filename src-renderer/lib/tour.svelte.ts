@@ -1,5 +1,5 @@
 import type { Term } from './explanations.ts';
-import type { Studio } from './studio.svelte.ts';
+import type { StudioCore } from './studio.svelte.ts';
 
 /**
  * One stop of a tour: a part of the screen and what it is. The target is a selector (every element it
@@ -100,7 +100,7 @@ export const TOUR_NAMES: Readonly<Record<TourView, string>> = {
 export const TOUR_EXAMPLE = 'who are you?';
 
 /** What the tour asks the open model: Boris his example; another model the first question of its own corpus, which it can answer. */
-export function tourExample(studio: Studio): string {
+export function tourExample(studio: StudioCore): string {
   return (!studio.bundledOpen && studio.model?.examplePrompts?.[0]) || TOUR_EXAMPLE;
 }
 const SEEN_KEY = 'slm-studio:tour-seen';
@@ -113,7 +113,7 @@ export class Tour {
   /** Set once the person has finished or skipped the Inside tour (kept in this browser). */
   seen = $state(false);
 
-  constructor(private readonly studio: Studio) {
+  constructor(private readonly studio: StudioCore) {
     try {
       this.seen = globalThis.localStorage?.getItem(SEEN_KEY) === 'yes';
     } catch {
@@ -158,12 +158,4 @@ export class Tour {
       // a browser without storage shows the invitation again next time; nothing is lost
     }
   }
-}
-
-const tours = new WeakMap<Studio, Tour>();
-
-export function tourOf(studio: Studio): Tour {
-  let tour = tours.get(studio);
-  if (!tour) tours.set(studio, (tour = new Tour(studio)));
-  return tour;
 }

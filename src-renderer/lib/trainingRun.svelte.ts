@@ -1,9 +1,8 @@
 import * as v from 'valibot';
 import { type CorpusReport, type EpochMetrics, type ServiceEvent, type TrainingSettings, TrainingSettingsSchema, limits } from '../../src-main/service/protocol.ts';
 import type { MatrixWeights } from './weightMaps.ts';
-import { modelLibrary } from './modelLibrary.svelte.ts';
 import { TRAIN_DEFAULTS, defaultKeep } from './presets.ts';
-import type { Studio } from './studio.svelte.ts';
+import type { Studio } from './studioParts.svelte.ts';
 
 export type RunStatus = 'idle' | 'starting' | 'running' | 'paused' | 'completed' | 'stopped' | 'diverged' | 'interrupted';
 
@@ -282,7 +281,7 @@ export class TrainingRun {
       this.savedAs = saved.name;
       // One status at a time: the note under the header that said "not saved yet" goes; the panel says it is saved.
       if (this.studio.message?.text.endsWith('It is not saved yet.')) this.studio.tell(null);
-      const library = modelLibrary(this.studio);
+      const library = this.studio.library;
       library.remember(saved);
       void library.refresh();
       // The service renamed the open model; the studio's copy follows.

@@ -1,5 +1,5 @@
 import { type ModelInfo, type WeightEdit, type WeightName, matrixShape } from '../../src-main/service/protocol.ts';
-import type { Studio } from './studio.svelte.ts';
+import type { Studio } from './studioParts.svelte.ts';
 import { isKnockedOut } from './weightMaps.ts';
 
 export interface CellAddress {

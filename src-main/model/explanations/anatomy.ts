@@ -1,4 +1,5 @@
 import { type Weights, nextContext, nextTokenLogits, softmaxInPlace, tokenEmbedding } from '../network/network.ts';
+import { shownTemperature } from '../network/sampling.ts';
 
 /**
  * Every intermediate number of one step, for showing the step's maths in order: the column W0[:, token]
@@ -13,7 +14,7 @@ export interface StepAnatomy {
   preActivation: Float64Array;
   h2: Float64Array;
   logits: Float64Array;
-  /** The temperature the probabilities are at (T = 0, greedy, shows T = 1). */
+  /** The temperature the probabilities are at (shownTemperature: 1 for greedy). */
   temperature: number;
   probs: Float64Array;
 }
@@ -38,5 +39,5 @@ export function stepAnatomy(weights: Weights, token: number, context: Float64Arr
   const h2 = nextContext(weights, h1, context);
   const logits = nextTokenLogits(weights, h2);
   const probs = softmaxInPlace(Float64Array.from(logits), temperature);
-  return { column, h1, input, preActivation, h2, logits, temperature: temperature > 0 ? temperature : 1, probs };
+  return { column, h1, input, preActivation, h2, logits, temperature: shownTemperature(temperature), probs };
 }

@@ -11,10 +11,8 @@
  *   integratedGradient = h1_s . integral_0^1 g_s(alpha h1) d alpha
  *
  * where the integrated-gradient path scales every h1 by alpha together (baseline: all h1 zero), so the
- * steps' integrated gradients add up to L(h1) - L(0). The integral is taken by an adaptive composite
- * Gauss-Legendre rule that starts from m points (default 64) and halves the panels whose quadrature
- * misses their exact change in L (integratedGradients.ts states the rule); `completenessGap` reports
- * what it missed in the end: under 1e-4 unless its budget ran out or the path turned chaotic.
+ * steps' integrated gradients add up to L(h1) - L(0); integratedGradients.ts takes the integral, and
+ * `completenessGap` reports what it missed.
  *
  * Beside them, each step's Leave it out (occlusion.ts): L - L_s and 100 (p - p_s), where L_s is the
  * same prediction with the step's token read as the unknown word.

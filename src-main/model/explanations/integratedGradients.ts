@@ -1,41 +1,15 @@
 /**
- * Integrated gradients along the path h1(alpha) = alpha . h1 (every step scaled together, baseline all
- * h1 zero), by an adaptive composite Gauss-Legendre rule that checks itself exactly.
+ * Integrated gradients along h1(alpha) = alpha . h1 (every step scaled together from all-zero h1, the
+ * starting context held fixed): step s's share of L(1) - L(0), the target's log-probability, is
+ * IG_s = u_s . integral_0^1 d_s(alpha) d alpha, with u_s = W1[:, :E] . h1_s and d_s = dL/d(pre-activation
+ * of c_s). The shares add up to L(1) - L(0) exactly when the integral is exact.
  *
- * Write u_s = W1[:, :E] . h1_s and L(alpha) for the target's log-probability with every h1 scaled by
- * alpha (the starting context held fixed). Step s's integrated gradient is
- *
- *   IG_s = h1_s . integral_0^1 g_s(alpha) d alpha = u_s . integral_0^1 d_s(alpha) d alpha
- *
- * where d_s = dL/d(pre-activation of c_s), since g_s = W1[:, :E]^T d_s. Their sum is the integral of
- * dL/dalpha = sum_s d_s . u_s, so the steps' IG add up to L(1) - L(0) exactly when the integral is
- * exact. The rule:
- *
- * 1. [0, 1] is cut into ceil(m / 8) equal panels, each integrated with the 8-point Gauss-Legendre
- *    rule (m points in one panel when m < 8). m is the `--ig-steps` option, 64 by default.
- * 2. L can be evaluated exactly at any alpha, so each panel [a, b] is checked: its quadrature of
- *    dL/dalpha must equal L(b) - L(a). What it misses is the panel's error; the panels' errors add up
- *    to exactly the completeness gap.
- * 3. While the panels' absolute errors add up to more than 5e-5, the panel with the largest error is
- *    halved and both halves integrated afresh with the same rule, while the points spent stay within
- *    max(m, 262144 / steps), and, once 1,024 points are spent, until 96 halvings in a row have not
- *    brought the total error down to half its lowest so far (a chaotic path, below, where more points
- *    buy nothing). A panel narrower than 2^-44 is not halved again, and its error not counted in that
- *    sum (it stays in the gap).
- * 4. Every step's vector integrand d_s uses the same nodes and weights as the scalar check.
- *
- * The path's passes forward and back run in their own WebAssembly kernel (kernel/integratedPath.ts),
- * a panel's points in one call; this module keeps the rule. Its tanh and exp are the training
- * kernel's, so L(alpha) agrees with the inference engine's Math.tanh to about 1e-15, not bit for bit.
- *
- * Why adaptive: in a trained model the recurrence amplifies near the zero context, so along the path
- * a text's contexts leap from near zero to saturated (and flip between saturated states) within tiny
- * stretches of alpha. No fixed rule of practical size resolves those; halving the panels that miss
- * puts the points there. On every one-line turn of Boris's corpus (up to 16 tokens) the rule meets
- * 1e-4 at m = 64, and on a conversation's first two turns (18 steps). Further from the start (about
- * 20 steps and more) L(alpha) turns chaotic along the path: on one of Boris's 32-step training dialogues, L moved by more than 0.05
- * between neighbouring alphas 5e-5 apart 1,027 times out of 20,000. There no quadrature meets
- * completeness, and the gap says so.
+ * The rule is composite Gauss-Legendre that checks itself: L is exact at any alpha, so each panel's
+ * quadrature must equal L(b) - L(a), and the panel that misses most is halved while the misses exceed
+ * PANEL_TOLERANCE, within the work budget and PATIENCE. It is adaptive because a trained model's
+ * contexts leap between saturated states within tiny stretches of alpha; where the path turns chaotic
+ * no rule meets completeness, and the gap says so. The passes run in the WebAssembly kernel
+ * (kernel/integratedPath.ts); this module keeps the rule.
  */
 import { gaussLegendre } from './gaussLegendre.ts';
 import { KernelPath } from '../kernel/integratedPath.ts';

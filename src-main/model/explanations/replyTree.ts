@@ -5,7 +5,7 @@
  * (renormalised over the k kept), each with its path probability, the product of the probabilities
  * along the path from the root. A child is kept only while its path probability is at least the
  * threshold; a chosen boundary ends its branch; the tree goes at most `depth` tokens deep.
- * Temperature 0 is greedy decoding: one child, the most likely token, with probability 1.
+ * Temperature 0 is greedy decoding (isGreedy): one child, the most likely token, with probability 1.
  *
  * The tree keeps at most MAX_REPLY_TREE_NODES nodes (model/network/limits.ts). It is grown best-first: the
  * node with the highest path probability is expanded next, so when the budget runs out the tree
@@ -15,13 +15,13 @@ import { inputError } from '../network/errors.ts';
 import { MAX_REPLY_TREE_NODES } from '../network/limits.ts';
 import { type Sliced, finish } from '../network/slices.ts';
 import { type Weights, nextContext, nextTokenLogits, softmaxInPlace, tokenEmbedding } from '../network/network.ts';
-import { argmax, topRows } from '../network/sampling.ts';
+import { argmax, isGreedy, topRows } from '../network/sampling.ts';
 import { BOUNDARY } from '../network/vocabulary.ts';
 
 export interface ReplyTreeOptions {
   /** How many tokens deep (default 4). */
   depth?: number;
-  /** 0 is greedy. */
+  /** 0 is greedy (isGreedy). */
   temperature: number;
   /** Keep only the k most likely tokens, renormalised; 0 keeps all. */
   topK?: number;
@@ -57,7 +57,7 @@ export interface ReplyNode {
  * most likely row with probability 1.
  */
 export function choices(logits: Float64Array, temperature: number, topK = 0): { row: number; probability: number }[] {
-  if (!(temperature > 0)) return [{ row: argmax(logits), probability: 1 }];
+  if (isGreedy(temperature)) return [{ row: argmax(logits), probability: 1 }];
   const probs = softmaxInPlace(logits.slice(), temperature);
   const k = topK > 0 ? Math.min(topK, probs.length) : probs.length;
   const rows = topRows(probs, k);

@@ -10,7 +10,7 @@ import { EPOCH_NUMBER, TRAINING_NUMBERS, type TrainingNumber, validTrainingNumbe
 /**
  * The `*.slm.json` model file, version 2:
  *
- *     { "format": "slm-model", "version": 1, "name": "Boris", "embedding": E,
+ *     { "format": "slm-model", "version": 2, "name": "Boris", "embedding": E,
  *       "defaultTemperature": T, "vocabulary": ["", "-", ...V tokens],
  *       "weights": { "w0": [[...V] x E], "w1": [[...2E] x E], "w2": [[...E] x V] },
  *       "training": null | { "corpus", "seed", "epochs", "learningRate", "heldOutFraction",

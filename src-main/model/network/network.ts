@@ -7,6 +7,8 @@
  *
  * Weights are float64, row-major: W0 is E x V, W1 is E x 2E, W2 is V x E.
  */
+import { shownTemperature } from './sampling.ts';
+
 export interface Weights {
   /** Embedding size E: cells in h1 and in h2. */
   readonly embedding: number;
@@ -52,7 +54,6 @@ export function copyWeightsInto(target: Weights, source: Weights): void {
   target.w2.set(source.w2);
 }
 
-/** Rows and columns of one weight matrix. */
 /** A weight matrix's [rows, columns] for a model with E units and V tokens: W0 is E x V, W1 E x 2E, W2 V x E. */
 export function matrixShape(name: WeightName, embedding: number, vocabulary: number): [number, number] {
   if (name === 'w0') return [embedding, vocabulary];
@@ -156,12 +157,9 @@ export function nextTokenLogits(weights: Weights, h2: Float64Array, out = new Fl
   return rowProducts(weights.w2, e, e, weights.vocabulary, h2, out);
 }
 
-/**
- * softmax(logits / T), computed in place. Temperature 0 (greedy decoding) shows the model's own
- * distribution, T = 1; the sampler then takes its most likely token.
- */
+/** softmax(logits / T), computed in place, at the temperature shownTemperature gives (T = 1 for greedy). */
 export function softmaxInPlace(logits: Float64Array, temperature = 1): Float64Array {
-  const scale = temperature > 0 ? 1 / temperature : 1;
+  const scale = 1 / shownTemperature(temperature);
   let max = -Infinity;
   for (let k = 0; k < logits.length; k++) if (logits[k] > max) max = logits[k];
   let total = 0;

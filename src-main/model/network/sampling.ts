@@ -1,11 +1,26 @@
 import type { Rng } from './rng.ts';
 
 export interface SamplingOptions {
-  /** 0 means greedy: always the most likely token. */
+  /** 0 means greedy (see shownTemperature). */
   temperature: number;
   /** Sample only among the k most likely tokens; 0 or undefined means all of them. */
   topK?: number;
   rng: Rng;
+}
+
+/**
+ * Temperature 0 is greedy decoding: the likeliest token is always taken. Its own distribution, the
+ * scores divided by 0, would put everything on that token, so its probabilities are computed and shown
+ * at T = 1, the model's own. This is that rule, for the softmax, the sampler, the anatomy, the reply
+ * tree and the app's bars alike: the temperature a turn's probabilities are at.
+ */
+export function shownTemperature(temperature: number): number {
+  return isGreedy(temperature) ? 1 : temperature;
+}
+
+/** Whether a temperature means greedy decoding (0, or anything that is not a positive, finite number). */
+export function isGreedy(temperature: number): boolean {
+  return !(temperature > 0 && Number.isFinite(temperature));
 }
 
 /** Row of the largest probability (the first, on ties). */
@@ -24,7 +39,7 @@ export function topRows(values: ArrayLike<number>, k: number): number[] {
 
 /** Picks the next token from a distribution already computed at the sampling temperature. */
 export function sampleToken(probs: ArrayLike<number>, options: SamplingOptions): number {
-  if (!(options.temperature > 0)) return argmax(probs);
+  if (isGreedy(options.temperature)) return argmax(probs);
   const k = options.topK && options.topK > 0 ? Math.min(options.topK, probs.length) : probs.length;
   const rows = k < probs.length ? topRows(probs, k) : Array.from({ length: probs.length }, (_, i) => i);
   let total = 0;

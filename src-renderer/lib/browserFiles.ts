@@ -1,11 +1,34 @@
 import type { ModelSource } from '../../src-main/service/protocol.ts';
 
 /**
- * Model files in a browser, where there are no native dialogs: what a file input picked becomes a
- * model source for the service, and what the service exports becomes a download. (Inside Electron the
- * preload's dialogs do both.) The service checks every file; here they are only read and routed.
+ * Model files in a browser, where there are no native dialogs: the browser bridge's side of opening,
+ * saving and exporting (bridge.ts). What a file input picked becomes a model source for the service,
+ * and what the service exports becomes a download. (Inside Electron the preload's dialogs do both.)
+ * The service checks every file; here they are only read and routed.
  */
-export async function sourceFromPickedFiles(files: readonly File[]): Promise<ModelSource> {
+
+/**
+ * Shows the browser's file picker for a model and reads what was picked; null if it was cancelled.
+ * Called from a click (the picker needs one); the input is in the page only while it is open.
+ */
+export function chooseModelInBrowser(): Promise<ModelSource | null> {
+  const input = document.createElement('input');
+  input.type = 'file';
+  input.multiple = true;
+  input.accept = '.json,.npz,application/json,application/zip';
+  input.tabIndex = -1;
+  input.className = 'visually-hidden';
+  input.setAttribute('aria-label', 'Model file to open');
+  document.body.append(input);
+  return new Promise<ModelSource | null>((resolve, reject) => {
+    input.addEventListener('cancel', () => resolve(null), { once: true });
+    input.addEventListener('change', () => sourceFromPickedFiles([...(input.files ?? [])]).then(resolve, reject), { once: true });
+    input.click();
+  }).finally(() => input.remove());
+}
+
+/** What was picked, as a model source; null when nothing was. */
+export async function sourceFromPickedFiles(files: readonly File[]): Promise<ModelSource | null> {
   const weights = files.find((f) => f.name.toLowerCase().endsWith('.npz'));
   const jsons = files.filter((f) => f.name.toLowerCase().endsWith('.json'));
   if (weights) {
@@ -18,6 +41,7 @@ export async function sourceFromPickedFiles(files: readonly File[]): Promise<Mod
       wordmap: await wordmap.text(),
     };
   }
+  if (files.length === 0) return null;
   if (jsons.length === 1) return { kind: 'modelFile', name: jsons[0].name, text: await jsons[0].text() };
   throw new Error('pick one model file (*.slm.json), or the original’s weights.npz together with its wordmap.json');
 }
