@@ -8,6 +8,7 @@
  * `npm test` runs a few hundred cases each with a fixed seed; `npm run fuzz` runs many more
  * (FUZZ_RUNS, FUZZ_SEED, FUZZ_TIMEOUT_MS set them).
  */
+import { aLesson } from './helpers/lesson.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -337,6 +338,9 @@ describe('flooding the service (in a service process)', () => {
     fixedPoint: { word: 'frogs' },
     trainingDynamics: {},
     memory: { histories: [[prompt], []], lastTurn: 'who are you?' },
+    patch: { histories: [[prompt], []], lastTurn: 'why?', patch: { units: [7, 22], step: 0 } },
+    lessonParts: { embed: { withHistory: false } },
+    checkLesson: { lesson: aLesson() },
     distanceScale: { distances: [0, 1.5, 4], metric: 'euclidean' },
   };
 
