@@ -1,0 +1,92 @@
+// `npm test`: every check, with the independent ones side by side so that both cores are kept busy.
+// vitest runs one file at a time on two cores and its tests often wait on a child process; the browser
+// tests mostly wait on the page. So the type checks, the kernel check and the security scan run beside
+// the build and vitest, and the browser tests start as soon as the build is done, beside vitest.
+// SLM_TEST_ONE_AT_A_TIME=1 runs the steps one after another instead (to tell a slow machine from a slow
+// step). A step's output is printed whole when it ends (the browser tests' as it comes); the first
+// failure stops the rest and sets the exit code.
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+
+/** Each step: its commands (run one after another) and the steps it waits for. */
+const STEPS = {
+  typecheck: {
+    run: [
+      [bin('tsc'), '--noEmit', '-p', 'tsconfig.json'],
+      [bin('tsc'), '--noEmit', '-p', 'e2e/tsconfig.json'],
+      [bin('svelte-check'), '--tsconfig', 'src-renderer/tsconfig.json', '--fail-on-warnings'],
+    ],
+    after: [],
+  },
+  kernel: { run: [['node', 'scripts/build-kernel.mjs', '--check']], after: [] },
+  build: { run: [['node', 'scripts/build-node.mjs'], [bin('vite'), 'build', '--logLevel', 'warn']], after: [] },
+  security: { run: [['node', 'scripts/security-scan.mjs']], after: [] },
+  unit: { run: [[bin('vitest'), 'run']], after: ['build'] },
+  e2e: { run: [[bin('playwright'), 'test']], after: ['build'], live: true },
+};
+
+// One after another: each step waits for the one before it, in the order above.
+if (process.env.SLM_TEST_ONE_AT_A_TIME) Object.values(STEPS).forEach((step, i, all) => (step.after = i === 0 ? [] : [Object.keys(STEPS)[i - 1]]));
+
+const started = performance.now();
+const seconds = (from) => `${((performance.now() - from) / 1000).toFixed(1)} s`;
+const children = new Set();
+const done = new Map();
+let stopping = false;
+
+function runCommands(name, step) {
+  return new Promise((resolve) => {
+    const from = performance.now();
+    const output = [];
+    const next = (i) => {
+      if (i === step.run.length) return resolve({ ok: true, output, time: seconds(from) });
+      const [command, ...args] = step.run[i];
+      if (step.live) process.stdout.write(`\n> ${name}: ${[command.replace(root + '/', ''), ...args].join(' ')}\n`);
+      else output.push(`> ${[command.replace(root + '/', ''), ...args].join(' ')}\n`);
+      const child = spawn(command, args, {
+        cwd: root,
+        stdio: ['ignore', step.live ? 'inherit' : 'pipe', step.live ? 'inherit' : 'pipe'],
+        env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? (process.stdout.isTTY ? '1' : '0') },
+      });
+      children.add(child);
+      child.stdout?.on('data', (chunk) => output.push(chunk));
+      child.stderr?.on('data', (chunk) => output.push(chunk));
+      child.on('close', (code, signal) => {
+        children.delete(child);
+        if (code === 0) next(i + 1);
+        else resolve({ ok: false, output, time: seconds(from), why: signal ? `killed by ${signal}` : `exit code ${code}` });
+      });
+    };
+    next(0);
+  });
+}
+
+function start(name) {
+  if (!done.has(name)) {
+    const step = STEPS[name];
+    done.set(
+      name,
+      Promise.all(step.after.map(start)).then(async (before) => {
+        if (stopping || before.some((ok) => !ok)) return false;
+        const result = await runCommands(name, step);
+        if (!result.ok && stopping) return false;
+        process.stdout.write(`\n=== ${name}: ${result.ok ? 'passed' : `FAILED (${result.why})`} in ${result.time} ===\n`);
+        if (!step.live) process.stdout.write(Buffer.concat(result.output.map((part) => Buffer.from(part))));
+        if (!result.ok) {
+          process.exitCode = 1;
+          stopping = true;
+          for (const child of children) child.kill('SIGTERM');
+        }
+        return result.ok;
+      }),
+    );
+  }
+  return done.get(name);
+}
+
+await Promise.all(Object.keys(STEPS).map(start));
+process.stdout.write(`\nnpm test: ${process.exitCode ? 'FAILED' : 'every step passed'} in ${seconds(started)}\n`);
