@@ -16,3 +16,16 @@ export async function expectNoSeriousAccessibilityIssues(page: Page, what: strin
   const serious = violations.filter((v) => every || v.impact === 'serious' || v.impact === 'critical');
   expect(serious.map((v) => `${what}: ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
 }
+
+/**
+ * The same scan in the light theme and then the dark one, switched in place: the app's colours follow
+ * prefers-color-scheme (CSS variables, and the heatmaps listen for it), so one flow checks both themes
+ * without loading the page and repeating the flow again. Leaves the page in the light theme.
+ */
+export async function expectNoSeriousAccessibilityIssuesInBothThemes(page: Page, what: string, include: readonly string[] = [], every = false) {
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    await expectNoSeriousAccessibilityIssues(page, `${what} (${colorScheme})`, include, every);
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}
