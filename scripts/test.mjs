@@ -10,27 +10,20 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const bin = (name) => join(root, 'node_modules', '.bin', name);
+const npmRun = (script) => ['npm', 'run', '--silent', script];
 
-/** Each step: its commands (run one after another) and the steps it waits for. */
+/** Each step: its package.json scripts (run one after another) and the steps it waits for. */
 const STEPS = {
-  typecheck: {
-    run: [
-      [bin('tsc'), '--noEmit', '-p', 'tsconfig.json'],
-      [bin('tsc'), '--noEmit', '-p', 'e2e/tsconfig.json'],
-      [bin('svelte-check'), '--tsconfig', 'src-renderer/tsconfig.json', '--fail-on-warnings'],
-    ],
-    after: [],
-  },
+  typecheck: { run: [npmRun('typecheck')], after: [] },
   kernel: { run: [['node', 'scripts/build-kernel.mjs', '--check']], after: [] },
-  build: { run: [['node', 'scripts/build-node.mjs'], [bin('vite'), 'build', '--logLevel', 'warn']], after: [] },
-  security: { run: [['node', 'scripts/security-scan.mjs']], after: [] },
-  unit: { run: [[bin('vitest'), 'run']], after: ['build'] },
-  e2e: { run: [[bin('playwright'), 'test']], after: ['build'], live: true },
+  build: { run: [npmRun('build')], after: [] },
+  security: { run: [npmRun('security')], after: [] },
+  unit: { run: [npmRun('test:unit')], after: ['build'] },
+  e2e: { run: [npmRun('test:e2e')], after: ['build'], live: true },
 };
 
 // One after another: each step waits for the one before it, in the order above.
-if (process.env.SLM_TEST_ONE_AT_A_TIME) Object.values(STEPS).forEach((step, i, all) => (step.after = i === 0 ? [] : [Object.keys(STEPS)[i - 1]]));
+if (process.env.SLM_TEST_ONE_AT_A_TIME) Object.keys(STEPS).forEach((name, i, names) => (STEPS[name].after = i === 0 ? [] : [names[i - 1]]));
 
 const started = performance.now();
 const seconds = (from) => `${((performance.now() - from) / 1000).toFixed(1)} s`;
@@ -45,10 +38,12 @@ function runCommands(name, step) {
     const next = (i) => {
       if (i === step.run.length) return resolve({ ok: true, output, time: seconds(from) });
       const [command, ...args] = step.run[i];
-      if (step.live) process.stdout.write(`\n> ${name}: ${[command.replace(root + '/', ''), ...args].join(' ')}\n`);
-      else output.push(`> ${[command.replace(root + '/', ''), ...args].join(' ')}\n`);
+      if (step.live) process.stdout.write(`\n> ${name}: ${[command, ...args].join(' ')}\n`);
+      else output.push(`> ${[command, ...args].join(' ')}\n`);
+      // Each step in its own process group, so that stopping it stops what it started (browsers, servers).
       const child = spawn(command, args, {
         cwd: root,
+        detached: true,
         stdio: ['ignore', step.live ? 'inherit' : 'pipe', step.live ? 'inherit' : 'pipe'],
         env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? (process.stdout.isTTY ? '1' : '0') },
       });
@@ -62,6 +57,23 @@ function runCommands(name, step) {
       });
     };
     next(0);
+  });
+}
+
+function stopAll() {
+  for (const child of children) {
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      // Already gone.
+    }
+  }
+}
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    stopping = true;
+    stopAll();
+    process.exit(130);
   });
 }
 
@@ -79,7 +91,7 @@ function start(name) {
         if (!result.ok) {
           process.exitCode = 1;
           stopping = true;
-          for (const child of children) child.kill('SIGTERM');
+          stopAll();
         }
         return result.ok;
       }),
