@@ -271,8 +271,8 @@ async function labelClashes(page: Page): Promise<string[]> {
 }
 
 test('no label of the reply tree overlaps another at temperatures 0, 0.5, 1 and 2, at 1280x800 and at 1920x1080', async ({ page }) => {
-  // Both window sizes in one page: the time of the two tests it replaces.
-  test.setTimeout(120_000);
+  // Both window sizes in one page: more than the time of the two tests it replaces.
+  test.setTimeout(180_000);
   // Nodes glide to their places; without motion the boxes read are the final ones.
   await page.emulateMedia({ reducedMotion: 'reduce' });
   await chat(page);
