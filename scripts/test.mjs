@@ -63,7 +63,8 @@ function runCommands(name, step) {
 function stopAll() {
   for (const child of children) {
     try {
-      process.kill(-child.pid, 'SIGTERM');
+      // SIGINT, as Ctrl-C: Playwright then also stops the web server it started, in its own group.
+      process.kill(-child.pid, 'SIGINT');
     } catch {
       // Already gone.
     }
