@@ -16,6 +16,9 @@ export default defineConfig({
   testDir: 'e2e',
   outputDir: 'test-results',
   timeout: 60_000,
+  // How long an expectation waits for the page to show something; on a loaded two-core machine the
+  // app takes more than the default 5 s to open Boris now and then.
+  expect: { timeout: 10_000 },
   workers: 1,
   reporter: [['list']],
   use: {

@@ -5,7 +5,7 @@ import { trainingDynamics } from '../src-main/model/dynamics/dynamics.ts';
 import { compareMemory } from '../src-main/model/dynamics/memory.ts';
 import { openApp, sayGreedily } from './helpers/chat.ts';
 import { boris } from '../tests/helpers/boris.ts';
-import { expectNoSeriousAccessibilityIssues } from './helpers/axe.ts';
+import { expectNoSeriousAccessibilityIssuesInBothThemes } from './helpers/axe.ts';
 
 /** The Dynamics and Memory panels: the numbers shown are the engine's, as `slm dynamics` computes them in this process. */
 const PROMPT = 'do you like frogs?';
@@ -156,20 +156,17 @@ test('the eigenvalue dots glide from step to step, and jump when motion is reduc
   expect(jumping).toEqual([gliding[0], gliding.at(-1)]);
 });
 
-for (const scheme of ['light', 'dark'] as const) {
-  test.describe(`${scheme} theme`, () => {
-    test.use({ colorScheme: scheme });
-    test(`screenshots and accessibility (${scheme})`, async ({ page }) => {
-      const chips = await chat(page);
-      await chips.nth(5).click();
-      await expect(page.getByTestId('spectral-radius')).toBeVisible();
-      await page.getByRole('button', { name: 'Dynamics and memory' }).click();
-      await expect(page.getByTestId('fixed-point')).toBeVisible();
-      await expect(page.locator('figure.memory-panel rect.bar').first()).toBeVisible();
-      await page.getByRole('region', { name: 'Dynamics and memory' }).scrollIntoViewIfNeeded();
-      await expectNoSeriousAccessibilityIssues(page, 'dynamics', ['#view-inside'], true);
-      await page.getByRole('button', { name: 'What is this? Why a context saturates or fades' }).first().click();
-      await expect(page.getByRole('dialog', { name: 'Why a context saturates or fades' })).toBeVisible();
-    });
-  });
-}
+test('the Dynamics and memory panels have no accessibility finding, in the light and dark themes', async ({ page }) => {
+  // Both themes' checks in one test: the time of the two tests it replaces.
+  test.setTimeout(120_000);
+  const chips = await chat(page);
+  await chips.nth(5).click();
+  await expect(page.getByTestId('spectral-radius')).toBeVisible();
+  await page.getByRole('button', { name: 'Dynamics and memory' }).click();
+  await expect(page.getByTestId('fixed-point')).toBeVisible();
+  await expect(page.locator('figure.memory-panel rect.bar').first()).toBeVisible();
+  await page.getByRole('region', { name: 'Dynamics and memory' }).scrollIntoViewIfNeeded();
+  await expectNoSeriousAccessibilityIssuesInBothThemes(page, 'dynamics', ['#view-inside'], true);
+  await page.getByRole('button', { name: 'What is this? Why a context saturates or fades' }).first().click();
+  await expect(page.getByRole('dialog', { name: 'Why a context saturates or fades' })).toBeVisible();
+});

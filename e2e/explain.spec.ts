@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { inPage } from './helpers/explainInPage.ts';
 import { openApp, sayGreedily } from './helpers/chat.ts';
 import { boris, borisText as modelText } from '../tests/helpers/boris.ts';
-import { expectNoSeriousAccessibilityIssues } from './helpers/axe.ts';
+import { expectNoSeriousAccessibilityIssuesInBothThemes } from './helpers/axe.ts';
 
 /** Explanations in the app: the numbers shown are the engine's, computed here in the same page. */
 const corpusText = readFileSync('resources/corpus/boris.txt', 'utf8');
@@ -270,24 +270,26 @@ async function labelClashes(page: Page): Promise<string[]> {
   });
 }
 
-for (const size of [
-  { width: 1280, height: 800 },
-  { width: 1920, height: 1080 },
-]) {
-  test(`no label of the reply tree overlaps another at temperatures 0, 0.5, 1 and 2, at ${size.width}x${size.height}`, async ({ page }) => {
+test('no label of the reply tree overlaps another at temperatures 0, 0.5, 1 and 2, at 1280x800 and at 1920x1080', async ({ page }) => {
+  // Both window sizes in one page: more than the time of the two tests it replaces.
+  test.setTimeout(180_000);
+  // Nodes glide to their places; without motion the boxes read are the final ones.
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  await chat(page);
+  await page.getByRole('button', { name: 'Explain' }).click();
+  for (const size of [
+    { width: 1280, height: 800 },
+    { width: 1920, height: 1080 },
+  ]) {
     await page.setViewportSize(size);
-    // Nodes glide to their places; without motion the boxes read are the final ones.
-    await page.emulateMedia({ reducedMotion: 'reduce' });
-    await chat(page);
-    await page.getByRole('button', { name: 'Explain' }).click();
     for (const temperature of [2, 1, 0.5, 0]) {
       await askAt(page, temperature, 0);
       const expected = await engineTree(page, temperature || 1, 0);
       await expect.poll(() => treeItems(page)).toEqual(expected);
-      expect(await labelClashes(page), `at T = ${temperature}`).toEqual([]);
+      expect(await labelClashes(page), `at T = ${temperature}, ${size.width}x${size.height}`).toEqual([]);
     }
-  });
-}
+  }
+});
 
 test("a unit's card shows the engine's profile, and knocks the unit out in the Weights view", async ({ page }) => {
   await chat(page);
@@ -494,25 +496,22 @@ test('Export image on the HTML and canvas panels: the chat, the weight heatmaps,
   await page.getByRole('region', { name: 'Pairwise distances' }).scrollIntoViewIfNeeded();
 });
 
-for (const scheme of ['light', 'dark'] as const) {
-  test.describe(`${scheme}`, () => {
-    test.use({ colorScheme: scheme });
-    test(`screenshots and accessibility of the explanations (${scheme})`, async ({ page }) => {
-      await chat(page);
-      await page.getByLabel('Temperature').fill('2');
-      await page.getByRole('button', { name: 'Explain' }).click();
-      await expect(page.getByRole('tree', { name: 'Reply tree' }).getByRole('treeitem').nth(2)).toBeVisible();
-      await expectNoSeriousAccessibilityIssues(page, 'explain', ['#view-inside', 'section.chat'], true);
-      await page.locator('.network [data-layer="h2"][data-unit="5"]').click();
-      await expect(page.getByTestId('knockout-accuracy')).toBeVisible();
-      await page.mouse.move(4, 790);
-      await expectNoSeriousAccessibilityIssues(page, 'explain', ['[role="dialog"]'], true);
-      await page.getByRole('button', { name: 'Close' }).click();
-      await page.getByRole('tab', { name: 'Weights' }).click();
-      await page.getByRole('table').scrollIntoViewIfNeeded();
-      await expect(page.locator('tbody tr')).toHaveCount(2 * boris.weights.embedding);
-      // The whole Weights view, with an Export image on every heatmap, next token and the table.
-      await expectNoSeriousAccessibilityIssues(page, 'explain', ['#view-weights'], true);
-    });
-  });
-}
+test('the explanations, a unit\'s card and the knock-out table have no accessibility finding, in the light and dark themes', async ({ page }) => {
+  // Both themes' checks in one test: more than the time of the two tests it replaces (six scans of every rule).
+  test.setTimeout(180_000);
+  await chat(page);
+  await page.getByLabel('Temperature').fill('2');
+  await page.getByRole('button', { name: 'Explain' }).click();
+  await expect(page.getByRole('tree', { name: 'Reply tree' }).getByRole('treeitem').nth(2)).toBeVisible();
+  await expectNoSeriousAccessibilityIssuesInBothThemes(page, 'explain', ['#view-inside', 'section.chat'], true);
+  await page.locator('.network [data-layer="h2"][data-unit="5"]').click();
+  await expect(page.getByTestId('knockout-accuracy')).toBeVisible();
+  await page.mouse.move(4, 790);
+  await expectNoSeriousAccessibilityIssuesInBothThemes(page, 'explain', ['[role="dialog"]'], true);
+  await page.getByRole('button', { name: 'Close' }).click();
+  await page.getByRole('tab', { name: 'Weights' }).click();
+  await page.getByRole('table').scrollIntoViewIfNeeded();
+  await expect(page.locator('tbody tr')).toHaveCount(2 * boris.weights.embedding);
+  // The whole Weights view, with an Export image on every heatmap, next token and the table.
+  await expectNoSeriousAccessibilityIssuesInBothThemes(page, 'explain', ['#view-weights'], true);
+});

@@ -32,6 +32,21 @@ async function box(locator: Locator): Promise<Box> {
   return b!;
 }
 
+/** The box of `locator` once it is the same over two animation frames. */
+async function stillBox(page: Page, locator: Locator): Promise<Box> {
+  let last = await box(locator);
+  await expect
+    .poll(async () => {
+      await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+      const now = await box(locator);
+      const still = now.x === last.x && now.y === last.y && now.width === last.width && now.height === last.height;
+      last = now;
+      return still;
+    })
+    .toBe(true);
+  return last;
+}
+
 /** The union of the boxes of every element a locator matches. */
 async function union(locator: Locator): Promise<Box> {
   const boxes = await locator.evaluateAll((nodes) => nodes.map((n) => n.getBoundingClientRect()).map((r) => [r.left, r.top, r.right, r.bottom]));
@@ -242,8 +257,8 @@ test("the context path's label stays inside the plot at every step", async ({ pa
   for (let i = 0; i < count; i++) {
     await chips.nth(i).click();
     await expect(svg.locator('.here')).toHaveAttribute('data-clock', String(i));
-    await page.waitForTimeout(500);
-    const label = await box(svg.locator('.here-label'));
+    // The point glides to the step: the label is measured once it holds still over two frames.
+    const label = await stillBox(page, svg.locator('.here-label'));
     const frame = await box(svg);
     expect(label.x + label.width, `step ${i + 1}`).toBeLessThanOrEqual(frame.x + frame.width + 0.5);
     expect(label.x).toBeGreaterThanOrEqual(frame.x - 0.5);
