@@ -1,10 +1,9 @@
-// `npm test`: every check, with the independent ones side by side so that both cores are kept busy.
-// vitest runs one file at a time on two cores and its tests often wait on a child process; the browser
-// tests mostly wait on the page. So the type checks, the kernel check and the security scan run beside
-// the build and vitest, and the browser tests start as soon as the build is done, beside vitest.
-// SLM_TEST_ONE_AT_A_TIME=1 runs the steps one after another instead (to tell a slow machine from a slow
-// step). A step's output is printed whole when it ends (the browser tests' as it comes); the first
-// failure stops the rest and sets the exit code.
+// `npm test`: every check. The independent ones (type checks, kernel check, security scan, build) run
+// side by side so that both cores are busy; then vitest, then the browser tests, one after the other,
+// because the unit tests measure how fast the service answers while it works, and a browser beside
+// them on two cores would measure the machine instead. SLM_TEST_ONE_AT_A_TIME=1 runs every step one
+// after another. A step's output is printed whole when it ends (the browser tests' as it comes); the
+// first failure stops the rest and sets the exit code.
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,8 +17,8 @@ const STEPS = {
   kernel: { run: [['node', 'scripts/build-kernel.mjs', '--check']], after: [] },
   build: { run: [npmRun('build')], after: [] },
   security: { run: [npmRun('security')], after: [] },
-  unit: { run: [npmRun('test:unit')], after: ['build'] },
-  e2e: { run: [npmRun('test:e2e')], after: ['build'], live: true },
+  unit: { run: [npmRun('test:unit')], after: ['typecheck', 'kernel', 'build', 'security'] },
+  e2e: { run: [npmRun('test:e2e')], after: ['unit'], live: true },
 };
 
 // One after another: each step waits for the one before it, in the order above.
