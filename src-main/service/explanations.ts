@@ -11,7 +11,7 @@ import { SlmError, inputError } from '../model/network/errors.ts';
 import { explainPredictionSteps } from '../model/explanations/explain.ts';
 import { knockoutTableRecord, unitProfileRecord } from '../model/explanations/explainRecords.ts';
 import { countDialogues } from '../model/training/heldOut.ts';
-import { LineEvaluator, type UnitKnockout, corpusRowsSteps } from '../model/units/knockout.ts';
+import { LineEvaluator, type UnitKnockout, corpusRowsSteps, knockoutTexts } from '../model/units/knockout.ts';
 import type { Model } from '../model/network/model.ts';
 import { nextContext, tokenEmbedding } from '../model/network/network.ts';
 import { type ReplyNode, replyTreeSteps } from '../model/explanations/replyTree.ts';
@@ -278,7 +278,7 @@ export class ExplanationService {
       const rows = await this.inSlices(corpusRowsSteps(vocabulary, await this.corpusText()), stop);
       // Another model may have opened meanwhile: keep the rows only for the model they were read for.
       if (this.model().vocabulary !== vocabulary) throw new SlmError('cancelled', 'another model was opened while its corpus was read; ask again');
-      this.corpus ??= rows;
+      this.corpus ??= { lines: rows.lines, heldOut: knockoutTexts(this.model().weights, rows.heldOut) };
     }
     return this.corpus;
   }
