@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -218,12 +218,79 @@ async function trainingInWorker(browser) {
   }
 }
 
+/** Sends prompts until the conversation has at least 30 steps; then plays it PLAYS times: frames a second. */
+async function playing(page, prompts) {
+  await page.getByRole('button', { name: 'New conversation' }).click();
+  let steps = 0;
+  for (let i = 0; steps < 30; i++) {
+    await sendAndTime(page, prompts[i % prompts.length]);
+    await page.getByRole('button', { name: 'Play' }).waitFor();
+    steps = Number(await page.getByRole('slider', { name: 'Step' }).getAttribute('max')) + 1;
+  }
+  const fpsRuns = [];
+  const longestFrames = [];
+  for (let run = 0; run < PLAYS; run++) {
+    const frames = await playAndRecordFrames(page);
+    fpsRuns.push(round(1000 / median(frames)));
+    longestFrames.push(round(Math.max(...frames)));
+  }
+  return { steps, fpsRuns, longestFrames, medianFps: median(fpsRuns) };
+}
+
+/**
+ * The large model (V = 4,096, E = 32) that `node dist/bench.js --large` wrote: the time from choosing
+ * its file to the app saying it opened it, Send to its first drawn token, and frames a second while
+ * its conversation plays (the next-token bars and heatmaps then follow 4,096 probabilities a step).
+ */
+async function largeModel(browser) {
+  const file = join(root, 'dist', 'bench-large.slm.json');
+  if (!existsSync(file)) return { skipped: 'no dist/bench-large.slm.json: run `node dist/bench.js --large` first' };
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.addInitScript(timeServiceRoundTrips);
+  await page.goto(`http://127.0.0.1:${port}/`);
+  await page.getByText(/Boris · \d+ words/).waitFor();
+  const opens = [];
+  for (let i = 0; i < 3; i++) {
+    const chooser = page.waitForEvent('filechooser');
+    await page.getByLabel('Model files').click();
+    await page.getByRole('button', { name: 'Open model file…' }).click();
+    const began = Date.now();
+    await (await chooser).setFiles(file);
+    await page.getByText(/^Opened Large/).waitFor({ timeout: 120_000 });
+    await page.getByText(/Large \(V \d+, E 32\) · \d+ words/).waitFor();
+    opens.push(Date.now() - began);
+    await page.getByRole('button', { name: /dismiss|close/i }).first().click().catch(() => {});
+  }
+  const prompts = ['do you like the frog?', 'i like it.', 'the frog is very big.', 'you do it with the frog.'];
+  const firstToken = [];
+  for (let i = 0; i < 10; i++) {
+    if (i % 5 === 0) await page.getByRole('button', { name: 'New conversation' }).click().catch(() => {});
+    firstToken.push((await sendAndTime(page, prompts[i % prompts.length])).total);
+    await page.getByRole('button', { name: 'Play' }).waitFor();
+  }
+  const play = await playing(page, prompts);
+  await page.close();
+  return {
+    model: JSON.parse(readFileSync(file, 'utf8')).name,
+    fileMegabytes: round(readFileSync(file).length / 1e6),
+    openMs: { runs: opens, median: median(opens) },
+    sendToFirstDrawnToken: { sends: firstToken.length, medianMs: round(median(firstToken)), maxMs: round(Math.max(...firstToken)) },
+    playing: { steps: play.steps, runs: PLAYS, medianFps: play.medianFps, fpsRuns: play.fpsRuns, longestFrameMs: play.longestFrames },
+  };
+}
+
 const server = await startPreview();
 let browser;
 try {
   const found = await findChromium();
   console.error(`Renderer benchmark in ${found.source}: ${found.path}`);
   browser = await chromium.launch({ executablePath: found.path, args: CHROMIUM_ARGS, env: { ...process.env, ...found.env } });
+  if (process.argv.includes('--large')) {
+    console.log(JSON.stringify({ renderer: { browser: `chromium ${browser.version()}`, viewport: '1280x800', largeModel: await largeModel(browser) } }, null, 2));
+    await browser.close();
+    server.kill();
+    process.exit(0);
+  }
   const training = await trainingInWorker(browser);
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   await page.addInitScript(timeServiceRoundTrips);
@@ -267,6 +334,7 @@ try {
   await page.getByRole('button', { name: 'Stop training' }).click();
   const trainingFps = round(1000 / median(trainingFrames));
 
+  const large = await largeModel(browser);
   const size = javascriptSize();
   const fps = median(fpsRuns);
   const sendMs = round(median(firstToken));
@@ -287,6 +355,7 @@ try {
           },
           javascript: size,
           trainingInWorker: training,
+          largeModel: large,
           targets: {
             browserWorkerVsNode: { target: 0.8, ratio: training.ratio, met: training.ratio >= 0.8 },
             playingFps: { target: 55, measured: fps, met: fps >= 55 },

@@ -16,6 +16,7 @@ import { explanationLatency } from './bench-explain.ts';
 import { dynamicsLatency } from './bench-dynamics.ts';
 import { prepareCorpus } from './bench-training-run.ts';
 import { historyCosts } from './bench-history.ts';
+import { LARGE, largeBenchCorpus, writeLargeModel } from './bench-large.ts';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const seedData = join(root, '..', 'shared', 'seed-data');
@@ -36,6 +37,9 @@ interface Corpus {
   embedding: number;
   vocabulary: Vocabulary;
   lines: number[][];
+  /** Epochs of each timed run and timed runs of each side, when not RUN_EPOCHS and REPEATS (the large model's are long). */
+  epochs?: number;
+  repeats?: number;
 }
 
 function loadCorpus(name: string, embedding: number, corpusPath: string, wordmapPath?: string): Corpus {
@@ -49,7 +53,7 @@ function trainerFor(corpus: Corpus, epochs: number, seed: number): Trainer {
 }
 
 function ourRun(corpus: Corpus, seed: number): number {
-  const trainer = trainerFor(corpus, RUN_EPOCHS, seed);
+  const trainer = trainerFor(corpus, corpus.epochs ?? RUN_EPOCHS, seed);
   while (!trainer.done) trainer.runLines(1 << 30);
   return Math.round(trainer.tokensPerSecond);
 }
@@ -76,7 +80,7 @@ function buildReference(corpora: Corpus[]): { run(corpus: Corpus, seed: number):
   }
   return {
     run(corpus, seed) {
-      const args = [join(folder, `${corpus.name}.txt`), String(corpus.embedding), String(RUN_EPOCHS), String(TRAINING_DEFAULTS.learningRate), String(seed)];
+      const args = [join(folder, `${corpus.name}.txt`), String(corpus.embedding), String(corpus.epochs ?? RUN_EPOCHS), String(TRAINING_DEFAULTS.learningRate), String(seed)];
       const ran = spawnSync(binary, args, { encoding: 'utf8' });
       if (ran.status !== 0) throw new Error(`the C reference failed: ${ran.stderr}`);
       return Math.round(JSON.parse(ran.stdout).tokensPerSecond);
@@ -92,7 +96,7 @@ function trainingSpeed(corpus: Corpus, reference: ReturnType<typeof buildReferen
   if ('run' in reference) reference.run(corpus, 99);
   const ours: number[] = [];
   const c: number[] = [];
-  for (let r = 0; r < REPEATS; r++) {
+  for (let r = 0; r < (corpus.repeats ?? REPEATS); r++) {
     ours.push(ourRun(corpus, r + 1));
     if ('run' in reference) c.push(reference.run(corpus, r + 1));
   }
@@ -169,6 +173,38 @@ function originalPerEpoch(): { secondsPerEpoch: number; runs: number[] } | { ski
   return { secondsPerEpoch: round(out.medianSecondsPerEpoch), runs: out.seconds.map((s: number) => round(s)) };
 }
 
+/**
+ * `node dist/bench.js --large`: only the large model (V = 4,096, E = 32): its training speed against the
+ * C reference, and its model file written for the renderer's benchmark (`bench-renderer.mjs --large`).
+ * `npm run bench` runs it after everything else.
+ */
+function largeModelRow(): Record<string, unknown> {
+  const corpus: Corpus = { name: 'large', embedding: LARGE.embedding, ...largeBenchCorpus(), epochs: LARGE.epochsPerRun, repeats: LARGE.repeats };
+  const reference = buildReference([corpus]);
+  try {
+    const speed = trainingSpeed(corpus, reference);
+    const modelFile = join(root, 'dist', 'bench-large.slm.json');
+    const epochSeconds = writeLargeModel(corpus, modelFile);
+    return {
+      lines: corpus.lines.length,
+      tokens: corpus.lines.reduce((sum, line) => sum + line.length + 1, 0),
+      vocabulary: corpus.vocabulary.tokens.length,
+      embedding: corpus.embedding,
+      epochsPerRun: LARGE.epochsPerRun,
+      ...speed,
+      oneEpochWithEvaluationSeconds: round(epochSeconds),
+      modelFile,
+    };
+  } finally {
+    if ('cleanUp' in reference) reference.cleanUp();
+  }
+}
+
+if (process.argv.includes('--large')) {
+  console.log(JSON.stringify({ machine: { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model }, largeModel: largeModelRow() }, null, 2));
+  process.exit(0);
+}
+
 const corpora: Corpus[] = [loadCorpus('boris', 16, join(root, 'resources', 'corpus', 'boris.txt'))];
 const hasOriginal = existsSync(join(seedData, 'sentences.txt')) && existsSync(join(seedData, 'wordmap.json'));
 if (hasOriginal) corpora.unshift(loadCorpus('original', 10, join(seedData, 'sentences.txt'), join(seedData, 'wordmap.json')));
@@ -196,6 +232,7 @@ const long = thousandEpochs(main);
 const explanations = await explanationLatency(root);
 const dynamics = await dynamicsLatency(root);
 const history = historyCosts(root, corpora[corpora.length - 1]);
+const largeModel = largeModelRow();
 const original = hasOriginal ? originalPerEpoch() : { skipped: 'the original corpus (../shared/seed-data) is missing' };
 const oursPerEpoch = long.seconds / 1000;
 
@@ -224,6 +261,7 @@ console.log(
       explanationRequestsMs: explanations,
       dynamicsMs: dynamics,
       history,
+      largeModel,
       targets,
     },
     null,

@@ -9,7 +9,7 @@ import { pathDivergence } from '../model/geometry/divergence.ts';
 import { embeddingMapSteps } from '../model/geometry/embeddingMap.ts';
 import { inputError } from '../model/network/errors.ts';
 import { type DistanceScale, type Metric, contextPath, corpusSentences, distance, lineDistanceScaleSteps, nearestWords, percentBelow } from '../model/geometry/geometry.ts';
-import { run } from '../model/network/network.ts';
+import { nextContext, tokenEmbedding } from '../model/network/network.ts';
 import { fitPca, project } from '../model/geometry/pca.ts';
 import { tokenizeBounded, tokenizeCorpusSteps } from '../model/network/tokenizer.ts';
 import { BOUNDARY, encode } from '../model/network/vocabulary.ts';
@@ -62,7 +62,12 @@ export function analysisRequests({ host, models, scheduler }: ServiceContext): H
       const contexts: Float64Array[] = [];
       const lines = yield* tokenizeCorpusSteps(corpus);
       for (const [i, line] of lines.entries()) {
-        for (const step of run(model.weights, [BOUNDARY, ...encode(model.vocabulary, line)])) contexts.push(step.context);
+        // The contexts alone: scoring every next token (V of them) is not needed here.
+        let context: Float64Array = new Float64Array(model.weights.embedding);
+        for (const row of [BOUNDARY, ...encode(model.vocabulary, line)]) {
+          context = nextContext(model.weights, tokenEmbedding(model.weights, row), context);
+          contexts.push(context);
+        }
         if (contexts.length >= PROJECTION_SAMPLE) break;
         if (i % 64 === 63) yield;
       }

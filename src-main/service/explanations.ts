@@ -11,7 +11,7 @@ import { SlmError, inputError } from '../model/network/errors.ts';
 import { explainPredictionSteps } from '../model/explanations/explain.ts';
 import { knockoutTableRecord, unitProfileRecord } from '../model/explanations/explainRecords.ts';
 import { countDialogues } from '../model/training/heldOut.ts';
-import { LineEvaluator, type UnitKnockout, corpusRowsSteps } from '../model/units/knockout.ts';
+import { LineEvaluator, type UnitKnockout, corpusRowsSteps, knockoutTexts } from '../model/units/knockout.ts';
 import { nextContext, tokenEmbedding } from '../model/network/network.ts';
 import { type ReplyNode, replyTreeSteps } from '../model/explanations/replyTree.ts';
 import { corpusContextsSteps, unitProfileSteps } from '../model/units/unitProfile.ts';
@@ -62,7 +62,7 @@ export function explanationRequests({ host, models, scheduler }: ServiceContext)
       const rows = await scheduler.inSlices(corpusRowsSteps(vocabulary, text), stop);
       // Another model may have opened meanwhile: keep the rows only for the model they were read for.
       if (model().vocabulary !== vocabulary) throw new SlmError('cancelled', 'another model was opened while its corpus was read; ask again');
-      corpus ??= rows;
+      corpus ??= { lines: rows.lines, heldOut: knockoutTexts(model().weights, rows.heldOut) };
     }
     return corpus;
   }

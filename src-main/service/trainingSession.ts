@@ -6,6 +6,12 @@ import { weightsOnWire } from './wire.ts';
 
 /** Progress events go out at most this often (30 a second). */
 const PROGRESS_INTERVAL_MS = 1000 / 30;
+/**
+ * Weights sent a second at most, in numbers: each snapshot is checked and drawn as heatmaps, and a
+ * large model's (V = 4,096, E = 32: 264,000 numbers) 30 times a second would stall the app. Boris's
+ * 4,900 still go 30 times a second; the largest model's about twice.
+ */
+const WEIGHT_NUMBERS_PER_SECOND = 1_000_000;
 
 export interface SessionHost {
   emit(event: ServiceEvent): void;
@@ -103,9 +109,10 @@ export class TrainingSession {
 
   private emitProgress(force: boolean): void {
     const now = this.host.now();
-    if (!force && now - this.lastEmit < PROGRESS_INTERVAL_MS) return;
-    this.lastEmit = now;
     const t = this.trainer;
+    const numbers = t.weights.w0.length + t.weights.w1.length + t.weights.w2.length;
+    if (!force && now - this.lastEmit < Math.max(PROGRESS_INTERVAL_MS, (numbers / WEIGHT_NUMBERS_PER_SECOND) * 1000)) return;
+    this.lastEmit = now;
     const progress = t.progress;
     const w = t.weights;
     this.host.emit({

@@ -232,6 +232,16 @@ export const MAX_OCCLUSION_WORK = 50_000_000;
  */
 export const MAX_PATCHING_WORK = 100_000_000;
 
+/**
+ * The work of one pass of the knock-out table over the held-out texts, in multiply-adds: each
+ * prediction scores every token (V x E) and moves the context (2E x E). The table makes 2E + 1 passes.
+ * Boris's 10,072 held-out predictions cost about 30 million a pass (the table in well under a second);
+ * at V = 4096, E = 32 a held-out set of 6,000 predictions would cost 800 million a pass and the table
+ * half a minute, so past this budget the table and the unit cards measure the first held-out texts
+ * that fit in it (and say how many).
+ */
+export const MAX_KNOCKOUT_PASS_WORK = 150_000_000;
+
 // Work budgets: how much one request may compute. Every request the protocol allows is answered
 // in bounded time and memory, and long work runs in slices (service/scheduler.ts), so a cheap
 // request (listing models, a pause) is answered within a quarter of a second meanwhile.

@@ -8,6 +8,7 @@ import { countDialogues } from '../training/heldOut.ts';
 import { type LinesEvaluation, evaluateLinesSteps } from '../training/evaluation.ts';
 import { KernelPass } from '../kernel/linePass.ts';
 import { type Weights, copyWeightsInto } from '../network/network.ts';
+import { MAX_KNOCKOUT_PASS_WORK } from '../network/limits.ts';
 import { tokenizeCorpusSteps } from '../network/tokenizer.ts';
 import { type Sliced, finish } from '../network/slices.ts';
 import { splitCorpus } from '../training/setup.ts';
@@ -57,6 +58,8 @@ export type { LinesEvaluation };
  */
 export class LineEvaluator {
   private readonly pass: KernelPass;
+  /** Lines between two yields: 16 at Boris's size, fewer for a large vocabulary (each scores V tokens). */
+  private readonly linesPerPiece: number;
   private intact: LinesEvaluation | null = null;
   private readonly knockedOut = new Map<string, LinesEvaluation>();
 
@@ -67,6 +70,9 @@ export class LineEvaluator {
     const longest = lines.reduce((most, line) => Math.max(most, line.length), 0) + 1;
     this.pass = new KernelPass(weights.embedding, weights.vocabulary, longest);
     copyWeightsInto(this.pass.weights, weights);
+    const tokens = lines.reduce((sum, line) => sum + line.length + 1, 0);
+    const perLine = (tokens / Math.max(1, lines.length)) * weights.vocabulary * weights.embedding;
+    this.linesPerPiece = Math.max(1, Math.min(16, Math.floor(5_000_000 / perLine)));
   }
 
   /** The evaluation with the weights as given. */
@@ -76,7 +82,7 @@ export class LineEvaluator {
 
   /** `evaluate` in steps. */
   *evaluateSteps(): Sliced<LinesEvaluation> {
-    if (!this.intact) this.intact = yield* evaluateLinesSteps(this.pass, this.lines);
+    if (!this.intact) this.intact = yield* evaluateLinesSteps(this.pass, this.lines, undefined, this.linesPerPiece);
     return this.intact;
   }
 
@@ -100,7 +106,7 @@ export class LineEvaluator {
     const takeOut = () => values.fill(0, start, start + width);
     takeOut();
     try {
-      found = yield* evaluateLinesSteps(this.pass, this.lines, { before: putBack, after: takeOut });
+      found = yield* evaluateLinesSteps(this.pass, this.lines, { before: putBack, after: takeOut }, this.linesPerPiece);
     } finally {
       putBack();
     }
@@ -164,4 +170,22 @@ export function* corpusRowsSteps(vocabulary: Vocabulary, text: string): Sliced<{
   const lines = (yield* tokenizeCorpusSteps(text)).map((line) => encode(vocabulary, line));
   if (lines.length < 2) throw inputError(`the corpus needs at least 2 lines with words in them (to hold some out); it has ${lines.length}`);
   return { lines, heldOut: splitCorpus(lines).test };
+}
+
+/**
+ * The held-out texts the knock-outs are measured on: all of them when one pass over them fits in
+ * MAX_KNOCKOUT_PASS_WORK, otherwise the first ones that do (at least one), so a large model's table
+ * takes seconds rather than minutes. Every text keeps its whole length.
+ */
+export function knockoutTexts(weights: Pick<Weights, 'vocabulary' | 'embedding'>, heldOut: readonly (readonly number[])[]): number[][] {
+  const perPrediction = weights.vocabulary * weights.embedding + 2 * weights.embedding * weights.embedding;
+  const kept: number[][] = [];
+  let work = 0;
+  for (const text of heldOut) {
+    // A text of n tokens is fed [boundary, ...tokens] and predicts n + 1 times.
+    work += (text.length + 1) * perPrediction;
+    if (work > MAX_KNOCKOUT_PASS_WORK && kept.length > 0) break;
+    kept.push([...text]);
+  }
+  return kept;
 }
