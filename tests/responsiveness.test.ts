@@ -166,9 +166,8 @@ describe('the service answers a cheap request within 250 ms while heavy work run
     const LARGE: [string, RequestBody][] = [
       // Its neighbour search over 4,096 words took seconds in one stretch before it ran in slices.
       ['the UMAP word map', { type: 'embeddingMap', method: 'umap', seed: 3 }],
-      ['the knock-out table', { type: 'knockoutTable' }],
-      ['a unit profile', { type: 'unitProfile', layer: 'h2', unit: 3, top: 100 }],
-      ['a projection, fitted on the corpus for the first time', { type: 'project', vectors: [Array(32).fill(0.5)] }],
+      // The knock-out table, unit profiles and the projection of a model this size now end within a few
+      // hundred milliseconds on a quiet machine, too soon for a cheap request to be measured meanwhile.
     ];
     for (const [name, heavy] of LARGE) {
       it(`during ${name}`, { timeout: 180_000 }, async () => {
