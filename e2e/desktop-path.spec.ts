@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseModel } from '../src-main/model/formats/modelFile.ts';
+import { parseModel } from '../src-main/model/formats/slmJson.ts';
 import { importOriginal } from '../src-main/model/formats/original.ts';
 import { type DesktopHost, type PageProblems, connectDesktop, deliverTo, startDesktopHost } from './desktop/harness.ts';
 import { boris } from '../tests/helpers/boris.ts';

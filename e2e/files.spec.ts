@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Conversation } from '../src-main/model/network/generation.ts';
-import { parseModel } from '../src-main/model/formats/modelFile.ts';
+import { parseModel } from '../src-main/model/formats/slmJson.ts';
 import { importOriginal } from '../src-main/model/formats/original.ts';
 import { createRng } from '../src-main/model/network/rng.ts';
 import { boris } from '../tests/helpers/boris.ts';

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { trainingDynamics } from '../src-main/model/dynamics/dynamics.ts';
-import { parseModel } from '../src-main/model/formats/modelFile.ts';
+import { parseModel } from '../src-main/model/formats/slmJson.ts';
 import type { RequestBody } from '../src-main/service/protocol.ts';
 import { inProcessService } from '../tests/helpers/inProcessService.ts';
 

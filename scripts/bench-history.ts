@@ -6,7 +6,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CheckpointRecorder } from '../src-main/model/training/checkpoints.ts';
-import { parseModel } from '../src-main/model/formats/modelFile.ts';
+import { parseModel } from '../src-main/model/formats/slmJson.ts';
 import { Trainer } from '../src-main/model/training/training.ts';
 import type { Vocabulary } from '../src-main/model/network/vocabulary.ts';
 

@@ -5,7 +5,7 @@
  * scripts/bench-renderer.mjs opens in the app to time opening it, its first drawn token and playing.
  */
 import { writeFileSync } from 'node:fs';
-import { serializeModel } from '../src-main/model/formats/modelFile.ts';
+import { serializeModel } from '../src-main/model/formats/slmJson.ts';
 import { ORIGINAL_TEMPERATURE } from '../src-main/model/network/model.ts';
 import { TRAINING_DEFAULTS } from '../src-main/model/training/setup.ts';
 import { Trainer, trainingRecord } from '../src-main/model/training/training.ts';

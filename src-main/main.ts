@@ -18,7 +18,7 @@ import { prepareModelStore } from './desktop/modelStoreSetup.ts';
 import { APP_SCHEME, CONTENT_SECURITY_POLICY, DESKTOP_ENTRY, contentType, isAppUrl, resolveAppUrl } from './desktop/rendererFiles.ts';
 import { utilityConnection } from './desktop/utilityConnection.ts';
 import { writeFileAtomic } from './files/atomicWrite.ts';
-import { readText, writeOriginalPair } from './files/modelFiles.ts';
+import { readText, writeOriginalPair } from './files/modelPaths.ts';
 import { MAX_LESSON_FILE_CHARACTERS } from './model/network/limits.ts';
 import type { RequestBody } from './service/protocol.ts';
 import { ServiceError, ServiceSupervisor } from './service/supervisor.ts';

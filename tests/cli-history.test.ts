@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadModel } from '../src-main/files/modelFiles.ts';
+import { loadModel } from '../src-main/files/modelPaths.ts';
 import { Conversation } from '../src-main/model/network/generation.ts';
 import { createRng } from '../src-main/model/network/rng.ts';
 import { expectSameBits } from './helpers.ts';

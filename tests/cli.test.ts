@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { USAGE } from '../src-main/cli/commands.ts';
-import { loadModel } from '../src-main/files/modelFiles.ts';
+import { loadModel } from '../src-main/files/modelPaths.ts';
 import { Conversation } from '../src-main/model/network/generation.ts';
 import { nearestWords, sentenceDistance } from '../src-main/model/geometry/geometry.ts';
 import { run } from '../src-main/model/network/network.ts';

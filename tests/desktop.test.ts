@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { modelSourceFromPath } from '../src-main/desktop/modelSources.ts';
-import { writeOriginalPair } from '../src-main/files/modelFiles.ts';
+import { writeOriginalPair } from '../src-main/files/modelPaths.ts';
 import { prepareModelStore } from '../src-main/desktop/modelStoreSetup.ts';
 import { APP_ENTRY, CONTENT_SECURITY_POLICY, contentType, isAppUrl, resolveAppUrl } from '../src-main/desktop/rendererFiles.ts';
 import { importOriginal } from '../src-main/model/formats/original.ts';

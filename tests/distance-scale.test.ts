@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { contextPath, corpusSentences, distance, lineDistanceScale, percentBelow, sampleLines } from '../src-main/model/geometry/geometry.ts';
-import { parseModel } from '../src-main/model/formats/modelFile.ts';
+import { parseModel } from '../src-main/model/formats/slmJson.ts';
 import { createRng } from '../src-main/model/network/rng.ts';
 import { expectSlmError } from './helpers.ts';
 import { inProcessService } from './helpers/inProcessService.ts';

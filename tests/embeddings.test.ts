@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseModel } from '../src-main/model/formats/modelFile.ts';
+import { parseModel } from '../src-main/model/formats/slmJson.ts';
 import { run } from '../src-main/model/network/network.ts';
 import { tokenize } from '../src-main/model/network/tokenizer.ts';
 import { BOUNDARY, encode } from '../src-main/model/network/vocabulary.ts';

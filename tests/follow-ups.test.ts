@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseFollowUps, scoreFollowUps } from '../src-main/model/training/followUps.ts';
-import { parseModel } from '../src-main/model/formats/modelFile.ts';
+import { parseModel } from '../src-main/model/formats/slmJson.ts';
 import { inProcessService } from './helpers/inProcessService.ts';
 import { corpusQuestions } from './helpers.ts';
 import { slm } from './helpers/slm.ts';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Model } from '../src-main/model/network/model.ts';
-import { MODEL_FORMAT, MODEL_VERSION, parseModel, serializeModel } from '../src-main/model/formats/modelFile.ts';
+import { MODEL_FORMAT, MODEL_VERSION, parseModel, serializeModel } from '../src-main/model/formats/slmJson.ts';
 import { createWeights, run, type Weights } from '../src-main/model/network/network.ts';
 import { readNpz, writeNpz } from '../src-main/model/formats/npz.ts';
 import { exportOriginal, importOriginal } from '../src-main/model/formats/original.ts';

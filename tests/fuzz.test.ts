@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { zipSync } from 'fflate';
 import { SlmError } from '../src-main/model/network/errors.ts';
 import { MAX_PROMPT_TOKENS } from '../src-main/model/network/limits.ts';
-import { parseModel, serializeModel } from '../src-main/model/formats/modelFile.ts';
+import { parseModel, serializeModel } from '../src-main/model/formats/slmJson.ts';
 import { readNpy, readNpz, writeNpy, writeNpz } from '../src-main/model/formats/npz.ts';
 import { importOriginal } from '../src-main/model/formats/original.ts';
 import { detokenize, tokenize, tokenizeBounded, tokenizeCorpus } from '../src-main/model/network/tokenizer.ts';

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { CheckpointRecorder, capacityFor, checkpointAt, checkpointValues } from '../src-main/model/training/checkpoints.ts';
 import { MAX_CHECKPOINTS } from '../src-main/model/network/limits.ts';
 import type { Model } from '../src-main/model/network/model.ts';
-import { parseModel, serializeModel } from '../src-main/model/formats/modelFile.ts';
+import { parseModel, serializeModel } from '../src-main/model/formats/slmJson.ts';
 import { embeddingMap } from '../src-main/model/geometry/embeddingMap.ts';
 import { createWeights } from '../src-main/model/network/network.ts';
 import { tokenizeCorpus } from '../src-main/model/network/tokenizer.ts';

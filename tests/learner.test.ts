@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { stepAnatomy } from '../src-main/model/explanations/anatomy.ts';
-import { parseModel } from '../src-main/model/formats/modelFile.ts';
+import { parseModel } from '../src-main/model/formats/slmJson.ts';
 import { run } from '../src-main/model/network/network.ts';
 import { droppedCharacters, tokenize } from '../src-main/model/network/tokenizer.ts';
 import { BOUNDARY, encode } from '../src-main/model/network/vocabulary.ts';

@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseChecks, scoreChecks } from '../src-main/model/training/checks.ts';
 import { parseFollowUps, scoreFollowUps } from '../src-main/model/training/followUps.ts';
-import { parseModel } from '../src-main/model/formats/modelFile.ts';
+import { parseModel } from '../src-main/model/formats/slmJson.ts';
 import { tokenizeCorpus } from '../src-main/model/network/tokenizer.ts';
 import { Trainer } from '../src-main/model/training/training.ts';
 import { encode, vocabularyFromWordmap } from '../src-main/model/network/vocabulary.ts';

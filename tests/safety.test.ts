@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { zipSync } from 'fflate';
 import { SlmError } from '../src-main/model/network/errors.ts';
-import { parseModel, serializeModel } from '../src-main/model/formats/modelFile.ts';
+import { parseModel, serializeModel } from '../src-main/model/formats/slmJson.ts';
 import { readNpz, writeNpz } from '../src-main/model/formats/npz.ts';
 import { Trainer } from '../src-main/model/training/training.ts';
 import { vocabularyFromTokens } from '../src-main/model/network/vocabulary.ts';

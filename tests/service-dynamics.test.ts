@@ -1,12 +1,12 @@
 import { finish } from '../src-main/model/network/slices.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fixedPoint, stepSpectrum, trainingDynamics } from '../src-main/model/dynamics/dynamics.ts';
-import type { ServiceContext } from '../src-main/service/context.ts';
+import type { ServiceContext } from '../src-main/service/requestTable.ts';
 import { dynamicsRequests } from '../src-main/service/dynamicsRequests.ts';
 import { parseResult } from '../src-main/service/protocol.ts';
 import { randomWeights } from './helpers.ts';
 import { compareMemory } from '../src-main/model/dynamics/memory.ts';
-import { parseModel } from '../src-main/model/formats/modelFile.ts';
+import { parseModel } from '../src-main/model/formats/slmJson.ts';
 import { run } from '../src-main/model/network/network.ts';
 import { tokenize } from '../src-main/model/network/tokenizer.ts';
 import { BOUNDARY, encode } from '../src-main/model/network/vocabulary.ts';

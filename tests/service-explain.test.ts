@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { explainPrediction } from '../src-main/model/explanations/explain.ts';
 import { corpusRows, knockOutInPlace, knockoutTable } from '../src-main/model/units/knockout.ts';
-import { parseModel } from '../src-main/model/formats/modelFile.ts';
+import { parseModel } from '../src-main/model/formats/slmJson.ts';
 import { cloneWeights, run } from '../src-main/model/network/network.ts';
 import { replyTree } from '../src-main/model/explanations/replyTree.ts';
 import { tokenize } from '../src-main/model/network/tokenizer.ts';

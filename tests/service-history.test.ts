@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Conversation } from '../src-main/model/network/generation.ts';
 import { embeddingMap } from '../src-main/model/geometry/embeddingMap.ts';
 import { sentenceDistance } from '../src-main/model/geometry/geometry.ts';
-import { parseModel } from '../src-main/model/formats/modelFile.ts';
+import { parseModel } from '../src-main/model/formats/slmJson.ts';
 import { createRng } from '../src-main/model/network/rng.ts';
 import { inProcessService } from './helpers/inProcessService.ts';
 

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { patchMemory } from '../src-main/model/dynamics/patching.ts';
-import { parseModel } from '../src-main/model/formats/modelFile.ts';
+import { parseModel } from '../src-main/model/formats/slmJson.ts';
 import { inProcessService } from './helpers/inProcessService.ts';
 
 /** The patching request of the real model service, in-process: the engine's numbers, checked replies. */

@@ -5,7 +5,7 @@
  */
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { type RequestHandlers, requestHandlers } from '../src-main/service/context.ts';
+import { type RequestHandlers, requestHandlers } from '../src-main/service/requestTable.ts';
 import { REQUESTS, RequestSchema, ResultSchemas } from '../src-main/service/protocol.ts';
 import { joinParts, requestEntries } from '../src-main/service/schemaParts.ts';
 import { inProcessService } from './helpers/inProcessService.ts';

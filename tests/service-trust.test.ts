@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { runCli } from '../src-main/cli/run.ts';
 import * as limits from '../src-main/model/network/limits.ts';
-import { parseModel } from '../src-main/model/formats/modelFile.ts';
+import { parseModel } from '../src-main/model/formats/slmJson.ts';
 import { parseRequest, parseResult, type ReplyNodeResult } from '../src-main/service/protocol.ts';
 import { inProcessService } from './helpers/inProcessService.ts';
 import { expectSlmError } from './helpers.ts';

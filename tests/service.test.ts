@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCli } from '../src-main/cli/run.ts';
 import { Conversation } from '../src-main/model/network/generation.ts';
-import { parseModel } from '../src-main/model/formats/modelFile.ts';
+import { parseModel } from '../src-main/model/formats/slmJson.ts';
 import { createRng } from '../src-main/model/network/rng.ts';
 import { forkService } from '../src-main/service/forkConnection.ts';
 import { type ServiceEvent, parseEvent } from '../src-main/service/protocol.ts';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inspectCorpus } from '../src-main/model/training/corpusReport.ts';
-import { parseModel } from '../src-main/model/formats/modelFile.ts';
+import { parseModel } from '../src-main/model/formats/slmJson.ts';
 import { splitCorpus } from '../src-main/model/training/setup.ts';
 import { tokenizeCorpus } from '../src-main/model/network/tokenizer.ts';
 import { buildVocabulary } from '../src-main/model/network/vocabulary.ts';

@@ -9,8 +9,8 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, utimesSy
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../src-main/files/atomicWrite.ts';
-import { readModelFiles, writeOriginalPair } from '../src-main/files/modelFiles.ts';
-import { serializeModel } from '../src-main/model/formats/modelFile.ts';
+import { readModelFiles, writeOriginalPair } from '../src-main/files/modelPaths.ts';
+import { serializeModel } from '../src-main/model/formats/slmJson.ts';
 import { createWeights } from '../src-main/model/network/network.ts';
 import { vocabularyFromTokens } from '../src-main/model/network/vocabulary.ts';
 import { FileStore } from '../src-main/service/fileStore.ts';

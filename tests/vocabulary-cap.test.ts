@@ -8,7 +8,7 @@ import { tokenizeCorpus } from '../src-main/model/network/tokenizer.ts';
 import { UNKNOWN, buildCappedVocabulary, buildVocabulary, capCounts, describeCap, encode } from '../src-main/model/network/vocabulary.ts';
 import { Trainer, trainingRecord } from '../src-main/model/training/training.ts';
 import { inspectCorpus } from '../src-main/model/training/corpusReport.ts';
-import { parseModel, serializeModel } from '../src-main/model/formats/modelFile.ts';
+import { parseModel, serializeModel } from '../src-main/model/formats/slmJson.ts';
 import { slm } from './helpers/slm.ts';
 
 /**

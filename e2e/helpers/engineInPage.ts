@@ -4,7 +4,7 @@ import { pageBundle } from './pageBundle.ts';
 /** The engine's conversation, bundled and run in the page under test (see pageBundle.ts). */
 const bundle = pageBundle(`
       import { Conversation } from './src-main/model/network/generation.ts';
-      import { parseModel } from './src-main/model/formats/modelFile.ts';
+      import { parseModel } from './src-main/model/formats/slmJson.ts';
       import { createRng } from './src-main/model/network/rng.ts';
       globalThis.slmEngine = { Conversation, parseModel, createRng };
     `);

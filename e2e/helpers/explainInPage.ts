@@ -7,7 +7,7 @@ import { pageBundle } from './pageBundle.ts';
 const bundle = pageBundle(`
       import { explainPrediction } from './src-main/model/explanations/explain.ts';
       import { corpusRows, knockoutTable } from './src-main/model/units/knockout.ts';
-      import { parseModel } from './src-main/model/formats/modelFile.ts';
+      import { parseModel } from './src-main/model/formats/slmJson.ts';
       import { run } from './src-main/model/network/network.ts';
       import { replyTree } from './src-main/model/explanations/replyTree.ts';
       import { unitProfile } from './src-main/model/units/unitProfile.ts';

@@ -13,7 +13,7 @@ import { LineEvaluator } from '../model/units/knockout.ts';
 import { Trainer, trainingRecord } from '../model/training/training.ts';
 import { TRAINING_DEFAULTS, type TrainingOptions, splitCorpus } from '../model/training/setup.ts';
 import { buildCappedVocabulary, capCounts, describeCap, encode, vocabularyFromWordmap } from '../model/network/vocabulary.ts';
-import { exportOriginalFiles, importOriginalFiles, modelInputs, modelNameFromPath, originalPaths, readText, saveModel } from '../files/modelFiles.ts';
+import { exportOriginalFiles, importOriginalFiles, modelInputs, modelNameFromPath, originalPaths, readText, saveModel } from '../files/modelPaths.ts';
 import { checkTarget, sameFile } from '../files/atomicWrite.ts';
 import { bundledChecksPath, bundledCorpusPath, bundledFollowUpsPath } from '../files/resources.ts';
 import { UsageError, jsonLine, numberOption, parse, printable, shownToken, stringOption } from './args.ts';

@@ -27,7 +27,7 @@ import {
   signedNumber,
   wordsThatMattered,
 } from '../model/explanations/whichWords.ts';
-import { readText } from '../files/modelFiles.ts';
+import { readText } from '../files/modelPaths.ts';
 import { bundledCorpusPath } from '../files/resources.ts';
 import { UsageError, jsonLine, numberOption, parse, printable, shownToken, stringOption } from './args.ts';
 import type { CliIo } from './io.ts';

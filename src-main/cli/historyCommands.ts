@@ -8,7 +8,7 @@ import type { TrainingRecord } from '../model/network/model.ts';
 import { describeCap } from '../model/network/vocabulary.ts';
 import { modelAtEpoch } from '../model/training/checkpoints.ts';
 import { checkTarget, sameFile } from '../files/atomicWrite.ts';
-import { modelInputs, saveModel } from '../files/modelFiles.ts';
+import { modelInputs, saveModel } from '../files/modelPaths.ts';
 import { UsageError, jsonLine, numberOption, parse, printable, stringOption } from './args.ts';
 import type { CliIo } from './io.ts';
 import { jsonOption, modelOption, modelPath, openModel } from './modelOption.ts';

@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { inputError } from '../model/network/errors.ts';
 import { formatNumber } from '../model/explanations/whichWords.ts';
 import { MAX_LESSON_FILE_CHARACTERS } from '../model/network/limits.ts';
-import { readText } from '../files/modelFiles.ts';
+import { readText } from '../files/modelPaths.ts';
 import { bundledModelPath } from '../files/resources.ts';
 import { checkLessonAgainst, lessonModel, replayLesson } from '../service/lessonReplay.ts';
 import { type Lesson, LessonError, readLesson } from '../service/protocol.ts';

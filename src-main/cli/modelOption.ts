@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Model } from '../model/network/model.ts';
-import { loadModel } from '../files/modelFiles.ts';
+import { loadModel } from '../files/modelPaths.ts';
 import { bundledModelPath } from '../files/resources.ts';
 import { stringOption } from './args.ts';
 

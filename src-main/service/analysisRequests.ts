@@ -13,7 +13,7 @@ import { nextContext, tokenEmbedding } from '../model/network/network.ts';
 import { fitPca, project } from '../model/geometry/pca.ts';
 import { tokenizeBounded, tokenizeCorpusSteps } from '../model/network/tokenizer.ts';
 import { BOUNDARY, encode } from '../model/network/vocabulary.ts';
-import type { HandlersFor, ServiceContext } from './context.ts';
+import type { HandlersFor, ServiceContext } from './requestTable.ts';
 import type { OpenModel } from './openModel.ts';
 import { numbers } from './wire.ts';
 

@@ -7,7 +7,7 @@
 import { traceText } from '../model/network/generation.ts';
 import { createRng } from '../model/network/rng.ts';
 import { readMessage } from '../model/network/tokenizer.ts';
-import type { HandlersFor, ServiceContext } from './context.ts';
+import type { HandlersFor, ServiceContext } from './requestTable.ts';
 import type { GeneratedTurn, StepRecord, TurnRequest } from './protocol.ts';
 import { stepRecord } from './wire.ts';
 

@@ -10,7 +10,7 @@ import { inputError } from '../model/network/errors.ts';
 import { compareMemorySteps } from '../model/dynamics/memory.ts';
 import { patchMemorySteps } from '../model/dynamics/patching.ts';
 import { tokenizeBounded } from '../model/network/tokenizer.ts';
-import type { HandlersFor, ServiceContext } from './context.ts';
+import type { HandlersFor, ServiceContext } from './requestTable.ts';
 import type { CheckpointDynamicsResult } from './dynamicsProtocol.ts';
 import { numbers } from './wire.ts';
 

@@ -11,7 +11,7 @@
  */
 import { SlmError, clip } from '../model/network/errors.ts';
 import { analysisRequests } from './analysisRequests.ts';
-import { type Job, Later, type RequestHandlers, type ServiceContext, requestHandlers } from './context.ts';
+import { type Job, Later, type RequestHandlers, type ServiceContext, requestHandlers } from './requestTable.ts';
 import type { ServiceHost } from './host.ts';
 import { conversationRequests } from './conversationRequests.ts';
 import { dynamicsRequests } from './dynamicsRequests.ts';

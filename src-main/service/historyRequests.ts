@@ -3,7 +3,7 @@
  * in place of its own (the Epoch slider), and opening an epoch's checkpoint as a model of its own.
  * The open model's owner (openModel.ts) does both; this is their entry in the request table.
  */
-import type { HandlersFor, ServiceContext } from './context.ts';
+import type { HandlersFor, ServiceContext } from './requestTable.ts';
 
 type HistoryRequest = 'showEpoch' | 'useEpoch' | 'trainingCorpus';
 

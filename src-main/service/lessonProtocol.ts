@@ -11,7 +11,7 @@ import { Inflate, deflateSync, strFromU8, strToU8 } from 'fflate';
 import * as v from 'valibot';
 import { clip } from '../model/network/errors.ts';
 import { MEASURES } from '../model/explanations/whichWords.ts';
-import { nestingDepth } from '../model/formats/modelFile.ts';
+import { nestingDepth } from '../model/formats/slmJson.ts';
 import { METRICS } from '../model/geometry/geometry.ts';
 import * as limits from '../model/network/limits.ts';
 import { WEIGHT_NAMES, matrixShape } from '../model/network/network.ts';

@@ -5,7 +5,7 @@
  * app restores one; `slm lesson replay` prints what it gives, the numbers the app shows.
  */
 import { inputError, quote } from '../model/network/errors.ts';
-import { parseModel, serializeModel } from '../model/formats/modelFile.ts';
+import { parseModel, serializeModel } from '../model/formats/slmJson.ts';
 import { Conversation } from '../model/network/generation.ts';
 import type { Model } from '../model/network/model.ts';
 import { type Weights, cloneWeights, copyWeightsInto, matrixShape } from '../model/network/network.ts';

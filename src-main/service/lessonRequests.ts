@@ -2,7 +2,7 @@
  * The service's lesson requests: what saving a lesson needs of the open model, and a check of a
  * lesson before the app restores it (lessonReplay.ts does the work; it opens nothing).
  */
-import type { HandlersFor, ServiceContext } from './context.ts';
+import type { HandlersFor, ServiceContext } from './requestTable.ts';
 import { checkLessonSliced, embeddedModelFile, lessonModel, weightChanges } from './lessonReplay.ts';
 
 type LessonRequest = 'lessonParts' | 'checkLesson';

@@ -4,10 +4,10 @@
  */
 import { clip, quote } from '../model/network/errors.ts';
 import type { Model } from '../model/network/model.ts';
-import { NewerModelFileError, parseModel, serializeModel } from '../model/formats/modelFile.ts';
+import { NewerModelFileError, parseModel, serializeModel } from '../model/formats/slmJson.ts';
 import { cloneWeights } from '../model/network/network.ts';
 import { exportOriginal } from '../model/formats/original.ts';
-import type { HandlersFor, ServiceContext } from './context.ts';
+import type { HandlersFor, ServiceContext } from './requestTable.ts';
 import type { StoredModel } from './protocol.ts';
 
 type ModelRequest = 'open' | 'listModels' | 'saveModel' | 'renameModel' | 'deleteModel' | 'setWeights' | 'resetWeights' | 'exportOriginal' | 'exportModelFile';

@@ -7,7 +7,7 @@
 import { SlmError, inputError, quote } from '../model/network/errors.ts';
 import { Conversation } from '../model/network/generation.ts';
 import type { Model } from '../model/network/model.ts';
-import { NewerModelFileError, parseModel } from '../model/formats/modelFile.ts';
+import { NewerModelFileError, parseModel } from '../model/formats/slmJson.ts';
 import { type Weights, cloneWeights, copyWeightsInto, weightShape } from '../model/network/network.ts';
 import { importOriginal } from '../model/formats/original.ts';
 import type { Projection } from '../model/geometry/pca.ts';

@@ -281,7 +281,7 @@ const EmbeddingMapSchema = v.object({
 /**
  * Every request, declared once: its fields, its result, its lane (when it runs, scheduler.ts) and
  * whether a newer one of its type supersedes it. The service's handlers are typed against this table
- * (service/context.ts), one per request; docs/ARCHITECTURE.md shows where a new request goes.
+ * (service/requestTable.ts), one per request; docs/ARCHITECTURE.md shows where a new request goes.
  */
 const CORE_REQUESTS = requestEntries({
   open: { lane: 'model', superseded: false, request: { source: ModelSourceSchema }, result: ModelInfoSchema },

@@ -9,7 +9,7 @@ import { cloneWeights } from '../model/network/network.ts';
 import { tokenizeCorpus } from '../model/network/tokenizer.ts';
 import { Trainer, trainingRecord } from '../model/training/training.ts';
 import { buildCappedVocabulary, encode } from '../model/network/vocabulary.ts';
-import type { HandlersFor, ServiceContext } from './context.ts';
+import type { HandlersFor, ServiceContext } from './requestTable.ts';
 import type { ModelInfo } from './protocol.ts';
 import { TrainingSession, toMetrics } from './trainingSession.ts';
 import { checkpointAt } from '../model/training/checkpoints.ts';

@@ -1,5 +1,5 @@
 import type { ModelInfo, StepRecord } from '../../src-main/service/protocol.ts';
-import type { LiveFacts } from './explanations.ts';
+import type { LiveFacts } from './helpTexts.ts';
 import type { Studio } from './studioParts.svelte.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { Term } from './explanations.ts';
+import type { Term } from './helpTexts.ts';
 import type { StudioCore } from './studio.svelte.ts';
 
 /**

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseModel } from '../../src-main/model/formats/modelFile.ts';
+import { parseModel } from '../../src-main/model/formats/slmJson.ts';
 
 /** Where the bundled model file is. */
 export const BORIS_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'resources', 'models', 'boris.slm.json');

@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { SlmError, formatError, inputError } from '../model/network/errors.ts';
 import type { Model } from '../model/network/model.ts';
-import { parseModel, serializeModel } from '../model/formats/modelFile.ts';
+import { parseModel, serializeModel } from '../model/formats/slmJson.ts';
 import { readNpz } from '../model/formats/npz.ts';
 import { exportOriginal, importOriginal } from '../model/formats/original.ts';
 import { MAX_MODEL_FILE_CHARACTERS, MAX_WEIGHTS_FILE_BYTES, MAX_WORDMAP_CHARACTERS } from '../model/network/limits.ts';

@@ -83,7 +83,7 @@ export const GLOSSARY: readonly { id: string; title: string; terms: readonly Ter
   { id: 'training', title: 'Training and testing', terms: ['held-out', 'overfitting', 'knock-out', 'attribution'] },
 ];
 
-export interface Explanation {
+export interface HelpEntry {
   title: string;
   sentence: string;
   formula: string | null;
@@ -102,7 +102,7 @@ function tokenLabel(studio: StudioCore, row: number): string {
   return quotedOutput(studio.model?.vocabulary[row] ?? '?');
 }
 
-export function explain(term: Term, studio: StudioCore, anatomy: Anatomy | null, facts: LiveFacts = {}): Explanation {
+export function helpFor(term: Term, studio: StudioCore, anatomy: Anatomy | null, facts: LiveFacts = {}): HelpEntry {
   const name = studio.model?.name ?? 'Boris';
   const step = studio.current;
   const record = step?.record;
