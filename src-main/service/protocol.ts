@@ -10,6 +10,7 @@ import { MAP_METHODS, METRICS, type MapMethod, type Metric } from '../model/geom
 import { WEIGHT_NAMES, type WeightName, matrixShape } from '../model/network/network.ts';
 import { isGreedy, shownTemperature, topRows } from '../model/network/sampling.ts';
 import { describeHeldOut, heldOutWords } from '../model/training/heldOut.ts';
+import type { EpochReport } from '../model/training/training.ts';
 import {
   MEASURES,
   MEASURE_NAMES,
@@ -218,15 +219,15 @@ export const CorpusReportSchema = v.object({
 });
 export type CorpusReport = v.InferOutput<typeof CorpusReportSchema>;
 
-export const EpochMetricsSchema = v.object({
+export const EpochReportSchema = v.object({
   epoch: whole,
   trainLoss: v.number(),
   testLoss: v.number(),
   testAccuracy: v.number(),
   seconds: v.number(),
   samples: v.array(v.string()),
-});
-export type EpochMetrics = v.InferOutput<typeof EpochMetricsSchema>;
+}) satisfies v.GenericSchema<EpochReport, EpochReport>;
+export type { EpochReport };
 
 export const ProjectionSchema = v.object({
   points: v.array(v.tuple([v.number(), v.number()])),
@@ -422,7 +423,7 @@ export const EventSchema = v.variant('event', [
     etaSeconds: v.nullable(v.number()),
     tokensPerSecond: v.number(),
     /** Epochs finished since the last progress event. */
-    finished: v.array(EpochMetricsSchema),
+    finished: v.array(EpochReportSchema),
     weights: v.object({ w0: vector, w1: vector, w2: vector }),
   }),
   v.object({
@@ -432,7 +433,7 @@ export const EventSchema = v.variant('event', [
     bestEpoch: whole,
     /** Null when no epoch finished (a run interrupted before its first). */
     bestAccuracy: v.nullable(v.number()),
-    history: v.array(EpochMetricsSchema),
+    history: v.array(EpochReportSchema),
     /** The trained model, open now (unsaved until saveModel); null when nothing was opened (a diverged run leaves the open model as it was). */
     model: v.nullable(ModelInfoSchema),
   }),

@@ -1,5 +1,5 @@
 import type { Trainer, EpochReport } from '../model/training/training.ts';
-import type { EpochMetrics, ServiceEvent } from './protocol.ts';
+import type { ServiceEvent } from './protocol.ts';
 
 import { SLICE_MS } from './scheduler.ts';
 import { weightsOnWire } from './wire.ts';
@@ -20,7 +20,7 @@ export interface SessionHost {
   now(): number;
 }
 
-export function toMetrics(report: EpochReport): EpochMetrics {
+export function toMetrics(report: EpochReport): EpochReport {
   return { ...report };
 }
 
@@ -31,7 +31,7 @@ export function toMetrics(report: EpochReport): EpochMetrics {
 export class TrainingSession {
   private paused = false;
   private wake: (() => void) | null = null;
-  private pending: EpochMetrics[] = [];
+  private pending: EpochReport[] = [];
   private lastEmit = -Infinity;
   private trainingMs = 0;
   readonly finished: Promise<void>;

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { type CorpusReport, type EpochMetrics, type ServiceEvent, type TrainingSettings, TrainingSettingsSchema, limits } from '../../src-main/service/protocol.ts';
+import { type CorpusReport, type EpochReport, type ServiceEvent, type TrainingSettings, TrainingSettingsSchema, limits } from '../../src-main/service/protocol.ts';
 import type { MatrixWeights } from './weightMaps.ts';
 import { TRAIN_DEFAULTS, defaultKeep } from './presets.ts';
 import type { Studio } from './studioParts.svelte.ts';
@@ -78,7 +78,7 @@ export class TrainingRun {
   progress = $state(0);
   etaSeconds = $state<number | null>(null);
   tokensPerSecond = $state(0);
-  history = $state.raw<EpochMetrics[]>([]);
+  history = $state.raw<EpochReport[]>([]);
   weights = $state.raw<MatrixWeights | null>(null);
   /** The run's vocabulary and E, for the heatmaps' labels. */
   vocabulary = $state.raw<string[]>([]);
