@@ -134,17 +134,17 @@ export const StepRecordSchema = v.object({
 export type StepRecord = v.InferOutput<typeof StepRecordSchema>;
 
 /** One epoch's metrics as the app sees them: null for a metric that was not a finite number. */
-export const EpochRecordSchema = v.object({
+export const HistoryEpochSchema = v.object({
   epoch: whole,
   trainLoss: v.nullable(v.number()),
   testLoss: v.nullable(v.number()),
   testAccuracy: v.nullable(v.number()),
 });
-export type EpochRecordInfo = v.InferOutput<typeof EpochRecordSchema>;
+export type HistoryEpochInfo = v.InferOutput<typeof HistoryEpochSchema>;
 
 /** A model's training history: every epoch's metrics, the epochs with a checkpoint, and the one shown. */
 export const HistoryInfoSchema = v.object({
-  metrics: v.array(EpochRecordSchema),
+  metrics: v.array(HistoryEpochSchema),
   /** The epochs whose weights were kept, rising (every epoch unless a long run was thinned). */
   checkpoints: v.array(whole),
   /** The epoch whose weights the open model shows now (showEpoch), or null for its own weights. */

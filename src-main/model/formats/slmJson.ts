@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { SlmError, formatError, quote } from '../network/errors.ts';
 import { CLIP_NORM, EMBEDDING, MAX_CORPUS_CHARACTERS, VOCABULARY_CAP, MAX_JSON_DEPTH, MAX_MODEL_FILE_CHARACTERS } from '../network/limits.ts';
-import type { Checkpoint, EpochRecord, Model, TrainingRecord } from '../network/model.ts';
+import type { Checkpoint, HistoryEpoch, Model, TrainingRecord } from '../network/model.ts';
 import { CHECKPOINT_ENCODING, decodeCheckpoints, encodeCheckpoint } from './checkpointCodec.ts';
 import { type WeightName, type Weights, createWeights, weightShape } from '../network/network.ts';
 import { vocabularyFromTokens } from '../network/vocabulary.ts';
@@ -239,7 +239,7 @@ function readTraining(value: unknown, shape: Weights, source: string): TrainingR
     return found;
   };
   if (!Array.isArray(t.history)) throw formatError(`${source}: "training.history" must be a list`);
-  const history: EpochRecord[] = t.history.map((h: unknown, i) => {
+  const history: HistoryEpoch[] = t.history.map((h: unknown, i) => {
     const e = record(h, `${source}: "training.history"[${i}] must be an object`);
     // Metrics of a diverged epoch are stored as null and read back as NaN.
     const value = (key: string): number => {
@@ -283,7 +283,7 @@ function corpusText(value: unknown, source: string): string {
   return value;
 }
 
-function readCheckpoints(t: Record<string, unknown>, shape: Weights, history: readonly EpochRecord[], source: string): Checkpoint[] {
+function readCheckpoints(t: Record<string, unknown>, shape: Weights, history: readonly HistoryEpoch[], source: string): Checkpoint[] {
   if (t.checkpoints === undefined) return [];
   if (t.checkpointEncoding !== CHECKPOINT_ENCODING) {
     throw formatError(`${source}: "training.checkpointEncoding" is ${describe(t.checkpointEncoding)}; this app reads "${CHECKPOINT_ENCODING}"`);

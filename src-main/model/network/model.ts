@@ -2,7 +2,7 @@ import type { Weights } from './network.ts';
 import type { Vocabulary } from './vocabulary.ts';
 
 /** One epoch of a training run as a model file keeps it (no wall-clock times, so files are reproducible). */
-export interface EpochRecord {
+export interface HistoryEpoch {
   epoch: number;
   trainLoss: number;
   testLoss: number;
@@ -32,7 +32,7 @@ export interface TrainingRecord {
    */
   corpusText?: string;
   bestEpoch: number;
-  history: EpochRecord[];
+  history: HistoryEpoch[];
   /**
    * The weights after each epoch (float32 values), epoch 0 being the initial weights. While a run
    * fits (Boris: up to 996 epochs; see model/training/checkpoints.ts) every epoch is kept and
