@@ -36,10 +36,10 @@ export function explanationRequests({ host, models, scheduler }: ServiceContext)
   /** The held-out evaluations under the current weights, shared by the knock-out table and unit profiles. */
   let evaluator: LineEvaluator | null = null;
   /** Bumped when the weights change, so that a knock-out table being measured in idle time is dropped. */
-  let generation = 0;
+  let era = 0;
   /** Knock-out table requests waiting for the table being measured. */
   let tableWaiters: TableWaiter[] = [];
-  /** The generation whose table is being measured, or null when none is. */
+  /** The era whose table is being measured, or null when none is. */
   let measuring: number | null = null;
 
   // What was kept for the weights goes when they change, and the corpus's rows with another model.
@@ -48,7 +48,7 @@ export function explanationRequests({ host, models, scheduler }: ServiceContext)
     contexts = null;
     evaluator = null;
     if (change === 'model') corpus = null;
-    generation++;
+    era++;
     measuring = null;
     // Only once things have been quiet for a moment (a drag or a series of knock-outs starts it once),
     // or at once when a request is waiting for the table.
@@ -75,11 +75,11 @@ export function explanationRequests({ host, models, scheduler }: ServiceContext)
    * the table comes first). A weight change or another model starts it over.
    */
   function measure(delay: number): void {
-    const mine = generation;
+    const mine = era;
     if (measuring === mine) return;
     measuring = mine;
     const run = async () => {
-      const stale = () => mine !== generation;
+      const stale = () => mine !== era;
       // Wait for a quiet moment, unless a request for the table comes first.
       for (let waited = 0; waited < delay && tableWaiters.length === 0 && !stale(); waited += 25) {
         await new Promise((resolve) => setTimeout(resolve, 25));
@@ -197,11 +197,11 @@ export function explanationRequests({ host, models, scheduler }: ServiceContext)
   async function unitProfile(request: RequestOf<'unitProfile'>, job: Job): Promise<ResultOf<'unitProfile'>> {
     const open = model();
     assertAnalysable(open.weights);
-    const mine = generation;
+    const mine = era;
     const { lines, heldOut } = await corpusRows(() => job.signal.throwIfAborted());
     const unitContexts = contexts ?? (await job.inSlices(corpusContextsSteps(open.weights, lines)));
-    if (mine === generation) contexts ??= unitContexts;
-    const unitEvaluator = mine === generation ? (evaluator ??= new LineEvaluator(open.weights, heldOut)) : new LineEvaluator(open.weights, heldOut);
+    if (mine === era) contexts ??= unitContexts;
+    const unitEvaluator = mine === era ? (evaluator ??= new LineEvaluator(open.weights, heldOut)) : new LineEvaluator(open.weights, heldOut);
     const profile = await job.inSlices(
       unitProfileSteps(
         open.weights,

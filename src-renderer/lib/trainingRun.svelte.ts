@@ -117,7 +117,7 @@ export class TrainingRun {
   saving = $state(false);
 
   private inspectTimer: ReturnType<typeof setTimeout> | null = null;
-  private inspectGeneration = 0;
+  private inspectEra = 0;
   private readonly unsubscribe: () => void;
 
   constructor(private readonly studio: Studio) {
@@ -180,10 +180,10 @@ export class TrainingRun {
   async inspect(): Promise<CorpusReport | null> {
     if (this.inspectTimer) clearTimeout(this.inspectTimer);
     this.inspectTimer = null;
-    const generation = ++this.inspectGeneration;
+    const era = ++this.inspectEra;
     try {
       const report = await this.studio.bridge.request({ type: 'inspectCorpus', corpus: this.corpus, maxVocabulary: this.cap });
-      if (generation === this.inspectGeneration) {
+      if (era === this.inspectEra) {
         this.report = report;
         this.corpusError = null;
         if (!this.keepChosen && !this.active) this.keep = this.presetKeep ?? defaultKeep(report.heldOutLines);
@@ -191,7 +191,7 @@ export class TrainingRun {
       }
       return report;
     } catch (error) {
-      if (generation === this.inspectGeneration) this.corpusError = (error as Error).message;
+      if (era === this.inspectEra) this.corpusError = (error as Error).message;
       return null;
     }
   }
