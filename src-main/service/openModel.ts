@@ -10,7 +10,7 @@ import type { Model } from '../model/network/model.ts';
 import { NewerModelFileError, parseModel } from '../model/formats/slmJson.ts';
 import { type Weights, cloneWeights, copyWeightsInto, weightShape } from '../model/network/network.ts';
 import { importOriginal } from '../model/formats/original.ts';
-import type { Projection } from '../model/geometry/pca.ts';
+import type { PrincipalAxes } from '../model/geometry/pca.ts';
 import type { ServiceHost } from './host.ts';
 import type { HistoryInfo, ModelInfo, ModelSource, WeightEdit } from './protocol.ts';
 import { epochOfWeights, modelAtEpoch } from '../model/training/checkpoints.ts';
@@ -25,7 +25,7 @@ export interface OpenModel {
   conversation: Conversation;
   /** The corpus the model was trained on here, when known; the projection is fitted on it. */
   corpus: string | null;
-  projection: Projection | null;
+  projection: PrincipalAxes | null;
   /** The epoch of the history shown now (its weights are in `model.weights`), or null. */
   shownEpoch: number | null;
   /** The model's own weights (with any edits) while an epoch is shown; null otherwise. */
@@ -129,7 +129,7 @@ export class OpenModels {
   }
 
   /** The PCA plane fitted on the open model's corpus contexts: fitted once per model, by `fit`. */
-  async projection(fit: (open: OpenModel) => Promise<Projection>): Promise<Projection> {
+  async projection(fit: (open: OpenModel) => Promise<PrincipalAxes>): Promise<PrincipalAxes> {
     const open = this.current();
     open.projection ??= await fit(open);
     return open.projection;

@@ -229,11 +229,11 @@ export const EpochReportSchema = v.object({
 }) satisfies v.GenericSchema<EpochReport, EpochReport>;
 export type { EpochReport };
 
-export const ProjectionSchema = v.object({
+export const ProjectedPointsSchema = v.object({
   points: v.array(v.tuple([v.number(), v.number()])),
   explainedVariance: v.array(v.number()),
 });
-export type Projection = v.InferOutput<typeof ProjectionSchema>;
+export type ProjectedPoints = v.InferOutput<typeof ProjectedPointsSchema>;
 
 export const ContextPathSchema = v.object({ sentence: v.string(), tokens: v.array(v.string()), contexts: v.array(vector) });
 
@@ -331,7 +331,7 @@ const CORE_REQUESTS = requestEntries({
     lane: 'read',
     superseded: false,
     request: { vectors: v.pipe(v.array(v.pipe(vector, v.maxLength(limits.EMBEDDING.max))), v.maxLength(limits.MAX_PROJECT_VECTORS)) },
-    result: ProjectionSchema,
+    result: ProjectedPointsSchema,
   },
   train: { lane: 'model', superseded: false, request: { settings: TrainingSettingsSchema }, result: v.null() },
   trainControl: { lane: 'read', superseded: false, request: { action: v.picklist(['pause', 'resume', 'stop']) }, result: v.null() },

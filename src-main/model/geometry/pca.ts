@@ -1,6 +1,6 @@
 import { inputError } from '../network/errors.ts';
 
-export interface Projection {
+export interface PrincipalAxes {
   mean: Float64Array;
   /** Principal axes, strongest first, each of unit length. */
   components: Float64Array[];
@@ -13,7 +13,7 @@ export interface Projection {
  * the cyclic Jacobi method (exact enough for the tens of dimensions here). Each axis's sign is fixed
  * so that its largest entry is positive, so the same data always gives the same picture.
  */
-export function fitPca(vectors: readonly ArrayLike<number>[], components = 2): Projection {
+export function fitPca(vectors: readonly ArrayLike<number>[], components = 2): PrincipalAxes {
   if (vectors.length === 0) throw inputError('a projection needs at least one vector');
   const d = vectors[0].length;
   const n = vectors.length;
@@ -45,7 +45,7 @@ export function fitPca(vectors: readonly ArrayLike<number>[], components = 2): P
   };
 }
 
-export function project(projection: Projection, vector: ArrayLike<number>): number[] {
+export function project(projection: PrincipalAxes, vector: ArrayLike<number>): number[] {
   return projection.components.map((axis) => {
     let sum = 0;
     for (let j = 0; j < axis.length; j++) sum += axis[j] * (vector[j] - projection.mean[j]);
