@@ -1,7 +1,7 @@
 import { finish } from '../src-main/model/network/slices.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fixedPoint, stepSpectrum, trainingDynamics } from '../src-main/model/dynamics/dynamics.ts';
-import type { ServiceContext } from '../src-main/service/requestTable.ts';
+import type { ServiceParts } from '../src-main/service/requestTable.ts';
 import { dynamicsRequests } from '../src-main/service/dynamicsRequests.ts';
 import { parseResult } from '../src-main/service/protocol.ts';
 import { randomWeights } from './helpers.ts';
@@ -53,12 +53,12 @@ describe('dynamics requests', () => {
     // The handlers run their work in the scheduler's slices; here, at once.
     const scheduler = { inSlices: async <T>(steps: Generator<void, T, void>) => finish(steps) };
     const job = { signal: new AbortController().signal, inSlices: scheduler.inSlices };
-    const bare = dynamicsRequests({ models: { current: () => ({ model: { ...boris, training: null } }) }, scheduler } as unknown as ServiceContext);
+    const bare = dynamicsRequests({ models: { current: () => ({ model: { ...boris, training: null } }) }, scheduler } as unknown as ServiceParts);
     expect(await bare.trainingDynamics({ id: 0, type: 'trainingDynamics' }, job)).toEqual([]);
     // The open model's part of the table, on a model whose run kept three checkpoints.
     const checkpoints = [0, 1, 2].map((epoch) => ({ epoch, weights: randomWeights(boris.weights.embedding, boris.weights.vocabulary, epoch + 1, 0.5 + epoch) }));
     const model = { ...boris, training: { corpus: '', seed: 1, epochs: 2, learningRate: 0.01, heldOutFraction: 0.1, carryContext: 0, bestEpoch: 2, history: [], checkpoints } };
-    const handlers = dynamicsRequests({ models: { current: () => ({ model }) }, scheduler } as unknown as ServiceContext);
+    const handlers = dynamicsRequests({ models: { current: () => ({ model }) }, scheduler } as unknown as ServiceParts);
     const curve = await handlers.trainingDynamics({ id: 1, type: 'trainingDynamics' }, job);
     expect(curve).toEqual(trainingDynamics(checkpoints));
     expect(curve).toHaveLength(3);

@@ -13,8 +13,8 @@ import { nextContext, tokenEmbedding } from '../model/network/network.ts';
 import { fitPca, project } from '../model/geometry/pca.ts';
 import { tokenizeBounded, tokenizeCorpusSteps } from '../model/network/tokenizer.ts';
 import { BOUNDARY, encode } from '../model/network/vocabulary.ts';
-import type { HandlersFor, ServiceContext } from './requestTable.ts';
-import type { OpenModel } from './openModel.ts';
+import type { HandlersFor, ServiceParts } from './requestTable.ts';
+import type { OpenModelState } from './openModel.ts';
 import { numbers } from './wire.ts';
 
 /** At most this many corpus contexts are used to fit the projection. */
@@ -22,7 +22,7 @@ const PROJECTION_SAMPLE = 5000;
 
 type AnalysisRequest = 'neighbours' | 'compare' | 'distanceScale' | 'divergence' | 'project' | 'embeddingMap' | 'anatomy' | 'bundledCorpus' | 'inspectCorpus';
 
-export function analysisRequests({ host, models, scheduler }: ServiceContext): HandlersFor<AnalysisRequest> {
+export function analysisRequests({ host, models, scheduler }: ServiceParts): HandlersFor<AnalysisRequest> {
   /** Each sentence's context path through the open model; a sentence without words is refused. */
   function contextPaths(sentences: readonly string[]) {
     const { model } = models.current();
@@ -54,7 +54,7 @@ export function analysisRequests({ host, models, scheduler }: ServiceContext): H
   }
 
   /** Every context (h2) the model passes through on its corpus's lines (Boris's, when unknown). */
-  async function corpusContexts(open: OpenModel): Promise<Float64Array[]> {
+  async function corpusContexts(open: OpenModelState): Promise<Float64Array[]> {
     const { model } = open;
     const corpus = open.corpus ?? (await host.bundled()).corpus;
     // In slices, so that other requests go first.

@@ -7,7 +7,7 @@
 import { traceText } from '../model/network/generation.ts';
 import { createRng } from '../model/network/rng.ts';
 import { readMessage } from '../model/network/tokenizer.ts';
-import type { HandlersFor, ServiceContext } from './requestTable.ts';
+import type { HandlersFor, ServiceParts } from './requestTable.ts';
 import type { GeneratedTurn, StepRecord, TurnRequest } from './protocol.ts';
 import { stepRecord } from './wire.ts';
 
@@ -16,7 +16,7 @@ type ConversationRequest = 'generate' | 'replay' | 'resetConversation' | 'trace'
 /** A turn's message, read once: its tokens and the characters tokenizing dropped. */
 type ReadTurn = TurnRequest & ReturnType<typeof readMessage>;
 
-export function conversationRequests({ models, scheduler }: ServiceContext): HandlersFor<ConversationRequest> {
+export function conversationRequests({ models, scheduler }: ServiceParts): HandlersFor<ConversationRequest> {
   const read = (turn: TurnRequest, what: string): ReadTurn => ({ ...turn, ...readMessage(turn.prompt, what) });
 
   /** One turn of the open conversation. */

@@ -10,13 +10,13 @@ import { inputError } from '../model/network/errors.ts';
 import { compareMemorySteps } from '../model/dynamics/memory.ts';
 import { patchMemorySteps } from '../model/dynamics/patching.ts';
 import { tokenizeBounded } from '../model/network/tokenizer.ts';
-import type { HandlersFor, ServiceContext } from './requestTable.ts';
+import type { HandlersFor, ServiceParts } from './requestTable.ts';
 import type { CheckpointDynamicsResult } from './dynamicsProtocol.ts';
 import { numbers } from './wire.ts';
 
 type DynamicsRequest = 'stepDynamics' | 'fixedPoint' | 'trainingDynamics' | 'memory' | 'patch';
 
-export function dynamicsRequests({ models, scheduler }: ServiceContext): HandlersFor<DynamicsRequest> {
+export function dynamicsRequests({ models, scheduler }: ServiceParts): HandlersFor<DynamicsRequest> {
   /** The curves over training, kept for the weights they were measured on (checkpoints never change in place). */
   let curves: { checkpoints: unknown; result: CheckpointDynamicsResult[] } | null = null;
 

@@ -15,7 +15,7 @@ import { LineEvaluator, type UnitKnockout, corpusRowsSteps, knockoutTexts } from
 import { nextContext, tokenEmbedding } from '../model/network/network.ts';
 import { type ReplyNode, replyTreeSteps } from '../model/explanations/replyTree.ts';
 import { corpusContextsSteps, unitProfileSteps } from '../model/units/unitProfile.ts';
-import { type HandlersFor, type Job, Later, type ServiceContext } from './requestTable.ts';
+import { type HandlersFor, type Job, Later, type ServiceParts } from './requestTable.ts';
 import { EXPLANATION_TYPES, type ExplanationType, type KnockoutTableResult, type ReplyNodeResult, type RequestOf, type ResultOf } from './protocol.ts';
 
 /** How long the service waits after the weights change before it measures the knock-out table. */
@@ -27,7 +27,7 @@ interface TableWaiter {
   reject(error: unknown): void;
 }
 
-export function explanationRequests({ host, models, scheduler }: ServiceContext): HandlersFor<ExplanationType | 'cancelExplanations'> {
+export function explanationRequests({ host, models, scheduler }: ServiceParts): HandlersFor<ExplanationType | 'cancelExplanations'> {
   const model = () => models.current().model;
   let corpus: { lines: number[][]; heldOut: number[][] } | null = null;
   let knockouts: KnockoutTableResult | null = null;

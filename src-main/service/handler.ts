@@ -11,7 +11,7 @@
  */
 import { SlmError, clip } from '../model/network/errors.ts';
 import { analysisRequests } from './analysisRequests.ts';
-import { type Job, Later, type RequestHandlers, type ServiceContext, requestHandlers } from './requestTable.ts';
+import { type Job, Later, type RequestHandlers, type ServiceParts, requestHandlers } from './requestTable.ts';
 import type { ServiceHost } from './host.ts';
 import { conversationRequests } from './conversationRequests.ts';
 import { dynamicsRequests } from './dynamicsRequests.ts';
@@ -19,7 +19,7 @@ import { explanationRequests } from './explanations.ts';
 import { historyRequests } from './historyRequests.ts';
 import { lessonRequests } from './lessonRequests.ts';
 import { modelRequests } from './modelRequests.ts';
-import { OpenModels } from './openModel.ts';
+import { OpenModel } from './openModel.ts';
 import { REQUESTS, type Request, type ServiceEvent, parseRequest } from './protocol.ts';
 import { Scheduler } from './scheduler.ts';
 import { trainingRequests } from './trainingRequests.ts';
@@ -35,8 +35,8 @@ export class ModelService {
       () => host.yieldToMessages(),
       () => host.now(),
     );
-    const models = new OpenModels(host);
-    const context: ServiceContext = { host, models, scheduler: this.scheduler, emit: (event) => this.emit(event) };
+    const models = new OpenModel(host);
+    const context: ServiceParts = { host, models, scheduler: this.scheduler, emit: (event) => this.emit(event) };
     this.handlers = requestHandlers(
       modelRequests(context),
       conversationRequests(context),

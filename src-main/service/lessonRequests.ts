@@ -2,12 +2,12 @@
  * The service's lesson requests: what saving a lesson needs of the open model, and a check of a
  * lesson before the app restores it (lessonReplay.ts does the work; it opens nothing).
  */
-import type { HandlersFor, ServiceContext } from './requestTable.ts';
+import type { HandlersFor, ServiceParts } from './requestTable.ts';
 import { checkLessonSliced, embeddedModelFile, lessonModel, weightChanges } from './lessonReplay.ts';
 
 type LessonRequest = 'lessonParts' | 'checkLesson';
 
-export function lessonRequests({ host, models, scheduler }: ServiceContext): HandlersFor<LessonRequest> {
+export function lessonRequests({ host, models, scheduler }: ServiceParts): HandlersFor<LessonRequest> {
   return {
     lessonParts({ embed }) {
       const open = models.current();

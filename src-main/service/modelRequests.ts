@@ -7,12 +7,12 @@ import type { Model } from '../model/network/model.ts';
 import { NewerModelFileError, parseModel, serializeModel } from '../model/formats/slmJson.ts';
 import { cloneWeights } from '../model/network/network.ts';
 import { exportOriginal } from '../model/formats/original.ts';
-import type { HandlersFor, ServiceContext } from './requestTable.ts';
+import type { HandlersFor, ServiceParts } from './requestTable.ts';
 import type { StoredModel } from './protocol.ts';
 
 type ModelRequest = 'open' | 'listModels' | 'saveModel' | 'renameModel' | 'deleteModel' | 'setWeights' | 'resetWeights' | 'exportOriginal' | 'exportModelFile';
 
-export function modelRequests({ host, models }: ServiceContext): HandlersFor<ModelRequest> {
+export function modelRequests({ host, models }: ServiceParts): HandlersFor<ModelRequest> {
   const { store } = host;
 
   /**

@@ -17,7 +17,7 @@ import { epochOfWeights, modelAtEpoch } from '../model/training/checkpoints.ts';
 import { weightsOnWire } from './wire.ts';
 import { examplePrompts } from '../model/training/examplePrompts.ts';
 
-export interface OpenModel {
+export interface OpenModelState {
   model: Model;
   storedId: string | null;
   saved: Weights;
@@ -37,8 +37,8 @@ export interface OpenModel {
 /** What changed: the weights of the open model, or which model is open. */
 export type ModelChange = 'weights' | 'model';
 
-export class OpenModels {
-  private open: OpenModel | null = null;
+export class OpenModel {
+  private open: OpenModelState | null = null;
   private readonly listeners = new Set<(change: ModelChange) => void>();
 
   constructor(private readonly host: ServiceHost) {}
@@ -47,7 +47,7 @@ export class OpenModels {
     this.listeners.add(listener);
   }
 
-  current(): OpenModel {
+  current(): OpenModelState {
     if (!this.open) throw inputError('no model is open yet: open Boris or another model first');
     return this.open;
   }
@@ -129,7 +129,7 @@ export class OpenModels {
   }
 
   /** The PCA plane fitted on the open model's corpus contexts: fitted once per model, by `fit`. */
-  async projection(fit: (open: OpenModel) => Promise<PrincipalAxes>): Promise<PrincipalAxes> {
+  async projection(fit: (open: OpenModelState) => Promise<PrincipalAxes>): Promise<PrincipalAxes> {
     const open = this.current();
     open.projection ??= await fit(open);
     return open.projection;

@@ -3,7 +3,7 @@
  * scheduler, and the one shape of its handlers, which the compiler holds to the request table
  * (protocol.ts): exactly one handler for every request type, returning that type's result.
  */
-import type { OpenModels } from './openModel.ts';
+import type { OpenModel } from './openModel.ts';
 import type { ServiceHost } from './host.ts';
 import type { RequestOf, RequestType, ResultOf, ServiceEvent } from './protocol.ts';
 import { type Disjoint, joinParts } from './schemaParts.ts';
@@ -11,9 +11,9 @@ import type { Job, Scheduler } from './scheduler.ts';
 
 export type { Job } from './scheduler.ts';
 
-export interface ServiceContext {
+export interface ServiceParts {
   host: ServiceHost;
-  models: OpenModels;
+  models: OpenModel;
   scheduler: Scheduler;
   emit(event: ServiceEvent): void;
 }

@@ -9,7 +9,7 @@ import { cloneWeights } from '../model/network/network.ts';
 import { tokenizeCorpus } from '../model/network/tokenizer.ts';
 import { Trainer, trainingRecord } from '../model/training/training.ts';
 import { buildCappedVocabulary, encode } from '../model/network/vocabulary.ts';
-import type { HandlersFor, ServiceContext } from './requestTable.ts';
+import type { HandlersFor, ServiceParts } from './requestTable.ts';
 import type { ModelInfo } from './protocol.ts';
 import { TrainingSession, toMetrics } from './trainingSession.ts';
 import { checkpointAt } from '../model/training/checkpoints.ts';
@@ -18,7 +18,7 @@ import { weightsOnWire } from './wire.ts';
 /** How a model trained in the app's studio names its corpus in its training record. */
 const STUDIO_CORPUS = 'corpus from the training studio';
 
-export function trainingRequests({ host, models, emit }: ServiceContext): HandlersFor<'train' | 'trainControl' | 'trainPace' | 'runCheckpoint'> {
+export function trainingRequests({ host, models, emit }: ServiceParts): HandlersFor<'train' | 'trainControl' | 'trainPace' | 'runCheckpoint'> {
   let session: TrainingSession | null = null;
   /** Epochs a second for watching a run, or null for as fast as it can. */
   let pace: number | null = null;
