@@ -1,6 +1,6 @@
 /**
  * The numbers of a model's training record, as one schema that the model-file reader
- * (modelFile.ts) and the service's protocol (service/protocol.ts, the model's info) both check
+ * (slmJson.ts) and the service's protocol (service/protocol.ts, the model's info) both check
  * against, so that a file the reader accepts is never an answer the app refuses. Each field has its
  * range from limits.ts and the words a person reads when a value is outside it.
  */
