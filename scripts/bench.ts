@@ -133,11 +133,11 @@ function stepLatency(corpus: Corpus): { engine: number; naive: number } {
   for (let r = 0; r < 25; r++) {
     let context: Float64Array = new Float64Array(E);
     let t0 = performance.now();
-    for (let i = 0; i < batch; i++) context = step(weights, i % weights.vocabulary, context, 0.5).context;
+    for (let i = 0; i < batch; i++) context = step(weights, i % weights.vocabularySize, context, 0.5).context;
     engine.push(((performance.now() - t0) * 1000) / batch);
     let naiveContext = new Array<number>(E).fill(0);
     t0 = performance.now();
-    for (let i = 0; i < batch; i++) naiveContext = naiveStep(naive, i % weights.vocabulary, naiveContext).h2;
+    for (let i = 0; i < batch; i++) naiveContext = naiveStep(naive, i % weights.vocabularySize, naiveContext).h2;
     baseline.push(((performance.now() - t0) * 1000) / batch);
   }
   return { engine: median(engine), naive: median(baseline) };

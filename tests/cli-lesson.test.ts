@@ -34,7 +34,7 @@ describe('slm lesson', () => {
     const printed = JSON.parse(out);
     const service = inProcessService();
     const model = await service.ask({ type: 'open', source: { kind: 'bundled' } });
-    const knock = Array.from({ length: model.vocabulary.length }, (_, column) => ({ matrix: 'w0' as const, row: 2, column, value: 0 }));
+    const knock = Array.from({ length: model.tokens.length }, (_, column) => ({ matrix: 'w0' as const, row: 2, column, value: 0 }));
     await service.ask({ type: 'setWeights', edits: [...knock, ...lesson.edits] });
     const turns = await service.ask({ type: 'replay', turns: lesson.conversation.turns.map(({ prompt, temperature, topK, seed }) => ({ prompt, temperature, topK, seed })) });
     expect(printed.turns.map((t: { reply: string }) => t.reply)).toEqual(turns.map((t) => t.reply));

@@ -202,7 +202,7 @@ describe('the dynamics of the context', () => {
 
   it("Newton's method finds the fixed point when iterating from zeros circles for ever", () => {
     // One unit with a strong negative self-weight: c <- tanh(-3c + 0.5) flips back and forth round its fixed point.
-    const weights: Weights = { embedding: 1, vocabulary: 3, w0: new Float64Array([0, 0, 10]), w1: new Float64Array([0.5 / Math.tanh(10), -3]), w2: new Float64Array(3) };
+    const weights: Weights = { embedding: 1, vocabularySize: 3, w0: new Float64Array([0, 0, 10]), w1: new Float64Array([0.5 / Math.tanh(10), -3]), w2: new Float64Array(3) };
     const found = fixedPoint(weights, 2);
     expect(found.method).toBe('newton');
     expect(found.converged).toBe(true);

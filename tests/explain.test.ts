@@ -24,7 +24,7 @@ const borisLines = tokenizeCorpus(readFileSync(join(root, 'resources', 'corpus',
 
 function naiveLogProbability(w: Weights, h1: number[][], target: number, start?: number[]): number {
   const E = w.embedding;
-  const V = w.vocabulary;
+  const V = w.vocabularySize;
   let c = start ?? new Array<number>(E).fill(0);
   for (const x of h1) {
     const joint = [...x, ...c];
@@ -37,7 +37,7 @@ function naiveLogProbability(w: Weights, h1: number[][], target: number, start?:
 }
 
 function naiveEmbeddings(w: Weights, rows: readonly number[]): number[][] {
-  return rows.map((row) => Array.from({ length: w.embedding }, (_, i) => Math.tanh(w.w0[i * w.vocabulary + row])));
+  return rows.map((row) => Array.from({ length: w.embedding }, (_, i) => Math.tanh(w.w0[i * w.vocabularySize + row])));
 }
 
 function norm(values: ArrayLike<number>): number {
@@ -349,7 +349,7 @@ describe('unit profiles and knock-outs', () => {
       knockOutInPlace(knocked, id);
       const { matrix, start, width } = knockoutRow(boris.weights, id);
       expect(matrix).toBe(id.layer === 'h1' ? 'w0' : 'w1');
-      expect(width).toBe(id.layer === 'h1' ? boris.weights.vocabulary : 2 * boris.weights.embedding);
+      expect(width).toBe(id.layer === 'h1' ? boris.weights.vocabularySize : 2 * boris.weights.embedding);
       for (const name of ['w0', 'w1', 'w2'] as const) {
         knocked[name].forEach((value, i) => {
           const zeroed = name === matrix && i >= start && i < start + width;
@@ -403,7 +403,7 @@ describe('unit profiles and knock-outs', () => {
     it(`the profile of ${text} matches a direct computation over the corpus`, () => {
       const id = parseUnitId(text);
       const E = boris.weights.embedding;
-      const V = boris.weights.vocabulary;
+      const V = boris.weights.vocabularySize;
       const stepTokens = [BOUNDARY, ...encode(boris.vocabulary, ['do', 'you', 'love', 'frogs', '?'])];
       const profile = unitProfile(boris.weights, borisLines, id, { heldOut, top: 10, stepTokens });
 

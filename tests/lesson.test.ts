@@ -113,7 +113,7 @@ describe('lessons in the service', () => {
     const service = inProcessService();
     const model = await service.ask({ type: 'open', source: { kind: 'bundled' } });
     const E = model.embedding;
-    const V = model.vocabulary.length;
+    const V = model.tokens.length;
     expect(await service.ask({ type: 'lessonParts', embed: null })).toEqual({ knockouts: [], edits: [], epoch: null, model: null });
     const knockout = Array.from({ length: V }, (_, column) => ({ matrix: 'w0' as const, row: 2, column, value: 0 }));
     await service.ask({ type: 'setWeights', edits: [...knockout, { matrix: 'w1', row: 1, column: 2 * E - 1, value: 1.5 }] });
@@ -147,7 +147,7 @@ describe('lessons in the service', () => {
     const service = inProcessService();
     const model = await service.ask({ type: 'open', source: { kind: 'bundled' } });
     const lesson = aLesson();
-    const knock = Array.from({ length: model.vocabulary.length }, (_, column) => ({ matrix: 'w0' as const, row: 2, column, value: 0 }));
+    const knock = Array.from({ length: model.tokens.length }, (_, column) => ({ matrix: 'w0' as const, row: 2, column, value: 0 }));
     await service.ask({ type: 'setWeights', edits: [...knock, ...lesson.edits] });
     const turns = await service.ask({ type: 'replay', turns: lesson.conversation.turns.map(({ prompt, temperature, topK, seed }) => ({ prompt, temperature, topK, seed })) });
     const replayed = replayLesson(lessonModel(lesson, () => borisText), lesson);

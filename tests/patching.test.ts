@@ -39,7 +39,7 @@ function direct(model: Model, turns: string[], last: string, overwrite?: { at: n
   });
   // The next-token distribution from the last (possibly overwritten) context, written out here.
   const scoreOf = (context: Float64Array) => {
-    const logits = new Float64Array(model.weights.vocabulary);
+    const logits = new Float64Array(model.weights.vocabularySize);
     for (let k = 0; k < logits.length; k++) for (let j = 0; j < E; j++) logits[k] += model.weights.w2[k * E + j] * context[j];
     const max = Math.max(...logits);
     const total = logits.reduce((sum, z) => sum + Math.exp(z - max), 0);

@@ -56,7 +56,7 @@ describe('dynamics requests', () => {
     const bare = dynamicsRequests({ models: { current: () => ({ model: { ...boris, training: null } }) }, scheduler } as unknown as ServiceParts);
     expect(await bare.trainingDynamics({ id: 0, type: 'trainingDynamics' }, job)).toEqual([]);
     // The open model's part of the table, on a model whose run kept three checkpoints.
-    const checkpoints = [0, 1, 2].map((epoch) => ({ epoch, weights: randomWeights(boris.weights.embedding, boris.weights.vocabulary, epoch + 1, 0.5 + epoch) }));
+    const checkpoints = [0, 1, 2].map((epoch) => ({ epoch, weights: randomWeights(boris.weights.embedding, boris.weights.vocabularySize, epoch + 1, 0.5 + epoch) }));
     const model = { ...boris, training: { corpus: '', seed: 1, epochs: 2, learningRate: 0.01, heldOutFraction: 0.1, carryContext: 0, bestEpoch: 2, history: [], checkpoints } };
     const handlers = dynamicsRequests({ models: { current: () => ({ model }) }, scheduler } as unknown as ServiceParts);
     const curve = await handlers.trainingDynamics({ id: 1, type: 'trainingDynamics' }, job);

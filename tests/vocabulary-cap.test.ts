@@ -67,7 +67,7 @@ describe('the vocabulary cap', () => {
     const trainer = new Trainer(encoded, capped.vocabulary, options);
     while (!trainer.done) trainer.runLines(10_000);
     expect(trainer.status).toBe('completed');
-    expect(trainer.weights.vocabulary).toBe(CAP + 2);
+    expect(trainer.weights.vocabularySize).toBe(CAP + 2);
     const text = serializeModel({ name: 'Capped', vocabulary: capped.vocabulary, weights: trainer.weights, defaultTemperature: 0.5, training: trainingRecord(trainer, options, 'words.txt', capped) });
     const file = JSON.parse(text);
     expect(file.training.maxVocabulary).toBe(CAP);

@@ -112,7 +112,7 @@ export function analysisRequests({ host, models, scheduler }: ServiceParts): Han
     },
     anatomy: ({ row, context, temperature }) => {
       const { model } = models.current();
-      const { embedding, vocabulary } = model.weights;
+      const { embedding, vocabularySize: vocabulary } = model.weights;
       if (row >= vocabulary) throw inputError(`the model has ${vocabulary} tokens; there is no row ${row}`);
       if (context.length !== embedding) throw inputError(`a context must have ${embedding} numbers (the model's E), not ${context.length}`);
       const a = stepAnatomy(model.weights, row, Float64Array.from(context), temperature);

@@ -178,7 +178,7 @@ export function explanationRequests({ host, models, scheduler }: ServiceParts): 
     if (request.tokens.length === 0) throw inputError('the reply tree needs the tokens said so far: at least one');
     let context: Float64Array = new Float64Array(weights.embedding);
     for (const row of request.tokens) {
-      if (row >= weights.vocabulary) throw inputError(`the token row ${row} is outside the vocabulary of ${weights.vocabulary}`);
+      if (row >= weights.vocabularySize) throw inputError(`the token row ${row} is outside the vocabulary of ${weights.vocabularySize}`);
       context = nextContext(weights, tokenEmbedding(weights, row), context);
     }
     const tree = await job.inSlices(

@@ -31,7 +31,7 @@ export function lessonModel(lesson: Lesson, bundledText: () => string): Model {
  */
 export function weightChanges(saved: Weights, now: Weights): { knockouts: LessonKnockout[]; edits: WeightEdit[] } {
   const E = saved.embedding;
-  const V = saved.vocabulary;
+  const V = saved.vocabularySize;
   const knockouts: LessonKnockout[] = [];
   const edits: WeightEdit[] = [];
   for (const [layer, matrix] of [['h1', 'w0'], ['h2', 'w1']] as const) {
@@ -65,7 +65,7 @@ export function embeddedModelFile(model: Model, withHistory: boolean): string {
 /** Checks that the lesson's weight changes, unit card and epoch fit the model (throws an input error). */
 export function checkLessonFits(model: Model, lesson: Lesson): void {
   const E = model.weights.embedding;
-  const V = model.weights.vocabulary;
+  const V = model.weights.vocabularySize;
   for (const k of [...lesson.knockouts, ...(lesson.unitCard ? [lesson.unitCard] : [])]) {
     if (k.unit >= E) throw inputError(`the lesson names ${k.layer} unit ${k.unit}, and ${quote(model.name)} has ${E} units per layer`);
   }
@@ -87,8 +87,8 @@ export function lessonWeights(model: Model, lesson: Lesson): Weights {
     return shown;
   }
   const weights = cloneWeights(model.weights);
-  for (const edit of lessonEdits(lesson, weights.embedding, weights.vocabulary)) {
-    weights[edit.matrix][edit.row * matrixShape(edit.matrix, weights.embedding, weights.vocabulary)[1] + edit.column] = edit.value;
+  for (const edit of lessonEdits(lesson, weights.embedding, weights.vocabularySize)) {
+    weights[edit.matrix][edit.row * matrixShape(edit.matrix, weights.embedding, weights.vocabularySize)[1] + edit.column] = edit.value;
   }
   return weights;
 }

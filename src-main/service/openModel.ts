@@ -107,7 +107,7 @@ export class OpenModel {
       name: model.name,
       storedId,
       embedding: model.weights.embedding,
-      vocabulary: [...model.vocabulary.tokens],
+      tokens: [...model.vocabulary.tokens],
       defaultTemperature: model.defaultTemperature,
       weights: weightsOnWire(model.weights),
       edited,

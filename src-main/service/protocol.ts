@@ -159,7 +159,7 @@ export const ModelInfoSchema = v.object({
   /** Where the open model came from: a stored model's id, or null for the bundled or an unsaved one. */
   storedId: v.nullable(v.string()),
   embedding: whole,
-  vocabulary: v.array(v.string()),
+  tokens: v.array(v.string()),
   defaultTemperature: finite,
   weights: v.object({ w0: vector, w1: vector, w2: vector }),
   /** True when weights were edited since it was opened. */

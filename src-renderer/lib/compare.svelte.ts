@@ -100,7 +100,7 @@ export class CompareState {
       const projected = await bridge.request({ type: 'project', vectors: paths.flatMap((p) => p.contexts) });
       if (ticket !== this.asked) return;
       let at = 0;
-      const known = new Set(model.vocabulary);
+      const known = new Set(model.tokens);
       const unknown = new Set<string>();
       const compared = paths.map((path) => {
         for (const token of path.tokens.slice(1)) if (!known.has(token)) unknown.add(token);

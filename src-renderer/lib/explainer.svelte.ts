@@ -60,7 +60,7 @@ export class Explainer {
    */
   get prediction(): ExplainedPrediction | null {
     const e = this.explanation;
-    const vocabulary = this.studio.model?.vocabulary;
+    const vocabulary = this.studio.model?.tokens;
     if (!e || !vocabulary) return null;
     return {
       target: vocabulary[e.target] ?? '?',

@@ -99,7 +99,7 @@ function loudest(values: readonly number[]): number {
 }
 
 function tokenLabel(studio: StudioCore, row: number): string {
-  return quotedOutput(studio.model?.vocabulary[row] ?? '?');
+  return quotedOutput(studio.model?.tokens[row] ?? '?');
 }
 
 export function helpFor(term: Term, studio: StudioCore, anatomy: Anatomy | null, facts: LiveFacts = {}): HelpEntry {
@@ -109,7 +109,7 @@ export function helpFor(term: Term, studio: StudioCore, anatomy: Anatomy | null,
   const where = step ? `Step ${step.index + 1} of ${studio.timeline.length}, input ${quotedInput(record!.token)}` : '';
   const noStep = step ? [] : ['Send a message to see this step’s numbers.'];
   const E = studio.model?.embedding ?? 0;
-  const V = studio.model?.vocabulary.length ?? 0;
+  const V = studio.model?.tokens.length ?? 0;
 
   switch (term) {
     case 'chat':
@@ -499,14 +499,14 @@ function guessed(studio: StudioCore): string[] {
 /** The open model in one line: its name, its words and its units. */
 function modelLine(studio: StudioCore): string {
   const model = studio.model;
-  return model ? `${model.name}: ${model.vocabulary.length} words, ${model.embedding} units per layer.` : 'The model is opening.';
+  return model ? `${model.name}: ${model.tokens.length} words, ${model.embedding} units per layer.` : 'The model is opening.';
 }
 
 /** The row an example quotes: the token under the clock, else “frogs” (Boris’s favourite), else the first word. */
 function exampleRow(studio: StudioCore): number {
   const record = studio.current?.record;
   if (record && record.row > 1) return record.row;
-  const vocabulary = studio.model?.vocabulary ?? [];
+  const vocabulary = studio.model?.tokens ?? [];
   const frogs = vocabulary.indexOf('frogs');
   return frogs > 1 ? frogs : Math.min(2, Math.max(0, vocabulary.length - 1));
 }

@@ -56,7 +56,7 @@ export class LiveFactsLoader {
 
   private async askModel(model: ModelInfo): Promise<void> {
     const { bridge } = this.studio;
-    const word = model.vocabulary.includes('frogs') ? 'frogs' : (model.vocabulary.find((w, row) => row > 1 && /^[a-z]/.test(w)) ?? '');
+    const word = model.tokens.includes('frogs') ? 'frogs' : (model.tokens.find((w, row) => row > 1 && /^[a-z]/.test(w)) ?? '');
     const settle = async <T>(work: Promise<T>): Promise<T | null> => {
       try {
         return await work;

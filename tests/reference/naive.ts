@@ -50,9 +50,9 @@ function nested(data: ArrayLike<number>, rows: number, cols: number): Matrix {
 }
 
 /** The naive model of a set of weights (anything shaped like the engine's `Weights`). */
-export function naiveModel(weights: { embedding: number; vocabulary: number; w0: ArrayLike<number>; w1: ArrayLike<number>; w2: ArrayLike<number> }): NaiveModel {
+export function naiveModel(weights: { embedding: number; vocabularySize: number; w0: ArrayLike<number>; w1: ArrayLike<number>; w2: ArrayLike<number> }): NaiveModel {
   const E = weights.embedding;
-  const V = weights.vocabulary;
+  const V = weights.vocabularySize;
   return { w0: nested(weights.w0, E, V), w1: nested(weights.w1, E, 2 * E), w2: nested(weights.w2, V, E) };
 }
 

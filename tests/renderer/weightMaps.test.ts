@@ -20,7 +20,7 @@ function modelInfo(embedding: number, vocabulary: string[], seed: number): Model
     name: 'Test',
     storedId: null,
     embedding,
-    vocabulary,
+    tokens: vocabulary,
     defaultTemperature: 0.5,
     weights: { w0: Array.from(w.w0), w1: Array.from(w.w1), w2: Array.from(w.w2) },
     edited: false,

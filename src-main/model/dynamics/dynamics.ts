@@ -171,7 +171,7 @@ function newton(weights: Weights, h1: Float64Array, c: Float64Array, scratch: Fl
  */
 export function fixedPoint(weights: Weights, row: number): FixedPoint {
   const e = weights.embedding;
-  if (!(Number.isInteger(row) && row >= 0 && row < weights.vocabulary)) throw new RangeError(`the model has no row ${row}`);
+  if (!(Number.isInteger(row) && row >= 0 && row < weights.vocabularySize)) throw new RangeError(`the model has no row ${row}`);
   const h1 = tokenEmbedding(weights, row);
   let c = new Float64Array(e);
   let next = new Float64Array(e);

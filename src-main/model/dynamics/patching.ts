@@ -170,7 +170,7 @@ function replyFrom(plan: Plan, context: Float64Array, sampling: MemorySampling):
 
 /** The multiply-adds of one patched run from step s of n: the re-fed steps (E^2 each) and the end's scores (V x E). */
 function runWork(model: Model, s: number, n: number): number {
-  const { embedding: e, vocabulary: v } = model.weights;
+  const { embedding: e, vocabularySize: v } = model.weights;
   return (n - 1 - s) * e * e + v * e;
 }
 

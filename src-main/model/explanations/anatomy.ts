@@ -20,7 +20,7 @@ export interface StepAnatomy {
 }
 
 export function stepAnatomy(weights: Weights, token: number, context: Float64Array, temperature = 1): StepAnatomy {
-  const { embedding: e, vocabulary: v, w0, w1 } = weights;
+  const { embedding: e, vocabularySize: v, w0, w1 } = weights;
   const column = new Float64Array(e);
   for (let i = 0; i < e; i++) column[i] = w0[i * v + token];
   const h1 = tokenEmbedding(weights, token);

@@ -109,7 +109,7 @@ export function lossAndGradient(weights: Weights, h1: Float64Array, target: numb
 /** L and g_s from a forward pass's contexts and final scores (`logits` is overwritten). */
 function gradientAt(weights: Weights, contexts: Float64Array, logits: Float64Array, target: number): LossGradient {
   const E = weights.embedding;
-  const V = weights.vocabulary;
+  const V = weights.vocabularySize;
   const steps = contexts.length / E;
   const width = 2 * E;
   const { w1, w2 } = weights;
@@ -154,7 +154,7 @@ export function explainPrediction(weights: Weights, tokens: readonly number[], s
 /** `explainPrediction` in steps: yields between pieces of the integrated gradients' work. */
 export function* explainPredictionSteps(weights: Weights, tokens: readonly number[], step: number, options: ExplainOptions = {}): Sliced<Explanation> {
   const E = weights.embedding;
-  const V = weights.vocabulary;
+  const V = weights.vocabularySize;
   if (tokens.length === 0) throw inputError('there is nothing to explain: give at least one token');
   if (!Number.isInteger(step) || step < 0 || step >= tokens.length) {
     throw inputError(`the step to explain must be a whole number from 0 to ${tokens.length - 1}, not ${step}`);

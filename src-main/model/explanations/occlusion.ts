@@ -71,7 +71,7 @@ export function leaveEachOut(weights: Weights, tokens: readonly number[], target
   // Two buffers the re-fed context moves between.
   const here = new Float64Array(E);
   const there = new Float64Array(E);
-  const logits = new Float64Array(weights.vocabulary);
+  const logits = new Float64Array(weights.vocabularySize);
   let work = 0;
   let refed = 0;
   let measuredFrom = count;
@@ -114,7 +114,7 @@ export function leaveEachOut(weights: Weights, tokens: readonly number[], target
       nextTokenLogits(weights, context, logits);
       effects[s] = logProbability - logSoftmaxAt(logits, target);
       points[s] = 100 * (probability - softmaxInPlace(logits, 1)[target]);
-      work += weights.vocabulary * (E + 2);
+      work += weights.vocabularySize * (E + 2);
     }
     measuredFrom = s;
   }

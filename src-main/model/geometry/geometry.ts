@@ -42,7 +42,7 @@ export interface Neighbour {
 
 /** Every row's token embedding h1, in vocabulary order. */
 export function tokenEmbeddings(weights: Weights): Float64Array[] {
-  return Array.from({ length: weights.vocabulary }, (_, row) => tokenEmbedding(weights, row));
+  return Array.from({ length: weights.vocabularySize }, (_, row) => tokenEmbedding(weights, row));
 }
 
 /**

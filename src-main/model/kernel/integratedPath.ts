@@ -35,7 +35,7 @@ export class KernelPath {
     rule: { nodes: Float64Array; weights: Float64Array },
   ) {
     const E = weights.embedding;
-    const V = weights.vocabulary;
+    const V = weights.vocabularySize;
     if (rule.nodes.length > MAX_PANEL_ORDER) throw new Error(`a panel's rule has at most ${MAX_PANEL_ORDER} points`);
     this.order = rule.nodes.length;
     this.steps = h1.length / E;

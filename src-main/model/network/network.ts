@@ -13,7 +13,7 @@ export interface Weights {
   /** Embedding size E: cells in h1 and in h2. */
   readonly embedding: number;
   /** Vocabulary size V. */
-  readonly vocabulary: number;
+  readonly vocabularySize: number;
   readonly w0: Float64Array;
   readonly w1: Float64Array;
   readonly w2: Float64Array;
@@ -34,13 +34,13 @@ export interface Step {
   readonly nextTokenProbs: Float64Array;
 }
 
-export function createWeights(embedding: number, vocabulary: number): Weights {
+export function createWeights(embedding: number, vocabularySize: number): Weights {
   return {
     embedding,
-    vocabulary,
-    w0: new Float64Array(embedding * vocabulary),
+    vocabularySize,
+    w0: new Float64Array(embedding * vocabularySize),
     w1: new Float64Array(embedding * 2 * embedding),
-    w2: new Float64Array(vocabulary * embedding),
+    w2: new Float64Array(vocabularySize * embedding),
   };
 }
 
@@ -62,7 +62,7 @@ export function matrixShape(name: WeightName, embedding: number, vocabulary: num
 }
 
 export function weightShape(weights: Weights, name: WeightName): [number, number] {
-  return matrixShape(name, weights.embedding, weights.vocabulary);
+  return matrixShape(name, weights.embedding, weights.vocabularySize);
 }
 
 export function allFinite(weights: Weights): boolean {
@@ -74,7 +74,7 @@ export function allFinite(weights: Weights): boolean {
 
 /** h1 = tanh(W0[:, token]). */
 export function tokenEmbedding(weights: Weights, token: number, out = new Float64Array(weights.embedding)): Float64Array {
-  const { embedding: e, vocabulary: v, w0 } = weights;
+  const { embedding: e, vocabularySize: v, w0 } = weights;
   for (let i = 0; i < e; i++) out[i] = Math.tanh(w0[i * v + token]);
   return out;
 }
@@ -152,9 +152,9 @@ export function contextFromShare(
 }
 
 /** W2 . h2, the scores before the softmax. */
-export function nextTokenLogits(weights: Weights, h2: Float64Array, out = new Float64Array(weights.vocabulary)): Float64Array {
+export function nextTokenLogits(weights: Weights, h2: Float64Array, out = new Float64Array(weights.vocabularySize)): Float64Array {
   const e = weights.embedding;
-  return rowProducts(weights.w2, e, e, weights.vocabulary, h2, out);
+  return rowProducts(weights.w2, e, e, weights.vocabularySize, h2, out);
 }
 
 /** softmax(logits / T), computed in place, at the temperature shownTemperature gives (T = 1 for greedy). */

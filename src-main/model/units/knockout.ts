@@ -24,7 +24,7 @@ export interface UnitId {
 /** The weight row whose zeroing knocks a unit out: W0's row for h1, W1's row for h2. */
 export function knockoutRow(weights: Weights, { layer, unit }: UnitId): { matrix: 'w0' | 'w1'; row: number; start: number; width: number } {
   checkUnit(weights, { layer, unit });
-  const width = layer === 'h1' ? weights.vocabulary : 2 * weights.embedding;
+  const width = layer === 'h1' ? weights.vocabularySize : 2 * weights.embedding;
   return { matrix: layer === 'h1' ? 'w0' : 'w1', row: unit, start: unit * width, width };
 }
 
@@ -68,10 +68,10 @@ export class LineEvaluator {
     private readonly lines: readonly (readonly number[])[],
   ) {
     const longest = lines.reduce((most, line) => Math.max(most, line.length), 0) + 1;
-    this.pass = new KernelPass(weights.embedding, weights.vocabulary, longest);
+    this.pass = new KernelPass(weights.embedding, weights.vocabularySize, longest);
     copyWeightsInto(this.pass.weights, weights);
     const tokens = lines.reduce((sum, line) => sum + line.length + 1, 0);
-    const perLine = (tokens / Math.max(1, lines.length)) * weights.vocabulary * weights.embedding;
+    const perLine = (tokens / Math.max(1, lines.length)) * weights.vocabularySize * weights.embedding;
     this.linesPerPiece = Math.max(1, Math.min(16, Math.floor(5_000_000 / perLine)));
   }
 
@@ -177,8 +177,8 @@ export function* corpusRowsSteps(vocabulary: Vocabulary, text: string): Sliced<{
  * MAX_KNOCKOUT_PASS_WORK, otherwise the first ones that do (at least one), so a large model's table
  * takes seconds rather than minutes. Every text keeps its whole length.
  */
-export function knockoutTexts(weights: Pick<Weights, 'vocabulary' | 'embedding'>, heldOut: readonly (readonly number[])[]): number[][] {
-  const perPrediction = weights.vocabulary * weights.embedding + 2 * weights.embedding * weights.embedding;
+export function knockoutTexts(weights: Pick<Weights, 'vocabularySize' | 'embedding'>, heldOut: readonly (readonly number[])[]): number[][] {
+  const perPrediction = weights.vocabularySize * weights.embedding + 2 * weights.embedding * weights.embedding;
   const kept: number[][] = [];
   let work = 0;
   for (const text of heldOut) {

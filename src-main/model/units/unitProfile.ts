@@ -85,8 +85,8 @@ export interface UnitProfileOptions {
 /** Every token's embedding h1 = tanh(W0[:, row]), computed once: row r's is [r * E, (r + 1) * E). */
 function embeddingTable(weights: Weights): Float64Array {
   const E = weights.embedding;
-  const table = new Float64Array(weights.vocabulary * E);
-  for (let row = 0; row < weights.vocabulary; row++) tokenEmbedding(weights, row, table.subarray(row * E, (row + 1) * E));
+  const table = new Float64Array(weights.vocabularySize * E);
+  for (let row = 0; row < weights.vocabularySize; row++) tokenEmbedding(weights, row, table.subarray(row * E, (row + 1) * E));
   return table;
 }
 
@@ -112,8 +112,8 @@ export function corpusContexts(weights: Weights, lines: readonly (readonly numbe
 export function* corpusContextsSteps(weights: Weights, lines: readonly (readonly number[])[]): Sliced<Float64Array[]> {
   const E = weights.embedding;
   const embeddings = embeddingTable(weights);
-  const shares = new Float64Array(weights.vocabulary * E);
-  for (let row = 0; row < weights.vocabulary; row++) inputShare(weights, embeddings.subarray(row * E, (row + 1) * E), shares.subarray(row * E, (row + 1) * E));
+  const shares = new Float64Array(weights.vocabularySize * E);
+  for (let row = 0; row < weights.vocabularySize; row++) inputShare(weights, embeddings.subarray(row * E, (row + 1) * E), shares.subarray(row * E, (row + 1) * E));
   const zeros = new Float64Array(E);
   const order = lines.map((_, i) => i).sort((a, b) => compareRows(lines[a], lines[b]));
   const out = new Array<Float64Array>(lines.length);
@@ -179,7 +179,7 @@ export function* unitProfileSteps(weights: Weights, corpus: readonly (readonly n
   if (corpus.length === 0) throw inputError('the corpus has no lines to profile the unit on');
   const { layer, unit } = id;
   const E = weights.embedding;
-  const V = weights.vocabulary;
+  const V = weights.vocabularySize;
 
   const activations = unitActivations(weights, corpus, id, options.contexts);
   const histogram = new Array<number>(HISTOGRAM_BINS).fill(0);
@@ -272,7 +272,7 @@ export function topNext(weights: Weights, rows: readonly number[]): TokenWeightP
 
 /** `topNext` in steps: yields after every 4,096 rows fed. */
 export function* topNextSteps(weights: Weights, rows: readonly number[]): Sliced<TokenWeightProbability> {
-  const V = weights.vocabulary;
+  const V = weights.vocabularySize;
   let context: Float64Array = new Float64Array(weights.embedding);
   for (const [i, row] of rows.entries()) {
     if (!(Number.isInteger(row) && row >= 0 && row < V)) throw inputError(`the token row ${row} is outside the vocabulary of ${V}`);
