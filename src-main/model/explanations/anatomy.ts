@@ -2,7 +2,7 @@ import { type Weights, nextContext, nextTokenLogits, softmaxInPlace, tokenEmbedd
 import { shownTemperature } from '../network/sampling.ts';
 
 /**
- * Every intermediate number of one step, for showing the step's maths in order: the column W0[:, token]
+ * Every intermediate number of one step, for showing the step's maths in order: the column W0[:, tokenRow]
  * and its tanh (h1), the input [h1 ; c], each h2 unit's sum W1[j] . [h1 ; c] and its tanh (h2), the
  * scores W2 . h2, the scores divided by T and their softmax. The step's own functions make h1, h2 and
  * the probabilities, so they are the numbers `step` gives, bit for bit.
@@ -19,11 +19,11 @@ export interface StepAnatomy {
   probs: Float64Array;
 }
 
-export function stepAnatomy(weights: Weights, token: number, context: Float64Array, temperature = 1): StepAnatomy {
+export function stepAnatomy(weights: Weights, tokenRow: number, context: Float64Array, temperature = 1): StepAnatomy {
   const { embedding: e, vocabularySize: v, w0, w1 } = weights;
   const column = new Float64Array(e);
-  for (let i = 0; i < e; i++) column[i] = w0[i * v + token];
-  const h1 = tokenEmbedding(weights, token);
+  for (let i = 0; i < e; i++) column[i] = w0[i * v + tokenRow];
+  const h1 = tokenEmbedding(weights, tokenRow);
   const input = new Float64Array(2 * e);
   input.set(h1, 0);
   input.set(context, e);

@@ -72,10 +72,10 @@ export function allFinite(weights: Weights): boolean {
   return true;
 }
 
-/** h1 = tanh(W0[:, token]). */
-export function tokenEmbedding(weights: Weights, token: number, out = new Float64Array(weights.embedding)): Float64Array {
+/** h1 = tanh(W0[:, row]). */
+export function tokenEmbedding(weights: Weights, row: number, out = new Float64Array(weights.embedding)): Float64Array {
   const { embedding: e, vocabularySize: v, w0 } = weights;
-  for (let i = 0; i < e; i++) out[i] = Math.tanh(w0[i * v + token]);
+  for (let i = 0; i < e; i++) out[i] = Math.tanh(w0[i * v + row]);
   return out;
 }
 
@@ -173,19 +173,19 @@ export function softmaxInPlace(logits: Float64Array, temperature = 1): Float64Ar
 }
 
 /** One step of the network: the token's embedding, the new context and the next-token distribution. */
-export function step(weights: Weights, token: number, context: Float64Array, temperature = 1): Step {
-  const h1 = tokenEmbedding(weights, token);
+export function step(weights: Weights, row: number, context: Float64Array, temperature = 1): Step {
+  const h1 = tokenEmbedding(weights, row);
   const h2 = nextContext(weights, h1, context);
   const probs = softmaxInPlace(nextTokenLogits(weights, h2), temperature);
-  return { row: token, tokenEmbedding: h1, context: h2, nextTokenProbs: probs };
+  return { row, tokenEmbedding: h1, context: h2, nextTokenProbs: probs };
 }
 
-/** Runs tokens from a starting context (zeros when omitted), returning every step. */
-export function run(weights: Weights, tokens: readonly number[], context?: Float64Array, temperature = 1): Step[] {
+/** Runs token rows from a starting context (zeros when omitted), returning every step. */
+export function run(weights: Weights, rows: readonly number[], context?: Float64Array, temperature = 1): Step[] {
   let c = context ?? new Float64Array(weights.embedding);
   const steps: Step[] = [];
-  for (const token of tokens) {
-    const s = step(weights, token, c, temperature);
+  for (const row of rows) {
+    const s = step(weights, row, c, temperature);
     steps.push(s);
     c = s.context;
   }
