@@ -56,7 +56,7 @@ test("shows the engine's distance for a pair, in both metrics, with where the pa
 
   // The per-unit difference of the final contexts.
   const bars = page.locator('[data-difference]');
-  await expect(bars).toHaveCount(boris.weights.embedding);
+  await expect(bars).toHaveCount(boris.weights.embeddingSize);
   const difference = await bars.evaluateAll((nodes) => nodes.map((n) => Number(n.getAttribute('data-difference'))));
   expect(difference).toEqual(Array.from(pa.at(-1)!, (x, unit) => x - pb.at(-1)![unit]));
 

@@ -98,7 +98,7 @@ test('chats with Boris through the sandboxed preload, main and the forked servic
 
   await chat(page, 'who are you?');
   const h2 = page.getByRole('img', { name: 'Network view' }).locator('[data-layer="h2"]');
-  await expect(h2).toHaveCount(boris.weights.embedding);
+  await expect(h2).toHaveCount(boris.weights.embeddingSize);
   expect(Number.isFinite(Number(await h2.first().getAttribute('data-value')))).toBe(true);
   await expectNoWorker(page);
   expect(host.fake.utilityProcesses.length).toBeGreaterThanOrEqual(1);
@@ -478,7 +478,7 @@ test('closing during a training run: Save stops the run and stores the model it 
   expect(added).toHaveLength(1);
   const model = parseModel(readFileSync(join(store, added[0]), 'utf8'));
   expect(await saved.textContent()).toContain(`Saved as “${model.name}”.`);
-  expect(model.weights.embedding).toBe(4);
+  expect(model.weights.embeddingSize).toBe(4);
   await closeDesktop(desktop);
   host.electron.app.emit('activate');
 });

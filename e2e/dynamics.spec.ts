@@ -41,8 +41,8 @@ test("the Dynamics panel finds a word's fixed point, and the Memory panel compar
   const frogs = wordFixedPoint(boris, 'frogs');
   await expect(page.getByTestId('fixed-point')).toHaveAttribute('data-value', String(frogs.spectralRadius));
   await expect(page.getByTestId('fixed-point')).toHaveAttribute('data-stable', String(frogs.stable));
-  await expect(page.getByRole('img', { name: /Eigenvalues of J/ }).locator('circle.eig')).toHaveCount(boris.weights.embedding);
-  await expect(page.getByRole('img', { name: /Eigenvalues of J/ }).locator('circle.fixed')).toHaveCount(boris.weights.embedding);
+  await expect(page.getByRole('img', { name: /Eigenvalues of J/ }).locator('circle.eig')).toHaveCount(boris.weights.embeddingSize);
+  await expect(page.getByRole('img', { name: /Eigenvalues of J/ }).locator('circle.fixed')).toHaveCount(boris.weights.embeddingSize);
   // Hover an eigenvalue, or walk them with the arrow keys, for its value.
   const eigen = page.getByRole('img', { name: /Eigenvalues of J/ });
   await eigen.locator('circle.eig').first().hover();

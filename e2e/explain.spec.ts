@@ -319,7 +319,7 @@ test("the knock-out table holds every unit's exact effect, sorts, and opens a ca
   await expect(page.getByText(/Boris · \d+ words/)).toBeVisible({ timeout: 15_000 });
   await page.getByRole('tab', { name: 'Weights' }).click();
   const table = page.getByRole('table');
-  await expect(table.getByRole('row')).toHaveCount(1 + 2 * boris.weights.embedding);
+  await expect(table.getByRole('row')).toHaveCount(1 + 2 * boris.weights.embeddingSize);
   const expected = await inPage(page, { modelText, corpusText }, (engine, { modelText, corpusText }) => {
     const model = engine.parseModel(modelText);
     const t = engine.knockoutTable(model.weights, engine.corpusRows(model.vocabulary, corpusText).heldOut);
@@ -484,7 +484,7 @@ test('Export image on the HTML and canvas panels: the chat, the weight heatmaps,
     expect(bytes.length).toBeGreaterThan(20_000);
   }
   await exportPng(page, page.locator('#view-weights .panel.next'), 'next-token-boris-step-5.png');
-  await expect(page.getByRole('table').filter({ hasText: 'Δ loss' }).getByRole('row')).toHaveCount(2 * boris.weights.embedding + 1);
+  await expect(page.getByRole('table').filter({ hasText: 'Δ loss' }).getByRole('row')).toHaveCount(2 * boris.weights.embeddingSize + 1);
   await exportPng(page, page.locator('section[aria-label="Knock-out table"]'), 'knock-out-table-boris-step-5.png');
   await page.getByRole('tab', { name: 'Compare' }).click();
   await page.getByRole('button', { name: 'Add sentence' }).click();
@@ -511,7 +511,7 @@ test('the explanations, a unit\'s card and the knock-out table have no accessibi
   await page.getByRole('button', { name: 'Close' }).click();
   await page.getByRole('tab', { name: 'Weights' }).click();
   await page.getByRole('table').scrollIntoViewIfNeeded();
-  await expect(page.locator('tbody tr')).toHaveCount(2 * boris.weights.embedding);
+  await expect(page.locator('tbody tr')).toHaveCount(2 * boris.weights.embeddingSize);
   // The whole Weights view, with an Export image on every heatmap, next token and the table.
   await expectNoSeriousAccessibilityIssuesInBothThemes(page, 'explain', ['#view-weights'], true);
 });

@@ -12,7 +12,7 @@ import { expectNoSeriousAccessibilityIssues } from './helpers/axe.ts';
  * Help everywhere, in words: every view's "?" by its title, the Glossary (every term with its meaning,
  * formula and a live example from the open model), a tour of each view, and no command-line talk.
  */
-const E = boris.weights.embedding;
+const E = boris.weights.embeddingSize;
 const V = boris.vocabulary.tokens.length;
 
 

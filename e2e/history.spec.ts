@@ -69,7 +69,7 @@ test('the Epoch slider changes every view to the engine’s numbers for that che
   // The Weights heatmaps.
   await page.getByRole('tab', { name: 'Weights' }).click();
   const weightsView = page.locator('#view-weights');
-  expect(await hoverWeight(page, weightsView, 'w1', 2, 5)).toBe(weights.w1[2 * 2 * boris.weights.embedding + 5]);
+  expect(await hoverWeight(page, weightsView, 'w1', 2, 5)).toBe(weights.w1[2 * 2 * boris.weights.embeddingSize + 5]);
 
   // Compare's distance.
   await page.getByRole('tab', { name: 'Compare' }).click();

@@ -13,7 +13,7 @@ import { openApp as open, sayGreedily as say } from './helpers/chat.ts';
 import { boris } from '../tests/helpers/boris.ts';
 
 /** What a first-time learner gets: an honest chat, explanations, the tour, the anatomy. */
-const E = boris.weights.embedding;
+const E = boris.weights.embeddingSize;
 
 /** One greedy turn of a fresh conversation, as the engine writes it. */
 function engineTurn(prompt: string) {

@@ -24,7 +24,7 @@ test('the heatmap of which units carry the memory equals `slm patch --json`, cel
   expect(code).toBe(0);
   const record = JSON.parse(out) as { steps: { token: string; units: { unit: number; restored: number }[] }[] };
   const expected = record.steps.flatMap((step, s) => step.units.map((u) => ({ step: String(s), unit: String(u.unit), value: String(u.restored) })));
-  expect(expected).toHaveLength(3 * boris.weights.embedding);
+  expect(expected).toHaveLength(3 * boris.weights.embeddingSize);
   const cells = grid.locator('[data-step][data-unit]');
   await expect(cells).toHaveCount(expected.length);
   const shown = await cells.evaluateAll((nodes) => nodes.map((n) => ({ step: n.getAttribute('data-step'), unit: n.getAttribute('data-unit'), value: n.getAttribute('data-value') })));

@@ -100,11 +100,11 @@ test('a diverging run stops with a clear message, keeps its last good weights an
     expect(await hoverWeight(page, view, matrix, row, column)).toBe(start[matrix][row * columns + column]);
   }
   // The chat's model is Boris, unedited, with his weights as they were.
-  await expect(page.getByText(new RegExp(`^Boris · 78 words · ${boris.weights.embedding} units per layer`))).toBeVisible();
+  await expect(page.getByText(new RegExp(`^Boris · 78 words · ${boris.weights.embeddingSize} units per layer`))).toBeVisible();
   await page.getByRole('tab', { name: 'Weights' }).click();
   const weights = page.locator('#view-weights');
   expect(await hoverWeight(page, weights, 'w0', 3, 10)).toBe(boris.weights.w0[3 * V + 10]);
-  expect(await hoverWeight(page, weights, 'w2', 40, 7)).toBe(boris.weights.w2[40 * boris.weights.embedding + 7]);
+  expect(await hoverWeight(page, weights, 'w2', 40, 7)).toBe(boris.weights.w2[40 * boris.weights.embeddingSize + 7]);
 });
 
 test('bad input gets a clear message and loses nothing', async ({ page }) => {

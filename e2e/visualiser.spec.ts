@@ -41,7 +41,7 @@ test("every drawn cell and bar holds the engine's exact number, at every step", 
   expect(steps.map((s) => s.context.length)).toEqual(engineSteps('who are you?').map((s) => s.context.length));
   await say(page, 'who are you?', steps.length);
   const chips = page.getByRole('log', { name: 'Conversation' }).getByRole('button');
-  const E = boris.weights.embedding;
+  const E = boris.weights.embeddingSize;
   const pageProbs = steps.map((s) => s.nextTokenProbs);
 
   for (let i = 0; i < steps.length; i++) {
@@ -193,7 +193,7 @@ test('hovering a cell, an edge or a bar tells its exact value and meaning', asyn
   await expect(network(page).locator('[data-layer="h2"][data-unit="3"]')).toHaveAttribute('data-value', String(steps[2].context[3]));
   await network(page).locator('[data-layer="h2"][data-unit="3"]').hover();
   await expect(page.getByRole('tooltip')).toContainText(`h2 unit 3 = ${steps[2].context[3]}`);
-  const E = boris.weights.embedding;
+  const E = boris.weights.embeddingSize;
   const edge = page.locator('figure.network svg.lit.listening [data-tip="w1"]').last();
   const index = Number(await edge.getAttribute('data-edge'));
   await edge.hover({ force: true });

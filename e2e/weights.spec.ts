@@ -7,7 +7,7 @@ import { hoverWeight, readBars } from './helpers/heatmap.ts';
 import { boris, borisText } from '../tests/helpers/boris.ts';
 import { expectNoSeriousAccessibilityIssues } from './helpers/axe.ts';
 
-const E = boris.weights.embedding;
+const E = boris.weights.embeddingSize;
 const V = boris.vocabulary.tokens.length;
 const PROMPT = 'who are you?';
 

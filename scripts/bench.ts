@@ -126,7 +126,7 @@ function stepLatency(corpus: Corpus): { engine: number; naive: number } {
   const trainer = trainerFor(corpus, 1, 1);
   const weights = trainer.weights;
   const naive = naiveModel(weights);
-  const E = weights.embedding;
+  const E = weights.embeddingSize;
   const batch = 2000;
   const engine: number[] = [];
   const baseline: number[] = [];

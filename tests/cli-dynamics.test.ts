@@ -22,7 +22,7 @@ describe('slm dynamics', () => {
       const expected = stepSpectrum(boris.weights, steps[i].context);
       expect(record.spectralRadius).toBe(expected.spectralRadius);
       expect(record.eigenvalues).toEqual(expected.eigenvalues);
-      expect(record.eigenvalues).toHaveLength(boris.weights.embedding);
+      expect(record.eigenvalues).toHaveLength(boris.weights.embeddingSize);
     });
   });
 

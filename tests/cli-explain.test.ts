@@ -156,7 +156,7 @@ describe('slm unit and slm ablate', () => {
     const table = knockoutTable(boris.weights, corpus.heldOut);
     expect(record.loss).toBe(table.loss);
     expect(record.accuracy).toBe(table.accuracy);
-    expect(record.units).toHaveLength(2 * boris.weights.embedding);
+    expect(record.units).toHaveLength(2 * boris.weights.embeddingSize);
     record.units.forEach((u: Record<string, number | string>, i: number) => {
       expect(u.unit).toBe(`${table.units[i].layer}:${table.units[i].unit}`);
       expect(u.loss).toBe(table.units[i].loss);

@@ -26,7 +26,7 @@ import { expectSlmError, randomWeights } from './helpers.ts';
 import { boris } from './helpers/boris.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const E = boris.weights.embedding;
+const E = boris.weights.embeddingSize;
 const row = (word: string) => boris.vocabulary.rows.get(word)!;
 
 /** A complex matrix-vector product, written here independently of ml-matrix. */
@@ -131,7 +131,7 @@ describe('the dynamics of the context', () => {
 
   it('every eigenvalue has an eigenvector with J.v = lambda.v (checked independently of the solver)', () => {
     for (const weights of [boris.weights, randomWeights(7, 5, 11, 1.5), randomWeights(3, 4, 2, 2)]) {
-      const e = weights.embedding;
+      const e = weights.embeddingSize;
       const h2 = weights === boris.weights ? contexts[5] : run(weights, [0, 2, 3])[2].context;
       const j = contextJacobian(weights, h2);
       const { eigenvalues, spectralRadius } = stepSpectrum(weights, h2);
@@ -202,7 +202,7 @@ describe('the dynamics of the context', () => {
 
   it("Newton's method finds the fixed point when iterating from zeros circles for ever", () => {
     // One unit with a strong negative self-weight: c <- tanh(-3c + 0.5) flips back and forth round its fixed point.
-    const weights: Weights = { embedding: 1, vocabularySize: 3, w0: new Float64Array([0, 0, 10]), w1: new Float64Array([0.5 / Math.tanh(10), -3]), w2: new Float64Array(3) };
+    const weights: Weights = { embeddingSize: 1, vocabularySize: 3, w0: new Float64Array([0, 0, 10]), w1: new Float64Array([0.5 / Math.tanh(10), -3]), w2: new Float64Array(3) };
     const found = fixedPoint(weights, 2);
     expect(found.method).toBe('newton');
     expect(found.converged).toBe(true);

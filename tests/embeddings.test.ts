@@ -11,7 +11,7 @@ const boris = parseModel(modelText);
 
 /** h1 of a row, computed here from W0 (E x V, row-major) rather than through the engine. */
 function h1(row: number): number[] {
-  const { embedding: E, vocabularySize: V, w0 } = boris.weights;
+  const { embeddingSize: E, vocabularySize: V, w0 } = boris.weights;
   return Array.from({ length: E }, (_, i) => Math.tanh(w0[i * V + row]));
 }
 

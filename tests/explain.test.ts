@@ -23,7 +23,7 @@ const borisLines = tokenizeCorpus(readFileSync(join(root, 'resources', 'corpus',
 // A naive reference, written for the tests: nested arrays, the maths as docs/model.md states it.
 
 function naiveLogProbability(w: Weights, h1: number[][], target: number, start?: number[]): number {
-  const E = w.embedding;
+  const E = w.embeddingSize;
   const V = w.vocabularySize;
   let c = start ?? new Array<number>(E).fill(0);
   for (const x of h1) {
@@ -37,7 +37,7 @@ function naiveLogProbability(w: Weights, h1: number[][], target: number, start?:
 }
 
 function naiveEmbeddings(w: Weights, rows: readonly number[]): number[][] {
-  return rows.map((row) => Array.from({ length: w.embedding }, (_, i) => Math.tanh(w.w0[i * w.vocabularySize + row])));
+  return rows.map((row) => Array.from({ length: w.embeddingSize }, (_, i) => Math.tanh(w.w0[i * w.vocabularySize + row])));
 }
 
 function norm(values: ArrayLike<number>): number {
@@ -76,7 +76,7 @@ describe('saliency through time', () => {
       const explanation = explainPrediction(weights, rows, step, { target });
       expect(explanation.steps).toHaveLength(step + 1);
       explanation.steps.forEach((entry, s) => {
-        const g = reference.slice(s * weights.embedding, (s + 1) * weights.embedding);
+        const g = reference.slice(s * weights.embeddingSize, (s + 1) * weights.embeddingSize);
         expect(entry.row).toBe(rows[s]);
         expect(entry.gradientNorm).toBeCloseTo(norm(g), 6);
         expect(entry.saliency).toBeCloseTo(g.reduce((sum, v, j) => sum + v * h1[s][j], 0), 6);
@@ -129,7 +129,7 @@ describe('saliency through time', () => {
 
   it('integrated gradients agree, step by step, with a fine fixed Gauss-Legendre rule where L(alpha) is smooth', () => {
     for (const { weights, rows, step, target } of cases.slice(0, 2)) {
-      const E = weights.embedding;
+      const E = weights.embeddingSize;
       const h1 = Float64Array.from(naiveEmbeddings(weights, rows.slice(0, step + 1)).flat());
       const rule = gaussLegendre(256);
       const reference = new Array<number>(step + 1).fill(0);
@@ -349,7 +349,7 @@ describe('unit profiles and knock-outs', () => {
       knockOutInPlace(knocked, id);
       const { matrix, start, width } = knockoutRow(boris.weights, id);
       expect(matrix).toBe(id.layer === 'h1' ? 'w0' : 'w1');
-      expect(width).toBe(id.layer === 'h1' ? boris.weights.vocabularySize : 2 * boris.weights.embedding);
+      expect(width).toBe(id.layer === 'h1' ? boris.weights.vocabularySize : 2 * boris.weights.embeddingSize);
       for (const name of ['w0', 'w1', 'w2'] as const) {
         knocked[name].forEach((value, i) => {
           const zeroed = name === matrix && i >= start && i < start + width;
@@ -367,7 +367,7 @@ describe('unit profiles and knock-outs', () => {
     const evaluator = new LineEvaluator(boris.weights, heldOut);
     const ours = evaluator.evaluate();
     const trainer = new Trainer(borisLines, boris.vocabulary, {
-      embedding: boris.weights.embedding,
+      embedding: boris.weights.embeddingSize,
       epochs: 1,
       learningRate: 1,
       seed: 0,
@@ -385,7 +385,7 @@ describe('unit profiles and knock-outs', () => {
 
   it('the knock-out table holds every unit, each equal to evaluating the zeroed weights directly', () => {
     const table = knockoutTable(boris.weights, heldOut);
-    const E = boris.weights.embedding;
+    const E = boris.weights.embeddingSize;
     expect(table.units).toHaveLength(2 * E);
     expect(table.heldOutLines).toBe(heldOut.length);
     for (const entry of table.units.filter((_, i) => i % 5 === 0)) {
@@ -402,7 +402,7 @@ describe('unit profiles and knock-outs', () => {
   for (const text of ['h1:2', 'h2:5']) {
     it(`the profile of ${text} matches a direct computation over the corpus`, () => {
       const id = parseUnitId(text);
-      const E = boris.weights.embedding;
+      const E = boris.weights.embeddingSize;
       const V = boris.weights.vocabularySize;
       const stepTokens = [BOUNDARY, ...encode(boris.vocabulary, ['do', 'you', 'love', 'frogs', '?'])];
       const profile = unitProfile(boris.weights, borisLines, id, { heldOut, top: 10, stepTokens });

@@ -126,7 +126,7 @@ describe('the .slm.json model file', () => {
     };
 
     it('the good file parses', () => {
-      expect(parseModel(good).weights.embedding).toBe(2);
+      expect(parseModel(good).weights.embeddingSize).toBe(2);
     });
 
     it('invalid JSON', () => {
@@ -273,7 +273,7 @@ describe('numpy compatibility', () => {
   });
 
   it('reads a model written by np.savez exactly', () => {
-    expect(model.weights.embedding).toBe(3);
+    expect(model.weights.embeddingSize).toBe(3);
     expect(model.vocabulary.tokens).toEqual(['', '-', 'i', 'am', 'frogs', '.']);
     for (const name of ['w0', 'w1', 'w2'] as const) {
       expect(Array.from(model.weights[name])).toEqual(expected.weights[name].flat());

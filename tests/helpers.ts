@@ -62,14 +62,14 @@ export function bitsOf(data: Float64Array): Buffer {
 /** True when two sets of weights have the same sizes and the same bits. */
 export function sameBits(a: Weights, b: Weights): boolean {
   return (
-    a.embedding === b.embedding &&
+    a.embeddingSize === b.embeddingSize &&
     a.vocabularySize === b.vocabularySize &&
     (['w0', 'w1', 'w2'] as const).every((name) => bitsOf(a[name]).equals(bitsOf(b[name])))
   );
 }
 
 export function expectSameBits(a: Weights, b: Weights): void {
-  expect(a.embedding).toBe(b.embedding);
+  expect(a.embeddingSize).toBe(b.embeddingSize);
   expect(a.vocabularySize).toBe(b.vocabularySize);
   for (const name of ['w0', 'w1', 'w2'] as const) expect(bitsOf(a[name]).equals(bitsOf(b[name])), `${name} differs`).toBe(true);
 }

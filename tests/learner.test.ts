@@ -16,7 +16,7 @@ describe("a step's anatomy", () => {
   it("gives the step's own h1, h2 and probabilities, bit for bit, and the sums tanh turns into h2", async () => {
     const rows = [BOUNDARY, ...encode(boris.vocabulary, tokenize('who are you?'))];
     const steps = run(boris.weights, rows, undefined, 0.5);
-    let context: Float64Array = new Float64Array(boris.weights.embedding);
+    let context: Float64Array = new Float64Array(boris.weights.embeddingSize);
     for (const [i, s] of steps.entries()) {
       const a = stepAnatomy(boris.weights, rows[i], context, 0.5);
       expect(Array.from(a.h1)).toEqual(Array.from(s.tokenEmbedding));
@@ -31,7 +31,7 @@ describe("a step's anatomy", () => {
 
   it('is a service request, checked on arrival', async () => {
     await ask({ type: 'open', source: { kind: 'bundled' } });
-    const E = boris.weights.embedding;
+    const E = boris.weights.embeddingSize;
     const a = await ask({ type: 'anatomy', row: 5, context: new Array(E).fill(0), temperature: 0 });
     expect(a.temperature).toBe(1);
     expect(a.h2).toHaveLength(E);

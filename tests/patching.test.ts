@@ -11,7 +11,7 @@ import { BOUNDARY, encode, vocabularyFromTokens } from '../src-main/model/networ
 import { expectSlmError, randomWeights } from './helpers.ts';
 import { boris } from './helpers/boris.ts';
 
-const E = boris.weights.embedding;
+const E = boris.weights.embeddingSize;
 const FROGS: [string[], string[]] = [['do you like frogs?'], []];
 
 /** The context a history leaves, said turn by turn by the engine's own conversation (greedy). */

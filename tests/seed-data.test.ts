@@ -22,7 +22,7 @@ const present = existsSync(weightsPath) && existsSync(wordmapPath);
 /** The reference model of the original's arrays, with its tokens in row order. */
 function naiveOriginal(arrays: Map<string, { shape: number[]; data: Float64Array }>, wordmap: Record<string, number>) {
   const [embedding, vocabulary] = arrays.get('w0')!.shape;
-  const model = naiveModel({ embedding, vocabularySize: vocabulary, w0: arrays.get('w0')!.data, w1: arrays.get('w1')!.data, w2: arrays.get('w2')!.data });
+  const model = naiveModel({ embeddingSize: embedding, vocabularySize: vocabulary, w0: arrays.get('w0')!.data, w1: arrays.get('w1')!.data, w2: arrays.get('w2')!.data });
   const tokens = Object.keys(wordmap).sort((x, y) => wordmap[x] - wordmap[y]);
   return {
     E: embeddingSize(model),
@@ -40,7 +40,7 @@ describe.skipIf(!present)('the original project seed data (../shared/seed-data)'
 
   it('imports with the original sampling temperature and the original shapes', () => {
     expect(model.defaultTemperature).toBe(0.5);
-    expect(model.weights.embedding).toBe(naive.E);
+    expect(model.weights.embeddingSize).toBe(naive.E);
     expect(model.weights.vocabularySize).toBe(naive.V);
     expect(model.vocabulary.tokens.length).toBe(Object.keys(JSON.parse(wordmapText)).length);
     expect(model.vocabulary.tokens[0]).toBe('');

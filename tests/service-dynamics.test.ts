@@ -26,8 +26,8 @@ describe('dynamics requests', () => {
     const result = await ask({ type: 'stepDynamics', contexts: steps.map((s) => Array.from(s.context)) });
     expect(result).toHaveLength(steps.length);
     result.forEach((spectrum, i) => expect(spectrum).toEqual(stepSpectrum(boris.weights, steps[i].context)));
-    expect((await askError({ type: 'stepDynamics', contexts: [[1, 2]] })).message).toMatch(new RegExp(`must have ${boris.weights.embedding} numbers`));
-    const outside = await askError({ type: 'stepDynamics', contexts: [new Array(boris.weights.embedding).fill(1e200)] });
+    expect((await askError({ type: 'stepDynamics', contexts: [[1, 2]] })).message).toMatch(new RegExp(`must have ${boris.weights.embeddingSize} numbers`));
+    const outside = await askError({ type: 'stepDynamics', contexts: [new Array(boris.weights.embeddingSize).fill(1e200)] });
     expect(outside.kind).toBe('input');
     expect(outside.message).toMatch(/from -1 to 1/);
   });
@@ -56,7 +56,7 @@ describe('dynamics requests', () => {
     const bare = dynamicsRequests({ models: { current: () => ({ model: { ...boris, training: null } }) }, scheduler } as unknown as ServiceParts);
     expect(await bare.trainingDynamics({ id: 0, type: 'trainingDynamics' }, job)).toEqual([]);
     // The open model's part of the table, on a model whose run kept three checkpoints.
-    const checkpoints = [0, 1, 2].map((epoch) => ({ epoch, weights: randomWeights(boris.weights.embedding, boris.weights.vocabularySize, epoch + 1, 0.5 + epoch) }));
+    const checkpoints = [0, 1, 2].map((epoch) => ({ epoch, weights: randomWeights(boris.weights.embeddingSize, boris.weights.vocabularySize, epoch + 1, 0.5 + epoch) }));
     const model = { ...boris, training: { corpus: '', seed: 1, epochs: 2, learningRate: 0.01, heldOutFraction: 0.1, carryContext: 0, bestEpoch: 2, history: [], checkpoints } };
     const handlers = dynamicsRequests({ models: { current: () => ({ model }) }, scheduler } as unknown as ServiceParts);
     const curve = await handlers.trainingDynamics({ id: 1, type: 'trainingDynamics' }, job);

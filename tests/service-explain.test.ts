@@ -58,7 +58,7 @@ describe('explanation requests', () => {
 
   it('the knock-out the Weights view makes (setWeights zeroing the W1 row) gives the held-out accuracy the card predicted', async () => {
     const before = await ask({ type: 'unitProfile', layer: 'h2', unit: 3 });
-    const E = boris.weights.embedding;
+    const E = boris.weights.embeddingSize;
     // Exactly the edits WeightEditor.toggleUnit('h2', 3) sends.
     await ask({ type: 'setWeights', edits: Array.from({ length: 2 * E }, (_, column) => ({ matrix: 'w1' as const, row: 3, column, value: 0 })) });
     const after = await ask({ type: 'knockoutTable' });
@@ -110,7 +110,7 @@ describe('explanation requests', () => {
     await ask({ type: 'resetWeights' });
     const order: number[] = [];
     const [older, table, edit] = [nextId(), nextId(), nextId()];
-    const E = boris.weights.embedding;
+    const E = boris.weights.embeddingSize;
     const edits = Array.from({ length: 2 * E }, (_, column) => ({ matrix: 'w1' as const, row: 7, column, value: 0 }));
     await service.handle({ type: 'knockoutTable', id: older });
     await service.handle({ type: 'knockoutTable', id: table });

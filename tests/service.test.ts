@@ -105,7 +105,7 @@ describe('the model service in a child process', () => {
       ];
       for (const turn of turns) await supervisor.request({ type: 'generate', ...turn });
       const model = parseModel(readFileSync(join(resources, 'models', 'boris.slm.json'), 'utf8'));
-      const E = model.weights.embedding;
+      const E = model.weights.embeddingSize;
       const V = model.vocabulary.tokens.length;
       // A bad edit among good ones changes nothing.
       await expect(

@@ -358,7 +358,7 @@ export async function importCommand(args: string[], io: CliIo): Promise<void> {
   await checkTarget(resolve(out));
   const model = await importOriginalFiles(weightsPath, wordmapPath, stringOption(values.name) ?? capitalise(modelNameFromPath(out)));
   await saveModel(model, resolve(out));
-  io.out(`Imported ${model.weights.vocabularySize} tokens, E = ${model.weights.embedding}, into ${out}\n`);
+  io.out(`Imported ${model.weights.vocabularySize} tokens, E = ${model.weights.embeddingSize}, into ${out}\n`);
 }
 
 export async function exportCommand(args: string[], io: CliIo): Promise<void> {

@@ -79,7 +79,7 @@ export async function patch(args: string[], io: CliIo): Promise<void> {
   io.out(`Replies: after A "${printable(found.replies[0])}"; after B "${printable(found.replies[1])}"\n\n`);
   io.out(`Share of the difference each unit brings back when patched from A into B at a step:\n`);
   io.out(`${'unit'.padEnd(6)}${tokens.map((t) => shownToken(t, '¶').padStart(8)).join('')}\n`);
-  for (let u = 0; u < model.weights.embedding; u++) {
+  for (let u = 0; u < model.weights.embeddingSize; u++) {
     io.out(`${String(u).padEnd(6)}${found.steps.map((s) => percentCell(s.units ? s.units[u].restored : null).padStart(8)).join('')}\n`);
   }
   if (found.unmeasuredSteps > 0) io.out(`(the last ${found.unmeasuredSteps} steps are past the work budget, not measured: "-")\n`);

@@ -63,7 +63,7 @@ export function analysisRequests({ host, models, scheduler }: ServiceParts): Han
       const lines = yield* tokenizeCorpusSteps(corpus);
       for (const [i, line] of lines.entries()) {
         // The contexts alone: scoring every next token (V of them) is not needed here.
-        let context: Float64Array = new Float64Array(model.weights.embedding);
+        let context: Float64Array = new Float64Array(model.weights.embeddingSize);
         for (const row of [BOUNDARY, ...encode(model.vocabulary, line)]) {
           context = nextContext(model.weights, tokenEmbedding(model.weights, row), context);
           contexts.push(context);
@@ -97,7 +97,7 @@ export function analysisRequests({ host, models, scheduler }: ServiceParts): Han
       return pathDivergence(a.contexts, b.contexts, metric);
     },
     async project({ vectors }) {
-      const E = models.current().model.weights.embedding;
+      const E = models.current().model.weights.embeddingSize;
       for (const vector of vectors) {
         if (vector.length !== E) throw inputError(`a vector to project must have ${E} numbers (the model's E), not ${vector.length}`);
       }
@@ -112,7 +112,7 @@ export function analysisRequests({ host, models, scheduler }: ServiceParts): Han
     },
     anatomy: ({ row, context, temperature }) => {
       const { model } = models.current();
-      const { embedding, vocabularySize: vocabulary } = model.weights;
+      const { embeddingSize: embedding, vocabularySize: vocabulary } = model.weights;
       if (row >= vocabulary) throw inputError(`the model has ${vocabulary} tokens; there is no row ${row}`);
       if (context.length !== embedding) throw inputError(`a context must have ${embedding} numbers (the model's E), not ${context.length}`);
       const a = stepAnatomy(model.weights, row, Float64Array.from(context), temperature);

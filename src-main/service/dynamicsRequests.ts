@@ -25,7 +25,7 @@ export function dynamicsRequests({ models, scheduler }: ServiceParts): HandlersF
       const { weights } = models.current().model;
       assertAnalysable(weights);
       for (const context of contexts) {
-        if (context.length !== weights.embedding) throw inputError(`a context must have ${weights.embedding} numbers (the model's E), not ${context.length}`);
+        if (context.length !== weights.embeddingSize) throw inputError(`a context must have ${weights.embeddingSize} numbers (the model's E), not ${context.length}`);
         if (!context.every((value) => value >= -1 && value <= 1)) throw inputError('a context is an output of tanh: every number lies from -1 to 1');
       }
       const spectra = await scheduler.inSlices(stepSpectraSteps(weights, contexts));

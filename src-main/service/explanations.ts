@@ -105,7 +105,7 @@ export function explanationRequests({ host, models, scheduler }: ServiceParts): 
         const lineEvaluator = (evaluator ??= new LineEvaluator(weights, heldOut));
         const intact = await scheduler.inSlices(lineEvaluator.evaluateSteps(), unlessStale);
         const units: UnitKnockout[] = [];
-        const E = weights.embedding;
+        const E = weights.embeddingSize;
         for (let k = 0; k < 2 * E; k++) {
           await host.yieldToMessages();
           if (stale()) return;
@@ -176,7 +176,7 @@ export function explanationRequests({ host, models, scheduler }: ServiceParts): 
     const { weights } = model();
     assertAnalysable(weights);
     if (request.tokens.length === 0) throw inputError('the reply tree needs the tokens said so far: at least one');
-    let context: Float64Array = new Float64Array(weights.embedding);
+    let context: Float64Array = new Float64Array(weights.embeddingSize);
     for (const row of request.tokens) {
       if (row >= weights.vocabularySize) throw inputError(`the token row ${row} is outside the vocabulary of ${weights.vocabularySize}`);
       context = nextContext(weights, tokenEmbedding(weights, row), context);

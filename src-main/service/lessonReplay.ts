@@ -30,7 +30,7 @@ export function lessonModel(lesson: Lesson, bundledText: () => string): Model {
  * and was not is knocked out; every other weight that differs is an edit.
  */
 export function weightChanges(saved: Weights, now: Weights): { knockouts: LessonKnockout[]; edits: WeightEdit[] } {
-  const E = saved.embedding;
+  const E = saved.embeddingSize;
   const V = saved.vocabularySize;
   const knockouts: LessonKnockout[] = [];
   const edits: WeightEdit[] = [];
@@ -64,7 +64,7 @@ export function embeddedModelFile(model: Model, withHistory: boolean): string {
 
 /** Checks that the lesson's weight changes, unit card and epoch fit the model (throws an input error). */
 export function checkLessonFits(model: Model, lesson: Lesson): void {
-  const E = model.weights.embedding;
+  const E = model.weights.embeddingSize;
   const V = model.weights.vocabularySize;
   for (const k of [...lesson.knockouts, ...(lesson.unitCard ? [lesson.unitCard] : [])]) {
     if (k.unit >= E) throw inputError(`the lesson names ${k.layer} unit ${k.unit}, and ${quote(model.name)} has ${E} units per layer`);
@@ -87,8 +87,8 @@ export function lessonWeights(model: Model, lesson: Lesson): Weights {
     return shown;
   }
   const weights = cloneWeights(model.weights);
-  for (const edit of lessonEdits(lesson, weights.embedding, weights.vocabularySize)) {
-    weights[edit.matrix][edit.row * matrixShape(edit.matrix, weights.embedding, weights.vocabularySize)[1] + edit.column] = edit.value;
+  for (const edit of lessonEdits(lesson, weights.embeddingSize, weights.vocabularySize)) {
+    weights[edit.matrix][edit.row * matrixShape(edit.matrix, weights.embeddingSize, weights.vocabularySize)[1] + edit.column] = edit.value;
   }
   return weights;
 }

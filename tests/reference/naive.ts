@@ -50,8 +50,8 @@ function nested(data: ArrayLike<number>, rows: number, cols: number): Matrix {
 }
 
 /** The naive model of a set of weights (anything shaped like the engine's `Weights`). */
-export function naiveModel(weights: { embedding: number; vocabularySize: number; w0: ArrayLike<number>; w1: ArrayLike<number>; w2: ArrayLike<number> }): NaiveModel {
-  const E = weights.embedding;
+export function naiveModel(weights: { embeddingSize: number; vocabularySize: number; w0: ArrayLike<number>; w1: ArrayLike<number>; w2: ArrayLike<number> }): NaiveModel {
+  const E = weights.embeddingSize;
   const V = weights.vocabularySize;
   return { w0: nested(weights.w0, E, V), w1: nested(weights.w1, E, 2 * E), w2: nested(weights.w2, V, E) };
 }

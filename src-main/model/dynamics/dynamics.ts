@@ -41,7 +41,7 @@ export const TRAJECTORY_POINTS = 120;
 
 /** J = diag(1 - h2^2) . W1[:, E:2E]: the derivative of the new context h2 with respect to the context carried in. */
 export function contextJacobian(weights: Weights, h2: ArrayLike<number>): Float64Array {
-  const e = weights.embedding;
+  const e = weights.embeddingSize;
   if (h2.length !== e) throw new RangeError(`a context has ${e} numbers, not ${h2.length}`);
   const j = recurrentWeights(weights);
   for (let i = 0; i < e; i++) {
@@ -84,12 +84,12 @@ export function spectrum(values: Float64Array, n: number): Spectrum {
 
 /** The Jacobian's spectrum for a step whose new context is `h2`. */
 export function stepSpectrum(weights: Weights, h2: ArrayLike<number>): Spectrum {
-  return spectrum(contextJacobian(weights, h2), weights.embedding);
+  return spectrum(contextJacobian(weights, h2), weights.embeddingSize);
 }
 
 /** The largest singular value of W1[:, E:2E]: how much one step can stretch a difference before tanh squeezes it. */
 export function largestSingularValue(weights: Weights): number {
-  const svd = new SingularValueDecomposition(toMatrix(recurrentWeights(weights), weights.embedding), {
+  const svd = new SingularValueDecomposition(toMatrix(recurrentWeights(weights), weights.embeddingSize), {
     computeLeftSingularVectors: false,
     computeRightSingularVectors: false,
   });
@@ -133,7 +133,7 @@ function residualOf(weights: Weights, h1: Float64Array, c: Float64Array, scratch
  * step until |g| falls, so that it cannot jump back onto the circle. Returns the steps taken.
  */
 function newton(weights: Weights, h1: Float64Array, c: Float64Array, scratch: Float64Array<ArrayBuffer>): number {
-  const e = weights.embedding;
+  const e = weights.embeddingSize;
   nextContext(weights, h1, c, scratch);
   for (let i = 0; i < e; i++) c[i] = (c[i] + scratch[i]) / 2;
   let size = residualOf(weights, h1, c, scratch);
@@ -170,7 +170,7 @@ function newton(weights: Weights, h1: Float64Array, c: Float64Array, scratch: Fl
  * iteration does not settle (it circles or wanders), Newton's method from where it got to.
  */
 export function fixedPoint(weights: Weights, row: number): FixedPoint {
-  const e = weights.embedding;
+  const e = weights.embeddingSize;
   if (!(Number.isInteger(row) && row >= 0 && row < weights.vocabularySize)) throw new RangeError(`the model has no row ${row}`);
   const h1 = tokenEmbedding(weights, row);
   let c = new Float64Array(e);

@@ -107,7 +107,7 @@ function* historyContext(model: Model, turns: readonly string[], sampling: Memor
 /** The contexts after each step of T fed from `start`: the same additions as `nextContext`, so the same bits. */
 function feed(plan: Pick<Plan, 'model' | 'rows' | 'shares'>, start: Float64Array): Float64Array[] {
   const { weights } = plan.model;
-  const e = weights.embedding;
+  const e = weights.embeddingSize;
   const contexts: Float64Array[] = [];
   let c = start;
   for (let t = 0; t < plan.rows.length; t++) {
@@ -132,7 +132,7 @@ function logProbability(plan: Pick<Plan, 'model'>, context: Float64Array, target
 /** The context after T's last step, under B with `units` set to A's values at step s. */
 function patchedEnd(plan: Plan, s: number, units: readonly number[]): Float64Array {
   const { weights } = plan.model;
-  const e = weights.embedding;
+  const e = weights.embeddingSize;
   let c = plan.contextsB[s].slice();
   for (const u of units) c[u] = plan.contextsA[s][u];
   let spare = new Float64Array(e);
@@ -170,7 +170,7 @@ function replyFrom(plan: Plan, context: Float64Array, sampling: MemorySampling):
 
 /** The multiply-adds of one patched run from step s of n: the re-fed steps (E^2 each) and the end's scores (V x E). */
 function runWork(model: Model, s: number, n: number): number {
-  const { embedding: e, vocabularySize: v } = model.weights;
+  const { embeddingSize: e, vocabularySize: v } = model.weights;
   return (n - 1 - s) * e * e + v * e;
 }
 
@@ -194,7 +194,7 @@ export function* patchMemorySteps(
   choice?: PatchChoice,
 ): Sliced<Patching> {
   const { weights, vocabulary } = model;
-  const e = weights.embedding;
+  const e = weights.embeddingSize;
   const words = tokenizeBounded(lastTurn, 'the last turn');
   if (words.length === 0) throw inputError(`the last turn has no words ${model.name} can read`);
   const rows = [BOUNDARY, ...encode(vocabulary, words)];

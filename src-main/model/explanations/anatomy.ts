@@ -20,7 +20,7 @@ export interface StepAnatomy {
 }
 
 export function stepAnatomy(weights: Weights, tokenRow: number, context: Float64Array, temperature = 1): StepAnatomy {
-  const { embedding: e, vocabularySize: v, w0, w1 } = weights;
+  const { embeddingSize: e, vocabularySize: v, w0, w1 } = weights;
   const column = new Float64Array(e);
   for (let i = 0; i < e; i++) column[i] = w0[i * v + tokenRow];
   const h1 = tokenEmbedding(weights, tokenRow);

@@ -80,7 +80,7 @@ export interface LossGradient {
  * values) from `startContext` (zeros when omitted).
  */
 function contextsOf(weights: Weights, h1: Float64Array, startContext?: ArrayLike<number>): Float64Array {
-  const E = weights.embedding;
+  const E = weights.embeddingSize;
   const contexts = new Float64Array(h1.length);
   let before = Float64Array.from({ length: E }, (_, j) => startContext?.[j] ?? 0);
   for (let s = 0; s < h1.length / E; s++) {
@@ -93,7 +93,7 @@ function contextsOf(weights: Weights, h1: Float64Array, startContext?: ArrayLike
 
 /** W2 . c_k: the scores after the last of the contexts. */
 function lastLogits(weights: Weights, contexts: Float64Array): Float64Array {
-  const E = weights.embedding;
+  const E = weights.embeddingSize;
   return nextTokenLogits(weights, contexts.subarray(contexts.length - E));
 }
 
@@ -108,7 +108,7 @@ export function lossAndGradient(weights: Weights, h1: Float64Array, target: numb
 
 /** L and g_s from a forward pass's contexts and final scores (`logits` is overwritten). */
 function gradientAt(weights: Weights, contexts: Float64Array, logits: Float64Array, target: number): LossGradient {
-  const E = weights.embedding;
+  const E = weights.embeddingSize;
   const V = weights.vocabularySize;
   const steps = contexts.length / E;
   const width = 2 * E;
@@ -153,7 +153,7 @@ export function explainPrediction(weights: Weights, tokens: readonly number[], s
 
 /** `explainPrediction` in steps: yields between pieces of the integrated gradients' work. */
 export function* explainPredictionSteps(weights: Weights, tokens: readonly number[], step: number, options: ExplainOptions = {}): Sliced<Explanation> {
-  const E = weights.embedding;
+  const E = weights.embeddingSize;
   const V = weights.vocabularySize;
   if (tokens.length === 0) throw inputError('there is nothing to explain: give at least one token');
   if (!Number.isInteger(step) || step < 0 || step >= tokens.length) {

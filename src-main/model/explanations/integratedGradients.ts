@@ -79,9 +79,9 @@ export const PANEL_WORK = 2 ** 24;
  * meanwhile. The points are bounded by MAX_INTEGRATION_WORK (model/network/limits.ts): points times steps.
  */
 export function* integratedGradientsSteps(weights: Weights, h1: Float64Array, target: number, asked: number, startContext?: ArrayLike<number>): Sliced<IntegratedGradients> {
-  const steps = h1.length / weights.embedding;
+  const steps = h1.length / weights.embeddingSize;
   const m = Math.max(1, Math.min(asked, Math.floor(MAX_INTEGRATION_WORK / steps)));
-  const perPoint = steps * 2 * weights.embedding * weights.embedding;
+  const perPoint = steps * 2 * weights.embeddingSize * weights.embeddingSize;
   const order = Math.max(1, Math.min(m, PANEL_POINTS, Math.floor(PANEL_WORK / perPoint)));
   const path = new KernelPath(weights, h1, target, startContext, gaussLegendre(order));
   const budget = Math.max(m, Math.floor(WORK_BUDGET / path.steps));

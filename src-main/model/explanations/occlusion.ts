@@ -44,7 +44,7 @@ export interface Occlusion {
  * scored on `target`. `startContext` is the context before the first token (zeros when omitted).
  */
 export function leaveEachOut(weights: Weights, tokens: readonly number[], target: number, startContext?: ArrayLike<number>): Occlusion {
-  const E = weights.embedding;
+  const E = weights.embeddingSize;
   const count = tokens.length;
   // Each distinct token's share of the pre-activation, taken once.
   const shares = new Map<number, Float64Array>();

@@ -91,7 +91,7 @@ export function* replyTreeSteps(weights: Weights, context: ArrayLike<number>, op
   if (!(options.temperature >= 0) || !Number.isFinite(options.temperature)) throw inputError(`the temperature must be 0 or more, not ${options.temperature}`);
   if (!Number.isInteger(topK) || topK < 0) throw inputError(`top-k must be a whole number, 0 for all tokens, not ${topK}`);
   if (!Number.isInteger(maxNodes) || maxNodes < 1) throw inputError(`a reply tree keeps at least one node, not ${maxNodes}`);
-  if (context.length !== weights.embedding) throw inputError(`the context must have ${weights.embedding} numbers (the model's E), not ${context.length}`);
+  if (context.length !== weights.embeddingSize) throw inputError(`the context must have ${weights.embeddingSize} numbers (the model's E), not ${context.length}`);
 
   interface Frontier {
     /** Where its children go. */

@@ -33,7 +33,7 @@ export function encodeCheckpoint(checkpoint: Checkpoint): string {
  * decoding anything large: how many there are, their epochs (whole, rising, within the run) and each
  * text's exact length, so a hostile file is refused with a message instead of filling memory.
  */
-export function decodeCheckpoints(value: unknown, shape: { embedding: number; vocabularySize: number }, lastEpoch: number, source: string): Checkpoint[] {
+export function decodeCheckpoints(value: unknown, shape: { embeddingSize: number; vocabularySize: number }, lastEpoch: number, source: string): Checkpoint[] {
   if (!Array.isArray(value)) throw formatError(`${source}: "training.checkpoints" must be a list`);
   // No more than a run of this size keeps (checkpoints.ts): at most MAX_CHECKPOINTS, fewer for large models.
   const most = capacityFor(shape);
@@ -56,7 +56,7 @@ export function decodeCheckpoints(value: unknown, shape: { embedding: number; vo
     previous = epoch;
     if (typeof text !== 'string' || text.length !== characters) {
       const found = typeof text === 'string' ? `${text.length.toLocaleString('en')} characters` : 'not a string';
-      throw formatError(`${where}.weights must be ${characters.toLocaleString('en')} characters of base64 (${values} float32 values for E = ${shape.embedding}, V = ${shape.vocabularySize}); it is ${found}`);
+      throw formatError(`${where}.weights must be ${characters.toLocaleString('en')} characters of base64 (${values} float32 values for E = ${shape.embeddingSize}, V = ${shape.vocabularySize}); it is ${found}`);
     }
     if (!BASE64.test(text)) throw formatError(`${where}.weights is not valid base64`);
     const padded = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
@@ -70,7 +70,7 @@ export function decodeCheckpoints(value: unknown, shape: { embedding: number; vo
       throw formatError(`${where}.weights decodes to ${bytes.length.toLocaleString('en')} bytes, not the ${byteCount.toLocaleString('en')} of ${values} float32 values`);
     }
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const weights = createWeights(shape.embedding, shape.vocabularySize);
+    const weights = createWeights(shape.embeddingSize, shape.vocabularySize);
     let at = 0;
     for (const name of WEIGHT_NAMES) {
       const out = weights[name];

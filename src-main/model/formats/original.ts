@@ -54,7 +54,7 @@ function copyArray(array: NpyArray, weights: ReturnType<typeof createWeights>, k
   const [rows, cols] = weightShape(weights, key);
   if (array.shape.length !== 2 || array.shape[0] !== rows || array.shape[1] !== cols) {
     throw formatError(
-      `${key} in weights.npz has shape (${array.shape.join(', ')}) but must be (${rows}, ${cols}) for E = ${weights.embedding} and V = ${weights.vocabularySize}`,
+      `${key} in weights.npz has shape (${array.shape.join(', ')}) but must be (${rows}, ${cols}) for E = ${weights.embeddingSize} and V = ${weights.vocabularySize}`,
     );
   }
   for (let i = 0; i < array.data.length; i++) {

@@ -60,7 +60,7 @@ export function serializeModel(model: Model): string {
     `  "format": "${MODEL_FORMAT}",`,
     `  "version": ${MODEL_VERSION},`,
     `  "name": ${JSON.stringify(model.name)},`,
-    `  "embedding": ${weights.embedding},`,
+    `  "embedding": ${weights.embeddingSize},`,
     `  "defaultTemperature": ${formatNumber(model.defaultTemperature)},`,
     `  "vocabulary": ${JSON.stringify(model.vocabulary.tokens)},`,
     '  "weights": {',
@@ -212,7 +212,7 @@ function record(value: unknown, message: string): Record<string, unknown> {
 
 function readMatrix(value: unknown, weights: Weights, name: WeightName, source: string): void {
   const [rows, cols] = weightShape(weights, name);
-  const wanted = `${rows} x ${cols} (E = ${weights.embedding}, V = ${weights.vocabularySize})`;
+  const wanted = `${rows} x ${cols} (E = ${weights.embeddingSize}, V = ${weights.vocabularySize})`;
   if (!Array.isArray(value) || value.length !== rows) {
     throw formatError(`${source}: "${name}" must be a list of ${rows} rows, shape ${wanted}`);
   }

@@ -71,7 +71,7 @@ export function contextPath(weights: Weights, vocabulary: Vocabulary, sentence: 
   const tokens = tokenizeBounded(sentence, 'a sentence');
   const rows = [BOUNDARY, ...encode(vocabulary, tokens)];
   const contexts: Float64Array[] = [];
-  let c: Float64Array = new Float64Array(weights.embedding);
+  let c: Float64Array = new Float64Array(weights.embeddingSize);
   for (const row of rows) {
     c = nextContext(weights, tokenEmbedding(weights, row), c);
     contexts.push(c);
@@ -161,7 +161,7 @@ export function* lineDistanceScaleSteps(
   const final = (i: number): Float64Array => {
     let c = finals[i];
     if (!c) {
-      c = new Float64Array(weights.embedding);
+      c = new Float64Array(weights.embeddingSize);
       for (const row of [BOUNDARY, ...encode(vocabulary, lines[i])]) c = nextContext(weights, tokenEmbedding(weights, row), c);
       finals[i] = c;
     }

@@ -34,7 +34,7 @@ export class KernelPath {
     start: ArrayLike<number> | undefined,
     rule: { nodes: Float64Array; weights: Float64Array },
   ) {
-    const E = weights.embedding;
+    const E = weights.embeddingSize;
     const V = weights.vocabularySize;
     if (rule.nodes.length > MAX_PANEL_ORDER) throw new Error(`a panel's rule has at most ${MAX_PANEL_ORDER} points`);
     this.order = rule.nodes.length;

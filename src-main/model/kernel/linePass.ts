@@ -55,8 +55,8 @@ export class KernelPass {
     const view = (which: number, length: number) => new Float64Array(buffer, this.kernel.offset(which), length);
     const E = embedding;
     const V = vocabulary;
-    this.weights = { embedding: E, vocabularySize: V, w0: view(1, E * V), w1: view(2, 2 * E * E), w2: view(3, V * E) };
-    this.gradients = { embedding: E, vocabularySize: V, w0: view(4, E * V), w1: view(5, 2 * E * E), w2: view(6, V * E) };
+    this.weights = { embeddingSize: E, vocabularySize: V, w0: view(1, E * V), w1: view(2, 2 * E * E), w2: view(3, V * E) };
+    this.gradients = { embeddingSize: E, vocabularySize: V, w0: view(4, E * V), w1: view(5, 2 * E * E), w2: view(6, V * E) };
     this.tokens = new Int32Array(buffer, this.kernel.offset(0), capacity);
     if (corpus) {
       const lines = corpus.length;

@@ -46,7 +46,7 @@ export function generateLine(
   vocabulary: Vocabulary,
   tokens: readonly number[],
   options: GenerationOptions,
-  context: Float64Array = new Float64Array(weights.embedding),
+  context: Float64Array = new Float64Array(weights.embeddingSize),
 ): GeneratedLine {
   return finish(generateLineSteps(weights, vocabulary, tokens, options, context));
 }
@@ -68,7 +68,7 @@ export function* generateLineSteps(
   vocabulary: Vocabulary,
   tokens: readonly number[],
   options: GenerationOptions,
-  context: Float64Array = new Float64Array(weights.embedding),
+  context: Float64Array = new Float64Array(weights.embeddingSize),
 ): Generator<LineStep, GeneratedLine> {
   if (tokens.length === 0) throw inputError('there is nothing to feed the model: give it at least one token');
   const maxTokens = Math.min(options.maxTokens ?? DEFAULT_MAX_REPLY_TOKENS, MAX_REPLY_TOKENS);
@@ -117,7 +117,7 @@ export class Conversation {
     private readonly vocabulary: Vocabulary,
     public name = 'the model',
   ) {
-    this.context = new Float64Array(weights.embedding);
+    this.context = new Float64Array(weights.embeddingSize);
   }
 
   /** The context (h2) the next turn starts from. */
@@ -126,7 +126,7 @@ export class Conversation {
   }
 
   reset(): void {
-    this.context = new Float64Array(this.weights.embedding);
+    this.context = new Float64Array(this.weights.embeddingSize);
   }
 
   say(prompt: string, options: GenerationOptions): GeneratedLine {

@@ -11,7 +11,7 @@ import { shownTemperature } from './sampling.ts';
 
 export interface Weights {
   /** Embedding size E: cells in h1 and in h2. */
-  readonly embedding: number;
+  readonly embeddingSize: number;
   /** Vocabulary size V. */
   readonly vocabularySize: number;
   readonly w0: Float64Array;
@@ -34,13 +34,13 @@ export interface Step {
   readonly nextTokenProbs: Float64Array;
 }
 
-export function createWeights(embedding: number, vocabularySize: number): Weights {
+export function createWeights(embeddingSize: number, vocabularySize: number): Weights {
   return {
-    embedding,
+    embeddingSize,
     vocabularySize,
-    w0: new Float64Array(embedding * vocabularySize),
-    w1: new Float64Array(embedding * 2 * embedding),
-    w2: new Float64Array(vocabularySize * embedding),
+    w0: new Float64Array(embeddingSize * vocabularySize),
+    w1: new Float64Array(embeddingSize * 2 * embeddingSize),
+    w2: new Float64Array(vocabularySize * embeddingSize),
   };
 }
 
@@ -62,7 +62,7 @@ export function matrixShape(name: WeightName, embedding: number, vocabulary: num
 }
 
 export function weightShape(weights: Weights, name: WeightName): [number, number] {
-  return matrixShape(name, weights.embedding, weights.vocabularySize);
+  return matrixShape(name, weights.embeddingSize, weights.vocabularySize);
 }
 
 export function allFinite(weights: Weights): boolean {
@@ -73,8 +73,8 @@ export function allFinite(weights: Weights): boolean {
 }
 
 /** h1 = tanh(W0[:, row]). */
-export function tokenEmbedding(weights: Weights, row: number, out = new Float64Array(weights.embedding)): Float64Array {
-  const { embedding: e, vocabularySize: v, w0 } = weights;
+export function tokenEmbedding(weights: Weights, row: number, out = new Float64Array(weights.embeddingSize)): Float64Array {
+  const { embeddingSize: e, vocabularySize: v, w0 } = weights;
   for (let i = 0; i < e; i++) out[i] = Math.tanh(w0[i * v + row]);
   return out;
 }
@@ -84,9 +84,9 @@ export function nextContext(
   weights: Weights,
   h1: Float64Array,
   context: Float64Array,
-  out = new Float64Array(weights.embedding),
+  out = new Float64Array(weights.embeddingSize),
 ): Float64Array {
-  const { embedding: e, w1 } = weights;
+  const { embeddingSize: e, w1 } = weights;
   const width = 2 * e;
   for (let i = 0; i < e; i++) {
     const row = i * width;
@@ -100,7 +100,7 @@ export function nextContext(
 
 /** W1[:, E:2E], the weights from the context carried in to the new context (E x E, row-major). */
 export function recurrentWeights(weights: Weights): Float64Array {
-  const e = weights.embedding;
+  const e = weights.embeddingSize;
   const out = new Float64Array(e * e);
   for (let i = 0; i < e; i++) out.set(weights.w1.subarray(i * 2 * e + e, i * 2 * e + 2 * e), i * e);
   return out;
@@ -110,8 +110,8 @@ export function recurrentWeights(weights: Weights): Float64Array {
  * W1[:, :E] . h1: the token's share of the context's pre-activation, each sum from zero in j order.
  * It depends on the token alone, so a pass over many steps may take it once per token.
  */
-export function inputShare(weights: Weights, h1: ArrayLike<number>, out = new Float64Array(weights.embedding)): Float64Array {
-  const e = weights.embedding;
+export function inputShare(weights: Weights, h1: ArrayLike<number>, out = new Float64Array(weights.embeddingSize)): Float64Array {
+  const e = weights.embeddingSize;
   return rowProducts(weights.w1, 2 * e, e, e, h1, out);
 }
 
@@ -141,7 +141,7 @@ export function contextFromShare(
   out: Float64Array,
   outAt: number,
 ): void {
-  const { embedding: e, w1 } = weights;
+  const { embeddingSize: e, w1 } = weights;
   const width = 2 * e;
   for (let i = 0; i < e; i++) {
     const row = i * width + e;
@@ -153,7 +153,7 @@ export function contextFromShare(
 
 /** W2 . h2, the scores before the softmax. */
 export function nextTokenLogits(weights: Weights, h2: Float64Array, out = new Float64Array(weights.vocabularySize)): Float64Array {
-  const e = weights.embedding;
+  const e = weights.embeddingSize;
   return rowProducts(weights.w2, e, e, weights.vocabularySize, h2, out);
 }
 
@@ -182,7 +182,7 @@ export function step(weights: Weights, row: number, context: Float64Array, tempe
 
 /** Runs token rows from a starting context (zeros when omitted), returning every step. */
 export function run(weights: Weights, rows: readonly number[], context?: Float64Array, temperature = 1): Step[] {
-  let c = context ?? new Float64Array(weights.embedding);
+  let c = context ?? new Float64Array(weights.embeddingSize);
   const steps: Step[] = [];
   for (const row of rows) {
     const s = step(weights, row, c, temperature);

@@ -46,19 +46,19 @@ export class CheckpointRecorder {
 }
 
 /** How many checkpoints of weights this size a run keeps at most (at least 2: the start and the end). */
-export function capacityFor(weights: Pick<Weights, 'embedding' | 'vocabularySize'>): number {
+export function capacityFor(weights: Pick<Weights, 'embeddingSize' | 'vocabularySize'>): number {
   const values = checkpointValues(weights);
   return Math.max(2, Math.min(MAX_CHECKPOINTS, Math.floor(MAX_CHECKPOINT_VALUES / values)));
 }
 
 /** The numbers in one checkpoint: W0, W1 and W2 together. */
-export function checkpointValues({ embedding, vocabularySize }: Pick<Weights, 'embedding' | 'vocabularySize'>): number {
-  return 2 * embedding * vocabularySize + 2 * embedding * embedding;
+export function checkpointValues({ embeddingSize, vocabularySize }: Pick<Weights, 'embeddingSize' | 'vocabularySize'>): number {
+  return 2 * embeddingSize * vocabularySize + 2 * embeddingSize * embeddingSize;
 }
 
 /** A copy of the weights with every value rounded to the nearest float32. */
 export function float32Copy(weights: Weights): Weights {
-  const copy = createWeights(weights.embedding, weights.vocabularySize);
+  const copy = createWeights(weights.embeddingSize, weights.vocabularySize);
   for (const name of WEIGHT_NAMES) {
     const from = weights[name];
     const to = copy[name];

@@ -93,8 +93,8 @@ export class Trainer {
     this.carryContext = options.carryContext ?? 0;
     this.carryRng = createRng((options.seed ^ 0x2545f491) >>> 0);
     const start = options.initialWeights ?? initialWeights(options.embedding, V, options.seed, options.contextIdentity ?? 0);
-    if (start.embedding !== options.embedding || start.vocabularySize !== V) {
-      throw inputError(`the starting weights are for E = ${start.embedding}, V = ${start.vocabularySize}, not E = ${options.embedding}, V = ${V}`);
+    if (start.embeddingSize !== options.embedding || start.vocabularySize !== V) {
+      throw inputError(`the starting weights are for E = ${start.embeddingSize}, V = ${start.vocabularySize}, not E = ${options.embedding}, V = ${V}`);
     }
     const longest = lines.reduce((most, line) => Math.max(most, line.length), 0) + 1;
     this.pass = kernelFor(start, longest, this.split.train);
@@ -342,7 +342,7 @@ export function lineLossAndGradients(weights: Weights, line: readonly number[]):
 
 /** A kernel holding a copy of `weights`, for lines of up to `capacity` steps (and `corpus`, to train on). */
 function kernelFor(weights: Weights, capacity: number, corpus?: readonly number[][]): KernelPass {
-  const pass = new KernelPass(weights.embedding, weights.vocabularySize, capacity, corpus);
+  const pass = new KernelPass(weights.embeddingSize, weights.vocabularySize, capacity, corpus);
   copyWeightsInto(pass.weights, weights);
   return pass;
 }

@@ -24,7 +24,7 @@ export interface UnitId {
 /** The weight row whose zeroing knocks a unit out: W0's row for h1, W1's row for h2. */
 export function knockoutRow(weights: Weights, { layer, unit }: UnitId): { matrix: 'w0' | 'w1'; row: number; start: number; width: number } {
   checkUnit(weights, { layer, unit });
-  const width = layer === 'h1' ? weights.vocabularySize : 2 * weights.embedding;
+  const width = layer === 'h1' ? weights.vocabularySize : 2 * weights.embeddingSize;
   return { matrix: layer === 'h1' ? 'w0' : 'w1', row: unit, start: unit * width, width };
 }
 
@@ -36,8 +36,8 @@ export function knockOutInPlace(weights: Weights, id: UnitId): void {
 
 export function checkUnit(weights: Weights, { layer, unit }: UnitId): void {
   if (layer !== 'h1' && layer !== 'h2') throw inputError(`a unit's layer is h1 or h2, not ${JSON.stringify(layer)}`);
-  if (!Number.isInteger(unit) || unit < 0 || unit >= weights.embedding) {
-    throw inputError(`${layer} has units 0 to ${weights.embedding - 1}; there is no unit ${unit}`);
+  if (!Number.isInteger(unit) || unit < 0 || unit >= weights.embeddingSize) {
+    throw inputError(`${layer} has units 0 to ${weights.embeddingSize - 1}; there is no unit ${unit}`);
   }
 }
 
@@ -68,10 +68,10 @@ export class LineEvaluator {
     private readonly lines: readonly (readonly number[])[],
   ) {
     const longest = lines.reduce((most, line) => Math.max(most, line.length), 0) + 1;
-    this.pass = new KernelPass(weights.embedding, weights.vocabularySize, longest);
+    this.pass = new KernelPass(weights.embeddingSize, weights.vocabularySize, longest);
     copyWeightsInto(this.pass.weights, weights);
     const tokens = lines.reduce((sum, line) => sum + line.length + 1, 0);
-    const perLine = (tokens / Math.max(1, lines.length)) * weights.vocabularySize * weights.embedding;
+    const perLine = (tokens / Math.max(1, lines.length)) * weights.vocabularySize * weights.embeddingSize;
     this.linesPerPiece = Math.max(1, Math.min(16, Math.floor(5_000_000 / perLine)));
   }
 
@@ -145,7 +145,7 @@ export function knockoutTable(weights: Weights, heldOut: readonly (readonly numb
   const intact = evaluator.evaluate();
   const units: UnitKnockout[] = [];
   for (const layer of ['h1', 'h2'] as const) {
-    for (let unit = 0; unit < weights.embedding; unit++) {
+    for (let unit = 0; unit < weights.embeddingSize; unit++) {
       const knocked = evaluator.evaluateWithout({ layer, unit });
       units.push({
         layer,
@@ -177,8 +177,8 @@ export function* corpusRowsSteps(vocabulary: Vocabulary, text: string): Sliced<{
  * MAX_KNOCKOUT_PASS_WORK, otherwise the first ones that do (at least one), so a large model's table
  * takes seconds rather than minutes. Every text keeps its whole length.
  */
-export function knockoutTexts(weights: Pick<Weights, 'vocabularySize' | 'embedding'>, heldOut: readonly (readonly number[])[]): number[][] {
-  const perPrediction = weights.vocabularySize * weights.embedding + 2 * weights.embedding * weights.embedding;
+export function knockoutTexts(weights: Pick<Weights, 'vocabularySize' | 'embeddingSize'>, heldOut: readonly (readonly number[])[]): number[][] {
+  const perPrediction = weights.vocabularySize * weights.embeddingSize + 2 * weights.embeddingSize * weights.embeddingSize;
   const kept: number[][] = [];
   let work = 0;
   for (const text of heldOut) {

@@ -84,7 +84,7 @@ export interface UnitProfileOptions {
 
 /** Every token's embedding h1 = tanh(W0[:, row]), computed once: row r's is [r * E, (r + 1) * E). */
 function embeddingTable(weights: Weights): Float64Array {
-  const E = weights.embedding;
+  const E = weights.embeddingSize;
   const table = new Float64Array(weights.vocabularySize * E);
   for (let row = 0; row < weights.vocabularySize; row++) tokenEmbedding(weights, row, table.subarray(row * E, (row + 1) * E));
   return table;
@@ -110,7 +110,7 @@ export function corpusContexts(weights: Weights, lines: readonly (readonly numbe
 
 /** `corpusContexts` in steps: yields after every 64 lines. */
 export function* corpusContextsSteps(weights: Weights, lines: readonly (readonly number[])[]): Sliced<Float64Array[]> {
-  const E = weights.embedding;
+  const E = weights.embeddingSize;
   const embeddings = embeddingTable(weights);
   const shares = new Float64Array(weights.vocabularySize * E);
   for (let row = 0; row < weights.vocabularySize; row++) inputShare(weights, embeddings.subarray(row * E, (row + 1) * E), shares.subarray(row * E, (row + 1) * E));
@@ -154,7 +154,7 @@ export function unitActivations(
   { layer, unit }: UnitId,
   contexts?: readonly Float64Array[],
 ): Float64Array[] {
-  const E = weights.embedding;
+  const E = weights.embeddingSize;
   if (layer === 'h1') {
     // h1 depends on the token alone: tanh(W0[unit, row]).
     const values = embeddingTable(weights);
@@ -178,7 +178,7 @@ export function* unitProfileSteps(weights: Weights, corpus: readonly (readonly n
   if (!Number.isInteger(top) || top < 1 || top > 1000) throw inputError(`the number of top contexts must be a whole number from 1 to 1000, not ${top}`);
   if (corpus.length === 0) throw inputError('the corpus has no lines to profile the unit on');
   const { layer, unit } = id;
-  const E = weights.embedding;
+  const E = weights.embeddingSize;
   const V = weights.vocabularySize;
 
   const activations = unitActivations(weights, corpus, id, options.contexts);
@@ -273,7 +273,7 @@ export function topNext(weights: Weights, rows: readonly number[]): TokenWeightP
 /** `topNext` in steps: yields after every 4,096 rows fed. */
 export function* topNextSteps(weights: Weights, rows: readonly number[]): Sliced<TokenWeightProbability> {
   const V = weights.vocabularySize;
-  let context: Float64Array = new Float64Array(weights.embedding);
+  let context: Float64Array = new Float64Array(weights.embeddingSize);
   for (const [i, row] of rows.entries()) {
     if (!(Number.isInteger(row) && row >= 0 && row < V)) throw inputError(`the token row ${row} is outside the vocabulary of ${V}`);
     context = nextContext(weights, tokenEmbedding(weights, row), context);
