@@ -64,12 +64,8 @@ export class FileActions {
   /** Runs an action, then says under the header what it did (or why it could not). */
   private async attempt(work: () => Promise<string | null>): Promise<void> {
     this.working = true;
-    this.studio.tell(null);
     try {
-      const done = await work();
-      if (done) this.studio.tell(done);
-    } catch (error) {
-      this.studio.tell((error as Error).message, true);
+      await this.studio.tellOutcome(work);
     } finally {
       this.working = false;
     }

@@ -196,14 +196,8 @@ export class Lessons {
   }
 
   /** Runs a Files action: what it says goes under the header, a problem as one. */
-  async attempt(work: () => Promise<string | null>): Promise<void> {
-    this.studio.tell(null);
-    try {
-      const done = await work();
-      if (done) this.studio.tell(done);
-    } catch (error) {
-      this.studio.tell((error as Error).message, true);
-    }
+  attempt(work: () => Promise<string | null>): Promise<void> {
+    return this.studio.tellOutcome(work);
   }
 
   /** Save lesson…: a native save dialog in the desktop app, a download in a browser. */

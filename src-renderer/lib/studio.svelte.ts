@@ -285,6 +285,17 @@ export class StudioCore {
     this.#message = text === null ? null : { text, problem };
   }
 
+  /** Runs a Files action, then says under the header what it did, or why it could not, as a problem. */
+  async tellOutcome(work: () => Promise<string | null>): Promise<void> {
+    this.tell(null);
+    try {
+      const done = await work();
+      if (done) this.tell(done);
+    } catch (error) {
+      this.tell((error as Error).message, true);
+    }
+  }
+
   /** Puts away what the model service said of itself. */
   dismissNotice(): void {
     this.#notice = null;
