@@ -309,21 +309,8 @@ try {
   }
 
   // A conversation of at least 30 steps, played from the start at the default speed.
-  await page.getByRole('button', { name: 'New conversation' }).click();
-  let steps = 0;
-  for (let i = 0; steps < 30; i++) {
-    await sendAndTime(page, PROMPTS[i % PROMPTS.length]);
-    await page.getByRole('button', { name: 'Play' }).waitFor();
-    steps = Number(await page.getByRole('slider', { name: 'Step' }).getAttribute('max')) + 1;
-  }
+  const { steps, fpsRuns, longestFrames } = await playing(page, PROMPTS);
   const speed = Number(await page.getByLabel('Speed').inputValue());
-  const fpsRuns = [];
-  const longestFrames = [];
-  for (let run = 0; run < PLAYS; run++) {
-    const frames = await playAndRecordFrames(page);
-    fpsRuns.push(round(1000 / median(frames)));
-    longestFrames.push(round(Math.max(...frames)));
-  }
   // The app while a model trains in the worker: the Train view shows the curves and the heatmaps moving.
   await page.getByRole('tab', { name: 'Train' }).click();
   await page.getByRole('textbox', { name: /^Epochs/ }).fill('200');
