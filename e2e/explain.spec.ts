@@ -220,7 +220,7 @@ async function engineTree(page: Page, temperature: number, topK: number): Promis
         walk(n.children);
       }
     };
-    walk(engine.replyTree(model.weights, steps[steps.length - 1].context, { temperature, topK }));
+    walk(engine.replyTree(model.weights, steps[steps.length - 1].h2, { temperature, topK }));
     return out;
   }).then(ordered);
 }

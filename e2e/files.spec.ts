@@ -58,7 +58,7 @@ test("exports the original's files and the app's model file with Boris's exact w
   const steps = [...line.fed, ...line.written];
   await expect(page.getByRole('log', { name: 'Conversation' }).getByRole('button')).toHaveCount(steps.length);
   const last = steps[steps.length - 1];
-  await expect(page.getByRole('img', { name: 'Network view' }).locator('[data-layer="h2"][data-unit="5"]')).toHaveAttribute('data-value', String(last.context[5]));
+  await expect(page.getByRole('img', { name: 'Network view' }).locator('[data-layer="h2"][data-unit="5"]')).toHaveAttribute('data-value', String(last.h2[5]));
 });
 
 test('a file it cannot use gets a clear message and the open model stays', async ({ page }) => {

@@ -67,7 +67,7 @@ test('the terms on screen lead to their explanation: the clock, W0–W2, PCA, UM
   await page.getByRole('tab', { name: 'Inside' }).click();
   await page.getByRole('button', { name: /Dynamics and memory/ }).click();
   const last = turn.written.at(-1)!;
-  const spectrum = stepSpectrum(boris.weights, last.context);
+  const spectrum = stepSpectrum(boris.weights, last.h2);
   await ask('Inside', 'Eigenvalue', `The largest size is ${formatNumber(spectrum.spectralRadius)}`);
 });
 
@@ -81,9 +81,9 @@ test('Help › Glossary lists every term with its meaning, its formula and a liv
   await expect(glossary).toBeVisible();
   const turn = new Conversation(boris.weights, boris.vocabulary).say('who are you?', { temperature: 0, rng: createRng(1) });
   const last = turn.written.at(-1)!;
-  const spectrum = stepSpectrum(boris.weights, last.context);
+  const spectrum = stepSpectrum(boris.weights, last.h2);
   const boundary = fixedPoint(boris.weights, 0);
-  const top = Array.from(last.nextTokenProbs).reduce((b, p, k, all) => (p > all[b] ? k : b), 0);
+  const top = Array.from(last.probs).reduce((b, p, k, all) => (p > all[b] ? k : b), 0);
   const [euclidean] = nearestWords(boris.weights, boris.vocabulary, 'frogs', 1, 'euclidean');
   const [cosine] = nearestWords(boris.weights, boris.vocabulary, 'frogs', 1, 'cosine');
   const terms: [title: string, live: string | RegExp][] = [
@@ -93,7 +93,7 @@ test('Help › Glossary lists every term with its meaning, its formula and a liv
     ['PCA', /hold [\d.]+% and [\d.]+% of the variance/],
     ['UMAP', `${V - 1} words`],
     ['The clock', /The clock is on step \d+ of \d+/],
-    ['Nats', `−ln ${formatNumber(last.nextTokenProbs[top])} = ${formatNumber(-Math.log(last.nextTokenProbs[top]))} nats`],
+    ['Nats', `−ln ${formatNumber(last.probs[top])} = ${formatNumber(-Math.log(last.probs[top]))} nats`],
     ['J · how the step passes on a change', `J is ${E} × ${E}`],
     ['Eigenvalue', `J has ${E} eigenvalues`],
     ['Spectral radius ρ', `ρ = ${formatNumber(spectrum.spectralRadius)}`],

@@ -64,7 +64,7 @@ test('the Epoch slider changes every view to the engine’s numbers for that che
   // The engine's numbers as it runs in the page (Chromium's Math.tanh and Node's differ in the last bit).
   const inPage = await engineStepsInPage(page, borisText, PROMPT, { w0: Array.from(weights.w0), w1: Array.from(weights.w1), w2: Array.from(weights.w2) });
   expect(inPage.length).toBe(engine.steps.length);
-  await expect.poll(() => networkH2(page)).toEqual(inPage[last].context);
+  await expect.poll(() => networkH2(page)).toEqual(inPage[last].h2);
 
   // The Weights heatmaps.
   await page.getByRole('tab', { name: 'Weights' }).click();

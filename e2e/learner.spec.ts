@@ -109,9 +109,9 @@ test('the tour has 9 stops with live numbers, the last on memory; it can be skip
     titles.push((await tour.getByRole('heading').textContent()) ?? '');
     await expect(tour.locator('code')).not.toBeEmpty();
     if (i === 2) {
-      const j = Array.from(who.tokenEmbedding).reduce((b, v, k, all) => (Math.abs(v) > Math.abs(all[b]) ? k : b), 0);
+      const j = Array.from(who.h1).reduce((b, v, k, all) => (Math.abs(v) > Math.abs(all[b]) ? k : b), 0);
       await expect(tour.getByTestId('tour-live')).toContainText(`h1 unit ${j} = tanh(W0[${j}, ${who.row}])`);
-      await expect(tour.getByTestId('tour-live')).toContainText(`= ${formatNumber(who.tokenEmbedding[j])}`);
+      await expect(tour.getByTestId('tour-live')).toContainText(`= ${formatNumber(who.h1[j])}`);
     }
     if (i < 8) await tour.getByRole('button', { name: 'Next', exact: true }).click();
   }
@@ -156,12 +156,12 @@ test("every '?' of the Inside view opens an explanation with the step's live num
     await expect(page.getByRole('dialog')).toHaveCount(0);
   }
   // The new context's sum before tanh is the service's, for the loudest unit.
-  const context = steps[1].context;
+  const context = steps[1].h2;
   const anatomy = stepAnatomy(boris.weights, steps[2].row, context, 1);
-  const j = Array.from(steps[2].context).reduce((b, v, k, all) => (Math.abs(v) > Math.abs(all[b]) ? k : b), 0);
+  const j = Array.from(steps[2].h2).reduce((b, v, k, all) => (Math.abs(v) > Math.abs(all[b]) ? k : b), 0);
   await page.getByRole('button', { name: 'What is this? h2 · the new context' }).click();
   await expect(page.getByRole('dialog', { name: 'h2 · the new context' })).toContainText(
-    `h2 unit ${j}: W1[${j}] · [h1 ; c] = ${formatNumber(anatomy.preActivation[j])}, and tanh(${formatNumber(anatomy.preActivation[j])}) = ${formatNumber(steps[2].context[j])}`,
+    `h2 unit ${j}: W1[${j}] · [h1 ; c] = ${formatNumber(anatomy.preActivation[j])}, and tanh(${formatNumber(anatomy.preActivation[j])}) = ${formatNumber(steps[2].h2[j])}`,
   );
 });
 
@@ -177,14 +177,14 @@ test("the anatomy of a step plays the step's maths with the engine's numbers", a
   // It moves on by itself, slowly.
   await expect(panel).toHaveAttribute('data-stage', '1', { timeout: 10_000 });
   await panel.getByRole('button', { name: 'Hold' }).click();
-  const expected = stepAnatomy(boris.weights, steps[3].row, steps[2].context, 1);
+  const expected = stepAnatomy(boris.weights, steps[3].row, steps[2].h2, 1);
   const values = (kind: string) => panel.locator(`[data-anatomy="${kind}"]`).evaluateAll((n) => n.map((e) => Number((e as SVGElement).dataset.value)));
   await panel.getByRole('button', { name: '7. softmax at T' }).click();
   expect(await values('column')).toEqual(Array.from(expected.column));
   expect(await values('h1')).toEqual(Array.from(expected.h1));
   expect(await values('input')).toEqual(Array.from(expected.input));
   expect(await values('sum')).toEqual(Array.from(expected.preActivation));
-  expect(await values('h2')).toEqual(Array.from(steps[3].context));
+  expect(await values('h2')).toEqual(Array.from(steps[3].h2));
   const probabilities = await panel.locator('[data-anatomy="probability"]').evaluateAll((n) => n.map((e) => [Number((e as SVGElement).dataset.row), Number((e as SVGElement).dataset.value)]));
   expect(probabilities).toHaveLength(6);
   for (const [row, p] of probabilities) expect(p).toBeCloseTo(expected.probs[row], 12);
@@ -270,8 +270,8 @@ test('one tab stop per drawing, arrow keys inside with values announced; Space p
   await network.focus();
   await page.keyboard.press('ArrowRight');
   await page.keyboard.press('ArrowDown');
-  await expect(page.getByRole('tooltip')).toContainText(`h1 unit 1 = ${steps[2].tokenEmbedding[1]}`);
-  await expect(network.locator('..').locator('[aria-live="polite"]')).toContainText(`h1 unit 1 = ${steps[2].tokenEmbedding[1]}`);
+  await expect(page.getByRole('tooltip')).toContainText(`h1 unit 1 = ${steps[2].h1[1]}`);
+  await expect(network.locator('..').locator('[aria-live="polite"]')).toContainText(`h1 unit 1 = ${steps[2].h1[1]}`);
   await page.keyboard.press('ArrowRight');
   await page.keyboard.press('ArrowRight');
   await expect(page.getByRole('tooltip')).toContainText(`h2 unit`);

@@ -38,29 +38,29 @@ test("every drawn cell and bar holds the engine's exact number, at every step", 
   // Math.tanh and Math.exp round differently in the last bit in Node's V8 and Chromium's, so the
   // expected numbers are the engine's as it runs inside the page (the worker runs that same code).
   const steps = await engineStepsInPage(page, borisText, 'who are you?');
-  expect(steps.map((s) => s.context.length)).toEqual(engineSteps('who are you?').map((s) => s.context.length));
+  expect(steps.map((s) => s.h2.length)).toEqual(engineSteps('who are you?').map((s) => s.h2.length));
   await say(page, 'who are you?', steps.length);
   const chips = page.getByRole('log', { name: 'Conversation' }).getByRole('button');
   const E = boris.weights.embeddingSize;
-  const pageProbs = steps.map((s) => s.nextTokenProbs);
+  const pageProbs = steps.map((s) => s.probs);
 
   for (let i = 0; i < steps.length; i++) {
     await chips.nth(i).click();
     await expect(page.getByText(`step ${i + 1} of ${steps.length}`)).toBeVisible();
     await expect(chips.nth(i)).toHaveAttribute('aria-current', 'step');
-    const contextIn = i === 0 ? new Array<number>(E).fill(0) : steps[i - 1].context;
+    const contextIn = i === 0 ? new Array<number>(E).fill(0) : steps[i - 1].h2;
     const net = network(page);
     expect(await net.locator('[data-layer="h1"]').evaluateAll((n) => n.map((e) => Number((e as SVGElement).dataset.value)))).toEqual(
-      Array.from(steps[i].tokenEmbedding),
+      Array.from(steps[i].h1),
     );
     expect(await net.locator('[data-layer="h2"]').evaluateAll((n) => n.map((e) => Number((e as SVGElement).dataset.value)))).toEqual(
-      Array.from(steps[i].context),
+      Array.from(steps[i].h2),
     );
     expect(await net.locator('[data-layer="c"]').evaluateAll((n) => n.map((e) => Number((e as SVGElement).dataset.value)))).toEqual(
       Array.from(contextIn),
     );
     // The timeline's column for this step holds the same numbers.
-    for (const [layer, expected] of [['h1', steps[i].tokenEmbedding], ['h2', steps[i].context]] as const) {
+    for (const [layer, expected] of [['h1', steps[i].h1], ['h2', steps[i].h2]] as const) {
       expect(await values(page, `[aria-label="Context timeline"] [data-layer="${layer}"][data-step="${i}"]`)).toEqual(Array.from(expected));
     }
     // Once the clock has settled, the bars are the engine's six most likely next tokens, with their probabilities.
@@ -84,7 +84,7 @@ test('the slider, the buttons and the keyboard move every view together', async 
   async function expectAt(k: number, settles = true) {
     await expect(page.getByText(`step ${k + 1} of ${steps.length}`)).toBeVisible();
     await expect(chips.nth(k)).toHaveAttribute('aria-current', 'step');
-    await expect(network(page).locator('[data-layer="h2"][data-unit="0"]')).toHaveAttribute('data-value', String(steps[k].context[0]));
+    await expect(network(page).locator('[data-layer="h2"][data-unit="0"]')).toHaveAttribute('data-value', String(steps[k].h2[0]));
     await expect(page.locator('figure.timeline .cursor')).toHaveAttribute('data-clock', String(k));
     await expect(page.locator('[aria-label="Context path"] .here')).toHaveAttribute('data-clock', String(k));
     if (!settles) return;
@@ -190,9 +190,9 @@ test('hovering a cell, an edge or a bar tells its exact value and meaning', asyn
   const steps = engineSteps('who are you?');
   await say(page, 'who are you?', steps.length);
   await page.getByRole('log', { name: 'Conversation' }).getByRole('button').nth(2).click();
-  await expect(network(page).locator('[data-layer="h2"][data-unit="3"]')).toHaveAttribute('data-value', String(steps[2].context[3]));
+  await expect(network(page).locator('[data-layer="h2"][data-unit="3"]')).toHaveAttribute('data-value', String(steps[2].h2[3]));
   await network(page).locator('[data-layer="h2"][data-unit="3"]').hover();
-  await expect(page.getByRole('tooltip')).toContainText(`h2 unit 3 = ${steps[2].context[3]}`);
+  await expect(page.getByRole('tooltip')).toContainText(`h2 unit 3 = ${steps[2].h2[3]}`);
   const E = boris.weights.embeddingSize;
   const edge = page.locator('figure.network svg.lit.listening [data-tip="w1"]').last();
   const index = Number(await edge.getAttribute('data-edge'));

@@ -54,9 +54,9 @@ test("editing a weight, knocking out a unit and resetting move the bars to the e
   await expect(page.getByRole('region', { name: 'Knock-out table' }).locator('tbody tr')).toHaveCount(2 * E, { timeout: 20_000 });
 
   // Raise the second most likely token's score through the context unit that is most active here.
-  const second = Array.from(before.nextTokenProbs).map((p, row) => ({ p, row })).sort((a, b) => b.p - a.p)[1].row;
-  const unit = Array.from(before.context).reduce((best, v, i, all) => (Math.abs(v) > Math.abs(all[best]) ? i : best), 0);
-  const value = boris.weights.w2[second * E + unit] + 4 * Math.sign(before.context[unit]);
+  const second = Array.from(before.probs).map((p, row) => ({ p, row })).sort((a, b) => b.p - a.p)[1].row;
+  const unit = Array.from(before.h2).reduce((best, v, i, all) => (Math.abs(v) > Math.abs(all[best]) ? i : best), 0);
+  const value = boris.weights.w2[second * E + unit] + 4 * Math.sign(before.h2[unit]);
   await view.getByRole('combobox', { name: 'Matrix' }).selectOption('w2');
   await view.getByRole('spinbutton', { name: 'Row' }).fill(String(second));
   await view.getByRole('spinbutton', { name: 'Row' }).press('Enter');

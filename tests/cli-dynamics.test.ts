@@ -19,7 +19,7 @@ describe('slm dynamics', () => {
     const steps = run(boris.weights, [BOUNDARY, ...encode(boris.vocabulary, tokenize('do you like frogs?'))]);
     records.forEach((record, i) => {
       expect(Object.keys(record)).toEqual(['token', 'spectralRadius', 'eigenvalues']);
-      const expected = stepSpectrum(boris.weights, steps[i].context);
+      const expected = stepSpectrum(boris.weights, steps[i].h2);
       expect(record.spectralRadius).toBe(expected.spectralRadius);
       expect(record.eigenvalues).toEqual(expected.eigenvalues);
       expect(record.eigenvalues).toHaveLength(boris.weights.embeddingSize);

@@ -100,7 +100,7 @@ describe('slm tree', () => {
     expect(root.pruned).toBe(false);
     expect(root.prompt).toBe('who are you?');
     const steps = run(boris.weights, rowsOf('who are you?'));
-    const expected = replyTree(boris.weights, steps.at(-1)!.context, { depth: 3, temperature: 1, topK: 4, minProbability: 0.02 });
+    const expected = replyTree(boris.weights, steps.at(-1)!.h2, { depth: 3, temperature: 1, topK: 4, minProbability: 0.02 });
     type Node = { token: string; probability: number; pathProbability: number; children: Node[] };
     const same = (nodes: Node[], engine: typeof expected) => {
       expect(nodes).toHaveLength(engine.length);

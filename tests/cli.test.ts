@@ -80,9 +80,9 @@ describe('slm on the original-format fixture', () => {
     const steps = run(model.weights, [BOUNDARY, ...encode(model.vocabulary, tokenize('i am frogs.'))]);
     expect(records.map((r: { token: string }) => r.token)).toEqual(['', 'i', 'am', 'frogs', '.']);
     records.forEach((record: { h1: number[]; h2: number[]; probs: number[] }, i: number) => {
-      expect(record.h1).toEqual(Array.from(steps[i].tokenEmbedding));
-      expect(record.h2).toEqual(Array.from(steps[i].context));
-      expect(record.probs).toEqual(Array.from(steps[i].nextTokenProbs));
+      expect(record.h1).toEqual(Array.from(steps[i].h1));
+      expect(record.h2).toEqual(Array.from(steps[i].h2));
+      expect(record.probs).toEqual(Array.from(steps[i].probs));
     });
   });
 

@@ -50,8 +50,8 @@ describe('a corpus of dialogues', () => {
     const sequence = run(weights, [BOUNDARY, ...encode(vocabulary, dialogues[0])], undefined, 1);
     // ... are the contexts of the two turns said in one conversation, teacher-forced.
     const chat = run(weights, [BOUNDARY, ...encode(vocabulary, ['red', '?', 'ok', '.'])], undefined, 1);
-    const next = run(weights, [BOUNDARY, ...encode(vocabulary, ['which', '?', 'red', '.'])], chat[chat.length - 1].context, 1);
-    expect([...chat, ...next].map((s) => Array.from(s.context))).toEqual(sequence.map((s) => Array.from(s.context)));
+    const next = run(weights, [BOUNDARY, ...encode(vocabulary, ['which', '?', 'red', '.'])], chat[chat.length - 1].h2, 1);
+    expect([...chat, ...next].map((s) => Array.from(s.h2))).toEqual(sequence.map((s) => Array.from(s.h2)));
   });
 
   it('back-propagates through the line boundary: the second line’s loss reaches the first line’s words', () => {

@@ -104,7 +104,7 @@ const hasNumpy = spawnSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' 
 const contexts = ['do you like frogs?', 'who are you?', 'why?', 'tell me about the pond.']
   .map((text) => run(boris.weights, [BOUNDARY, ...encode(boris.vocabulary, tokenize(text))]))
   .flat()
-  .map((s) => s.context);
+  .map((s) => s.h2);
 
 describe('the dynamics of the context', () => {
   it('the Jacobian is diag(1 - h2^2) . W1[:, E:2E], equal to finite differences of the step', () => {
@@ -132,7 +132,7 @@ describe('the dynamics of the context', () => {
   it('every eigenvalue has an eigenvector with J.v = lambda.v (checked independently of the solver)', () => {
     for (const weights of [boris.weights, randomWeights(7, 5, 11, 1.5), randomWeights(3, 4, 2, 2)]) {
       const e = weights.embeddingSize;
-      const h2 = weights === boris.weights ? contexts[5] : run(weights, [0, 2, 3])[2].context;
+      const h2 = weights === boris.weights ? contexts[5] : run(weights, [0, 2, 3])[2].h2;
       const j = contextJacobian(weights, h2);
       const { eigenvalues, spectralRadius } = stepSpectrum(weights, h2);
       expect(eigenvalues).toHaveLength(e);
@@ -167,7 +167,7 @@ describe('the dynamics of the context', () => {
 
   it('huge weights neither overflow nor hang the eigenvalues; a value that is not finite is refused', () => {
     const weights = randomWeights(6, 4, 9, 1);
-    const h2 = run(weights, [0, 2, 3])[2].context;
+    const h2 = run(weights, [0, 2, 3])[2].h2;
     const small = stepSpectrum(weights, h2);
     const huge = { ...weights, w1: weights.w1.map((x) => x * 2 ** 1000) };
     const big = stepSpectrum(huge, h2);
@@ -196,7 +196,7 @@ describe('the dynamics of the context', () => {
       expect(found.stable).toBe(found.spectralRadius < 1);
       // The trajectory starts at zeros and its second point is the context after the word once.
       expect(Array.from(found.trajectory[0])).toEqual(new Array(E).fill(0));
-      expect(Array.from(found.trajectory[1])).toEqual(Array.from(run(boris.weights, [row(word)])[0].context));
+      expect(Array.from(found.trajectory[1])).toEqual(Array.from(run(boris.weights, [row(word)])[0].h2));
     }
   });
 
@@ -260,9 +260,9 @@ describe('the dynamics of the context', () => {
     const fromZero = run(boris.weights, [BOUNDARY, row('why'), row('?')]);
     memory.steps.forEach((s, i) => {
       const a = memory.paths[0][i + 1];
-      expect(Array.from(memory.paths[1][i + 1])).toEqual(Array.from(fromZero[i].context));
-      expect(s.distance).toBeCloseTo(Math.hypot(...a.map((x, k) => x - fromZero[i].context[k])), 14);
-      expect(s.spectralRadius[1]).toBe(stepSpectrum(boris.weights, fromZero[i].context).spectralRadius);
+      expect(Array.from(memory.paths[1][i + 1])).toEqual(Array.from(fromZero[i].h2));
+      expect(s.distance).toBeCloseTo(Math.hypot(...a.map((x, k) => x - fromZero[i].h2[k])), 14);
+      expect(s.spectralRadius[1]).toBe(stepSpectrum(boris.weights, fromZero[i].h2).spectralRadius);
     });
     expect(memory.historyReplies[0]).toHaveLength(1);
     expect(memory.historyReplies[1]).toEqual([]);

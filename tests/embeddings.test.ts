@@ -84,7 +84,7 @@ describe('embeddingMap', () => {
 describe('divergence', () => {
   /** Every context of [boundary, tokens...] by the engine's step function. */
   function contexts(sentence: string): Float64Array[] {
-    return run(boris.weights, [BOUNDARY, ...encode(boris.vocabulary, tokenize(sentence))]).map((s) => s.context);
+    return run(boris.weights, [BOUNDARY, ...encode(boris.vocabulary, tokenize(sentence))]).map((s) => s.h2);
   }
 
   it('gives the per-step distances, the widest step and the final difference of two paths', async () => {

@@ -170,7 +170,7 @@ describe('saliency through time', () => {
   it('takes the most likely token as the target when none is given, and explains only steps up to k', () => {
     const rows = [BOUNDARY, ...encode(boris.vocabulary, ['what', 'do', 'you', 'love', '?'])];
     const explanation = explainPrediction(boris.weights, rows, 2);
-    const probs = run(boris.weights, rows.slice(0, 3))[2].nextTokenProbs;
+    const probs = run(boris.weights, rows.slice(0, 3))[2].probs;
     expect(explanation.target).toBe(probs.indexOf(Math.max(...probs)));
     expect(explanation.targetGiven).toBe(false);
     expect(explanation.steps.map((s) => s.row)).toEqual(rows.slice(0, 3));
@@ -200,7 +200,7 @@ describe('saliency through time', () => {
 /** The distribution after a non-empty `path` from `context`, at temperature T, top-k kept and renormalised. */
 function directChoices(w: Weights, context: Float64Array, path: number[], temperature: number, topK: number): Map<number, number> {
   const steps = run(w, path, context, temperature);
-  const distribution = Array.from(steps[steps.length - 1].nextTokenProbs);
+  const distribution = Array.from(steps[steps.length - 1].probs);
   const order = distribution.map((p, row) => ({ p, row })).sort((a, b) => b.p - a.p || a.row - b.row);
   const kept = topK > 0 ? order.slice(0, topK) : order;
   const total = kept.reduce((sum, { p }) => sum + p, 0);
@@ -220,9 +220,9 @@ describe('the reply tree', () => {
   const last = steps[steps.length - 1];
 
   it('at temperature 0 is the greedy chain, with probability 1 all the way', () => {
-    const tree = replyTree(boris.weights, last.context, { temperature: 0, depth: 6 });
+    const tree = replyTree(boris.weights, last.h2, { temperature: 0, depth: 6 });
     let nodes = tree;
-    let context = last.context;
+    let context = last.h2;
     let depth = 0;
     while (nodes.length > 0) {
       expect(nodes).toHaveLength(1);
@@ -231,19 +231,19 @@ describe('the reply tree', () => {
       expect(node.pathProbability).toBe(1);
       depth++;
       if (node.row === BOUNDARY) break;
-      context = run(boris.weights, [node.row], context)[0].context;
+      context = run(boris.weights, [node.row], context)[0].h2;
       nodes = node.children;
     }
     // The chain is greedy decoding itself.
     const chain: number[] = [];
     walk(tree, (node) => chain.push(node.row));
-    let c = last.context;
-    let probs = last.nextTokenProbs;
+    let c = last.h2;
+    let probs = last.probs;
     for (const row of chain) {
       expect(row).toBe(Array.from(probs).indexOf(Math.max(...probs)));
       const s = run(boris.weights, [row], c)[0];
-      c = s.context;
-      probs = s.nextTokenProbs;
+      c = s.h2;
+      probs = s.probs;
     }
     expect(chain.length === 6 || chain[chain.length - 1] === BOUNDARY).toBe(true);
     expect(depth).toBe(chain.length);
@@ -255,10 +255,10 @@ describe('the reply tree', () => {
     { temperature: 2, topK: 0, depth: 3, minProbability: 0.05 },
   ]) {
     it(`respects probabilities, products, the threshold, the depth and the boundary (T ${options.temperature}, top-k ${options.topK})`, () => {
-      const tree = replyTree(boris.weights, last.context, options);
+      const tree = replyTree(boris.weights, last.h2, options);
       let count = 0;
       const check = (nodes: ReplyNode[], path: number[], pathProbability: number, depth: number) => {
-        const direct = directChoices(boris.weights, last.context, path, options.temperature, options.topK);
+        const direct = directChoices(boris.weights, last.h2, path, options.temperature, options.topK);
         for (const [row, p] of direct) {
           const node = nodes.find((n) => n.row === row);
           if (pathProbability * p >= options.minProbability) expect(node, `token ${row} after [${path}]`).toBeDefined();
@@ -279,7 +279,7 @@ describe('the reply tree', () => {
       // The root's children come from the context itself; path [] would feed nothing, so check them
       // against the step's own distribution first.
       const rootDirect = (() => {
-        const probs = run(boris.weights, prompt, undefined, options.temperature)[prompt.length - 1].nextTokenProbs;
+        const probs = run(boris.weights, prompt, undefined, options.temperature)[prompt.length - 1].probs;
         const order = Array.from(probs).map((p, row) => ({ p, row })).sort((a, b) => b.p - a.p || a.row - b.row);
         const kept = options.topK > 0 ? order.slice(0, options.topK) : order;
         const total = kept.reduce((sum, { p }) => sum + p, 0);
@@ -296,8 +296,8 @@ describe('the reply tree', () => {
   }
 
   it('refuses depths and thresholds it cannot use', () => {
-    expectSlmError(() => replyTree(boris.weights, last.context, { temperature: 1, depth: 0 }), 'input', /depth/);
-    expectSlmError(() => replyTree(boris.weights, last.context, { temperature: 1, minProbability: 0 }), 'input', /path probability/);
+    expectSlmError(() => replyTree(boris.weights, last.h2, { temperature: 1, depth: 0 }), 'input', /depth/);
+    expectSlmError(() => replyTree(boris.weights, last.h2, { temperature: 1, minProbability: 0 }), 'input', /path probability/);
   });
 });
 
@@ -312,9 +312,9 @@ function directEvaluation(w: Weights, lines: readonly number[][]): { loss: numbe
     const steps = run(w, [BOUNDARY, ...line]);
     const targets = [...line, BOUNDARY];
     steps.forEach((s, i) => {
-      loss -= Math.log(s.nextTokenProbs[targets[i]]);
+      loss -= Math.log(s.probs[targets[i]]);
       let best = 0;
-      for (let k = 1; k < s.nextTokenProbs.length; k++) if (s.nextTokenProbs[k] > s.nextTokenProbs[best]) best = k;
+      for (let k = 1; k < s.probs.length; k++) if (s.probs[k] > s.probs[best]) best = k;
       if (best === targets[i]) right++;
       count++;
     });
@@ -334,7 +334,7 @@ describe('unit profiles and knock-outs', () => {
           const weights = randomWeights(5, 4, seed, 2);
           const contexts = corpusContexts(weights, lines);
           lines.forEach((line, i) => {
-            const direct = run(weights, [BOUNDARY, ...line]).map((s) => [...s.context]);
+            const direct = run(weights, [BOUNDARY, ...line]).map((s) => [...s.h2]);
             expect(Array.from({ length: line.length + 1 }, (_, s) => [...contexts[i].subarray(s * 5, (s + 1) * 5)])).toEqual(direct);
           });
         },
@@ -415,7 +415,7 @@ describe('unit profiles and knock-outs', () => {
       const all: { line: number; step: number; value: number }[] = [];
       borisLines.forEach((line, l) => {
         run(boris.weights, [BOUNDARY, ...line]).forEach((s, step) => {
-          all.push({ line: l, step, value: (id.layer === 'h1' ? s.tokenEmbedding : s.context)[id.unit] });
+          all.push({ line: l, step, value: (id.layer === 'h1' ? s.h1 : s.h2)[id.unit] });
         });
       });
       expect(profile.activations).toBe(all.length);
@@ -463,8 +463,8 @@ describe('unit profiles and knock-outs', () => {
       expect(profile.knockout.knockedOut.accuracy).toBe(without.accuracy);
 
       // This step's top next token, with and without.
-      const before = run(boris.weights, stepTokens).at(-1)!.nextTokenProbs;
-      const after = run(knocked, stepTokens).at(-1)!.nextTokenProbs;
+      const before = run(boris.weights, stepTokens).at(-1)!.probs;
+      const after = run(knocked, stepTokens).at(-1)!.probs;
       expect(profile.stepChange!.before).toEqual({ row: before.indexOf(Math.max(...before)), probability: Math.max(...before) });
       expect(profile.stepChange!.after).toEqual({ row: after.indexOf(Math.max(...after)), probability: Math.max(...after) });
     });

@@ -18,7 +18,7 @@ const greedy = () => ({ temperature: 0, rng: createRng(1) });
 /** p(target) after feeding `rows` from zeros, read from the engine's own steps at temperature 1. */
 function directProbability(weights: Weights, rows: readonly number[], target: number): number {
   const steps = run(weights, rows);
-  return steps[steps.length - 1].nextTokenProbs[target];
+  return steps[steps.length - 1].probs[target];
 }
 
 /** Every step's Leave it out, computed directly: the text fed again with that one token replaced. */
@@ -64,8 +64,8 @@ describe('Leave it out', () => {
       // The word swapped for one Boris never saw, which he reads as the unknown word.
       const text = words.map((word, t) => (t === w ? 'qqqzzz' : word)).join(' ');
       const line = new Conversation(boris.weights, boris.vocabulary).say(text, greedy());
-      const ps = line.fed[line.fed.length - 1].nextTokenProbs[target];
-      const p = said.fed[said.fed.length - 1].nextTokenProbs[target];
+      const ps = line.fed[line.fed.length - 1].probs[target];
+      const p = said.fed[said.fed.length - 1].probs[target];
       expect(left.points[w + 1]).toBe(100 * (p - ps));
       expect(left.effects[w + 1]).toBeCloseTo(Math.log(p) - Math.log(ps), 9);
     });
@@ -96,7 +96,7 @@ describe('Leave it out', () => {
     const left = leaveEachOut(weights, rows, 6, start);
     const fromStart = (fed: number[]) => {
       const steps = run(weights, fed, Float64Array.from(start));
-      return steps[steps.length - 1].nextTokenProbs[6];
+      return steps[steps.length - 1].probs[6];
     };
     const p = fromStart(rows);
     expect(left.points[2]).toBe(100 * (p - fromStart(rows.map((r, t) => (t === 2 ? UNKNOWN : r)))));

@@ -30,7 +30,7 @@ function direct(model: Model, turns: string[], last: string, overwrite?: { at: n
   let c = historyContext(model, turns);
   const contexts: Float64Array[] = [];
   rows.forEach((row, s) => {
-    c = step(model.weights, row, c, 1).context;
+    c = step(model.weights, row, c, 1).h2;
     if (overwrite && overwrite.at === s) {
       c = c.slice();
       for (const u of overwrite.units) c[u] = overwrite.values[u];

@@ -23,9 +23,9 @@ beforeAll(async () => {
 describe('dynamics requests', () => {
   it("stepDynamics answers each context's Jacobian spectrum, the engine's numbers", async () => {
     const steps = run(boris.weights, [BOUNDARY, ...encode(boris.vocabulary, tokenize('do you like frogs?'))]);
-    const result = await ask({ type: 'stepDynamics', contexts: steps.map((s) => Array.from(s.context)) });
+    const result = await ask({ type: 'stepDynamics', contexts: steps.map((s) => Array.from(s.h2)) });
     expect(result).toHaveLength(steps.length);
-    result.forEach((spectrum, i) => expect(spectrum).toEqual(stepSpectrum(boris.weights, steps[i].context)));
+    result.forEach((spectrum, i) => expect(spectrum).toEqual(stepSpectrum(boris.weights, steps[i].h2)));
     expect((await askError({ type: 'stepDynamics', contexts: [[1, 2]] })).message).toMatch(new RegExp(`must have ${boris.weights.embeddingSize} numbers`));
     const outside = await askError({ type: 'stepDynamics', contexts: [new Array(boris.weights.embeddingSize).fill(1e200)] });
     expect(outside.kind).toBe('input');

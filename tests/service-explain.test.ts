@@ -40,7 +40,7 @@ describe('explanation requests', () => {
   it("replyTree grows from the context after the tokens, under the request's temperature and top-k", async () => {
     const tokens = rowsOf('what do you love?');
     const result = await ask({ type: 'replyTree', tokens, temperature: 0.7, topK: 5 });
-    const expected = replyTree(boris.weights, run(boris.weights, tokens).at(-1)!.context, { temperature: 0.7, topK: 5 });
+    const expected = replyTree(boris.weights, run(boris.weights, tokens).at(-1)!.h2, { temperature: 0.7, topK: 5 });
     expect(result.children).toEqual(JSON.parse(JSON.stringify(expected)));
   });
 

@@ -34,8 +34,8 @@ describe('the service shows the training history', () => {
     const expected = new Conversation(at5, boris.vocabulary).say(turn.prompt, { temperature: 0, topK: 0, rng: createRng(1) });
     expect(replay[0].reply).toBe(expected.text);
     const engineSteps = [...expected.fed, ...expected.written];
-    expect(replay[0].steps.map((step) => step.probs)).toEqual(engineSteps.map((step) => Array.from(step.nextTokenProbs)));
-    expect(replay[0].steps.map((step) => step.h2)).toEqual(engineSteps.map((step) => Array.from(step.context)));
+    expect(replay[0].steps.map((step) => step.probs)).toEqual(engineSteps.map((step) => Array.from(step.probs)));
+    expect(replay[0].steps.map((step) => step.h2)).toEqual(engineSteps.map((step) => Array.from(step.h2)));
     expect(replay[0].steps[3].probs).not.toEqual(own[0].steps[3].probs);
     // Compare and the word map follow too.
     const compared = await s.ask({ type: 'compare', sentences: ['i am good', 'i am happy'], metric: 'euclidean' });

@@ -79,9 +79,9 @@ describe('the model service in a child process', () => {
         // The prompt's tokens as read (from the line boundary on), then the reply's.
         expect(step.token).toBe(i < line.fed.length ? ['', 'who', 'are', 'you', '?'][i] : model.vocabulary.tokens[steps[i].row]);
         expect(step.row).toBe(steps[i].row);
-        expect(step.h1).toEqual(Array.from(steps[i].tokenEmbedding));
-        expect(step.h2).toEqual(Array.from(steps[i].context));
-        expect(step.probs).toEqual(Array.from(steps[i].nextTokenProbs));
+        expect(step.h1).toEqual(Array.from(steps[i].h1));
+        expect(step.h2).toEqual(Array.from(steps[i].h2));
+        expect(step.probs).toEqual(Array.from(steps[i].probs));
       });
       // The reply carries the whole turn: nothing is streamed beside it.
       expect(events).toEqual([]);
@@ -129,7 +129,7 @@ describe('the model service in a child process', () => {
         const line = expected.say(turns[t].prompt, { temperature: turns[t].temperature, topK: turns[t].topK, rng: createRng(turns[t].seed) });
         expect(turn.reply).toBe(line.text);
         const steps = [...line.fed, ...line.written];
-        expect(turn.steps.map((s) => s.probs)).toEqual(steps.map((s) => Array.from(s.nextTokenProbs)));
+        expect(turn.steps.map((s) => s.probs)).toEqual(steps.map((s) => Array.from(s.probs)));
         for (const step of turn.steps) expect(step.h2[2]).toBe(0);
       });
       const reset = await supervisor.request({ type: 'resetWeights' });

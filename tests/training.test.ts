@@ -97,7 +97,7 @@ describe('gradients', () => {
     for (const line of [[3], [2, 4, 6, 8], [1, 1, 1, 7, 8, 5, 2, 3, 4]]) {
       const steps = run(weights, [BOUNDARY, ...line]);
       const targets = [...line, BOUNDARY];
-      const expected = -steps.reduce((sum, s, i) => sum + Math.log(s.nextTokenProbs[targets[i]]), 0) / steps.length;
+      const expected = -steps.reduce((sum, s, i) => sum + Math.log(s.probs[targets[i]]), 0) / steps.length;
       const { loss } = lineLossAndGradients(weights, line);
       expect(Math.abs(loss - expected)).toBeLessThanOrEqual(1e-12);
     }

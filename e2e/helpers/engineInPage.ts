@@ -1,4 +1,5 @@
 import type { Page } from '@playwright/test';
+import type { Step } from '../../src-main/model/network/network.ts';
 import { pageBundle } from './pageBundle.ts';
 
 /** The engine's conversation, bundled and run in the page under test (see pageBundle.ts). */
@@ -24,16 +25,16 @@ export async function engineProbabilities(page: Page, modelText: string, prompt:
       const model = engine.parseModel(modelText);
       for (const change of changes) model.weights[change.matrix][change.index] = change.value;
       const line = new engine.Conversation(model.weights, model.vocabulary).say(prompt, { temperature: 0, rng: engine.createRng(1) });
-      return [...line.fed, ...line.written].map((step: { nextTokenProbs: Float64Array }) => Array.from(step.nextTokenProbs));
+      return [...line.fed, ...line.written].map((step: Step) => Array.from(step.probs));
     },
     { modelText, prompt, changes },
   );
 }
 
 export interface StepInPage {
-  tokenEmbedding: number[];
-  context: number[];
-  nextTokenProbs: number[];
+  h1: number[];
+  h2: number[];
+  probs: number[];
 }
 
 /**
@@ -50,10 +51,10 @@ export async function engineStepsInPage(page: Page, modelText: string, prompt: s
       // Other weights of the same shape (a checkpoint of the model's history), when given.
       if (weights) for (const name of ['w0', 'w1', 'w2'] as const) model.weights[name].set(weights[name]);
       const line = new engine.Conversation(model.weights, model.vocabulary).say(prompt, { temperature: 0, rng: engine.createRng(1) });
-      return [...line.fed, ...line.written].map((step: { tokenEmbedding: Float64Array; context: Float64Array; nextTokenProbs: Float64Array }) => ({
-        tokenEmbedding: Array.from(step.tokenEmbedding),
-        context: Array.from(step.context),
-        nextTokenProbs: Array.from(step.nextTokenProbs),
+      return [...line.fed, ...line.written].map((step: Step) => ({
+        h1: Array.from(step.h1),
+        h2: Array.from(step.h2),
+        probs: Array.from(step.probs),
       }));
     },
     { modelText, prompt, weights },

@@ -96,7 +96,7 @@ export async function expectLessonRestored(page: Page, before: Awaited<ReturnTyp
   await expect.poll(() => shownParts(page)).toEqual(before);
   const weights = boris.training!.checkpoints.find((c) => c.epoch === LESSON.epoch)!.weights;
   const inPage = await engineStepsInPage(page, borisText, LESSON.prompt, { w0: Array.from(weights.w0), w1: Array.from(weights.w1), w2: Array.from(weights.w2) });
-  await expect.poll(() => networkH2(page)).toEqual(inPage[LESSON.clock].context);
+  await expect.poll(() => networkH2(page)).toEqual(inPage[LESSON.clock].h2);
   // The knock-out is in force under the epoch shown: back on the model's own weights, the unit is out.
   await page.getByRole('dialog', { name: `Unit ${LESSON.card.layer} ${LESSON.card.unit}` }).press('Escape');
   await page.getByRole('button', { name: 'Own weights' }).click();

@@ -150,9 +150,9 @@ export async function trace(args: string[], io: CliIo): Promise<void> {
   const temperature = numberOption(values.temperature, '--temperature', model.defaultTemperature, TEMPERATURE);
   const records = traceText(model, positionals[0], temperature).map(({ step, text }) => ({
     token: text,
-    h1: Array.from(step.tokenEmbedding),
-    h2: Array.from(step.context),
-    probs: Array.from(step.nextTokenProbs),
+    h1: Array.from(step.h1),
+    h2: Array.from(step.h2),
+    probs: Array.from(step.probs),
   }));
   if (values.json) {
     io.out(jsonLine(records));

@@ -38,7 +38,7 @@ export function textDynamics(model: Model, text: string): StepDynamicsRecord[] {
   if (words.length === 0) throw inputError('the text has no words the model can read');
   const steps = run(model.weights, [BOUNDARY, ...encode(model.vocabulary, words)]);
   return steps.map((s, i) => {
-    const { spectralRadius, eigenvalues } = stepSpectrum(model.weights, s.context);
+    const { spectralRadius, eigenvalues } = stepSpectrum(model.weights, s.h2);
     return { token: i === 0 ? '' : words[i - 1], spectralRadius, eigenvalues };
   });
 }

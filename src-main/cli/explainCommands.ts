@@ -156,7 +156,7 @@ export async function tree(args: string[], io: CliIo): Promise<void> {
     minProbability,
   };
   const steps = run(model.weights, rows);
-  const grown = growReplyTree(model.weights, steps[steps.length - 1].context, options);
+  const grown = growReplyTree(model.weights, steps[steps.length - 1].h2, options);
   const children = replyNodeRecords(grown.children, model.vocabulary);
   if (values.json) {
     io.out(jsonLine({ prompt, children, pruned: grown.pruned }));

@@ -14,5 +14,5 @@ export function weightsOnWire(weights: Weights): { w0: number[]; w1: number[]; w
 
 /** One step as the app sees it: the input token's text (`token`), its row, and every activation. */
 export function stepRecord(step: Step, text: string): StepRecord {
-  return { token: text, row: step.row, h1: numbers(step.tokenEmbedding), h2: numbers(step.context), probs: numbers(step.nextTokenProbs) };
+  return { token: text, row: step.row, h1: numbers(step.h1), h2: numbers(step.h2), probs: numbers(step.probs) };
 }

@@ -78,7 +78,7 @@ describe('generation', () => {
       expect(line.tokens).toEqual(reply);
       expect(line.ended).toBe(ended);
       expect(line.text).toBe(detokenize(reply.map((r) => WORDS[r])));
-      line.fed.forEach((s, i) => expectClose(s.context, fed[i].h2, 1e-12));
+      line.fed.forEach((s, i) => expectClose(s.h2, fed[i].h2, 1e-12));
     }
   });
 
@@ -98,7 +98,7 @@ describe('generation', () => {
     const afterFirst = conversation.currentContext;
     expect(afterFirst.some((x) => x !== 0)).toBe(true);
     const lastStep = first.written.length > 0 ? first.written.at(-1)! : first.fed.at(-1)!;
-    expect(Array.from(afterFirst)).toEqual(Array.from(lastStep.context));
+    expect(Array.from(afterFirst)).toEqual(Array.from(lastStep.h2));
     // currentContext is a copy: changing it changes nothing.
     conversation.currentContext.fill(5);
     expect(Array.from(conversation.currentContext)).toEqual(Array.from(afterFirst));
@@ -109,16 +109,16 @@ describe('generation', () => {
     expect(second.fed.map((s) => s.row)).toEqual(prompt);
     // The second turn started from the first turn's context, not from zeros.
     const expectedSecond = naiveRun(net, prompt, Array.from(afterFirst));
-    second.fed.forEach((s, i) => expectClose(s.context, expectedSecond[i].h2, 1e-12));
+    second.fed.forEach((s, i) => expectClose(s.h2, expectedSecond[i].h2, 1e-12));
     const expectedFresh = naiveRun(net, prompt);
-    fresh.fed.forEach((s, i) => expectClose(s.context, expectedFresh[i].h2, 1e-12));
-    expect(Math.max(...second.fed[0].context.map((x, i) => Math.abs(x - fresh.fed[0].context[i])))).toBeGreaterThan(1e-6);
+    fresh.fed.forEach((s, i) => expectClose(s.h2, expectedFresh[i].h2, 1e-12));
+    expect(Math.max(...second.fed[0].h2.map((x, i) => Math.abs(x - fresh.fed[0].h2[i])))).toBeGreaterThan(1e-6);
 
     conversation.reset();
     expect(Array.from(conversation.currentContext)).toEqual(new Array(6).fill(0));
     const afterReset = conversation.say('what do you love?', { ...greedy(), maxTokens: 5 });
     expect(afterReset.tokens).toEqual(fresh.tokens);
-    afterReset.fed.forEach((s, i) => expect(Array.from(s.context)).toEqual(Array.from(fresh.fed[i].context)));
+    afterReset.fed.forEach((s, i) => expect(Array.from(s.h2)).toEqual(Array.from(fresh.fed[i].h2)));
   });
 
   it('an empty or symbols-only prompt is an input error that leaves the context alone', () => {

@@ -18,9 +18,9 @@ describe('network', () => {
       const actual = step(weights, token, Float64Array.from(c));
       const expected = naiveStep(net, token, c);
       expect(actual.row).toBe(token);
-      expectClose(actual.tokenEmbedding, expected.h1, 1e-12);
-      expectClose(actual.context, expected.h2, 1e-12);
-      expectClose(actual.nextTokenProbs, expected.probs, 1e-12);
+      expectClose(actual.h1, expected.h1, 1e-12);
+      expectClose(actual.h2, expected.h2, 1e-12);
+      expectClose(actual.probs, expected.probs, 1e-12);
     }
   });
 
@@ -31,16 +31,16 @@ describe('network', () => {
     expect(steps.length).toBe(tokens.length);
     steps.forEach((s, i) => {
       expect(s.row).toBe(tokens[i]);
-      expectClose(s.tokenEmbedding, expected[i].h1, 1e-12);
-      expectClose(s.context, expected[i].h2, 1e-12);
-      expectClose(s.nextTokenProbs, expected[i].probs, 1e-12);
+      expectClose(s.h1, expected[i].h1, 1e-12);
+      expectClose(s.h2, expected[i].h2, 1e-12);
+      expectClose(s.probs, expected[i].probs, 1e-12);
     });
     const start = [0.3, -0.2, 0.9, -0.99, 0];
     const fromStart = run(weights, tokens, Float64Array.from(start));
     const expectedFromStart = naiveRun(net, tokens, start);
-    fromStart.forEach((s, i) => expectClose(s.context, expectedFromStart[i].h2, 1e-12));
+    fromStart.forEach((s, i) => expectClose(s.h2, expectedFromStart[i].h2, 1e-12));
     // The context really matters: a different start gives a different first context.
-    expect(Math.abs(fromStart[0].context[0] - steps[0].context[0])).toBeGreaterThan(1e-6);
+    expect(Math.abs(fromStart[0].h2[0] - steps[0].h2[0])).toBeGreaterThan(1e-6);
   });
 
   it('probabilities at temperature T are softmax(logits / T); T = 0 gives the T = 1 distribution', () => {
@@ -48,19 +48,19 @@ describe('network', () => {
     for (const token of [0, 4, 9]) {
       const base = naiveStep(net, token, c);
       for (const T of [0.1, 0.5, 1, 2, 7.5]) {
-        const actual = step(weights, token, Float64Array.from(c), T).nextTokenProbs;
+        const actual = step(weights, token, Float64Array.from(c), T).probs;
         expectClose(actual, softmax(base.logits.map((l) => l / T)), 1e-12);
         expect(actual.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
       }
-      const atZero = step(weights, token, Float64Array.from(c), 0).nextTokenProbs;
-      const atOne = step(weights, token, Float64Array.from(c), 1).nextTokenProbs;
+      const atZero = step(weights, token, Float64Array.from(c), 0).probs;
+      const atOne = step(weights, token, Float64Array.from(c), 1).probs;
       expect(Array.from(atZero)).toEqual(Array.from(atOne));
       expectClose(atZero, base.probs, 1e-12);
     }
     // A lower temperature sharpens: the most likely token gets more probability.
     const top = argmax(naiveStep(net, 3, c).probs);
-    expect(step(weights, 3, Float64Array.from(c), 0.3).nextTokenProbs[top]).toBeGreaterThan(
-      step(weights, 3, Float64Array.from(c), 1).nextTokenProbs[top],
+    expect(step(weights, 3, Float64Array.from(c), 0.3).probs[top]).toBeGreaterThan(
+      step(weights, 3, Float64Array.from(c), 1).probs[top],
     );
   });
 

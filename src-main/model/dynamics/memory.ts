@@ -88,13 +88,13 @@ export function* compareMemorySteps(
   const a = yield* sayAfter(model, histories[0], lastTurn, sampling);
   const b = yield* sayAfter(model, histories[1], lastTurn, sampling);
   const startDistance = distance(a.context, b.context);
-  const last = distance(a.fed[tokens.length - 1].context, b.fed[tokens.length - 1].context);
+  const last = distance(a.fed[tokens.length - 1].h2, b.fed[tokens.length - 1].h2);
   const steps: MemoryStep[] = [];
   for (const [i, token] of tokens.entries()) {
     steps.push({
       token,
-      distance: distance(a.fed[i].context, b.fed[i].context),
-      spectralRadius: [stepSpectrum(model.weights, a.fed[i].context).spectralRadius, stepSpectrum(model.weights, b.fed[i].context).spectralRadius],
+      distance: distance(a.fed[i].h2, b.fed[i].h2),
+      spectralRadius: [stepSpectrum(model.weights, a.fed[i].h2).spectralRadius, stepSpectrum(model.weights, b.fed[i].h2).spectralRadius],
     });
     yield;
   }
@@ -106,8 +106,8 @@ export function* compareMemorySteps(
     sampling: { ...sampling },
     historyReplies: [a.replies, b.replies],
     paths: [
-      [a.context, ...a.fed.map((s) => s.context)],
-      [b.context, ...b.fed.map((s) => s.context)],
+      [a.context, ...a.fed.map((s) => s.h2)],
+      [b.context, ...b.fed.map((s) => s.h2)],
     ],
   };
 }

@@ -162,8 +162,8 @@ function replyFrom(plan: Plan, context: Float64Array, sampling: MemorySampling):
     if (next === BOUNDARY) break;
     reply.push(next);
     const s = step(weights, next, c, sampling.temperature);
-    probs = s.nextTokenProbs;
-    c = s.context;
+    probs = s.probs;
+    c = s.h2;
   }
   return detokenize(reply.map((row) => tokenText(vocabulary, row)));
 }

@@ -77,7 +77,7 @@ export function* generateLineSteps(
   for (const token of tokens) {
     const s = step(weights, token, c, options.temperature);
     fed.push(s);
-    c = s.context;
+    c = s.h2;
     yield { phase: 'prompt', step: s };
   }
   const written: Step[] = [];
@@ -85,13 +85,13 @@ export function* generateLineSteps(
   let last = fed[fed.length - 1];
   let ended = false;
   while (reply.length < maxTokens) {
-    const next = sampleToken(last.nextTokenProbs, options);
+    const next = sampleToken(last.probs, options);
     if (next === BOUNDARY) {
       ended = true;
       break;
     }
     reply.push(next);
-    last = step(weights, next, last.context, options.temperature);
+    last = step(weights, next, last.h2, options.temperature);
     written.push(last);
     yield { phase: 'reply', step: last };
   }
@@ -148,7 +148,7 @@ export class Conversation {
   private *run(rows: number[], options: GenerationOptions): Generator<LineStep, GeneratedLine> {
     const line = yield* generateLineSteps(this.weights, this.vocabulary, rows, options, this.context);
     const lastStep = line.written.length > 0 ? line.written[line.written.length - 1] : line.fed[line.fed.length - 1];
-    this.context = lastStep.context.slice();
+    this.context = lastStep.h2.slice();
     return line;
   }
 }

@@ -23,15 +23,16 @@ export interface Weights {
 export const WEIGHT_NAMES = ['w0', 'w1', 'w2'] as const;
 export type WeightName = (typeof WEIGHT_NAMES)[number];
 
+/** One token through the network. Its fields carry the names the wire (`StepRecord`) and the views use. */
 export interface Step {
   /** The input token's row in the vocabulary (its text is `vocabulary.tokens[row]`). */
   readonly row: number;
   /** h1: the token embedding. */
-  readonly tokenEmbedding: Float64Array;
+  readonly h1: Float64Array;
   /** h2: the context after this token. */
-  readonly context: Float64Array;
+  readonly h2: Float64Array;
   /** The next-token distribution, in vocabulary order. */
-  readonly nextTokenProbs: Float64Array;
+  readonly probs: Float64Array;
 }
 
 export function createWeights(embeddingSize: number, vocabularySize: number): Weights {
@@ -177,7 +178,7 @@ export function step(weights: Weights, row: number, context: Float64Array, tempe
   const h1 = tokenEmbedding(weights, row);
   const h2 = nextContext(weights, h1, context);
   const probs = softmaxInPlace(nextTokenLogits(weights, h2), temperature);
-  return { row, tokenEmbedding: h1, context: h2, nextTokenProbs: probs };
+  return { row, h1: h1, h2: h2, probs: probs };
 }
 
 /** Runs token rows from a starting context (zeros when omitted), returning every step. */
@@ -187,7 +188,7 @@ export function run(weights: Weights, rows: readonly number[], context?: Float64
   for (const row of rows) {
     const s = step(weights, row, c, temperature);
     steps.push(s);
-    c = s.context;
+    c = s.h2;
   }
   return steps;
 }
