@@ -112,7 +112,7 @@ describe('lessons in the service', () => {
   it('tells the knock-outs, edits and epoch in force, and the model to embed as opened', async () => {
     const service = inProcessService();
     const model = await service.ask({ type: 'open', source: { kind: 'bundled' } });
-    const E = model.embedding;
+    const E = model.embeddingSize;
     const V = model.tokens.length;
     expect(await service.ask({ type: 'lessonParts', embed: null })).toEqual({ knockouts: [], edits: [], epoch: null, model: null });
     const knockout = Array.from({ length: V }, (_, column) => ({ matrix: 'w0' as const, row: 2, column, value: 0 }));

@@ -159,7 +159,7 @@ describe('the service answers a cheap request within 250 ms while heavy work run
         const info = trained?.event === 'trainDone' ? trained.model : null;
         // A few words appear only in held-out lines, which the vocabulary does not take.
         expect(info?.tokens.length).toBeGreaterThan(4000);
-        expect(info?.embedding).toBe(32);
+        expect(info?.embeddingSize).toBe(32);
         return svc;
       })());
 

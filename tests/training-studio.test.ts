@@ -122,7 +122,7 @@ describe('the service for the training studio', () => {
       const done = await until(() => events.find((e) => e.event === 'trainDone'), 'the end of the run');
       if (done.event !== 'trainDone') throw new Error('unreachable');
       expect(done.status).toBe('completed');
-      expect(done.model?.embedding).toBe(4);
+      expect(done.model?.embeddingSize).toBe(4);
       expect((await supervisor.request({ type: 'exportModelFile' })).name).toBe('Trained model');
     } finally {
       supervisor.dispose();

@@ -106,7 +106,7 @@ export class OpenModel {
     return {
       name: model.name,
       storedId,
-      embedding: model.weights.embeddingSize,
+      embeddingSize: model.weights.embeddingSize,
       tokens: [...model.vocabulary.tokens],
       defaultTemperature: model.defaultTemperature,
       weights: weightsOnWire(model.weights),

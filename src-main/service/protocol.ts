@@ -158,7 +158,7 @@ export const ModelInfoSchema = v.object({
   name: v.string(),
   /** Where the open model came from: a stored model's id, or null for the bundled or an unsaved one. */
   storedId: v.nullable(v.string()),
-  embedding: whole,
+  embeddingSize: whole,
   tokens: v.array(v.string()),
   defaultTemperature: finite,
   weights: v.object({ w0: vector, w1: vector, w2: vector }),

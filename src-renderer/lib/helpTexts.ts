@@ -108,7 +108,7 @@ export function helpFor(term: Term, studio: StudioCore, anatomy: Anatomy | null,
   const record = step?.record;
   const where = step ? `Step ${step.index + 1} of ${studio.timeline.length}, input ${quotedInput(record!.token)}` : '';
   const noStep = step ? [] : ['Send a message to see this step’s numbers.'];
-  const E = studio.model?.embedding ?? 0;
+  const E = studio.model?.embeddingSize ?? 0;
   const V = studio.model?.tokens.length ?? 0;
 
   switch (term) {
@@ -499,7 +499,7 @@ function guessed(studio: StudioCore): string[] {
 /** The open model in one line: its name, its words and its units. */
 function modelLine(studio: StudioCore): string {
   const model = studio.model;
-  return model ? `${model.name}: ${model.tokens.length} words, ${model.embedding} units per layer.` : 'The model is opening.';
+  return model ? `${model.name}: ${model.tokens.length} words, ${model.embeddingSize} units per layer.` : 'The model is opening.';
 }
 
 /** The row an example quotes: the token under the clock, else “frogs” (Boris’s favourite), else the first word. */
@@ -548,7 +548,7 @@ function eigenLive(studio: StudioCore, facts: LiveFacts): string[] {
 
 function jacobianLive(studio: StudioCore, facts: LiveFacts): string[] {
   const record = studio.current?.record;
-  const E = studio.model?.embedding ?? 0;
+  const E = studio.model?.embeddingSize ?? 0;
   if (!record) return [`For ${studio.model?.name ?? 'Boris'}, J is ${E} × ${E}. Send a message to see it at each step.`];
   const saturated = record.h2.filter((v) => Math.abs(v) > 0.95).length;
   const lines = [`At step ${studio.current!.index + 1}, J is ${E} × ${E}; ${saturated} of ${E} h2 units are pinned near ±1 (|h2| > 0.95), so their rows of J are close to 0.`];

@@ -121,7 +121,7 @@ export class Lessons {
     const source = lesson.model.kind === 'bundled' ? { kind: 'bundled' as const } : { kind: 'modelFile' as const, name: lesson.model.name, text: lesson.model.file };
     await studio.open(source);
     const model = studio.model!;
-    const edits = lessonEdits(lesson, model.embedding, model.tokens.length);
+    const edits = lessonEdits(lesson, model.embeddingSize, model.tokens.length);
     if (edits.length > 0) await studio.applyWeights(await studio.bridge.request({ type: 'setWeights', edits }));
     if (lesson.epoch !== null) await studio.applyWeights(await studio.bridge.request({ type: 'showEpoch', epoch: lesson.epoch }));
     const { next, sameSeed } = lesson.conversation;

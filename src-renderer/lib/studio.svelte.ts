@@ -143,7 +143,7 @@ export class StudioCore {
 
   /** The context a step starts from: the previous step's h2, or zeros at the very start. */
   contextIn(index: number): number[] {
-    return index > 0 ? this.#timeline[index - 1].record.h2 : new Array<number>(this.#model?.embedding ?? 0).fill(0);
+    return index > 0 ? this.#timeline[index - 1].record.h2 : new Array<number>(this.#model?.embeddingSize ?? 0).fill(0);
   }
 
   /**

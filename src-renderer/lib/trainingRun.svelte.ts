@@ -81,8 +81,8 @@ export class TrainingRun {
   history = $state.raw<EpochReport[]>([]);
   weights = $state.raw<MatrixWeights | null>(null);
   /** The run's vocabulary and E, for the heatmaps' labels. */
-  vocabulary = $state.raw<string[]>([]);
-  embedding = $state(0);
+  tokens = $state.raw<string[]>([]);
+  embeddingSize = $state(0);
   bestEpoch = $state<number | null>(null);
   /** How the run ended, or why it could not start. */
   message = $state<string | null>(null);
@@ -234,9 +234,9 @@ export class TrainingRun {
     this.progress = 0;
     this.etaSeconds = null;
     this.tokensPerSecond = 0;
-    this.vocabulary = report.vocabulary.map((v) => v.token);
+    this.tokens = report.vocabulary.map((v) => v.token);
     this.heldOut = { texts: report.heldOutLines, dialogues: report.heldOutDialogues };
-    this.embedding = settings.embedding;
+    this.embeddingSize = settings.embedding;
     try {
       this.kept = this.keep;
       await this.studio.bridge.request({ type: 'trainPace', epochsPerSecond: this.pace });

@@ -35,7 +35,7 @@ export class WeightEditor {
     const model = this.model;
     if (!model) return null;
     const { matrix, row, column } = this.selected;
-    const [rows, columns] = matrixShape(matrix, model.embedding, model.tokens.length);
+    const [rows, columns] = matrixShape(matrix, model.embeddingSize, model.tokens.length);
     if (row >= rows || column >= columns) return null;
     return model.weights[matrix][row * columns + column];
   }
@@ -63,7 +63,7 @@ export class WeightEditor {
     const model = this.model;
     if (!model) return Promise.resolve();
     const matrix = layer === 'h1' ? 'w0' : 'w1';
-    const [, width] = matrixShape(matrix, model.embedding, model.tokens.length);
+    const [, width] = matrixShape(matrix, model.embeddingSize, model.tokens.length);
     // An unedited model (just opened, or reset) has no knock-outs of ours to bring back.
     if (!model.edited) this.knockedRows.clear();
     const key = `${layer}:${unit}`;

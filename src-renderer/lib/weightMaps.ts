@@ -50,7 +50,7 @@ export function describeCell(name: WeightName, row: number, column: number, voca
 
 /** An h1 unit is knocked out when its W0 row is all zeros; an h2 (context) unit when its W1 row is. */
 export function isKnockedOut(model: ModelInfo, layer: 'h1' | 'h2', unit: number): boolean {
-  const E = model.embedding;
+  const E = model.embeddingSize;
   const V = model.tokens.length;
   const [matrix, width] = layer === 'h1' ? [model.weights.w0, V] : [model.weights.w1, 2 * E];
   for (let j = 0; j < width; j++) if (matrix[unit * width + j] !== 0) return false;

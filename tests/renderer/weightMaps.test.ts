@@ -19,7 +19,7 @@ function modelInfo(embedding: number, vocabulary: string[], seed: number): Model
   return {
     name: 'Test',
     storedId: null,
-    embedding,
+    embeddingSize: embedding,
     tokens: vocabulary,
     defaultTemperature: 0.5,
     weights: { w0: Array.from(w.w0), w1: Array.from(w.w1), w2: Array.from(w.w2) },
