@@ -6,7 +6,7 @@
  * the training history (historyRequests.ts), the conversation (conversationRequests.ts), read-only
  * analysis (analysisRequests.ts), training (trainingRequests.ts), the context's dynamics
  * (dynamicsRequests.ts) and explanations (explanations.ts); the compiler holds them to the table
- * (context.ts). The open model has one owner (openModel.ts), and the scheduler (scheduler.ts) decides
+ * (requestTable.ts). The open model has one owner (openModel.ts), and the scheduler (scheduler.ts) decides
  * when each request runs. docs/ARCHITECTURE.md shows where a new request goes.
  */
 import { SlmError, clip } from '../model/network/errors.ts';

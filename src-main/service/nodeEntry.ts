@@ -1,6 +1,6 @@
 /**
  * The model service as a Node process: the Electron utility process (`process.parentPort`) or a
- * plain child process started with `child_process.fork` (`process.send`, for tests and the CLI).
+ * plain child process started with `child_process.fork` (`process.send`, for the tests).
  * Arguments: `--store FOLDER` (where saved models live) and optionally `--resources FOLDER`.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
