@@ -35,8 +35,8 @@ export async function dynamicsLatency(root: string) {
   for (let i = 0; i < RUNS; i++) {
     steps.push(await timed({ type: 'stepDynamics', contexts }));
     boundary.push(await timed({ type: 'fixedPoint', word: '' }));
-    // "you" circles for ever from zeros: 10,000 steps of iteration, then Newton's method.
-    if (i < 10) newton.push(await timed({ type: 'fixedPoint', word: 'you' }));
+    // "so" does not settle from zeros: 10,000 steps of iteration, then Newton's method (the longest path).
+    if (i < 10) newton.push(await timed({ type: 'fixedPoint', word: 'so' }));
     memory.push(await timed({ type: 'memory', histories: [['do you like frogs?'], []], lastTurn: 'why?' }));
   }
   const boris = parseModel(readFileSync(join(root, 'resources', 'models', 'boris.slm.json'), 'utf8'));
@@ -51,7 +51,7 @@ export async function dynamicsLatency(root: string) {
   return {
     [`stepDynamics (${contexts.length} steps)`]: figure(steps),
     'fixedPoint (boundary)': figure(boundary),
-    'fixedPoint ("you": iteration, then Newton)': figure(newton),
+    'fixedPoint ("so": iteration, then Newton)': figure(newton),
     'memory ("why?" after two histories)': figure(memory),
     'trainingDynamics (201 checkpoints)': figure(curves),
   };

@@ -34,7 +34,7 @@ export async function explanationLatency(root: string) {
   // may go on working after it, as it does in idle time after the knock-out table).
   const ask = <B extends RequestBody>(body: B): Promise<{ result: ResultOf<B['type']>; ms: number }> => service.timedAsk(body);
 
-  await ask({ type: 'open', source: { kind: 'bundled' } });
+  const E = (await ask({ type: 'open', source: { kind: 'bundled' } })).result.embeddingSize;
   // A conversation as the app holds it: every step's token row, from the first boundary on.
   const rows: number[] = [];
   for (const prompt of ['hello', 'who are you?', 'what do you love?', 'do you like frogs?', 'how are you today?', 'thank you']) {
@@ -61,7 +61,7 @@ export async function explanationLatency(root: string) {
     points.push(explained.result.igPoints);
     gaps.push(Math.abs(explained.result.completenessGap));
     tree.push((await ask({ type: 'replyTree', tokens, temperature: 0.5, topK: 0 })).ms);
-    profile.push((await ask({ type: 'unitProfile', layer: i % 2 ? 'h2' : 'h1', unit: i % 16, stepTokens: tokens })).ms);
+    profile.push((await ask({ type: 'unitProfile', layer: i % 2 ? 'h2' : 'h1', unit: i % E, stepTokens: tokens })).ms);
   }
   for (let i = 0; i < 10; i++) {
     // Right after a weight change: the profile's corpus contexts and the table are computed afresh.

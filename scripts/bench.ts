@@ -33,7 +33,7 @@ const round = (value: number, digits = 3): number => Number(value.toPrecision(di
 
 interface Corpus {
   name: string;
-  /** E used for this corpus: 10 on the original's (as the original), 16 on Boris's (as Boris). */
+  /** E used for this corpus: 10 on the original's (as the original), 16 on Boris's (the size these rows have always been measured at; Boris himself has 24). */
   embedding: number;
   vocabulary: Vocabulary;
   lines: number[][];

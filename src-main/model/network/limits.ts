@@ -17,7 +17,7 @@ export interface Range {
 // The model's sizes
 
 /**
- * The embedding size E (units per layer). Boris has 16. Every view draws one cell or node per unit,
+ * The embedding size E (units per layer). Boris has 24. Every view draws one cell or node per unit,
  * and 64 is about as many as a 1280-pixel heatmap or network view can still show one by one.
  */
 export const EMBEDDING: Range = { min: 1, max: 64 };
@@ -43,7 +43,7 @@ export const MAX_MATRIX_VALUES = VOCABULARY.max * EMBEDDING.max;
 // ---------------------------------------------------------------------------------------------
 // Training
 
-/** Epochs of a run. Boris trains for 200; 100,000 of Boris's corpus take hours, which is plenty. */
+/** Epochs of a run. Boris trains for 100; 100,000 of Boris's corpus take hours, which is plenty. */
 export const EPOCHS: Range = { min: 1, max: 100_000 };
 
 /** A seed is a 32-bit unsigned integer: the generator (mulberry32) uses exactly 32 bits of it. */
@@ -196,9 +196,9 @@ export const MAX_NPZ_INFLATED_BYTES = 6 * MAX_NPY_MEMBER_BYTES;
 
 /**
  * The weight values a run's checkpoints may hold in all (each checkpoint is W0, W1 and W2: Boris's
- * is 3,008 values). A run keeps the weights after every epoch while they fit; past that it thins them
+ * is 4,896 values). A run keeps the weights after every epoch while they fit; past that it thins them
  * evenly (see model/training/checkpoints.ts). 3,000,000 values are 24 MB in memory (float64) and 16 MB of
- * base64 in a model file (float32), so Boris keeps every epoch of runs up to 996 epochs, and even a
+ * base64 in a model file (float32), so Boris keeps every epoch of runs up to 611 epochs, and even a
  * 100,000-epoch run stays this size.
  */
 export const MAX_CHECKPOINT_VALUES = 3_000_000;
