@@ -45,7 +45,7 @@ async function corpusFor(model: Model, value: string | boolean | undefined) {
   const path = resolve(stringOption(value) ?? bundledCorpusPath());
   const { lines, heldOut } = corpusRows(model.vocabulary, await readText(path, 'the corpus', MAX_CORPUS_CHARACTERS));
   // The same held-out texts as the app measures knock-outs on.
-  return { lines, heldOut: knockoutTexts(model.weights, heldOut) };
+  return { lines, heldOut: knockoutTexts(model.weights, heldOut), heldOutTexts: heldOut.length };
 }
 
 /** "461 texts (301 dialogues and 160 single lines)" or "40 lines". */
@@ -217,8 +217,8 @@ export async function unit(args: string[], io: CliIo): Promise<void> {
 export async function ablate(args: string[], io: CliIo): Promise<void> {
   const { values } = parse(args, { ...common, corpus: { type: 'string' } }, { min: 0, max: 0, names: '' });
   const model = await openModel(values.model);
-  const { heldOut } = await corpusFor(model, values.corpus);
-  const record = knockoutTableRecord(knockoutTable(model.weights, heldOut));
+  const { heldOut, heldOutTexts } = await corpusFor(model, values.corpus);
+  const record = knockoutTableRecord(knockoutTable(model.weights, heldOut), heldOutTexts);
   if (values.json) {
     io.out(jsonLine(record));
     return;

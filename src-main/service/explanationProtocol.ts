@@ -43,6 +43,7 @@ export type UnitProfileResult = v.InferOutput<typeof UnitProfileSchema>;
 
 export const KnockoutTableSchema = v.object({
   heldOutLines: whole,
+  heldOutTexts: whole,
   heldOutDialogues: whole,
   predictions: whole,
   loss: v.number(),

@@ -29,7 +29,7 @@ interface TableWaiter {
 
 export function explanationRequests({ host, models, scheduler }: ServiceParts): HandlersFor<ExplanationType | 'cancelExplanations'> {
   const model = () => models.current().model;
-  let corpus: { lines: number[][]; heldOut: number[][] } | null = null;
+  let corpus: { lines: number[][]; heldOut: number[][]; heldOutTexts: number } | null = null;
   let knockouts: KnockoutTableResult | null = null;
   /** The corpus's contexts under the current weights, for unit profiles. */
   let contexts: Float64Array[] | null = null;
@@ -55,14 +55,14 @@ export function explanationRequests({ host, models, scheduler }: ServiceParts): 
     measure(tableWaiters.length > 0 ? 0 : IDLE_DELAY_MS);
   });
 
-  async function corpusRows(stop?: () => void): Promise<{ lines: number[][]; heldOut: number[][] }> {
+  async function corpusRows(stop?: () => void): Promise<{ lines: number[][]; heldOut: number[][]; heldOutTexts: number }> {
     if (!corpus) {
       const vocabulary = model().vocabulary;
       const text = models.current().corpus ?? (await host.bundled()).corpus;
       const rows = await scheduler.inSlices(corpusRowsSteps(vocabulary, text), stop);
       // Another model may have opened meanwhile: keep the rows only for the model they were read for.
       if (model().vocabulary !== vocabulary) throw new SlmError('cancelled', 'another model was opened while its corpus was read; ask again');
-      corpus ??= { lines: rows.lines, heldOut: knockoutTexts(model().weights, rows.heldOut) };
+      corpus ??= { lines: rows.lines, heldOut: knockoutTexts(model().weights, rows.heldOut), heldOutTexts: rows.heldOut.length };
     }
     return corpus;
   }
@@ -88,7 +88,7 @@ export function explanationRequests({ host, models, scheduler }: ServiceParts): 
         if (stale() || knockouts) return;
         const { weights } = model();
         assertAnalysable(weights);
-        const { lines, heldOut } = await corpusRows();
+        const { lines, heldOut, heldOutTexts } = await corpusRows();
         if (stale()) return;
         // Each piece runs in slices, and stops at a slice boundary once the weights change.
         const unlessStale = () => {
@@ -113,7 +113,7 @@ export function explanationRequests({ host, models, scheduler }: ServiceParts): 
           const knocked = await scheduler.inSlices(lineEvaluator.evaluateWithoutSteps(id), unlessStale);
           units.push({ ...id, loss: knocked.loss, accuracy: knocked.accuracy, lossChange: knocked.loss - intact.loss, accuracyChange: knocked.accuracy - intact.accuracy });
         }
-        const table = knockoutTableRecord({ heldOutLines: heldOut.length, heldOutDialogues: countDialogues(heldOut), predictions: intact.predictions, loss: intact.loss, accuracy: intact.accuracy, units });
+        const table = knockoutTableRecord({ heldOutLines: heldOut.length, heldOutDialogues: countDialogues(heldOut), predictions: intact.predictions, loss: intact.loss, accuracy: intact.accuracy, units }, heldOutTexts);
         assertNoNaN(table);
         knockouts = table;
         for (const waiter of tableWaiters) waiter.resolve(table);

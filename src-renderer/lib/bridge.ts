@@ -3,8 +3,10 @@
  * same model service running in a Web Worker. Either way every answer and event is validated by the
  * service protocol's schemas before the app sees it.
  *
- * Whatever differs between the two is a method here, written once for each: choosing a model to open
- * (a native dialog, or the browser's file picker), saving and exporting (a dialog, or downloads).
+ * Whatever differs between the two is a member here, written once for each: choosing a model or a
+ * lesson to open (a native dialog, or the browser's file picker), saving and exporting (a dialog, or
+ * downloads), guarding unsaved work (main's question, or the page's beforeunload), and the About box's
+ * versions. The views never ask which host they are in.
  *
  * The desktop app's page says it is one (`?shell=desktop`, see DESKTOP_SHELL_QUERY). There the
  * preload's API must be present and whole: if it is not, createBridge fails with a message that says
@@ -14,7 +16,7 @@ import { type AboutInfo, DESKTOP_SHELL_QUERY, type SlmDesktopApi } from '../../s
 import { type DesktopCommand, parseDesktopCommand } from '../../src-main/desktop/commands.ts';
 import { type ModelSource, type RequestBody, type ResultOf, type ServiceEvent, parseEvent, parseResult } from '../../src-main/service/protocol.ts';
 import { type ServiceConnection, ServiceError, ServiceSupervisor } from '../../src-main/service/supervisor.ts';
-import { chooseModelInBrowser, download, fileNameFor } from './browserFiles.ts';
+import { chooseLessonInBrowser, chooseModelInBrowser, download, fileNameFor, guardLeaving } from './browserFiles.ts';
 
 /** Where the model runs: named in the About box. */
 export type Backend = 'desktop service' | 'in-page worker';
@@ -49,9 +51,34 @@ export interface Bridge {
    * downloads) and says so, in words for the person; null if they cancelled.
    */
   exportOriginal(files: OriginalFiles): Promise<string | null>;
-  /** The desktop's native dialogs and versions, or null in a browser. */
-  readonly desktop: SlmDesktopApi | null;
+  /** Asks the person for a lesson file to open (a dialog, or the file picker); its name and text, or null if they cancelled. */
+  chooseLesson(): Promise<LessonFile | null>;
+  /** Saves a lesson's text (through a save dialog, or as a download) and says where, in words; null if they cancelled. */
+  saveLesson(fileName: string, text: string): Promise<string | null>;
+  /** Whether a lesson can be shared as a link to this page (a browser's address; the desktop window's is its own). */
+  readonly lessonLinks: boolean;
+  /**
+   * What unsaved work would be lost now (in words), or null: the desktop's main asks before closing,
+   * quitting or opening a file; a browser page asks before it is left.
+   */
+  reportUnsavedWork(words: string | null): void;
+  /** Answers the desktop's `saveWork` command (which a browser never sends): whether the work was saved. */
+  workSaved(request: number, saved: boolean): void;
+  /** The app's version and its runtime's, for the About box. */
+  about(): Promise<HostInfo>;
   readonly backend: Backend;
+}
+
+/** A lesson file as picked: its name and text. */
+export interface LessonFile {
+  name: string;
+  text: string;
+}
+
+/** What the About box says of the host: the app's version (null: the page's own) and the runtime's, as label and value. */
+export interface HostInfo {
+  version: string | null;
+  runtime: [label: string, value: string][];
 }
 
 /** The desktop app's page could not reach its model service: what broke, for the error screen. */
@@ -111,7 +138,6 @@ function commandChannel(subscribe: (deliver: (raw: unknown) => void) => void): B
 /** The desktop page's bridge, over the preload's API (createBridge first checks that API is whole). */
 export function desktopBridge(desktop: SlmDesktopApi): Bridge {
   return {
-    desktop,
     backend: 'desktop service',
     async request(body) {
       const answer = await desktop.request(body);
@@ -129,13 +155,35 @@ export function desktopBridge(desktop: SlmDesktopApi): Bridge {
       const folder = await desktop.exportOriginal(files);
       return folder ? `Wrote weights.npz and wordmap.json in ${folder}.` : null;
     },
+    chooseLesson: () => desktop.chooseLesson(),
+    async saveLesson(fileName, text) {
+      const path = await desktop.saveLessonAs(fileName, text);
+      return path ? `Saved the lesson as ${path}.` : null;
+    },
+    lessonLinks: false,
+    reportUnsavedWork: (words) => void desktop.reportUnsavedWork(words).catch(() => {}),
+    workSaved: (request, saved) => void desktop.workSaved(request, saved).catch(() => {}),
+    async about() {
+      const info = await desktop.about();
+      return {
+        version: info.version,
+        runtime: [
+          ['Electron', info.electron || 'unknown'],
+          ['Chrome', info.chrome || 'unknown'],
+          ['Node', info.node],
+          ['System', info.platform],
+        ],
+      };
+    },
   };
 }
 
 function browserBridge(): Bridge {
   const supervisor = new ServiceSupervisor(workerConnection);
+  // What the page's beforeunload guard would lose, as last reported (installed with the first report).
+  let unsaved: string | null = null;
+  let guarded = false;
   return {
-    desktop: null,
     backend: 'in-page worker',
     request: (body) => supervisor.request(body),
     onEvent: (listener) => supervisor.onEvent(listener),
@@ -151,6 +199,19 @@ function browserBridge(): Bridge {
       download('wordmap.json', files.wordmap, 'application/json');
       return 'Saved weights.npz and wordmap.json.';
     },
+    chooseLesson: chooseLessonInBrowser,
+    async saveLesson(fileName, text) {
+      download(fileName, text, 'application/json');
+      return `Saved the lesson as ${fileName}.`;
+    },
+    lessonLinks: true,
+    reportUnsavedWork(words) {
+      if (!guarded) guardLeaving(() => unsaved);
+      guarded = true;
+      unsaved = words;
+    },
+    workSaved: () => {},
+    about: async () => ({ version: null, runtime: [['Browser', navigator.userAgent]] }),
   };
 }
 

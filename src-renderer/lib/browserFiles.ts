@@ -1,30 +1,54 @@
 import type { ModelSource } from '../../src-main/service/protocol.ts';
 
 /**
- * Model files in a browser, where there are no native dialogs: the browser bridge's side of opening,
+ * Model and lesson files in a browser, where there are no native dialogs: the browser bridge's side of opening,
  * saving and exporting (bridge.ts). What a file input picked becomes a model source for the service,
  * and what the service exports becomes a download. (Inside Electron the preload's dialogs do both.)
  * The service checks every file; here they are only read and routed.
  */
 
 /**
- * Shows the browser's file picker for a model and reads what was picked; null if it was cancelled.
+ * Shows the browser's file picker and gives what was picked (an empty list if it was cancelled).
  * Called from a click (the picker needs one); the input is in the page only while it is open.
  */
-export function chooseModelInBrowser(): Promise<ModelSource | null> {
+function pickFiles(accept: string, multiple: boolean, label: string): Promise<File[]> {
   const input = document.createElement('input');
   input.type = 'file';
-  input.multiple = true;
-  input.accept = '.json,.npz,application/json,application/zip';
+  input.multiple = multiple;
+  input.accept = accept;
   input.tabIndex = -1;
   input.className = 'visually-hidden';
-  input.setAttribute('aria-label', 'Model file to open');
+  input.setAttribute('aria-label', label);
   document.body.append(input);
-  return new Promise<ModelSource | null>((resolve, reject) => {
-    input.addEventListener('cancel', () => resolve(null), { once: true });
-    input.addEventListener('change', () => sourceFromPickedFiles([...(input.files ?? [])]).then(resolve, reject), { once: true });
+  return new Promise<File[]>((resolve) => {
+    input.addEventListener('cancel', () => resolve([]), { once: true });
+    input.addEventListener('change', () => resolve([...(input.files ?? [])]), { once: true });
     input.click();
   }).finally(() => input.remove());
+}
+
+/** Shows the browser's file picker for a model and reads what was picked; null if it was cancelled. */
+export async function chooseModelInBrowser(): Promise<ModelSource | null> {
+  return sourceFromPickedFiles(await pickFiles('.json,.npz,application/json,application/zip', true, 'Model file to open'));
+}
+
+/** Shows the browser's file picker for a lesson and reads it; its name and text, or null if it was cancelled. */
+export async function chooseLessonInBrowser(): Promise<{ name: string; text: string } | null> {
+  const [file] = await pickFiles('.json,application/json', false, 'Lesson file to open');
+  return file ? { name: file.name, text: await file.text() } : null;
+}
+
+/**
+ * Keeps the page from being left silently (a reload, a closed tab) while `unsaved()` says what would
+ * be lost: the page's own beforeunload question.
+ */
+export function guardLeaving(unsaved: () => string | null): void {
+  window.addEventListener('beforeunload', (event: BeforeUnloadEvent) => {
+    if (!unsaved()) return;
+    event.preventDefault();
+    // Older browsers show the dialog only when returnValue is set.
+    event.returnValue = '';
+  });
 }
 
 /** What was picked, as a model source; null when nothing was. */

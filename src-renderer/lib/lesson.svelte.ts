@@ -14,7 +14,6 @@ import {
 } from '../../src-main/service/protocol.ts';
 import type { CommandName, CommandOf } from './bridge.ts';
 import type { CompareState } from './compare.svelte.ts';
-import { download } from './browserFiles.ts';
 import type { Explainer } from './explainer.svelte.ts';
 import type { StudioCore } from './studio.svelte.ts';
 
@@ -200,30 +199,24 @@ export class Lessons {
     return this.studio.tellOutcome(work);
   }
 
-  /** Save lesson…: a native save dialog in the desktop app, a download in a browser. */
+  /** Save lesson…: a save dialog in the desktop app, a download in a browser (the bridge's). */
   save(withHistory = true): Promise<void> {
     return this.attempt(async () => {
       const { name, text } = await this.saveText(withHistory);
-      const desktop = this.studio.bridge.desktop;
-      if (desktop) {
-        const path = await desktop.saveLessonAs(name, text);
-        return path ? `Saved the lesson as ${path}.` : null;
-      }
-      download(name, text, 'application/json');
-      return `Saved the lesson as ${name}.`;
+      return this.studio.bridge.saveLesson(name, text);
     });
   }
 
-  /** Open lesson… in the desktop app: its native dialog. */
+  /** Open lesson…: an open dialog in the desktop app, the file picker in a browser (the bridge's). */
   openWithDialog(): Promise<void> {
     return this.attempt(async () => {
-      const picked = await this.studio.bridge.desktop?.chooseLesson();
+      const picked = await this.studio.bridge.chooseLesson();
       if (!picked || !this.mayReplace()) return null;
       return this.openText(picked.text, picked.name);
     });
   }
 
-  /** A lesson file picked in a browser, or given to the desktop app. */
+  /** A lesson file given to the desktop app. */
   openPicked(text: string, name: string): Promise<void> {
     return this.attempt(async () => (this.mayReplace() ? this.openText(text, name) : null));
   }

@@ -28,6 +28,20 @@ export class LiveFactsLoader {
     return { ...this.facts, spectrum: step && spectrum ? { step: step.index, token: step.record.token, ...spectrum } : null };
   }
 
+  /**
+   * While `shown()` says so, keeps the step anatomy and these facts loaded for the step under the clock
+   * and the open model, as they change. Called while a component is set up (it makes an $effect).
+   */
+  follow(shown: () => boolean): void {
+    $effect(() => {
+      void this.studio.clock;
+      void this.studio.model;
+      if (!shown()) return;
+      void this.studio.anatomy.load();
+      void this.load();
+    });
+  }
+
   /** Asks for whatever is not known yet for the open model and the step under the clock. */
   async load(): Promise<void> {
     const model = this.studio.model;

@@ -26,6 +26,8 @@ export interface NetworkTipContext {
   exact: { index: number; temperature: number; record: Pick<StepRecord, 'row' | 'h1' | 'h2'> } | null;
   /** The context carried into that step. */
   exactC: readonly number[];
+  /** The open model's name: who wrote a token that is not the person's. */
+  modelName: string;
   /** The token that followed that step, and who wrote it. */
   chosenNow: { row: number; by: 'boris' | 'you' } | null;
 }
@@ -34,7 +36,7 @@ export interface NetworkTipContext {
  * The network view's tooltip for the part under the pointer, in words, from the part's data
  * attributes (`data-tip` says which kind of part: a cell, an edge of W0, W1 or W2, a bar, the input).
  */
-export function networkTip(d: Readonly<Record<string, string | undefined>>, { vocabulary, E, w0, w1, w2, exact, exactC, chosenNow }: NetworkTipContext): Tip | null {
+export function networkTip(d: Readonly<Record<string, string | undefined>>, { vocabulary, E, w0, w1, w2, exact, exactC, modelName, chosenNow }: NetworkTipContext): Tip | null {
   const V = vocabulary.length;
   const unit = Number(d.unit);
   const where = exact ? ` at step ${exact.index + 1} (input ${inputRowName(vocabulary, exact.record.row)})` : '';
@@ -90,7 +92,7 @@ export function networkTip(d: Readonly<Record<string, string | undefined>>, { vo
           exact && !isGreedy(exact.temperature)
             ? `softmax(W2 · h2 / T) at this turn's temperature T = ${exact.temperature}.`
             : 'softmax(W2 · h2): this turn took the most likely token (T = 0), so these are shown at T = 1.',
-          chosenNow?.row === row ? (chosenNow.by === 'boris' ? 'Boris wrote this one next.' : 'You wrote this one next.') : '',
+          chosenNow?.row === row ? (chosenNow.by === 'boris' ? `${modelName} wrote this one next.` : 'You wrote this one next.') : '',
         ].filter(Boolean),
       };
     }

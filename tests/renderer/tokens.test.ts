@@ -31,7 +31,7 @@ describe("the network view's tooltip (networkTips)", () => {
     w2: Array.from({ length: V * E }, (_, i) => i / 100),
   };
   const exact = { index: 0, temperature: 0.5, record: { row: 0, h1: [0.1, 0.2], h2: [0.3, 0.4] } };
-  const at = { vocabulary: VOCABULARY, E, ...weights, exactC: [0, 0], chosenNow: { row: 4, by: 'boris' as const } };
+  const at = { vocabulary: VOCABULARY, E, ...weights, exactC: [0, 0], modelName: 'Boris', chosenNow: { row: 4, by: 'boris' as const } };
 
   it('names rows with the unknown word said to be one', () => {
     expect(outputRowName(VOCABULARY, 0)).toBe('¶ end of line');

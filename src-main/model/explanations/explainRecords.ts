@@ -117,7 +117,10 @@ export function unitProfileRecord(profile: UnitProfile, vocabulary: Vocabulary):
 }
 
 export interface KnockoutTableRecord {
+  /** The held-out texts measured: the first of them, when all would take too long (knockoutTexts). */
   heldOutLines: number;
+  /** All the held-out texts, of which heldOutLines were measured. */
+  heldOutTexts: number;
   heldOutDialogues: number;
   predictions: number;
   loss: number;
@@ -125,9 +128,10 @@ export interface KnockoutTableRecord {
   units: { unit: string; layer: Layer; index: number; loss: number; accuracy: number; lossChange: number; accuracyChange: number }[];
 }
 
-export function knockoutTableRecord(table: KnockoutTable): KnockoutTableRecord {
+export function knockoutTableRecord(table: KnockoutTable, heldOutTexts: number): KnockoutTableRecord {
   return {
     heldOutLines: table.heldOutLines,
+    heldOutTexts,
     heldOutDialogues: table.heldOutDialogues,
     predictions: table.predictions,
     loss: table.loss,

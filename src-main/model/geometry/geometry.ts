@@ -132,16 +132,8 @@ export interface DistanceScale {
  * corpus order). Then every pair (i < j) is measured when there are at most `budget` pairs, otherwise
  * `budget` pairs of two different lines drawn with the same generator.
  */
-export function lineDistanceScale(
-  weights: Weights,
-  vocabulary: Vocabulary,
-  corpusLines: readonly (readonly string[])[],
-  metric: Metric = 'euclidean',
-  budget = SCALE_PAIR_BUDGET,
-  seed = SCALE_SEED,
-  lineBudget = SCALE_LINE_BUDGET,
-): DistanceScale {
-  return finish(lineDistanceScaleSteps(weights, vocabulary, corpusLines, metric, budget, seed, lineBudget));
+export function lineDistanceScale(...args: Parameters<typeof lineDistanceScaleSteps>): DistanceScale {
+  return finish(lineDistanceScaleSteps(...args));
 }
 
 /** `lineDistanceScale` in steps: yields after every few hundred lines fed or distances taken. */
