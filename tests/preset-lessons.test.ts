@@ -75,6 +75,8 @@ describe('the Train view’s presets, trained with its default settings', () => 
 describe('what the chat and the Train view take from a corpus', () => {
   it('names a model after its corpus’s most frequent uncommon word, or “Model 1”', () => {
     expect(suggestModelName(inspectCorpus(CATS_CORPUS).vocabulary)).toBe('Cats model');
+    // The story's most frequent word beyond the common ones is its keeper's name, not "she".
+    expect(suggestModelName(inspectCorpus(TRAINING_PRESETS.find((p) => p.id === 'lighthouse')!.corpus).vocabulary)).toBe('Ada model');
     expect(suggestModelName(inspectCorpus('who are you? i am here.\nwhat is it? it is.').vocabulary)).toBe('Model 1');
     expect(suggestModelName([], ['Model 1'])).toBe('Model 2');
   });
