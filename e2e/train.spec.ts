@@ -170,3 +170,15 @@ test('the Train view after a run, in the light and dark themes, at 1280x800 and 
     await expectNoSeriousAccessibilityIssues(page, `train (${colorScheme})`, ['#view-train']);
   }
 });
+
+test('a preset started at once keeps the epoch it says: the story’s final epoch, before its corpus report is back', async ({ page }) => {
+  const view = await openTrain(page);
+  // Boris's corpus keeps its best held-out epoch; the story keeps its final one (the one that answers its questions).
+  await expect(view.getByRole('radio', { name: 'the best held-out epoch' })).toBeChecked();
+  await view.getByRole('button', { name: /^A story: the lighthouse/ }).click();
+  await view.getByRole('button', { name: 'Start training' }).click();
+  await expect(view.getByRole('button', { name: 'Stop training' })).toBeEnabled();
+  await expect(view.getByRole('radio', { name: 'the final epoch' })).toBeChecked();
+  await view.getByRole('button', { name: 'Stop training' }).click();
+  await expect(view.getByTestId('training-message')).toContainText('keeps the final epoch’s weights', { timeout: 60_000 });
+});

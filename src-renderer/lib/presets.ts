@@ -101,7 +101,7 @@ const COMMON_WORDS = new Set(
   ('a about after again all also am an and any are as at be because been before being but by can could did do does ' +
     "doing don't done each even ever for from get gets go goes going good got had has have having he her here hers " +
     "him his how i i'm if in into is it it's its just know like likes little lot love loves many me more most much " +
-    'my never no not now of off oh ok okay on one only or our out over please really say says see so some still such ' +
+    'my never no not now of off oh ok okay on one only or our out over please really say says see she so some still such ' +
     'tell than thank thanks that the their them then there these they thing things think this those to too up us ' +
     "very want was we well were what when where which who why will with would yes you you're your yours")
     .split(' '),

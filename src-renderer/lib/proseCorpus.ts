@@ -1,7 +1,12 @@
 /**
  * A story in plain prose, written for slm studio: a year at a lighthouse, one sentence a line. Its
  * vocabulary is some ten times the cats lesson's, to show what a bigger vocabulary looks like (and
- * what a vocabulary cap leaves out of it). A few lines are questions with their answers.
+ * what a vocabulary cap leaves out of it). Twelve lines are questions with their answers; trained with
+ * the Train view's defaults, a model answers all twelve (tests/preset-lessons.test.ts). Each answer is
+ * short and made of words that follow one another there and almost nowhere else in the story: after
+ * "the", "a" or ", and" prose goes a hundred ways, and a model this small soon forgets which question
+ * it is answering ("from the rocks" came out "from the chimney"). Which lines one run gets right is
+ * also a matter of its seed, so an edit anywhere in the text can change them: the test says which.
  */
 export const LIGHTHOUSE_CORPUS = [
   "The lighthouse at Gull Point stood on a black rock at the end of a long stone path.",
@@ -35,14 +40,14 @@ export const LIGHTHOUSE_CORPUS = [
   "She found a tiny stone caught in the teeth of the smallest wheel.",
   "She lifted it out with a pair of tweezers and held it up to the lamp.",
   "It was a piece of shell, no bigger than a grain of rice.",
-  "How had it climbed ninety steps? She never found out.",
+  "How had the shell climbed ninety steps? She never found out.",
   "She kept it in a matchbox, and wrote about it in the notebook for that day.",
   "In May a boy from the village began to visit the lighthouse.",
   "His name was Tom, and he was nine years old and full of questions.",
-  "Why is the light white and not red? Because white can be seen the farthest.",
-  "Why does the lens turn? So that each ship sees a flash and knows which light it is.",
-  "How far away is the horizon? About three miles, if you stand on the beach.",
-  "And from the top of the tower? Nearly fifteen miles, on a clear day.",
+  "Why is the light white and not red? White can be seen the farthest.",
+  "Why does the lens turn? So that ships see it flash.",
+  "How far away is the horizon? About three miles.",
+  "How far does the beam reach? Nearly fifteen miles.",
   "Tom wrote the answers on his hand, and his mother scolded him for the ink.",
   "After that Ada gave him a notebook of his own, with a green cover.",
   "He drew the tower, the cat, the cottage and a very large whale.",
@@ -63,7 +68,7 @@ export const LIGHTHOUSE_CORPUS = [
   "She set up her easel on the path and painted the tower every morning.",
   "Each painting was different, because the sky was never the same twice.",
   "In one the tower was gold, in another grey, in another almost purple.",
-  "Why do you paint the same thing again and again? Because it never stays the same.",
+  "Why do you paint the same thing again and again? Because the sky keeps changing.",
   "Ada thought about that for a long time after the painter went home.",
   "She began to notice small changes she had stopped seeing years ago.",
   "The moss on the north wall, the rust on the rail, the crack in the third step.",
@@ -93,7 +98,7 @@ export const LIGHTHOUSE_CORPUS = [
   "The harvest moon rose huge and orange over the hills behind the village.",
   "Farmers worked late into the night, cutting barley by its light.",
   "Ada trimmed the wick and polished the lens until it shone like water.",
-  "What makes a good keeper? Patience, care, and a steady pair of hands.",
+  "What makes a good keeper? Patience and steady hands.",
   "Her mother had said that, and Ada had written it inside her first notebook.",
   "In October the first storm of autumn came roaring up the coast.",
   "The wind screamed around the tower and threw spray over the top of the rock.",
@@ -115,7 +120,7 @@ export const LIGHTHOUSE_CORPUS = [
   "Ada read by the fire in the evenings, with Pepper asleep on her feet.",
   "She read about distant islands, frozen seas and cities made of glass.",
   "She had never left the coast, and she was not sure she wanted to.",
-  "The sea came to her, she said, so why should she go to it?",
+  "Why go to sea? It comes to me.",
   "Tom came less often now, because the path was muddy and the days were short.",
   "But every Saturday he brought a drawing, and every Saturday it had a whale.",
   "In December snow fell on the rock for the first time in eleven years.",
@@ -141,15 +146,15 @@ export const LIGHTHOUSE_CORPUS = [
   "He was a thin man with a long coat and a very short temper.",
   "He checked the lamp, the lens, the gears, the horn and the notebooks.",
   "He found nothing wrong, which seemed to make him cross.",
-  "Is everything in order? Everything is in order, as it always is.",
+  "Is everything in order? Everything is in order, as always.",
   "He signed his name in the big book and went back down the path in the rain.",
   "Pepper watched him go from the window, with her tail twitching.",
   "In March the first lambs appeared in the fields above the cliffs.",
   "The wind turned to the west and smelled of earth instead of salt.",
   "Tom came back up the path, taller, with a new notebook full of questions.",
-  "Why do the stars come out at night? They are there all day, but the sun hides them.",
-  "Why is the sea salty? Because rivers carry salt from the rocks, little by little.",
-  "Why do you stay here alone? Because somebody has to, and I like it.",
+  "Why do the stars come out at night? The sun hides them by day.",
+  "Why is the sea salty? Rivers carry salt into it.",
+  "Why do you stay here alone? Somebody has to, and I like it.",
   "Tom thought about that, and then asked if he could keep the light one day.",
   "Ada said he would have to learn the weather, the gears and the ninety steps.",
   "He said he would start with the steps, and ran all the way to the top.",

@@ -210,6 +210,8 @@ export class TrainingRun {
     this.status = 'starting';
     this.clearMessage();
     const report = await this.inspect();
+    // Started before the corpus's report was back (a preset clicked, then Start): its default epoch still applies.
+    if (report && !this.keepChosen) this.keep = this.presetKeep ?? defaultKeep(report.heldOutLines);
     if (!report) {
       this.fail(this.corpusError ?? 'the corpus could not be read');
       return;
