@@ -7,11 +7,12 @@ import { weightsOnWire } from './wire.ts';
 /** Progress events go out at most this often (30 a second). */
 const PROGRESS_INTERVAL_MS = 1000 / 30;
 /**
- * Weights sent a second at most, in numbers: each snapshot is checked and drawn as heatmaps, and a
- * large model's (V = 4,096, E = 32: 264,000 numbers) 30 times a second would stall the app. Boris's
- * 4,900 still go 30 times a second; the largest model's about twice.
+ * Weights sent a second at most, in numbers: each snapshot is checked and drawn as three heatmaps,
+ * which for a few tens of thousands of weights takes the page most of its time. Boris's 4,900 still
+ * go 30 times a second, the story preset's 38,000 about 6 times, the largest model's (V = 4,096,
+ * E = 32: 264,000) about once.
  */
-const WEIGHT_NUMBERS_PER_SECOND = 1_000_000;
+const WEIGHT_NUMBERS_PER_SECOND = 250_000;
 
 export interface SessionHost {
   emit(event: ServiceEvent): void;

@@ -1,3 +1,4 @@
+import { quickselect } from 'd3';
 import type { ModelInfo, WeightName } from '../../src-main/service/protocol.ts';
 import { activationColour } from './colours.ts';
 import { quotedInput, quotedOutput, tokenMark } from './tokens.ts';
@@ -29,8 +30,11 @@ export function largestMagnitude(values: ArrayLike<number>): number {
  */
 export function colourReach(values: ArrayLike<number>): number {
   if (values.length === 0) return 0;
-  const magnitudes = Float64Array.from(values, Math.abs).sort();
-  return magnitudes[Math.min(magnitudes.length - 1, Math.floor(0.98 * magnitudes.length))] || magnitudes[magnitudes.length - 1];
+  // The k-th smallest without sorting: a training run redraws a large matrix many times a second.
+  const magnitudes = Float64Array.from(values, Math.abs);
+  const k = Math.min(magnitudes.length - 1, Math.floor(0.98 * magnitudes.length));
+  quickselect(magnitudes, k);
+  return magnitudes[k] || largestMagnitude(magnitudes);
 }
 
 /** The colour of one weight in a matrix whose largest |w| is `scale`. */

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createWeights } from '../../src-main/model/network/network.ts';
 import { type ModelInfo, type WeightName, matrixShape } from '../../src-main/service/protocol.ts';
@@ -104,6 +105,19 @@ describe('weight matrices as heatmaps (weightMaps)', () => {
     expect(colourReach(sparse)).toBe(0.4);
     expect(colourReach([])).toBe(0);
     expect(colourReach([0, 0])).toBe(0);
+  });
+
+  it("the colour scale's reach is the sorted magnitudes' 98th-percentile entry (or the largest, when that is 0), found without sorting", () => {
+    const bySorting = (values: number[]) => {
+      const sorted = values.map(Math.abs).sort((a, b) => a - b);
+      return sorted[Math.min(sorted.length - 1, Math.floor(0.98 * sorted.length))] || sorted[sorted.length - 1];
+    };
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.constant(0), fc.double({ min: -50, max: 50, noNaN: true })), { minLength: 1, maxLength: 400 }), (values) => {
+        expect(colourReach(values)).toBe(bySorting(values));
+      }),
+      { seed: 20261207, numRuns: 300 },
+    );
   });
 
   it('colours a weight on the one diverging scale: 0 neutral, sign by hue, clamped beyond the reach', () => {
