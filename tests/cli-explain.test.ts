@@ -1,5 +1,5 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,11 +19,6 @@ import { boris } from './helpers/boris.ts';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const corpus = corpusRows(boris.vocabulary, readFileSync(join(root, 'resources', 'corpus', 'boris.txt'), 'utf8'));
 const rowsOf = (text: string) => [BOUNDARY, ...encode(boris.vocabulary, tokenize(text))];
-
-
-beforeAll(() => {
-  execFileSync(process.execPath, [join(root, 'scripts', 'build-node.mjs')], { cwd: root });
-});
 
 describe('slm explain', () => {
   it('--json gives target, log-probabilities and one entry per step from the boundary, the engine’s numbers', async () => {

@@ -4,13 +4,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseFollowUps, scoreFollowUps } from '../src-main/model/training/followUps.ts';
-import { parseModel } from '../src-main/model/formats/slmJson.ts';
 import { inProcessService } from './helpers/inProcessService.ts';
 import { corpusQuestions } from './helpers.ts';
 import { slm } from './helpers/slm.ts';
+import { boris } from './helpers/boris.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const boris = () => parseModel(readFileSync(join(root, 'resources', 'models', 'boris.slm.json'), 'utf8'));
 const followUpsText = readFileSync(join(root, 'resources', 'corpus', 'boris-follow-ups.json'), 'utf8');
 
 
@@ -41,7 +40,7 @@ describe('the follow-up check set', () => {
   });
 
   it('is scored with the chat’s own turns: the service, at temperature 0, replies what the score says', async () => {
-    const model = boris();
+    const model = boris;
     const sample = checks.slice(0, 6);
     const score = scoreFollowUps(model, sample);
     const service = inProcessService({ root });
@@ -59,7 +58,7 @@ describe('the follow-up check set', () => {
 
 describe('slm eval --follow-ups', () => {
   it('--json gives the score the engine gives, with every result', async () => {
-    const expected = scoreFollowUps(boris(), parseFollowUps(followUpsText));
+    const expected = scoreFollowUps(boris, parseFollowUps(followUpsText));
     const { code, out } = await slm('eval', '--follow-ups', '--json');
     expect(code).toBe(0);
     const result = JSON.parse(out);
@@ -68,7 +67,7 @@ describe('slm eval --follow-ups', () => {
   });
 
   it('prints each check and the score in words', async () => {
-    const expected = scoreFollowUps(boris(), parseFollowUps(followUpsText));
+    const expected = scoreFollowUps(boris, parseFollowUps(followUpsText));
     const { code, out } = await slm('eval', '--follow-ups');
     expect(code).toBe(0);
     const lines = out.trim().split('\n');

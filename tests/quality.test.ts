@@ -6,11 +6,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseChecks, scoreChecks } from '../src-main/model/training/checks.ts';
 import { parseFollowUps, scoreFollowUps } from '../src-main/model/training/followUps.ts';
-import { parseModel } from '../src-main/model/formats/slmJson.ts';
 import { tokenizeCorpus } from '../src-main/model/network/tokenizer.ts';
 import { Trainer } from '../src-main/model/training/training.ts';
 import { encode, vocabularyFromWordmap } from '../src-main/model/network/vocabulary.ts';
 import { corpusQuestions } from './helpers.ts';
+import { boris, borisText } from './helpers/boris.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const seedData = join(root, '..', 'shared', 'seed-data');
@@ -31,10 +31,8 @@ describe.skipIf(!hasSeedData)('on the original corpus (../shared/seed-data)', ()
 });
 
 describe('the bundled Boris', () => {
-  const modelPath = join(root, 'resources', 'models', 'boris.slm.json');
-
   it('answers at least 90% of the check set with greedy decoding', () => {
-    const model = parseModel(readFileSync(modelPath, 'utf8'));
+    const model = boris;
     const checks = parseChecks(readFileSync(join(root, 'resources', 'corpus', 'boris-checks.json'), 'utf8'));
     const score = scoreChecks(model, checks);
     const missed = score.results.filter((r) => !r.right).map((r) => `${r.prompt} -> ${r.reply}`);
@@ -42,7 +40,7 @@ describe('the bundled Boris', () => {
   });
 
   it('answers at least 80% of the follow-ups that need the turn before (docs/boris.md, "Memory across turns")', () => {
-    const model = parseModel(readFileSync(modelPath, 'utf8'));
+    const model = boris;
     const score = scoreFollowUps(model, parseFollowUps(readFileSync(join(root, 'resources', 'corpus', 'boris-follow-ups.json'), 'utf8')));
     const missed = score.results.filter((r) => !r.right).map((r) => `${r.history.join(' / ')} / ${r.prompt} -> ${r.reply}`);
     // Measured on the bundled Boris: 43 of 48 (89.6%).
@@ -66,7 +64,7 @@ describe('the bundled Boris', () => {
       const args = command.slice(1);
       args.splice(out - 1, 2, '--out', join(folder, 'boris.slm.json'));
       execFileSync(process.execPath, args, { cwd: root, stdio: 'pipe' });
-      expect(readFileSync(join(folder, 'boris.slm.json'), 'utf8')).toBe(readFileSync(modelPath, 'utf8'));
+      expect(readFileSync(join(folder, 'boris.slm.json'), 'utf8')).toBe(borisText);
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }

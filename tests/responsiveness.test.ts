@@ -11,59 +11,8 @@
 import { describe, expect, it } from 'vitest';
 import * as limits from '../src-main/model/network/limits.ts';
 import type { RequestBody } from '../src-main/service/protocol.ts';
-import { inProcessService } from './helpers/inProcessService.ts';
-import { largeCorpus } from './helpers/largeCorpus.ts';
 import { testRandom } from './helpers.ts';
-
-/**
- * The bound on a cheap request's typical wait. The longest single wait is held to 4 times it: on a
- * shared machine (2 cores, many processes) the operating system alone stalls a process for 150 ms
- * now and then, with nothing running in it.
- */
-const BOUND_MS = 250;
-const LONGEST_MS = 4 * BOUND_MS;
-
-/** The middle of the waits. */
-const median = (waits: number[]) => [...waits].sort((a, b) => a - b)[Math.floor(waits.length / 2)];
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function openBoris() {
-  const svc = inProcessService({ yieldToMessages: () => new Promise((resolve) => setImmediate(resolve)) });
-  await svc.ask({ type: 'open', source: { kind: 'bundled' } });
-  return svc;
-}
-type Service = Awaited<ReturnType<typeof openBoris>>;
-
-/** Sends listModels when due (20 ms from now) and returns how long after that it was answered. */
-async function cheapWait(svc: Service): Promise<number> {
-  const due = performance.now() + 20;
-  await sleep(20);
-  const id = svc.nextId();
-  void svc.service.handle({ type: 'listModels', id });
-  while (!svc.replies.has(id)) await new Promise((resolve) => setImmediate(resolve));
-  expect(svc.replies.get(id)!.type).toBe('reply');
-  return svc.postedAt.get(id)! - due;
-}
-
-/**
- * Starts `heavy`, then sends cheap requests one after another while it runs (at least `pings`),
- * and returns the longest wait, with whether the heavy request was still running at the first.
- */
-async function waitsDuring(svc: Service, heavy: object, pings = 4): Promise<{ waits: number[]; runningAtFirst: boolean; heavyId: number }> {
-  const heavyId = svc.nextId();
-  void svc.service.handle({ ...heavy, id: heavyId });
-  const waits: number[] = [];
-  let runningAtFirst = false;
-  for (let i = 0; i < pings || !svc.replies.has(heavyId); i++) {
-    const running = !svc.replies.has(heavyId);
-    const wait = await cheapWait(svc);
-    // Waits while the heavy request ran (and the first, whatever happened).
-    if (running || i === 0) waits.push(wait);
-    if (i === 0) runningAtFirst = !svc.replies.has(heavyId);
-    if (i > 5000) throw new Error('the heavy request was never answered');
-  }
-  return { waits, runningAtFirst, heavyId };
-}
+import { BOUND_MS, LONGEST_MS, median, openBoris, waitsDuring } from './helpers/responsiveness.ts';
 
 const rng = testRandom(7);
 /** Boris's rows of a long text: a conversation's worth of tokens. */
@@ -127,58 +76,4 @@ describe('the service answers a cheap request within 250 ms while heavy work run
       expect(Math.max(...waits)).toBeLessThan(LONGEST_MS);
     });
   }
-
-  it('during training at the largest E on a 4,000-word corpus, through the end of an epoch', { timeout: 180_000 }, async () => {
-    const svc = await openBoris();
-    const word = () => `w${Math.floor(rng() * 3000).toString(36)}x`;
-    const corpus = Array.from({ length: 400 }, () => Array.from({ length: 10 }, word).join(' ')).join('\n');
-    const started = svc.events.length;
-    await svc.ask({ type: 'train', settings: { corpus, embedding: limits.EMBEDDING.max, epochs: 2, learningRate: 0.01, seed: 1 } });
-    const waits: number[] = [];
-    const epochsSeen = () => svc.events.slice(started).filter((e) => e.event === 'trainProgress').reduce((most, e) => Math.max(most, e.event === 'trainProgress' ? e.epoch : 0), 0);
-    const done = () => svc.events.slice(started).some((e) => e.event === 'trainDone');
-    while (!done()) waits.push(await cheapWait(svc));
-    // Both epochs ended (each with its held-out evaluation and samples) while it was measured.
-    expect(epochsSeen()).toBe(2);
-    expect(median(waits)).toBeLessThan(BOUND_MS);
-    expect(Math.max(...waits)).toBeLessThan(LONGEST_MS);
-  });
-
-  describe('with a large model: V over 4,000 and E = 32, trained here for an epoch on a made-up corpus', () => {
-    /** One service with the model open, trained once for these tests. */
-    let opened: Promise<Service> | null = null;
-    const largeModel = () =>
-      (opened ??= (async () => {
-        const svc = await openBoris();
-        const { text } = largeCorpus({ words: 4080, lines: 1200 });
-        const started = svc.events.length;
-        await svc.ask({ type: 'train', settings: { corpus: text, embedding: 32, epochs: 1, learningRate: 0.01, seed: 1 } });
-        const done = () => svc.events.slice(started).find((e) => e.event === 'trainDone');
-        while (!done()) await sleep(20);
-        const trained = done();
-        const info = trained?.event === 'trainDone' ? trained.model : null;
-        // A few words appear only in held-out lines, which the vocabulary does not take.
-        expect(info?.tokens.length).toBeGreaterThan(4000);
-        expect(info?.embeddingSize).toBe(32);
-        return svc;
-      })());
-
-    const LARGE: [string, RequestBody][] = [
-      // Its neighbour search over 4,096 words took seconds in one stretch before it ran in slices.
-      ['the UMAP word map', { type: 'embeddingMap', method: 'umap', seed: 3 }],
-      // The knock-out table, unit profiles and the projection of a model this size now end within a few
-      // hundred milliseconds on a quiet machine, too soon for a cheap request to be measured meanwhile.
-    ];
-    for (const [name, heavy] of LARGE) {
-      it(`during ${name}`, { timeout: 180_000 }, async () => {
-        const svc = await largeModel();
-        const { waits, runningAtFirst, heavyId } = await waitsDuring(svc, heavy);
-        const reply = svc.replies.get(heavyId)!;
-        expect(reply.type === 'error' ? `${reply.kind}: ${reply.message}` : 'answered').toBe('answered');
-        expect(runningAtFirst).toBe(true);
-        expect(median(waits)).toBeLessThan(BOUND_MS);
-        expect(Math.max(...waits)).toBeLessThan(LONGEST_MS);
-      });
-    }
-  });
 });

@@ -5,15 +5,14 @@
  * corpus sent only when asked, the epoch label that follows the weights, a bounded training pace).
  */
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
 import { runCli } from '../src-main/cli/run.ts';
 import * as limits from '../src-main/model/network/limits.ts';
 import { parseModel } from '../src-main/model/formats/slmJson.ts';
 import { parseRequest, parseResult, type ReplyNodeResult } from '../src-main/service/protocol.ts';
 import { inProcessService } from './helpers/inProcessService.ts';
 import { expectSlmError } from './helpers.ts';
+import { borisText } from './helpers/boris.ts';
 
-const borisText = readFileSync('resources/models/boris.slm.json', 'utf8');
 
 const countNodes = (nodes: ReplyNodeResult[]): number => nodes.reduce((n, node) => n + 1 + countNodes(node.children), 0);
 
