@@ -91,8 +91,10 @@ function timeServiceRoundTrips() {
 }
 
 /**
- * Types a message and sends it; resolves with the milliseconds until Boris's first token is drawn, and
- * how many of them the model service's round trip took (timed at the worker, see timeServiceRoundTrips).
+ * Types a message and sends it; resolves with the milliseconds until the reply's first token is drawn
+ * (or, for a reply that ends the line at once, the note that says so: that is its first drawn token),
+ * and how many of them the model service's round trip took (timed at the worker, see
+ * timeServiceRoundTrips). A reply that is not drawn within a minute fails the run instead of hanging it.
  */
 async function sendAndTime(page, prompt) {
   await page.getByRole('textbox', { name: 'Message' }).fill(prompt);
@@ -102,23 +104,26 @@ async function sendAndTime(page, prompt) {
     const log = document.querySelector('[role="log"]');
     const send = [...document.querySelectorAll('button')].find((b) => b.textContent.trim() === 'Send');
     const before = document.querySelectorAll('.turn.boris').length;
-    const drawn = new Promise((resolve) => {
+    const drawn = new Promise((resolve, reject) => {
       const observer = new MutationObserver(() => {
         const turns = document.querySelectorAll('.turn.boris');
-        if (turns.length > before && turns[turns.length - 1].querySelector('.chip')) {
+        const reply = turns.length > before ? turns[turns.length - 1] : null;
+        const first = reply?.querySelector('.chip') ?? reply?.querySelector('.silent');
+        if (first) {
           observer.disconnect();
-          // The chip is in the document; it is on screen once the next frame has been painted.
-          requestAnimationFrame(() => setTimeout(resolve, 0));
+          // The token is in the document; it is on screen once the next frame has been painted.
+          requestAnimationFrame(() => setTimeout(() => resolve(first.classList.contains('silent')), 0));
         }
       });
       observer.observe(log, { childList: true, subtree: true });
+      setTimeout(() => reject(new Error('no reply was drawn within a minute of Send')), 60_000);
     });
     window.slmServiceMs = NaN;
     const start = performance.now();
     send.click();
-    await drawn;
+    const silent = await drawn;
     const total = performance.now() - start;
-    return { total, service: window.slmServiceMs };
+    return { total, service: window.slmServiceMs, silent };
   });
 }
 
@@ -263,9 +268,14 @@ async function largeModel(browser) {
   }
   const prompts = ['do you like the frog?', 'i like it.', 'the frog is very big.', 'you do it with the frog.'];
   const firstToken = [];
+  const serviceRoundTrip = [];
+  let endedAtOnce = 0;
   for (let i = 0; i < 10; i++) {
     if (i % 5 === 0) await page.getByRole('button', { name: 'New conversation' }).click().catch(() => {});
-    firstToken.push((await sendAndTime(page, prompts[i % prompts.length])).total);
+    const timing = await sendAndTime(page, prompts[i % prompts.length]);
+    firstToken.push(timing.total);
+    serviceRoundTrip.push(timing.service);
+    if (timing.silent) endedAtOnce++;
     await page.getByRole('button', { name: 'Play' }).waitFor();
   }
   const play = await playing(page, prompts);
@@ -274,7 +284,14 @@ async function largeModel(browser) {
     model: JSON.parse(readFileSync(file, 'utf8')).name,
     fileMegabytes: round(readFileSync(file).length / 1e6),
     openMs: { runs: opens, median: median(opens) },
-    sendToFirstDrawnToken: { sends: firstToken.length, medianMs: round(median(firstToken)), maxMs: round(Math.max(...firstToken)) },
+    sendToFirstDrawnToken: {
+      sends: firstToken.length,
+      medianMs: round(median(firstToken)),
+      maxMs: round(Math.max(...firstToken)),
+      serviceRoundTripMedianMs: round(median(serviceRoundTrip)),
+      // Replies whose first drawn token is the note that the model ended the line at once.
+      endedAtOnce,
+    },
     playing: { steps: play.steps, runs: PLAYS, medianFps: play.medianFps, fpsRuns: play.fpsRuns, longestFrameMs: play.longestFrames },
   };
 }
