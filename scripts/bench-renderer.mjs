@@ -91,8 +91,10 @@ function timeServiceRoundTrips() {
 }
 
 /**
- * Types a message and sends it; resolves with the milliseconds until Boris's first token is drawn, and
- * how many of them the model service's round trip took (timed at the worker, see timeServiceRoundTrips).
+ * Types a message and sends it; resolves with the milliseconds until the reply's first token is drawn
+ * (or, for a reply that ends the line at once, the note that says so: that is its first drawn token),
+ * and how many of them the model service's round trip took (timed at the worker, see
+ * timeServiceRoundTrips). A reply that is not drawn within a minute fails the run instead of hanging it.
  */
 async function sendAndTime(page, prompt) {
   await page.getByRole('textbox', { name: 'Message' }).fill(prompt);
@@ -102,23 +104,26 @@ async function sendAndTime(page, prompt) {
     const log = document.querySelector('[role="log"]');
     const send = [...document.querySelectorAll('button')].find((b) => b.textContent.trim() === 'Send');
     const before = document.querySelectorAll('.turn.boris').length;
-    const drawn = new Promise((resolve) => {
+    const drawn = new Promise((resolve, reject) => {
       const observer = new MutationObserver(() => {
         const turns = document.querySelectorAll('.turn.boris');
-        if (turns.length > before && turns[turns.length - 1].querySelector('.chip')) {
+        const reply = turns.length > before ? turns[turns.length - 1] : null;
+        const first = reply?.querySelector('.chip') ?? reply?.querySelector('.silent');
+        if (first) {
           observer.disconnect();
-          // The chip is in the document; it is on screen once the next frame has been painted.
-          requestAnimationFrame(() => setTimeout(resolve, 0));
+          // The token is in the document; it is on screen once the next frame has been painted.
+          requestAnimationFrame(() => setTimeout(() => resolve(first.classList.contains('silent')), 0));
         }
       });
       observer.observe(log, { childList: true, subtree: true });
+      setTimeout(() => reject(new Error('no reply was drawn within a minute of Send')), 60_000);
     });
     window.slmServiceMs = NaN;
     const start = performance.now();
     send.click();
-    await drawn;
+    const silent = await drawn;
     const total = performance.now() - start;
-    return { total, service: window.slmServiceMs };
+    return { total, service: window.slmServiceMs, silent };
   });
 }
 
@@ -240,7 +245,8 @@ async function playing(page, prompts) {
 /**
  * The large model (V = 4,096, E = 32) that `node dist/bench.js --large` wrote: the time from choosing
  * its file to the app saying it opened it, Send to its first drawn token, and frames a second while
- * its conversation plays (the next-token bars and heatmaps then follow 4,096 probabilities a step).
+ * its conversation plays (the next-token bars and heatmaps then follow 4,096 probabilities a step);
+ * and the same for Boris in the same page just before, for scale.
  */
 async function largeModel(browser) {
   const file = join(root, 'dist', 'bench-large.slm.json');
@@ -249,6 +255,14 @@ async function largeModel(browser) {
   await page.addInitScript(timeServiceRoundTrips);
   await page.goto(`http://127.0.0.1:${port}/`);
   await page.getByText(/Boris · \d+ words/).waitFor();
+  // Boris first, in the same page and the same minute: on a shared machine the large model's figures
+  // mean most beside his.
+  const borisFirstToken = [];
+  for (let i = 0; i < 5; i++) {
+    borisFirstToken.push((await sendAndTime(page, PROMPTS[i])).total);
+    await page.getByRole('button', { name: 'Play' }).waitFor();
+  }
+  const borisPlay = await playing(page, PROMPTS);
   const opens = [];
   for (let i = 0; i < 3; i++) {
     const chooser = page.waitForEvent('filechooser');
@@ -257,15 +271,20 @@ async function largeModel(browser) {
     const began = Date.now();
     await (await chooser).setFiles(file);
     await page.getByText(/^Opened Large/).waitFor({ timeout: 120_000 });
-    await page.getByText(/Large \(V \d+, E 32\) · \d+ words/).waitFor();
+    await page.getByText(/Large \(V \d+, E 32\) · [\d,]+ words/).waitFor();
     opens.push(Date.now() - began);
     await page.getByRole('button', { name: /dismiss|close/i }).first().click().catch(() => {});
   }
   const prompts = ['do you like the frog?', 'i like it.', 'the frog is very big.', 'you do it with the frog.'];
   const firstToken = [];
+  const serviceRoundTrip = [];
+  let endedAtOnce = 0;
   for (let i = 0; i < 10; i++) {
     if (i % 5 === 0) await page.getByRole('button', { name: 'New conversation' }).click().catch(() => {});
-    firstToken.push((await sendAndTime(page, prompts[i % prompts.length])).total);
+    const timing = await sendAndTime(page, prompts[i % prompts.length]);
+    firstToken.push(timing.total);
+    serviceRoundTrip.push(timing.service);
+    if (timing.silent) endedAtOnce++;
     await page.getByRole('button', { name: 'Play' }).waitFor();
   }
   const play = await playing(page, prompts);
@@ -274,8 +293,16 @@ async function largeModel(browser) {
     model: JSON.parse(readFileSync(file, 'utf8')).name,
     fileMegabytes: round(readFileSync(file).length / 1e6),
     openMs: { runs: opens, median: median(opens) },
-    sendToFirstDrawnToken: { sends: firstToken.length, medianMs: round(median(firstToken)), maxMs: round(Math.max(...firstToken)) },
+    sendToFirstDrawnToken: {
+      sends: firstToken.length,
+      medianMs: round(median(firstToken)),
+      maxMs: round(Math.max(...firstToken)),
+      serviceRoundTripMedianMs: round(median(serviceRoundTrip)),
+      // Replies whose first drawn token is the note that the model ended the line at once.
+      endedAtOnce,
+    },
     playing: { steps: play.steps, runs: PLAYS, medianFps: play.medianFps, fpsRuns: play.fpsRuns, longestFrameMs: play.longestFrames },
+    borisJustBefore: { sendToFirstDrawnTokenMedianMs: round(median(borisFirstToken)), sends: borisFirstToken.length, playingMedianFps: borisPlay.medianFps },
   };
 }
 

@@ -25,7 +25,8 @@ export interface OpenModelState {
   conversation: Conversation;
   /** The corpus the model was trained on here, when known; the projection is fitted on it. */
   corpus: string | null;
-  projection: PrincipalAxes | null;
+  /** The fit of the projection, kept from its start: requests that arrive while it runs share it. */
+  projection: Promise<PrincipalAxes> | null;
   /** The epoch of the history shown now (its weights are in `model.weights`), or null. */
   shownEpoch: number | null;
   /** The model's own weights (with any edits) while an epoch is shown; null otherwise. */
@@ -129,9 +130,16 @@ export class OpenModel {
   }
 
   /** The PCA plane fitted on the open model's corpus contexts: fitted once per model, by `fit`. */
-  async projection(fit: (open: OpenModelState) => Promise<PrincipalAxes>): Promise<PrincipalAxes> {
+  projection(fit: (open: OpenModelState) => Promise<PrincipalAxes>): Promise<PrincipalAxes> {
     const open = this.current();
-    open.projection ??= await fit(open);
+    if (!open.projection) {
+      const fitting = fit(open);
+      open.projection = fitting;
+      // A fit that failed (or was stopped) is not kept: the next request fits again.
+      fitting.catch(() => {
+        if (open.projection === fitting) open.projection = null;
+      });
+    }
     return open.projection;
   }
 

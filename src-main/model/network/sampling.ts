@@ -32,9 +32,24 @@ export function argmax(values: ArrayLike<number>): number {
 
 /** Rows of the k largest values, largest first (earlier rows first on ties). */
 export function topRows(values: ArrayLike<number>, k: number): number[] {
+  const count = Math.max(0, Math.min(k, values.length));
+  // The views ask for a handful of V = 4,096 rows many times a frame: one pass that keeps the best
+  // few is much cheaper than sorting them all. The same order as the sort below, NaN aside.
+  if (count <= 32) {
+    const rows: number[] = [];
+    for (let row = 0; row < values.length && count > 0; row++) {
+      const value = values[row];
+      if (rows.length === count && !(value > values[rows[count - 1]])) continue;
+      let at = rows.length;
+      while (at > 0 && values[rows[at - 1]] < value) at--;
+      rows.splice(at, 0, row);
+      if (rows.length > count) rows.pop();
+    }
+    if (!rows.some((row) => Number.isNaN(values[row]))) return rows;
+  }
   const rows = Array.from({ length: values.length }, (_, i) => i);
   rows.sort((a, b) => values[b] - values[a] || a - b);
-  return rows.slice(0, Math.max(0, Math.min(k, rows.length)));
+  return rows.slice(0, count);
 }
 
 /** Picks the next token from a distribution already computed at the sampling temperature. */
