@@ -17,7 +17,9 @@ import { LESSON, expectLessonRestored, fromMenu, setUpLesson } from './helpers/l
  * service forked from dist/electron/service.cjs, and the model store on disk. Any page error or CSP
  * violation fails the test. See e2e/desktop/harness.ts for how each part is reproduced.
  */
-test.describe.configure({ mode: 'serial' });
+// Each test forks the real service and waits on it: with another browser test beside it on a busy
+// two-core machine a test takes up to twice its time alone, so each has two minutes.
+test.describe.configure({ mode: 'serial', timeout: 120_000 });
 
 const fixture = join('tests', 'fixtures', 'original');
 const scratch = mkdtempSync(join(tmpdir(), 'slm-desktop-path-'));
@@ -310,6 +312,8 @@ test('the service killed mid-training: the run is reported as interrupted and th
   await page.getByRole('tab', { name: 'Train' }).click();
   const view = page.locator('#view-train');
   await view.getByRole('textbox', { name: 'Epochs' }).fill('5000');
+  // A small model: its first epochs come in quickly, and the service is as busy as with a large one.
+  await view.getByRole('textbox', { name: 'Embedding size' }).fill('4');
   await view.getByRole('button', { name: 'Start training' }).click();
   await expect(view.getByRole('progressbar')).not.toHaveAttribute('aria-valuenow', '0', { timeout: 30_000 });
   const running = host.fake.utilityProcesses.at(-1);
