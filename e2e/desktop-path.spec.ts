@@ -17,7 +17,9 @@ import { LESSON, expectLessonRestored, fromMenu, setUpLesson } from './helpers/l
  * service forked from dist/electron/service.cjs, and the model store on disk. Any page error or CSP
  * violation fails the test. See e2e/desktop/harness.ts for how each part is reproduced.
  */
-test.describe.configure({ mode: 'serial' });
+// Each test forks the real service and waits on it: with another browser test beside it on a busy
+// two-core machine a test takes up to twice its time alone, so each has two minutes.
+test.describe.configure({ mode: 'serial', timeout: 120_000 });
 
 const fixture = join('tests', 'fixtures', 'original');
 const scratch = mkdtempSync(join(tmpdir(), 'slm-desktop-path-'));
@@ -49,6 +51,13 @@ async function openDesktop(browser: Browser, preloadSource?: string): Promise<De
   deliverTo(page, host);
   await page.goto(host.entry);
   return { context, page, problems };
+}
+
+/** The desktop app's window once it has opened Boris. */
+async function openOnBoris(browser: Browser): Promise<Desktop> {
+  const desktop = await openDesktop(browser);
+  await ready(desktop.page);
+  return desktop;
 }
 
 async function closeDesktop({ context, problems }: Desktop) {
@@ -88,9 +97,8 @@ async function chat(page: Page, text: string) {
 }
 
 test('chats with Boris through the sandboxed preload, main and the forked service, under the production CSP', async ({ browser }) => {
-  const desktop = await openDesktop(browser);
+  const desktop = await openOnBoris(browser);
   const { page } = desktop;
-  await ready(page);
   const csp = (await page.request.get(host.entry)).headers()['content-security-policy'];
   expect(csp).toContain("script-src 'self'");
   expect(csp).not.toContain('wasm-unsafe-eval');
@@ -112,9 +120,8 @@ test('chats with Boris through the sandboxed preload, main and the forked servic
 });
 
 test('every view works on the desktop path: compare, embeddings, weights, and a training run with progress', async ({ browser }) => {
-  const desktop = await openDesktop(browser);
+  const desktop = await openOnBoris(browser);
   const { page } = desktop;
-  await ready(page);
 
   await page.getByRole('tab', { name: 'Compare' }).click();
   await page.getByRole('textbox', { name: 'Sentence A' }).fill('i am good');
@@ -142,9 +149,8 @@ test('every view works on the desktop path: compare, embeddings, weights, and a 
 });
 
 test('saves, lists, renames and deletes models in the store on disk', async ({ browser }) => {
-  const desktop = await openDesktop(browser);
+  const desktop = await openOnBoris(browser);
   const { page } = desktop;
-  await ready(page);
   const store = join(host.fake.userData, 'models');
   const before = readdirSync(store).filter((name) => name.endsWith('.slm.json')).length;
   const listed = await page.evaluate(async () => {
@@ -173,9 +179,8 @@ test('saves, lists, renames and deletes models in the store on disk', async ({ b
 });
 
 test("opens a model file and the original's npz + wordmap through native dialogs, saves and exports", async ({ browser }) => {
-  const desktop = await openDesktop(browser);
+  const desktop = await openOnBoris(browser);
   const { page } = desktop;
-  await ready(page);
   const files = async (item: string) => {
     await page.getByLabel('Model files').click();
     await page.getByRole('button', { name: item }).click();
@@ -214,8 +219,7 @@ test("opens a model file and the original's npz + wordmap through native dialogs
 
 test('a lesson saved through the native save dialog opens with every part as it was, from File › Open lesson… and given to the app', async ({ browser }) => {
   test.setTimeout(240_000);
-  const teacher = await openDesktop(browser);
-  await ready(teacher.page);
+  const teacher = await openOnBoris(browser);
   const before = await setUpLesson(teacher.page);
   const lessonPath = join(scratch, 'frogs.slm-lesson.json');
   host.fake.dialogAnswers.push({ canceled: false, filePath: lessonPath });
@@ -224,8 +228,7 @@ test('a lesson saved through the native save dialog opens with every part as it 
   expect(readLesson(readFileSync(lessonPath, 'utf8'))).toMatchObject({ clock: LESSON.clock, epoch: LESSON.epoch, knockouts: [LESSON.knockedOut] });
   await closeDesktop(teacher);
 
-  const student = await openDesktop(browser);
-  await ready(student.page);
+  const student = await openOnBoris(browser);
   host.fake.dialogAnswers.push({ canceled: false, filePaths: [lessonPath] });
   menuItem('Open lesson…').click();
   await expectLessonRestored(student.page, before);
@@ -238,9 +241,8 @@ test('a lesson saved through the native save dialog opens with every part as it 
 });
 
 test('the application menu reaches the page through the preload: Open (CmdOrCtrl+O), Help › About, Help › Glossary and Help › Tour of this view', async ({ browser }) => {
-  const desktop = await openDesktop(browser);
+  const desktop = await openOnBoris(browser);
   const { page } = desktop;
-  await ready(page);
   const open = menuItem('Open model…');
   expect(open.accelerator).toBe('CmdOrCtrl+O');
   expect(menuItem('Save model as…').accelerator).toBe('CmdOrCtrl+Shift+S');
@@ -264,9 +266,8 @@ test('the application menu reaches the page through the preload: Open (CmdOrCtrl
 });
 
 test('a second launch focuses the window and opens the model file it was given', async ({ browser }) => {
-  const desktop = await openDesktop(browser);
+  const desktop = await openOnBoris(browser);
   const { page } = desktop;
-  await ready(page);
   const window = host.fake.windows[0];
   window.minimized = true;
   const focused = window.focusCount ?? 0;
@@ -283,9 +284,8 @@ test('a second launch focuses the window and opens the model file it was given',
 });
 
 test("the context path and the Dynamics panel draw one projection: no step's context is sent to be projected twice", async ({ browser }) => {
-  const desktop = await openDesktop(browser);
+  const desktop = await openOnBoris(browser);
   const { page } = desktop;
-  await ready(page);
   const service = host.fake.utilityProcesses.at(-1);
   const from = service.sent.length;
   await chat(page, 'who are you?');
@@ -307,12 +307,13 @@ test("the context path and the Dynamics panel draw one projection: no step's con
 });
 
 test('the service killed mid-training: the run is reported as interrupted and the app recovers', async ({ browser }) => {
-  const desktop = await openDesktop(browser);
+  const desktop = await openOnBoris(browser);
   const { page } = desktop;
-  await ready(page);
   await page.getByRole('tab', { name: 'Train' }).click();
   const view = page.locator('#view-train');
   await view.getByRole('textbox', { name: 'Epochs' }).fill('5000');
+  // A small model: its first epochs come in quickly, and the service is as busy as with a large one.
+  await view.getByRole('textbox', { name: 'Embedding size' }).fill('4');
   await view.getByRole('button', { name: 'Start training' }).click();
   await expect(view.getByRole('progressbar')).not.toHaveAttribute('aria-valuenow', '0', { timeout: 30_000 });
   const running = host.fake.utilityProcesses.at(-1);
@@ -370,19 +371,21 @@ function questions(): { message: string; detail: string; buttons: string[] }[] {
   return host.fake.dialogCalls.filter((call: { kind: string }) => call.kind === 'message').map((call: { options: any }) => call.options);
 }
 
-/** Opens the original's weights through the Open dialog: a model opened from files, not saved yet. */
-async function openUnsavedOriginal(page: Page) {
+/** The window on the original's weights, opened through the Open dialog: a model opened from files, not saved yet. */
+async function openOnUnsavedOriginal(browser: Browser): Promise<Desktop> {
+  const desktop = await openOnBoris(browser);
+  const { page } = desktop;
   host.fake.dialogAnswers.push({ canceled: false, filePaths: [join(fixture, 'weights.npz')] });
   await page.getByLabel('Model files').click();
   await page.getByRole('button', { name: 'Open model file…' }).click();
   await ready(page, 'weights');
   await expect.poll(lastUnsavedReport).toBe('weights is not saved');
+  return desktop;
 }
 
 test('a named pipe given through the Open dialog or by a second launch is refused in words, and nothing hangs', async ({ browser }) => {
-  const desktop = await openDesktop(browser);
+  const desktop = await openOnBoris(browser);
   const { page } = desktop;
-  await ready(page);
   const pipe = join(scratch, 'x.slm.json');
   execFileSync('mkfifo', [pipe]);
   host.fake.dialogAnswers.push({ canceled: false, filePaths: [pipe] });
@@ -397,10 +400,8 @@ test('a named pipe given through the Open dialog or by a second launch is refuse
 });
 
 test("a second launch's file asks before it replaces unsaved work: Cancel keeps the model, Don't save opens the file", async ({ browser }) => {
-  const desktop = await openDesktop(browser);
+  const desktop = await openOnUnsavedOriginal(browser);
   const { page } = desktop;
-  await ready(page);
-  await openUnsavedOriginal(page);
   const asked = questions().length;
   const given = join(process.cwd(), 'resources', 'models', 'boris.slm.json');
   host.fake.dialogAnswers.push({ response: 2 });
@@ -425,10 +426,8 @@ test("a second launch's file asks before it replaces unsaved work: Cancel keeps 
 });
 
 test('closing the window with unsaved work asks first: Cancel keeps it, Save stores the model and then closes', async ({ browser }) => {
-  const desktop = await openDesktop(browser);
+  const desktop = await openOnUnsavedOriginal(browser);
   const { page } = desktop;
-  await ready(page);
-  await openUnsavedOriginal(page);
   const window = host.fake.windows[0];
   const asked = questions().length;
   host.fake.dialogAnswers.push({ response: 2 });
@@ -454,9 +453,8 @@ test('closing the window with unsaved work asks first: Cancel keeps it, Save sto
 });
 
 test('closing during a training run: Save stops the run and stores the model it made, then closes', async ({ browser }) => {
-  const desktop = await openDesktop(browser);
+  const desktop = await openOnBoris(browser);
   const { page } = desktop;
-  await ready(page);
   await page.getByRole('tab', { name: 'Train' }).click();
   const view = page.locator('#view-train');
   await view.getByRole('textbox', { name: 'Epochs' }).fill('5000');

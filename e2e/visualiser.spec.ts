@@ -5,6 +5,7 @@ import { createRng } from '../src-main/model/network/rng.ts';
 import { engineProbabilities, engineStepsInPage } from './helpers/engineInPage.ts';
 import { boris, borisText } from '../tests/helpers/boris.ts';
 import { expectNoSeriousAccessibilityIssues } from './helpers/axe.ts';
+import { openApp } from './helpers/chat.ts';
 
 
 /** What the engine computes for one greedy turn of a fresh conversation. */
@@ -29,12 +30,8 @@ async function values(page: Page, selector: string): Promise<number[]> {
   return page.locator(selector).evaluateAll((nodes) => nodes.map((n) => Number((n as SVGElement).dataset.value)));
 }
 
-test.beforeEach(async ({ page }) => {
-  await page.goto('/');
-  await expect(page.getByText(/Boris · \d+ words/)).toBeVisible({ timeout: 15_000 });
-});
-
 test("every drawn cell and bar holds the engine's exact number, at every step", async ({ page }) => {
+  await openApp(page);
   // Math.tanh and Math.exp round differently in the last bit in Node's V8 and Chromium's, so the
   // expected numbers are the engine's as it runs inside the page (the worker runs that same code).
   const steps = await engineStepsInPage(page, borisText, 'who are you?');
@@ -75,6 +72,9 @@ test("every drawn cell and bar holds the engine's exact number, at every step", 
 });
 
 test('the slider, the buttons and the keyboard move every view together', async ({ page }) => {
+  // The page's timers run on a clock the test can move on, to show that a paused clock stays put.
+  await page.clock.install();
+  await openApp(page);
   const steps = engineSteps('what do you love?');
   await say(page, 'what do you love?', steps.length);
   const chips = page.getByRole('log', { name: 'Conversation' }).getByRole('button');
@@ -125,7 +125,8 @@ test('the slider, the buttons and the keyboard move every view together', async 
   await page.keyboard.press(' ');
   await expect(page.getByRole('button', { name: 'Play' })).toBeVisible();
   const paused = await page.getByRole('slider', { name: 'Step' }).inputValue();
-  await page.waitForTimeout(1500);
+  // A second and a half of the page's time at once: a clock still playing, a step a second, would move.
+  await page.clock.runFor(1500);
   expect(await page.getByRole('slider', { name: 'Step' }).inputValue()).toBe(paused);
 });
 
@@ -151,6 +152,7 @@ async function regions(page: Page) {
 test('the views fit the window without overlapping, at 1280x800 and 1920x1080, in the light and dark themes', async ({ page }) => {
   // Four window sizes and themes in one page: the time of the four tests it replaces.
   test.setTimeout(120_000);
+  await openApp(page);
   const steps = engineSteps('who are you?');
   await say(page, 'who are you?', steps.length);
   await page.getByRole('log', { name: 'Conversation' }).getByRole('button').nth(4).click();
@@ -187,6 +189,7 @@ test('the views fit the window without overlapping, at 1280x800 and 1920x1080, i
 });
 
 test('hovering a cell, an edge or a bar tells its exact value and meaning', async ({ page }) => {
+  await openApp(page);
   const steps = engineSteps('who are you?');
   await say(page, 'who are you?', steps.length);
   await page.getByRole('log', { name: 'Conversation' }).getByRole('button').nth(2).click();
@@ -206,6 +209,7 @@ test('hovering a cell, an edge or a bar tells its exact value and meaning', asyn
 });
 
 test('has no serious or critical accessibility findings', async ({ page }) => {
+  await openApp(page);
   const steps = engineSteps('who are you?');
   await say(page, 'who are you?', steps.length);
   await expectNoSeriousAccessibilityIssues(page, 'visualiser');
