@@ -21,8 +21,9 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   // Two browsers at once, test by test: much of a test's time is the page waiting on its model service,
   // its animations and its timers. Measured on this two-core machine (busy): each test took about a
-  // fifth longer, and the suite 38% less time than with one worker. E2E_WORKERS=1 runs one at a time.
-  workers: Number(process.env.E2E_WORKERS ?? 2),
+  // fifth longer, and the suite 38% less time than with one worker. E2E_WORKERS sets another count, and
+  // npm test's quiet mode (SLM_TEST_ONE_AT_A_TIME=1) runs one at a time.
+  workers: Number(process.env.E2E_WORKERS ?? (process.env.SLM_TEST_ONE_AT_A_TIME ? 1 : 2)),
   fullyParallel: true,
   reporter: [['list']],
   use: {
