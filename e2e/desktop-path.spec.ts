@@ -1,4 +1,4 @@
-import { type Browser, type BrowserContext, type Page, expect, test } from '@playwright/test';
+import { type Browser, type BrowserContext, type Locator, type Page, expect, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -58,6 +58,17 @@ async function openOnBoris(browser: Browser): Promise<Desktop> {
   const desktop = await openDesktop(browser);
   await ready(desktop.page);
   return desktop;
+}
+
+/** Starts a long training run (5,000 epochs of a 4-unit model, whose first epochs come in quickly) and waits until it is under way. */
+async function startLongRun(page: Page): Promise<Locator> {
+  await page.getByRole('tab', { name: 'Train' }).click();
+  const view = page.locator('#view-train');
+  await view.getByRole('textbox', { name: 'Epochs' }).fill('5000');
+  await view.getByRole('textbox', { name: 'Embedding size' }).fill('4');
+  await view.getByRole('button', { name: 'Start training' }).click();
+  await expect(view.getByRole('progressbar')).not.toHaveAttribute('aria-valuenow', '0', { timeout: 30_000 });
+  return view;
 }
 
 async function closeDesktop({ context, problems }: Desktop) {
@@ -309,13 +320,7 @@ test("the context path and the Dynamics panel draw one projection: no step's con
 test('the service killed mid-training: the run is reported as interrupted and the app recovers', async ({ browser }) => {
   const desktop = await openOnBoris(browser);
   const { page } = desktop;
-  await page.getByRole('tab', { name: 'Train' }).click();
-  const view = page.locator('#view-train');
-  await view.getByRole('textbox', { name: 'Epochs' }).fill('5000');
-  // A small model: its first epochs come in quickly, and the service is as busy as with a large one.
-  await view.getByRole('textbox', { name: 'Embedding size' }).fill('4');
-  await view.getByRole('button', { name: 'Start training' }).click();
-  await expect(view.getByRole('progressbar')).not.toHaveAttribute('aria-valuenow', '0', { timeout: 30_000 });
+  const view = await startLongRun(page);
   const running = host.fake.utilityProcesses.at(-1);
   running.kill();
   await expect(view.getByTestId('training-message')).toContainText('interrupted because the model service stopped', { timeout: 30_000 });
@@ -455,12 +460,7 @@ test('closing the window with unsaved work asks first: Cancel keeps it, Save sto
 test('closing during a training run: Save stops the run and stores the model it made, then closes', async ({ browser }) => {
   const desktop = await openOnBoris(browser);
   const { page } = desktop;
-  await page.getByRole('tab', { name: 'Train' }).click();
-  const view = page.locator('#view-train');
-  await view.getByRole('textbox', { name: 'Epochs' }).fill('5000');
-  await view.getByRole('textbox', { name: 'Embedding size' }).fill('4');
-  await view.getByRole('button', { name: 'Start training' }).click();
-  await expect(view.getByRole('progressbar')).not.toHaveAttribute('aria-valuenow', '0', { timeout: 30_000 });
+  const view = await startLongRun(page);
   await expect.poll(lastUnsavedReport).toBe('a training run is going');
   const window = host.fake.windows[0];
   const store = join(host.fake.userData, 'models');
