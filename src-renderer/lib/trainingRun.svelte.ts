@@ -186,7 +186,8 @@ export class TrainingRun {
       if (era === this.inspectEra) {
         this.report = report;
         this.corpusError = null;
-        if (!this.keepChosen && !this.active) this.keep = this.presetKeep ?? defaultKeep(report.heldOutLines);
+        // Until a run is under way (a run being started still takes it), the kept epoch follows the corpus.
+        if (!this.keepChosen && (!this.active || this.status === 'starting')) this.keep = this.presetKeep ?? defaultKeep(report.heldOutLines);
         if (this.aboutCorpus && report.usableLines >= 2 && !this.active) this.clearMessage();
       }
       return report;
@@ -210,8 +211,6 @@ export class TrainingRun {
     this.status = 'starting';
     this.clearMessage();
     const report = await this.inspect();
-    // Started before the corpus's report was back (a preset clicked, then Start): its default epoch still applies.
-    if (report && !this.keepChosen) this.keep = this.presetKeep ?? defaultKeep(report.heldOutLines);
     if (!report) {
       this.fail(this.corpusError ?? 'the corpus could not be read');
       return;
