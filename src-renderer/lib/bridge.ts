@@ -180,9 +180,9 @@ export function desktopBridge(desktop: SlmDesktopApi): Bridge {
 
 function browserBridge(): Bridge {
   const supervisor = new ServiceSupervisor(workerConnection);
-  // What the page's beforeunload guard would lose, as last reported (installed with the first report).
+  // What the page's beforeunload guard would lose, as last reported.
   let unsaved: string | null = null;
-  let guarded = false;
+  guardLeaving(() => unsaved);
   return {
     backend: 'in-page worker',
     request: (body) => supervisor.request(body),
@@ -206,8 +206,6 @@ function browserBridge(): Bridge {
     },
     lessonLinks: true,
     reportUnsavedWork(words) {
-      if (!guarded) guardLeaving(() => unsaved);
-      guarded = true;
       unsaved = words;
     },
     workSaved: () => {},
