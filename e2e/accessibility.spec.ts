@@ -1,4 +1,4 @@
-import { test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { expectNoSeriousAccessibilityIssues } from './helpers/axe.ts';
 import { WINDOW_SIZES, walkViews } from './helpers/views.ts';
 
@@ -14,3 +14,14 @@ for (const [i, size] of WINDOW_SIZES.entries()) {
     });
   });
 }
+
+test('the scan reports a serious finding, inside what it is asked to scan and nowhere else', async ({ page }) => {
+  // A button with no name is a critical finding; an image with no text is a serious one.
+  await page.setContent('<main><h1>t</h1><div id="a"><button></button></div><div id="b"><p>fine</p></div><img src="x.png"></main>');
+  await expect(expectNoSeriousAccessibilityIssues(page, 'planted')).rejects.toThrow(/planted: button-name/);
+  await expect(expectNoSeriousAccessibilityIssues(page, 'planted')).rejects.toThrow(/image-alt/);
+  await expect(expectNoSeriousAccessibilityIssues(page, 'only b', ['#b'])).resolves.toBeUndefined();
+  // axe stays in the page between scans, and comes back after a navigation clears it.
+  await page.setContent('<main><h1>t</h1><button></button></main>');
+  await expect(expectNoSeriousAccessibilityIssues(page, 'after a new page')).rejects.toThrow(/button-name/);
+});
