@@ -1,6 +1,6 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { explainPrediction } from '../src-main/model/explanations/explain.ts';
-import { corpusRows, knockOutInPlace, knockoutTable } from '../src-main/model/units/knockout.ts';
+import { LineEvaluator, corpusRows, knockOutInPlace, knockoutTable } from '../src-main/model/units/knockout.ts';
 import { parseModel } from '../src-main/model/formats/slmJson.ts';
 import { cloneWeights, run } from '../src-main/model/network/network.ts';
 import { replyTree } from '../src-main/model/explanations/replyTree.ts';
@@ -104,6 +104,33 @@ describe('explanation requests', () => {
     const table = await ask({ type: 'knockoutTable' });
     expect(table.units.map((u) => [u.unit, u.loss, u.accuracy])).toEqual(direct.units.map((u) => [`${u.layer}:${u.unit}`, u.loss, u.accuracy]));
     expect(table.loss).toBe(direct.loss);
+  });
+
+  it('measures the knock-out table in idle time only once it has been asked for, until another model opens', async () => {
+    const fresh = inProcessService();
+    const E = boris.weights.embeddingSize;
+    const idle = () => new Promise((resolve) => setTimeout(resolve, 1500));
+    const knockedOut = vi.spyOn(LineEvaluator.prototype, 'evaluateWithoutSteps');
+    try {
+      await fresh.ask({ type: 'open', source: { kind: 'bundled' } });
+      await fresh.ask({ type: 'setWeights', edits: [{ matrix: 'w1', row: 3, column: 4, value: 0.5 }] });
+      await idle();
+      expect(knockedOut).not.toHaveBeenCalled();
+      // Asked for: measured, one unit at a time, and again in idle time after each weight change.
+      await fresh.ask({ type: 'knockoutTable' });
+      expect(knockedOut).toHaveBeenCalledTimes(2 * E);
+      knockedOut.mockClear();
+      await fresh.ask({ type: 'resetWeights' });
+      await idle();
+      expect(knockedOut).toHaveBeenCalledTimes(2 * E);
+      // Another model is not measured until its table is asked for.
+      knockedOut.mockClear();
+      await fresh.ask({ type: 'open', source: { kind: 'bundled' } });
+      await idle();
+      expect(knockedOut).not.toHaveBeenCalled();
+    } finally {
+      knockedOut.mockRestore();
+    }
   });
 
   it('measures the knock-out table beside the queue: edits are not held up, and the table is for the weights as they end up', async () => {

@@ -3,8 +3,8 @@
  * the knock-out table. Their entries in the request table say a newer request of the same type
  * supersedes one waiting or running, and `cancelExplanations` stops them (the scheduler answers a
  * stopped one "cancelled"). Their work runs in slices, so other requests are answered meanwhile. The
- * corpus's rows and the knock-out table are kept until the weights change; the table is measured in
- * idle time beside the queue, and a request for it is answered when it is ready (`Later`).
+ * corpus's rows and the knock-out table are kept until the weights change; once asked for, the table
+ * is measured in idle time beside the queue, and a request for it is answered when it is ready (`Later`).
  */
 import { assertAnalysable, assertNoNaN } from '../model/network/analysable.ts';
 import { SlmError, inputError } from '../model/network/errors.ts';
@@ -37,6 +37,12 @@ export function explanationRequests({ host, models, scheduler }: ServiceParts): 
   let evaluator: LineEvaluator | null = null;
   /** Bumped when the weights change, so that a knock-out table being measured in idle time is dropped. */
   let era = 0;
+  /**
+   * Whether the open model's table has been asked for. Until it is, idle time measures only the unit
+   * cards' contexts: about a second of work for a table nobody may look at is not spent on every open,
+   * epoch shown or edit. Once asked for, it is kept up to date in idle time as the weights change.
+   */
+  let tableWanted = false;
   /** Knock-out table requests waiting for the table being measured. */
   let tableWaiters: TableWaiter[] = [];
   /** The era whose table is being measured, or null when none is. */
@@ -47,7 +53,10 @@ export function explanationRequests({ host, models, scheduler }: ServiceParts): 
     knockouts = null;
     contexts = null;
     evaluator = null;
-    if (change === 'model') corpus = null;
+    if (change === 'model') {
+      corpus = null;
+      tableWanted = false;
+    }
     era++;
     measuring = null;
     // Only once things have been quiet for a moment (a drag or a series of knock-outs starts it once),
@@ -68,9 +77,9 @@ export function explanationRequests({ host, models, scheduler }: ServiceParts): 
   }
 
   /**
-   * Measures the corpus's contexts for unit cards (about a tenth of a second for Boris) and the
-   * knock-out table, one unit at a time, yielding to arriving messages between units (a few
-   * milliseconds each), and settles the requests waiting for the table. Started in idle time after the
+   * Measures the corpus's contexts for unit cards (about a tenth of a second for Boris) and, once the
+   * table has been asked for, the knock-out table, one unit at a time, yielding to arriving messages
+   * between units (a few milliseconds each), and settles the requests waiting for the table. Started in idle time after the
    * weights change, so that a later request is answered at once, or at once by a table request (then
    * the table comes first). A weight change or another model starts it over.
    */
@@ -101,7 +110,7 @@ export function explanationRequests({ host, models, scheduler }: ServiceParts): 
           if (!stale()) contexts ??= measured;
         };
         if (tableWaiters.length === 0) await measureContexts();
-        if (stale()) return;
+        if (stale() || !tableWanted) return;
         const lineEvaluator = (evaluator ??= new LineEvaluator(weights, heldOut));
         const intact = await scheduler.inSlices(lineEvaluator.evaluateSteps(), unlessStale);
         const units: UnitKnockout[] = [];
@@ -138,6 +147,7 @@ export function explanationRequests({ host, models, scheduler }: ServiceParts): 
    * table for these weights is kept, otherwise when it has been measured, beside the queue.
    */
   function knockoutTable(job: Job): KnockoutTableResult | Later<KnockoutTableResult> {
+    tableWanted = true;
     if (knockouts) return knockouts;
     const table = new Promise<KnockoutTableResult>((resolve, reject) => {
       const waiter = { resolve, reject };
