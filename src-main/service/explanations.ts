@@ -3,8 +3,8 @@
  * the knock-out table. Their entries in the request table say a newer request of the same type
  * supersedes one waiting or running, and `cancelExplanations` stops them (the scheduler answers a
  * stopped one "cancelled"). Their work runs in slices, so other requests are answered meanwhile. The
- * corpus's rows and the knock-out table are kept until the weights change; once asked for, the table
- * is measured in idle time beside the queue, and a request for it is answered when it is ready (`Later`).
+ * corpus's rows and the knock-out table are kept until the weights change; once asked for, they are
+ * measured again in idle time beside the queue, and a table request is answered when it is ready (`Later`).
  */
 import { assertAnalysable, assertNoNaN } from '../model/network/analysable.ts';
 import { SlmError, inputError } from '../model/network/errors.ts';
@@ -38,11 +38,12 @@ export function explanationRequests({ host, models, scheduler }: ServiceParts): 
   /** Bumped when the weights change, so that a knock-out table being measured in idle time is dropped. */
   let era = 0;
   /**
-   * Whether the open model's table has been asked for. Until it is, idle time measures only the unit
-   * cards' contexts: about a second of work for a table nobody may look at is not spent on every open,
-   * epoch shown or edit. Once asked for, it is kept up to date in idle time as the weights change.
+   * What has been asked for since the model opened: the knock-out table, a unit profile. Idle time
+   * prepares only those, so an open, an epoch shown or an edit spends no work (about a second for
+   * the table, a quarter of one for the profiles' contexts) on what nobody is looking at. Once asked
+   * for, each is kept up to date in idle time as the weights change.
    */
-  let tableWanted = false;
+  let wanted = { table: false, profile: false };
   /** Knock-out table requests waiting for the table being measured. */
   let tableWaiters: TableWaiter[] = [];
   /** The era whose table is being measured, or null when none is. */
@@ -55,7 +56,7 @@ export function explanationRequests({ host, models, scheduler }: ServiceParts): 
     evaluator = null;
     if (change === 'model') {
       corpus = null;
-      tableWanted = false;
+      wanted = { table: false, profile: false };
     }
     era++;
     measuring = null;
@@ -77,9 +78,9 @@ export function explanationRequests({ host, models, scheduler }: ServiceParts): 
   }
 
   /**
-   * Measures the corpus's contexts for unit cards (about a tenth of a second for Boris) and, once the
-   * table has been asked for, the knock-out table, one unit at a time, yielding to arriving messages
-   * between units (a few milliseconds each), and settles the requests waiting for the table. Started in idle time after the
+   * Measures what has been asked for since the model opened (`wanted`): the corpus's contexts for unit
+   * cards (about a tenth of a second for Boris) and the knock-out table, one unit at a time, yielding to
+   * arriving messages between units (a few milliseconds each), and settles the requests waiting for the table. Started in idle time after the
    * weights change, so that a later request is answered at once, or at once by a table request (then
    * the table comes first). A weight change or another model starts it over.
    */
@@ -94,7 +95,7 @@ export function explanationRequests({ host, models, scheduler }: ServiceParts): 
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
       try {
-        if (stale() || knockouts) return;
+        if (stale() || knockouts || !(wanted.table || wanted.profile)) return;
         const { weights } = model();
         assertAnalysable(weights);
         const { lines, heldOut, heldOutTexts } = await corpusRows();
@@ -105,12 +106,12 @@ export function explanationRequests({ host, models, scheduler }: ServiceParts): 
         };
         const measureContexts = async () => {
           await host.yieldToMessages();
-          if (stale() || contexts) return;
+          if (stale() || contexts || !wanted.profile) return;
           const measured = await scheduler.inSlices(corpusContextsSteps(weights, lines), unlessStale);
           if (!stale()) contexts ??= measured;
         };
         if (tableWaiters.length === 0) await measureContexts();
-        if (stale() || !tableWanted) return;
+        if (stale() || !wanted.table) return;
         const lineEvaluator = (evaluator ??= new LineEvaluator(weights, heldOut));
         const intact = await scheduler.inSlices(lineEvaluator.evaluateSteps(), unlessStale);
         const units: UnitKnockout[] = [];
@@ -147,7 +148,7 @@ export function explanationRequests({ host, models, scheduler }: ServiceParts): 
    * table for these weights is kept, otherwise when it has been measured, beside the queue.
    */
   function knockoutTable(job: Job): KnockoutTableResult | Later<KnockoutTableResult> {
-    tableWanted = true;
+    wanted.table = true;
     if (knockouts) return knockouts;
     const table = new Promise<KnockoutTableResult>((resolve, reject) => {
       const waiter = { resolve, reject };
@@ -207,6 +208,7 @@ export function explanationRequests({ host, models, scheduler }: ServiceParts): 
   async function unitProfile(request: RequestOf<'unitProfile'>, job: Job): Promise<ResultOf<'unitProfile'>> {
     const open = model();
     assertAnalysable(open.weights);
+    wanted.profile = true;
     const mine = era;
     const { lines, heldOut } = await corpusRows(() => job.signal.throwIfAborted());
     const unitContexts = contexts ?? (await job.inSlices(corpusContextsSteps(open.weights, lines)));
