@@ -296,3 +296,25 @@ test('leaving the page mid-training asks first', async ({ page }) => {
   // The trained model is open and not saved yet: still unsaved work.
   expect(await leaving()).toBe(true);
 });
+
+test('what the learner types while a reply is on its way is kept, not emptied when the reply comes', async ({ page }) => {
+  // Each message to the model service is held up for a moment, as a service busy with an explanation holds it.
+  await page.addInitScript(() => {
+    const post = Worker.prototype.postMessage;
+    Worker.prototype.postMessage = function (this: Worker, message: unknown, ...rest: never[]) {
+      if ((message as { type?: string } | null)?.type === 'generate') setTimeout(() => post.call(this, message, ...rest), 800);
+      else post.call(this, message, ...rest);
+    } as typeof post;
+  });
+  await open(page);
+  const field = page.getByRole('textbox', { name: 'Message' });
+  await field.fill('who are you?');
+  await page.getByRole('button', { name: 'Send' }).click();
+  await field.fill('do you love frogs?');
+  await expect(page.getByRole('log', { name: 'Conversation' }).getByRole('button', { name: /^Boris's token/ }).first()).toBeVisible();
+  await expect(field).toHaveValue('do you love frogs?');
+  // Sent as it was typed, the field is emptied as before.
+  await page.getByRole('button', { name: 'Send' }).click();
+  await expect(page.getByRole('log', { name: 'Conversation' }).getByRole('button', { name: /^Your token 2: do$/ })).toBeVisible();
+  await expect(field).toHaveValue('');
+});
