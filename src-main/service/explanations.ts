@@ -80,9 +80,10 @@ export function explanationRequests({ host, models, scheduler }: ServiceParts): 
   /**
    * Measures what has been asked for since the model opened (`wanted`): the corpus's contexts for unit
    * cards (about a tenth of a second for Boris) and the knock-out table, one unit at a time, yielding to
-   * arriving messages between units (a few milliseconds each), and settles the requests waiting for the table. Started in idle time after the
-   * weights change, so that a later request is answered at once, or at once by a table request (then
-   * the table comes first). A weight change or another model starts it over.
+   * arriving messages between units (a few milliseconds each), and settles the requests waiting for
+   * the table. Started in idle time after the weights change, so that a later request is answered at
+   * once, or at once by a table request (then the table comes first). A weight change or another model
+   * starts it over.
    */
   function measure(delay: number): void {
     const mine = era;
