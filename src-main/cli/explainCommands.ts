@@ -7,7 +7,7 @@ import { inputError, quote } from '../model/network/errors.ts';
 import { DEFAULT_IG_STEPS, MAX_IG_STEPS, explainPrediction } from '../model/explanations/explain.ts';
 import { explanationRecord, knockoutTableRecord, type ReplyNodeRecord, replyNodeRecords, unitProfileRecord } from '../model/explanations/explainRecords.ts';
 import { describeHeldOut, heldOutWords } from '../model/training/heldOut.ts';
-import { corpusRows, knockoutTable, knockoutTexts, parseUnitId } from '../model/units/knockout.ts';
+import { corpusRows, knockoutCorpus, knockoutTable, parseUnitId } from '../model/units/knockout.ts';
 import type { Model } from '../model/network/model.ts';
 import { run } from '../model/network/network.ts';
 import { MAX_TREE_DEPTH, REPLY_TREE_DEFAULTS, growReplyTree } from '../model/explanations/replyTree.ts';
@@ -43,9 +43,8 @@ const common = { ...modelOption, ...jsonOption } as const;
 /** The corpus a unit is profiled on: --corpus, or Boris's. */
 async function corpusFor(model: Model, value: string | boolean | undefined) {
   const path = resolve(stringOption(value) ?? bundledCorpusPath());
-  const { lines, heldOut } = corpusRows(model.vocabulary, await readText(path, 'the corpus', MAX_CORPUS_CHARACTERS));
   // The same held-out texts as the app measures knock-outs on.
-  return { lines, heldOut: knockoutTexts(model.weights, heldOut), heldOutTexts: heldOut.length };
+  return knockoutCorpus(model.weights, corpusRows(model.vocabulary, await readText(path, 'the corpus', MAX_CORPUS_CHARACTERS)));
 }
 
 /** "461 texts (301 dialogues and 160 single lines)" or "40 lines". */

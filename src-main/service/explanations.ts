@@ -11,7 +11,7 @@ import { SlmError, inputError } from '../model/network/errors.ts';
 import { explainPredictionSteps } from '../model/explanations/explain.ts';
 import { knockoutTableRecord, unitProfileRecord } from '../model/explanations/explainRecords.ts';
 import { countDialogues } from '../model/training/heldOut.ts';
-import { LineEvaluator, type UnitKnockout, corpusRowsSteps, knockoutTexts } from '../model/units/knockout.ts';
+import { type KnockoutCorpus, LineEvaluator, type UnitKnockout, corpusRowsSteps, knockoutCorpus } from '../model/units/knockout.ts';
 import { nextContext, tokenEmbedding } from '../model/network/network.ts';
 import { type ReplyNode, replyTreeSteps } from '../model/explanations/replyTree.ts';
 import { corpusContextsSteps, unitProfileSteps } from '../model/units/unitProfile.ts';
@@ -29,7 +29,7 @@ interface TableWaiter {
 
 export function explanationRequests({ host, models, scheduler }: ServiceParts): HandlersFor<ExplanationType | 'cancelExplanations'> {
   const model = () => models.current().model;
-  let corpus: { lines: number[][]; heldOut: number[][]; heldOutTexts: number } | null = null;
+  let corpus: KnockoutCorpus | null = null;
   let knockouts: KnockoutTableResult | null = null;
   /** The corpus's contexts under the current weights, for unit profiles. */
   let contexts: Float64Array[] | null = null;
@@ -65,14 +65,14 @@ export function explanationRequests({ host, models, scheduler }: ServiceParts): 
     measure(tableWaiters.length > 0 ? 0 : IDLE_DELAY_MS);
   });
 
-  async function corpusRows(stop?: () => void): Promise<{ lines: number[][]; heldOut: number[][]; heldOutTexts: number }> {
+  async function corpusRows(stop?: () => void): Promise<KnockoutCorpus> {
     if (!corpus) {
       const vocabulary = model().vocabulary;
       const text = models.current().corpus ?? (await host.bundled()).corpus;
       const rows = await scheduler.inSlices(corpusRowsSteps(vocabulary, text), stop);
       // Another model may have opened meanwhile: keep the rows only for the model they were read for.
       if (model().vocabulary !== vocabulary) throw new SlmError('cancelled', 'another model was opened while its corpus was read; ask again');
-      corpus ??= { lines: rows.lines, heldOut: knockoutTexts(model().weights, rows.heldOut), heldOutTexts: rows.heldOut.length };
+      corpus ??= knockoutCorpus(model().weights, rows);
     }
     return corpus;
   }

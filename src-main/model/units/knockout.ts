@@ -172,6 +172,18 @@ export function* corpusRowsSteps(vocabulary: Vocabulary, text: string): Sliced<{
   return { lines, heldOut: splitCorpus(lines).test };
 }
 
+/** A corpus's rows ready for knock-outs: its texts, the held-out texts measured (knockoutTexts), and how many there are in all. */
+export interface KnockoutCorpus {
+  lines: number[][];
+  heldOut: number[][];
+  heldOutTexts: number;
+}
+
+/** What `corpusRows` read, with the held-out texts cut to those the knock-outs of `weights` are measured on. */
+export function knockoutCorpus(weights: Pick<Weights, 'vocabularySize' | 'embeddingSize'>, rows: { lines: number[][]; heldOut: number[][] }): KnockoutCorpus {
+  return { lines: rows.lines, heldOut: knockoutTexts(weights, rows.heldOut), heldOutTexts: rows.heldOut.length };
+}
+
 /**
  * The held-out texts the knock-outs are measured on: all of them when one pass over them fits in
  * MAX_KNOCKOUT_PASS_WORK, otherwise the first ones that do (at least one), so a large model's table
