@@ -19,6 +19,12 @@ export interface AboutInfo {
  * member is a function (tests/preload-contract.test.ts holds it to that). Results are validated again
  * on the renderer's side by the protocol's schemas.
  */
+/** A lesson file as picked: its name and text. */
+export interface LessonFile {
+  name: string;
+  text: string;
+}
+
 export interface SlmDesktopApi {
   request(body: RequestBody): Promise<BridgeAnswer>;
   onEvent(listener: (event: ServiceEvent) => void): () => void;
@@ -29,7 +35,7 @@ export interface SlmDesktopApi {
   /** Shows a folder dialog and writes weights.npz + wordmap.json there; the folder, or null. */
   exportOriginal(files: { weights: Uint8Array; wordmap: string }): Promise<string | null>;
   /** Shows an open dialog for a lesson (*.slm-lesson.json); its name and text (read within the limits), or null if cancelled. */
-  chooseLesson(): Promise<{ name: string; text: string } | null>;
+  chooseLesson(): Promise<LessonFile | null>;
   /** Shows a save dialog and writes the lesson's text there (atomically); the path written, or null. */
   saveLessonAs(suggestedName: string, text: string): Promise<string | null>;
   /** The app's and its runtime's versions, for the About box. */

@@ -12,7 +12,7 @@
  * preload's API must be present and whole: if it is not, createBridge fails with a message that says
  * what broke, and the in-page worker is never used in its place.
  */
-import { type AboutInfo, DESKTOP_SHELL_QUERY, type SlmDesktopApi } from '../../src-main/desktop/api.ts';
+import { type AboutInfo, DESKTOP_SHELL_QUERY, type LessonFile, type SlmDesktopApi } from '../../src-main/desktop/api.ts';
 import { type DesktopCommand, parseDesktopCommand } from '../../src-main/desktop/commands.ts';
 import { type ModelSource, type RequestBody, type ResultOf, type ServiceEvent, parseEvent, parseResult } from '../../src-main/service/protocol.ts';
 import { type ServiceConnection, ServiceError, ServiceSupervisor } from '../../src-main/service/supervisor.ts';
@@ -67,12 +67,6 @@ export interface Bridge {
   /** The app's version and its runtime's, for the About box. */
   about(): Promise<HostInfo>;
   readonly backend: Backend;
-}
-
-/** A lesson file as picked: its name and text. */
-export interface LessonFile {
-  name: string;
-  text: string;
 }
 
 /** What the About box says of the host: the app's version (null: the page's own) and the runtime's, as label and value. */

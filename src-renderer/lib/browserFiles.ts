@@ -1,3 +1,4 @@
+import type { LessonFile } from '../../src-main/desktop/api.ts';
 import type { ModelSource } from '../../src-main/service/protocol.ts';
 
 /**
@@ -33,7 +34,7 @@ export async function chooseModelInBrowser(): Promise<ModelSource | null> {
 }
 
 /** Shows the browser's file picker for a lesson and reads it; its name and text, or null if it was cancelled. */
-export async function chooseLessonInBrowser(): Promise<{ name: string; text: string } | null> {
+export async function chooseLessonInBrowser(): Promise<LessonFile | null> {
   const [file] = await pickFiles('.json,application/json', false, 'Lesson file to open');
   return file ? { name: file.name, text: await file.text() } : null;
 }

@@ -12,6 +12,7 @@ import {
   readLesson,
   readLessonLink,
 } from '../../src-main/service/protocol.ts';
+import type { LessonFile } from '../../src-main/desktop/api.ts';
 import type { CommandName, CommandOf } from './bridge.ts';
 import type { CompareState } from './compare.svelte.ts';
 import type { Explainer } from './explainer.svelte.ts';
@@ -165,7 +166,7 @@ export class Lessons {
   }
 
   /** The moment on screen as a file's text, and its name. */
-  async saveText(withHistory = true): Promise<{ name: string; text: string }> {
+  async saveText(withHistory = true): Promise<LessonFile> {
     const lesson = await this.withWork(() => this.capture(withHistory), 'saved');
     return { name: this.fileName(lesson), text: lessonText(lesson) };
   }
