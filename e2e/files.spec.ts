@@ -7,13 +7,9 @@ import { parseModel } from '../src-main/model/formats/slmJson.ts';
 import { importOriginal } from '../src-main/model/formats/original.ts';
 import { createRng } from '../src-main/model/network/rng.ts';
 import { boris } from '../tests/helpers/boris.ts';
+import { fromMenu, pickFromMenu } from './helpers/lesson.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'slm-files-'));
-
-async function fromMenu(page: Page, item: string) {
-  await page.getByLabel('Model files').click();
-  await page.getByRole('button', { name: item }).click();
-}
 
 async function downloads(page: Page, count: number, action: () => Promise<void>): Promise<Map<string, string>> {
   const saved = new Map<string, string>();
@@ -46,9 +42,7 @@ test("exports the original's files and the app's model file with Boris's exact w
   for (const m of ['w0', 'w1', 'w2'] as const) expect(Array.from(saved.weights[m])).toEqual(Array.from(boris.weights[m]));
 
   // Open the original's two files: the chat talks with them, with the engine's numbers.
-  const chooser = page.waitForEvent('filechooser');
-  await fromMenu(page, 'Open model file…');
-  await (await chooser).setFiles([original.get('weights.npz')!, original.get('wordmap.json')!]);
+  await pickFromMenu(page, 'Open model file…', [original.get('weights.npz')!, original.get('wordmap.json')!]);
   await expect(page.getByText('Opened Original model.')).toBeVisible();
   await expect(page.getByText(/Original model · 78 words/)).toBeVisible();
   await page.getByLabel('Temperature').fill('0');
@@ -64,17 +58,13 @@ test("exports the original's files and the app's model file with Boris's exact w
 test('a file it cannot use gets a clear message and the open model stays', async ({ page }) => {
   const broken = join(scratch, 'broken.slm.json');
   writeFileSync(broken, '{"format": "slm-studio-model", "version": 1, "vocabulary": ["", "-"]');
-  let chooser = page.waitForEvent('filechooser');
-  await fromMenu(page, 'Open model file…');
-  await (await chooser).setFiles(broken);
+  await pickFromMenu(page, 'Open model file…', broken);
   await expect(page.getByRole('alert')).toContainText('broken.slm.json');
   await expect(page.getByText(/Boris · 78 words/)).toBeVisible();
 
   const lonely = join(scratch, 'weights.npz');
   writeFileSync(lonely, 'PK');
-  chooser = page.waitForEvent('filechooser');
-  await fromMenu(page, 'Open model file…');
-  await (await chooser).setFiles(lonely);
+  await pickFromMenu(page, 'Open model file…', lonely);
   await expect(page.getByRole('alert')).toContainText('weights.npz needs its wordmap.json');
   await expect(page.getByText(/Boris · 78 words/)).toBeVisible();
   await page.getByLabel('Model files').click();

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openApp as open, sayGreedily as say } from './helpers/chat.ts';
+import { pickFromMenu } from './helpers/lesson.ts';
 
 /**
  * The rough edges a first-time learner met. Each test failed on the code before
@@ -107,10 +108,7 @@ test('choosing a model in the header opens it at once; the header and the chat a
   // Another model, Mia, opened from a file.
   const mia = join(mkdtempSync(join(tmpdir(), 'slm-learner-')), 'mia.slm.json');
   writeFileSync(mia, JSON.stringify({ ...JSON.parse(readFileSync('resources/models/boris.slm.json', 'utf8')), name: 'Mia' }));
-  const chooser = page.waitForEvent('filechooser');
-  await page.getByLabel('Model files').click();
-  await page.getByRole('button', { name: 'Open model file…' }).click();
-  await (await chooser).setFiles(mia);
+  await pickFromMenu(page, 'Open model file…', mia);
   await expect(page.getByText(/^Mia · 78 words/)).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Chat with Mia' })).toBeVisible();
   const picker = page.getByRole('banner').getByRole('combobox', { name: 'Model' });
@@ -135,10 +133,7 @@ test('a finished run keeps the conversation, and says so', async ({ page }) => {
 
 test('a notice does not cover the transport', async ({ page }) => {
   await open(page);
-  const chooser = page.waitForEvent('filechooser');
-  await page.getByLabel('Model files').click();
-  await page.getByRole('button', { name: 'Open model file…' }).click();
-  await (await chooser).setFiles('resources/models/boris.slm.json');
+  await pickFromMenu(page, 'Open model file…', 'resources/models/boris.slm.json');
   const notice = page.getByText('Opened Boris.');
   await expect(notice).toBeVisible();
   const transport = await box(page.getByRole('group', { name: 'Transport' }));

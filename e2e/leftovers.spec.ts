@@ -4,6 +4,7 @@ import { expect, test } from '@playwright/test';
 import { corpusRows, knockoutTexts } from '../src-main/model/units/knockout.ts';
 import { boris, borisText } from '../tests/helpers/boris.ts';
 import { openApp } from './helpers/chat.ts';
+import { pickFromMenu } from './helpers/lesson.ts';
 
 const LONG_NAME = 'Boris after a long afternoon of training on every frog story in the pond';
 
@@ -14,10 +15,7 @@ test('a model with a long name keeps the header to one row, names itself in full
   mkdirSync(info.outputDir, { recursive: true });
   const file = join(info.outputDir, 'long-name.slm.json');
   writeFileSync(file, JSON.stringify({ ...JSON.parse(borisText), name: LONG_NAME }));
-  const chooser = page.waitForEvent('filechooser');
-  await page.getByLabel('Model files').click();
-  await page.getByRole('button', { name: 'Open model file…' }).click();
-  await (await chooser).setFiles(file);
+  await pickFromMenu(page, 'Open model file…', file);
   const name = header.locator('.model .name');
   await expect(name).toHaveText(LONG_NAME);
   await expect(name).toHaveAttribute('title', LONG_NAME);

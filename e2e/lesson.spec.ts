@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readLesson } from '../src-main/service/protocol.ts';
 import { openApp } from './helpers/chat.ts';
-import { LESSON, expectLessonRestored, fromMenu, setUpLesson } from './helpers/lesson.ts';
+import { LESSON, expectLessonRestored, fromMenu, pickFromMenu, setUpLesson } from './helpers/lesson.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'slm-lesson-'));
 
@@ -40,18 +40,14 @@ test('a lesson saved to a file opens after a reload with every part as it was an
   });
 
   await openApp(page);
-  const chooser = page.waitForEvent('filechooser');
-  await fromMenu(page, 'Open lesson…');
-  await (await chooser).setFiles(path);
+  await pickFromMenu(page, 'Open lesson…', path);
   await expectLessonRestored(page, before);
   expect(errors).toEqual([]);
 });
 
 test('a damaged or hostile lesson says what is wrong and changes nothing', async ({ page }) => {
   await openApp(page);
-  const chooser = page.waitForEvent('filechooser');
-  await fromMenu(page, 'Open lesson…');
-  await (await chooser).setFiles({ name: 'bad.slm-lesson.json', mimeType: 'application/json', buffer: Buffer.from('{"format":"slm-lesson","version":1,"model":{"kind":"bundled","name":"<img src=x onerror=alert(1)>"}}') });
+  await pickFromMenu(page, 'Open lesson…', { name: 'bad.slm-lesson.json', mimeType: 'application/json', buffer: Buffer.from('{"format":"slm-lesson","version":1,"model":{"kind":"bundled","name":"<img src=x onerror=alert(1)>"}}') });
   await expect(page.getByRole('alert')).toContainText('bad.slm-lesson.json is damaged');
   await expect(page.getByText(/Boris · \d+ words/)).toBeVisible();
   await expect(page.getByRole('log', { name: 'Conversation' }).getByRole('button')).toHaveCount(0);
@@ -65,10 +61,7 @@ test('a lesson whose model is embedded is too large for a link: the app says so 
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   await openApp(page);
   // Boris opened from his model file is not the bundled model: a lesson embeds him.
-  const chooser = page.waitForEvent('filechooser');
-  await page.getByLabel('Model files').click();
-  await page.getByRole('button', { name: 'Open model file…' }).click();
-  await (await chooser).setFiles(join('resources', 'models', 'boris.slm.json'));
+  await pickFromMenu(page, 'Open model file…', join('resources', 'models', 'boris.slm.json'));
   await expect(page.getByText('Opened Boris.')).toBeVisible();
   await fromMenu(page, 'Copy lesson link');
   await expect(page.getByRole('alert')).toContainText(/This lesson is too large for a link \([\d,]+ characters; a link holds 32,000\): Boris is embedded in it\. Save it as a file with Save lesson…/);

@@ -1,4 +1,4 @@
-import { type Page, expect } from '@playwright/test';
+import { type FileChooser, type Page, expect } from '@playwright/test';
 import { boris, borisText } from '../../tests/helpers/boris.ts';
 import { sayGreedily } from './chat.ts';
 import { engineStepsInPage } from './engineInPage.ts';
@@ -15,9 +15,17 @@ export const LESSON = {
   sentences: ['i like frogs', 'i like toads', 'frogs are green'],
 } as const;
 
+/** Chooses `item` of the Files menu. */
 export async function fromMenu(page: Page, item: string) {
   await page.getByLabel('Model files').click();
   await page.getByRole('button', { name: item }).click();
+}
+
+/** Chooses `item` of the Files menu (Open model file…, Open lesson…) and gives the file picker it opens `files`. */
+export async function pickFromMenu(page: Page, item: string, files: Parameters<FileChooser['setFiles']>[0]) {
+  const chooser = page.waitForEvent('filechooser');
+  await fromMenu(page, item);
+  await (await chooser).setFiles(files);
 }
 
 /** The exact h2 values of the network view's cells, for the step under the clock. */

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { largeBenchCorpus, writeLargeModel } from '../../scripts/bench-large.ts';
+import { pickFromMenu } from '../helpers/lesson.ts';
 
 /**
  * `npm run shots`: every view at 1280x800 with the benchmark's large model open (V = 4,096, E = 32,
@@ -23,10 +24,7 @@ test('every view with a 4,096-word model open, at 1280x800', async ({ page }) =>
   const shot = (name: string) => page.screenshot({ path: `${folder}/large-${name}-1280x800.png` });
   await page.goto('/');
   await expect(page.getByText(/Boris · \d+ words/)).toBeVisible({ timeout: 15_000 });
-  const chooser = page.waitForEvent('filechooser');
-  await page.getByLabel('Model files').click();
-  await page.getByRole('button', { name: 'Open model file…' }).click();
-  await (await chooser).setFiles(file);
+  await pickFromMenu(page, 'Open model file…', file);
   await expect(page.getByText(/^Opened Large/)).toBeVisible({ timeout: 60_000 });
 
   const message = page.getByRole('textbox', { name: 'Message' });
