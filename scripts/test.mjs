@@ -2,8 +2,9 @@
 // side by side so that both cores are busy; then vitest, then the browser tests, one after the other,
 // because the unit tests measure how fast the service answers while it works, and a browser beside
 // them on two cores would measure the machine instead. SLM_TEST_ONE_AT_A_TIME=1 runs every step one
-// after another (and vitest one file at a time: vitest.config.ts reads it too). A step's output is printed whole when it ends (the browser tests' as it comes); the
-// first failure stops the rest and sets the exit code.
+// after another (and vitest one file at a time: vitest.config.ts reads it too). A step's output is
+// printed whole when it ends (the browser tests' as it comes); the first failure stops the rest and
+// sets the exit code.
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
