@@ -133,6 +133,18 @@ describe('explanation requests', () => {
     }
   });
 
+  it('answers a knock-out table asked for just before another model opens, with that model’s table', async () => {
+    const fresh = inProcessService();
+    await fresh.ask({ type: 'open', source: { kind: 'bundled' } });
+    const table = fresh.nextId();
+    await fresh.service.handle({ type: 'knockoutTable', id: table });
+    await fresh.ask({ type: 'open', source: { kind: 'bundled' } });
+    for (const started = performance.now(); !fresh.replies.has(table) && performance.now() - started < 20_000; ) await new Promise((resolve) => setTimeout(resolve, 5));
+    const reply = fresh.replies.get(table);
+    expect(reply?.type).toBe('reply');
+    if (reply?.type === 'reply') expect(parseResult('knockoutTable', reply.result).loss).toBe(knockoutTable(boris.weights, corpus.heldOut).loss);
+  });
+
   it('measures the knock-out table beside the queue: edits are not held up, and the table is for the weights as they end up', async () => {
     await ask({ type: 'resetWeights' });
     const order: number[] = [];

@@ -46,6 +46,8 @@ export function explanationRequests({ host, models, scheduler }: ServiceParts): 
   let wanted = { table: false, profile: false };
   /** Knock-out table requests waiting for the table being measured. */
   let tableWaiters: TableWaiter[] = [];
+  /** Whether to measure the table: asked for since the model opened, or a request waits for it (one sent before another model opened). */
+  const tableWanted = () => wanted.table || tableWaiters.length > 0;
   /** The era whose table is being measured, or null when none is. */
   let measuring: number | null = null;
 
@@ -61,8 +63,8 @@ export function explanationRequests({ host, models, scheduler }: ServiceParts): 
     era++;
     measuring = null;
     // Only once things have been quiet for a moment (a drag or a series of knock-outs starts it once),
-    // or at once when a request is waiting for the table.
-    measure(tableWaiters.length > 0 ? 0 : IDLE_DELAY_MS);
+    // or at once when a request is waiting for the table; not at all when nothing is wanted.
+    if (tableWanted() || wanted.profile) measure(tableWaiters.length > 0 ? 0 : IDLE_DELAY_MS);
   });
 
   async function corpusRows(stop?: () => void): Promise<KnockoutCorpus> {
@@ -96,7 +98,7 @@ export function explanationRequests({ host, models, scheduler }: ServiceParts): 
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
       try {
-        if (stale() || knockouts || !(wanted.table || wanted.profile)) return;
+        if (stale() || knockouts) return;
         const { weights } = model();
         assertAnalysable(weights);
         const { lines, heldOut, heldOutTexts } = await corpusRows();
@@ -112,7 +114,7 @@ export function explanationRequests({ host, models, scheduler }: ServiceParts): 
           if (!stale()) contexts ??= measured;
         };
         if (tableWaiters.length === 0) await measureContexts();
-        if (stale() || !wanted.table) return;
+        if (stale() || !tableWanted()) return;
         const lineEvaluator = (evaluator ??= new LineEvaluator(weights, heldOut));
         const intact = await scheduler.inSlices(lineEvaluator.evaluateSteps(), unlessStale);
         const units: UnitKnockout[] = [];
