@@ -36,7 +36,9 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `npx vite preview --port ${port} --strictPort`,
+    // The built renderer, from a plain file server (scripts/serve-folder.mjs): `vite preview` would gzip
+    // its four megabytes again for every test's fresh browser context.
+    command: `node scripts/serve-folder.mjs dist/renderer ${port}`,
     url: `http://127.0.0.1:${port}/`,
     reuseExistingServer: false,
     timeout: 60_000,

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readLessonLink } from '../src-main/service/protocol.ts';
 import { LESSON, expectLessonRestored, fromMenu, setUpLesson } from './helpers/lesson.ts';
-import { serveFolder } from './helpers/staticServer.ts';
+import { serveFolder } from '../scripts/serve-folder.mjs';
 
 /**
  * `npm run build:web` writes a folder any static server can host: here a plain Node file server (no
