@@ -25,6 +25,20 @@ async function shownNeighbours(page: Page) {
     .evaluateAll((items) => items.map((li) => ({ word: (li as HTMLElement).dataset.word!, distance: Number((li as HTMLElement).dataset.distance) })));
 }
 
+test('a view is built when it is first shown, and keeps what the learner did in it', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByText(/Boris · \d+ words/)).toBeVisible({ timeout: 15_000 });
+  for (const view of ['compare', 'embeddings', 'weights', 'train']) await expect(page.locator(`#view-${view} > *`)).toHaveCount(0);
+  await page.getByRole('tab', { name: 'Embeddings' }).click();
+  await page.getByRole('textbox', { name: 'Word' }).fill('frogs');
+  await expect(page.getByRole('list', { name: 'Neighbours' }).getByRole('listitem').first()).toBeVisible();
+  await page.getByRole('tab', { name: 'Inside' }).click();
+  await expect(page.locator('#view-embeddings')).toBeHidden();
+  await page.getByRole('tab', { name: 'Embeddings' }).click();
+  await expect(page.getByRole('textbox', { name: 'Word' })).toHaveValue('frogs');
+  await expect(page.getByRole('list', { name: 'Neighbours' }).getByRole('listitem').first()).toBeVisible();
+});
+
 test('typing a word lists the same neighbours as `slm neighbours`', async ({ page }) => {
   await openEmbeddings(page);
   await page.getByRole('textbox', { name: 'Word' }).fill('frogs');

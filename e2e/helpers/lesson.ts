@@ -38,16 +38,12 @@ export async function networkH2(page: Page): Promise<number[]> {
 
 /** What a page shows of the lesson's parts, to compare before saving and after opening. */
 export async function shownParts(page: Page) {
-  const conversation = await page.getByRole('log', { name: 'Conversation' }).getByRole('button').allTextContents();
-  const sentences: string[] = [];
-  for (const letter of ['A', 'B', 'C']) sentences.push(await page.getByRole('textbox', { name: `Sentence ${letter}`, includeHidden: true }).inputValue());
   return {
-    conversation,
+    conversation: await page.getByRole('log', { name: 'Conversation' }).getByRole('button').allTextContents(),
     step: await page.getByRole('slider', { name: 'Step' }).inputValue(),
     explain: await page.getByRole('button', { name: 'Explain', exact: true }).getAttribute('aria-pressed'),
     measure: await page.getByLabel('Measure').inputValue(),
     epoch: await page.getByTestId('epoch-bar').getAttribute('data-shown'),
-    sentences,
   };
 }
 
@@ -93,8 +89,9 @@ export async function setUpLesson(page: Page) {
 }
 
 /**
- * Checks a restored lesson: every part as it was saved, the note at the clock, and the network's h2
- * cells at the clock equal to the engine's (run in the page) with the epoch's weights.
+ * Checks a restored lesson: every part as it was saved, the note at the clock, the network's h2 cells
+ * at the clock equal to the engine's (run in the page) with the epoch's weights, the knock-out and the
+ * Compare sentences.
  */
 export async function expectLessonRestored(page: Page, before: Awaited<ReturnType<typeof shownParts>>) {
   await expect(page.getByRole('status').filter({ hasText: `Opened the lesson “${LESSON.title}” as it was saved` })).toBeVisible({ timeout: 30_000 });
@@ -110,4 +107,7 @@ export async function expectLessonRestored(page: Page, before: Awaited<ReturnTyp
   await page.getByRole('button', { name: 'Own weights' }).click();
   await page.getByRole('tab', { name: 'Weights' }).click();
   await expect(page.locator('#view-weights').getByRole('button', { name: `Knock out ${LESSON.knockedOut.layer} unit ${LESSON.knockedOut.unit}` })).toHaveAttribute('aria-pressed', 'true', { timeout: 20_000 });
+  // The Compare view's sentences, in the view (it is built when it is first shown).
+  await page.getByRole('tab', { name: 'Compare' }).click();
+  for (const [i, sentence] of LESSON.sentences.entries()) await expect(page.getByRole('textbox', { name: `Sentence ${'ABC'[i]}` })).toHaveValue(sentence);
 }

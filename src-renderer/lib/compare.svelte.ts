@@ -42,13 +42,16 @@ export interface DistanceScaleAnswer {
   info: ScaleInfo;
 }
 
+/** The sentences Compare starts with for Boris (a model trained here starts with its own corpus's). */
+export const BORIS_SENTENCES: readonly string[] = ['i am good', 'i am happy'];
+
 /**
  * The Compare view's state: the sentences typed, the metric, and the service's answers for them (the
  * distances, the paths in one projection, and how the chosen pair of paths moves apart). Every number
  * here comes from the model service; this class only asks and keeps.
  */
 export class CompareState {
-  sentences = $state<string[]>(['i am good', 'i am happy']);
+  sentences = $state<string[]>([...BORIS_SENTENCES]);
   metric = $state<Metric>('euclidean');
   /** The two sentences looked at closely (indices into the comparison's paths). */
   pair = $state<[number, number]>([0, 1]);
