@@ -14,17 +14,17 @@ export interface AboutInfo {
   platform: string;
 }
 
-/**
- * The one object the preload script gives the renderer (as `window.slm`), and nothing else: every
- * member is a function (tests/preload-contract.test.ts holds it to that). Results are validated again
- * on the renderer's side by the protocol's schemas.
- */
 /** A lesson file as picked: its name and text. */
 export interface LessonFile {
   name: string;
   text: string;
 }
 
+/**
+ * The one object the preload script gives the renderer (as `window.slm`), and nothing else: every
+ * member is a function (tests/preload-contract.test.ts holds it to that). Results are validated again
+ * on the renderer's side by the protocol's schemas.
+ */
 export interface SlmDesktopApi {
   request(body: RequestBody): Promise<BridgeAnswer>;
   onEvent(listener: (event: ServiceEvent) => void): () => void;
