@@ -5,7 +5,7 @@
 //   node scripts/serve-folder.mjs FOLDER [PORT]   serves FOLDER on 127.0.0.1 until stopped.
 import { readFile, stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { extname, join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const TYPES = {
@@ -21,10 +21,10 @@ const TYPES = {
 
 /** Serves `folder` on 127.0.0.1 at `port` (0: any free one); resolves once it listens. */
 export async function serveFolder(folder, port = 0) {
-  const root = normalize(resolve(folder));
+  const root = resolve(folder);
   const server = createServer(async (request, response) => {
     const path = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
-    let file = normalize(join(root, path));
+    let file = join(root, path);
     if (file !== root && !file.startsWith(root + sep)) {
       response.writeHead(403).end();
       return;
