@@ -116,6 +116,17 @@ describe('the Content-Security-Policy, defined once', () => {
     expect(readFileSync(join(root, 'src-renderer', 'index.html'), 'utf8')).not.toMatch(/Content-Security-Policy/);
   });
 
+  it('ships a renderer built for production, without Svelte’s development runtime', async () => {
+    const { readFileSync, readdirSync } = await import('node:fs');
+    const assets = join(root, 'dist', 'renderer', 'assets');
+    const scripts = readdirSync(assets).filter((file) => file.endsWith('.js'));
+    expect(scripts.length).toBeGreaterThan(0);
+    // A warning only the development runtime has: it comes with its patch of Array.prototype.indexOf,
+    // which made every indexOf in the page (axe's among them) several times slower.
+    const development = scripts.filter((file) => readFileSync(join(assets, file), 'utf8').includes('state_proxy_equality_mismatch'));
+    expect(development, 'scripts with the development runtime').toEqual([]);
+  });
+
   it('differs between the hosts only where they do', () => {
     const desktop = contentSecurityPolicy('desktop').split('; ');
     const web = contentSecurityPolicy('web').split('; ');
