@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './helpers/test.ts';
 import { expectNoSeriousAccessibilityIssues } from './helpers/axe.ts';
 import { WINDOW_SIZES, walkViews } from './helpers/views.ts';
 

@@ -1,4 +1,5 @@
-import { type Page, expect, test } from '@playwright/test';
+import { type Page } from '@playwright/test';
+import { expect, test } from './helpers/test.ts';
 import { execFileSync } from 'node:child_process';
 import { embeddingMap } from '../src-main/model/geometry/embeddingMap.ts';
 import { boris } from '../tests/helpers/boris.ts';

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './helpers/test.ts';
 import { fixedPoint, stepSpectrum } from '../src-main/model/dynamics/dynamics.ts';
 import { Conversation } from '../src-main/model/network/generation.ts';
 import { nearestWords } from '../src-main/model/geometry/geometry.ts';

@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from './helpers/test.ts';
 import { corpusRows, knockoutTexts } from '../src-main/model/units/knockout.ts';
 import { boris, borisText } from '../tests/helpers/boris.ts';
 import { openApp } from './helpers/chat.ts';

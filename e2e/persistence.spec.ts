@@ -1,4 +1,5 @@
-import { type Page, expect, test } from '@playwright/test';
+import { type Page } from '@playwright/test';
+import { expect, test } from './helpers/test.ts';
 
 /**
  * The browser build keeps saved models in IndexedDB (in the service's Web Worker): a model saved in

@@ -1,4 +1,5 @@
-import { type Page, expect, test } from '@playwright/test';
+import { type Page } from '@playwright/test';
+import { expect, test } from './helpers/test.ts';
 import { readFileSync } from 'node:fs';
 import { tokenizeCorpus } from '../src-main/model/network/tokenizer.ts';
 import { Trainer } from '../src-main/model/training/training.ts';

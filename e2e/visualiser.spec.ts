@@ -1,4 +1,5 @@
-import { type Page, expect, test } from '@playwright/test';
+import { type Page } from '@playwright/test';
+import { expect, test } from './helpers/test.ts';
 import { Conversation } from '../src-main/model/network/generation.ts';
 import type { Step } from '../src-main/model/network/network.ts';
 import { createRng } from '../src-main/model/network/rng.ts';
