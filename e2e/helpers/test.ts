@@ -1,4 +1,4 @@
-import { type BrowserContext, type Page, test as base } from '@playwright/test';
+import { type BrowserContext, type Dialog, type Page, test as base } from '@playwright/test';
 
 export { expect } from '@playwright/test';
 
@@ -61,7 +61,6 @@ export const test = base.extend<{ freshTab: boolean }, { sharedTab: { current: S
   /** `test.use({ freshTab: true })` gives a test a new browser context of its own, and throws it away after. */
   freshTab: [false, { option: true }],
   sharedTab: [
-    // eslint-disable-next-line no-empty-pattern
     async ({}, use) => {
       const holder: { current: SharedTab | null } = { current: null };
       await use(holder);
@@ -85,10 +84,10 @@ export const test = base.extend<{ freshTab: boolean }, { sharedTab: { current: S
     }
     const { page } = tab;
     if (tab.used) {
-      for (const event of PAGE_EVENTS) page.removeAllListeners(event);
+      for (const event of PAGE_EVENTS) await page.removeAllListeners(event);
       await page.unrouteAll({ behavior: 'ignoreErrors' });
       // The app asks before it is left with unsaved work; leaving it here loses nothing of a test's.
-      const leave = (dialog: { accept: () => Promise<void> }) => void dialog.accept();
+      const leave = (dialog: Dialog) => void dialog.accept();
       page.on('dialog', leave);
       await page.goto('/__first-visit__');
       page.off('dialog', leave);
