@@ -118,6 +118,8 @@ export class TrainingRun {
 
   private inspectTimer: ReturnType<typeof setTimeout> | null = null;
   private inspectEra = 0;
+  /** Boris's corpus on its way to the editor: a run started meanwhile waits for it rather than train on nothing. */
+  private corpusLoading: Promise<void> | null = null;
   private readonly unsubscribe: () => void;
 
   constructor(private readonly studio: Studio) {
@@ -134,13 +136,20 @@ export class TrainingRun {
   }
 
   /** Loads Boris's corpus into the editor. */
-  async loadBundledCorpus(): Promise<void> {
-    try {
-      const { text } = await this.studio.bridge.request({ type: 'bundledCorpus' });
-      this.setCorpus(text);
-    } catch (error) {
-      this.corpusError = `Boris's corpus could not be loaded: ${(error as Error).message}`;
-    }
+  loadBundledCorpus(): Promise<void> {
+    const loading = (async () => {
+      try {
+        const { text } = await this.studio.bridge.request({ type: 'bundledCorpus' });
+        this.setCorpus(text);
+      } catch (error) {
+        this.corpusError = `Boris's corpus could not be loaded: ${(error as Error).message}`;
+      }
+    })();
+    this.corpusLoading = loading;
+    void loading.finally(() => {
+      if (this.corpusLoading === loading) this.corpusLoading = null;
+    });
+    return loading;
   }
 
   setCorpus(text: string): void {
@@ -210,6 +219,7 @@ export class TrainingRun {
     }
     this.status = 'starting';
     this.clearMessage();
+    if (this.corpusLoading) await this.corpusLoading;
     const report = await this.inspect();
     if (!report) {
       this.fail(this.corpusError ?? 'the corpus could not be read');
