@@ -36,7 +36,6 @@ test('the next test gets the same tab back as a first visit', async ({ page }) =
   await page.goto('/');
   await expect(page.getByText(/^Boris · \d+ words/)).toBeVisible({ timeout: 15_000 });
   const state = await page.evaluate(async () => ({
-    local: localStorage.length,
     session: sessionStorage.length,
     databases: (await indexedDB.databases()).map((d) => d.name),
     dark: matchMedia('(prefers-color-scheme: dark)').matches,
