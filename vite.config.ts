@@ -21,13 +21,18 @@ function contentSecurityPolicyMeta(): Plugin {
 
 // The renderer: built into dist/renderer, loaded by Electron from app://slm/ or served by
 // `npm run web` for a browser, where the model service runs in a Web Worker.
-export default defineConfig({
-  root: 'src-renderer',
-  base: './',
-  plugins: [contentSecurityPolicyMeta(), svelte()],
-  define: { __APP_VERSION__: JSON.stringify(version) },
-  build: { outDir: '../dist/renderer', emptyOutDir: true, target: 'es2022', sourcemap: false },
-  worker: { format: 'es' },
-  server: { host: '127.0.0.1', port },
-  preview: { host: '127.0.0.1', port, strictPort: true },
+export default defineConfig(({ command }) => {
+  // A build is for production whatever NODE_ENV the shell or a test runner has (vitest's is `test`):
+  // vite would take it, and Svelte would then build its development runtime, several times slower.
+  if (command === 'build') process.env.NODE_ENV = 'production';
+  return {
+    root: 'src-renderer',
+    base: './',
+    plugins: [contentSecurityPolicyMeta(), svelte()],
+    define: { __APP_VERSION__: JSON.stringify(version) },
+    build: { outDir: '../dist/renderer', emptyOutDir: true, target: 'es2022', sourcemap: false },
+    worker: { format: 'es' },
+    server: { host: '127.0.0.1', port },
+    preview: { host: '127.0.0.1', port, strictPort: true },
+  };
 });

@@ -38,16 +38,15 @@ function isCurrent(outputs: string[], inputs: string[]): boolean {
   return inputs.every((input) => newestChange(join(root, input)) <= built);
 }
 
-function runNode(args: string[], env: NodeJS.ProcessEnv = process.env): void {
-  execFileSync(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+function runNode(args: string[]): void {
+  execFileSync(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 export default function setup(): void {
   if (!isCurrent(NODE_BUNDLES, NODE_INPUTS)) runNode([join(root, 'scripts', 'build-node.mjs')]);
   if (!isCurrent([RENDERER_PAGE], RENDERER_INPUTS)) {
     console.log('Building the renderer: dist/renderer is missing or older than its sources.');
-    // For production, as `npm run build` does: vite takes NODE_ENV from its environment, and vitest's
-    // is `test`, which would build Svelte's development runtime (it patches Array.prototype.indexOf).
-    runNode([join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], { ...process.env, NODE_ENV: 'production' });
+    // For production even under vitest's NODE_ENV=test: vite.config.ts sees to it.
+    runNode([join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn']);
   }
 }
