@@ -118,8 +118,8 @@ export class TrainingRun {
 
   private inspectTimer: ReturnType<typeof setTimeout> | null = null;
   private inspectEra = 0;
-  /** Boris's corpus on its way to the editor: a run started meanwhile waits for it rather than train on nothing. */
-  private corpusLoading: Promise<void> | null = null;
+  /** The last load of Boris's corpus into the editor: a run started while it is on its way waits for it, rather than train on nothing. */
+  private corpusLoading: Promise<void> = Promise.resolve();
   private readonly unsubscribe: () => void;
 
   constructor(private readonly studio: Studio) {
@@ -137,19 +137,17 @@ export class TrainingRun {
 
   /** Loads Boris's corpus into the editor. */
   loadBundledCorpus(): Promise<void> {
-    const loading = (async () => {
-      try {
-        const { text } = await this.studio.bridge.request({ type: 'bundledCorpus' });
-        this.setCorpus(text);
-      } catch (error) {
-        this.corpusError = `Boris's corpus could not be loaded: ${(error as Error).message}`;
-      }
-    })();
-    this.corpusLoading = loading;
-    void loading.finally(() => {
-      if (this.corpusLoading === loading) this.corpusLoading = null;
-    });
-    return loading;
+    this.corpusLoading = this.readBundledCorpus();
+    return this.corpusLoading;
+  }
+
+  private async readBundledCorpus(): Promise<void> {
+    try {
+      const { text } = await this.studio.bridge.request({ type: 'bundledCorpus' });
+      this.setCorpus(text);
+    } catch (error) {
+      this.corpusError = `Boris's corpus could not be loaded: ${(error as Error).message}`;
+    }
   }
 
   setCorpus(text: string): void {
@@ -219,7 +217,7 @@ export class TrainingRun {
     }
     this.status = 'starting';
     this.clearMessage();
-    if (this.corpusLoading) await this.corpusLoading;
+    await this.corpusLoading;
     const report = await this.inspect();
     if (!report) {
       this.fail(this.corpusError ?? 'the corpus could not be read');
