@@ -1,10 +1,10 @@
-import { type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { expect, test } from './helpers/test.ts';
 import { execFileSync } from 'node:child_process';
 import { embeddingMap } from '../src-main/model/geometry/embeddingMap.ts';
 import { boris } from '../tests/helpers/boris.ts';
 import { expectNoSeriousAccessibilityIssues } from './helpers/axe.ts';
-
+import { openApp } from './helpers/chat.ts';
 
 /** What `slm neighbours` says, from the built command line. */
 function cliNeighbours(word: string, k: number, metric: 'euclidean' | 'cosine' = 'euclidean'): { word: string; distance: number }[] {
@@ -13,8 +13,7 @@ function cliNeighbours(word: string, k: number, metric: 'euclidean' | 'cosine' =
 }
 
 async function openEmbeddings(page: Page) {
-  await page.goto('/');
-  await expect(page.getByText(/Boris · \d+ words/)).toBeVisible({ timeout: 15_000 });
+  await openApp(page);
   await page.getByRole('tab', { name: 'Embeddings' }).click();
   await expect(page.locator('#view-embeddings g.word').first()).toBeVisible();
 }
@@ -27,8 +26,7 @@ async function shownNeighbours(page: Page) {
 }
 
 test('a view is built when it is first shown, and keeps what the learner did in it', async ({ page }) => {
-  await page.goto('/');
-  await expect(page.getByText(/Boris · \d+ words/)).toBeVisible({ timeout: 15_000 });
+  await openApp(page);
   for (const view of ['compare', 'embeddings', 'weights', 'train']) await expect(page.locator(`#view-${view} > *`)).toHaveCount(0);
   await page.getByRole('tab', { name: 'Embeddings' }).click();
   await page.getByRole('textbox', { name: 'Word' }).fill('frogs');

@@ -1,4 +1,4 @@
-import { type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { expect, test } from './helpers/test.ts';
 import { readFileSync } from 'node:fs';
 import { embeddingMap } from '../src-main/model/geometry/embeddingMap.ts';

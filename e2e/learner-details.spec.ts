@@ -1,4 +1,4 @@
-import { type Locator, type Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { expect, test } from './helpers/test.ts';
 import { hsl } from 'd3-color';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';

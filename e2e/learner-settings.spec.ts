@@ -1,4 +1,4 @@
-import { type Locator, type Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { expect, test } from './helpers/test.ts';
 import { inspectCorpus } from '../src-main/model/training/corpusReport.ts';
 import { tokenize, tokenizeCorpus } from '../src-main/model/network/tokenizer.ts';

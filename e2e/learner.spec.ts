@@ -1,4 +1,4 @@
-import { type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { expect, test } from './helpers/test.ts';
 import { stepAnatomy } from '../src-main/model/explanations/anatomy.ts';
 import { Conversation } from '../src-main/model/network/generation.ts';

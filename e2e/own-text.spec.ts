@@ -1,4 +1,4 @@
-import { type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { expect, test } from './helpers/test.ts';
 import { tokenize, tokenizeCorpus } from '../src-main/model/network/tokenizer.ts';
 import { buildCappedVocabulary, capCounts, describeCap } from '../src-main/model/network/vocabulary.ts';

@@ -1,4 +1,4 @@
-import { type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { expect, test } from './helpers/test.ts';
 import { Conversation } from '../src-main/model/network/generation.ts';
 import type { Weights } from '../src-main/model/network/network.ts';
