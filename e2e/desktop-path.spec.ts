@@ -9,6 +9,7 @@ import { type DesktopHost, type PageProblems, connectDesktop, deliverTo, startDe
 import { boris } from '../tests/helpers/boris.ts';
 import { readLesson } from '../src-main/service/protocol.ts';
 import { LESSON, expectLessonRestored, fromMenu, setUpLesson } from './helpers/lesson.ts';
+import { sayGreedily } from './helpers/chat.ts';
 
 /**
  * The desktop app end to end, where Electron's binary cannot run: the built renderer under the
@@ -299,7 +300,9 @@ test("the context path and the Dynamics panel draw one projection: no step's con
   const { page } = desktop;
   const service = host.fake.utilityProcesses.at(-1);
   const from = service.sent.length;
-  await chat(page, 'who are you?');
+  // The steps are counted once the reply has been written out: counted while it is still being
+  // revealed, they would miss its last steps, which are projected after.
+  await sayGreedily(page, 'who are you?');
   await page.getByRole('button', { name: 'Dynamics and memory' }).click();
   await expect(page.getByTestId('fixed-point')).toBeVisible();
   const steps = await page.getByRole('log', { name: 'Conversation' }).getByRole('button', { name: /token \d+:/ }).count();
